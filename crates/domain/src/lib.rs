@@ -1,0 +1,10 @@
+//! The pure domain of mamori: who the users are, what they may do, and the rules the
+//! product enforces. Nothing here performs I/O; storage, web and the binary build on it.
+
+pub mod audit;
+pub mod model;
+pub mod password;
+pub mod policy;
+pub mod validate;
+
+pub use model::*;

@@ -1,0 +1,194 @@
+//! The one place where access is decided. Every HTTP route (HTML and JSON) names an
+//! [`Action`] and a [`Scope`]; the web layer asks [`authorize`] and nothing else.
+
+use crate::model::{Principal, Role};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Own profile, password, MFA, sessions and API tokens.
+    ManageOwnAccount,
+    /// The institution's dashboard shell.
+    ViewDashboard,
+    /// The list of members and their roles.
+    ViewMembers,
+    /// Add members, grant and revoke roles.
+    ManageMembers,
+    /// Read the institution's audit events.
+    ViewAudit,
+    /// Export the institution's audit events (CSV).
+    ExportAudit,
+    /// Institution settings (e.g. mandatory MFA).
+    ManageSettings,
+    /// List every institution, create institutions and vendors (platform operation).
+    AdministerPlatform,
+}
+
+impl Action {
+    pub const ALL: [Action; 8] = [
+        Action::ManageOwnAccount,
+        Action::ViewDashboard,
+        Action::ViewMembers,
+        Action::ManageMembers,
+        Action::ViewAudit,
+        Action::ExportAudit,
+        Action::ManageSettings,
+        Action::AdministerPlatform,
+    ];
+}
+
+/// What an action applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// The signed-in user's own account.
+    OwnAccount,
+    /// One institution (by id).
+    Institution(&'a str),
+    /// The platform as a whole.
+    Platform,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny,
+}
+
+impl Decision {
+    pub fn allowed(self) -> bool {
+        self == Decision::Allow
+    }
+}
+
+/// Which institution roles may perform an institution-scoped action.
+pub fn institution_roles_for(action: Action) -> &'static [Role] {
+    use Role::*;
+    match action {
+        Action::ViewDashboard => &[
+            Executive,
+            SecurityOfficer,
+            PlanningManager,
+            SystemOperator,
+            Staff,
+        ],
+        Action::ViewMembers => &[Executive, SecurityOfficer, PlanningManager],
+        Action::ManageMembers => &[SecurityOfficer],
+        Action::ViewAudit | Action::ExportAudit => &[Executive, SecurityOfficer],
+        Action::ManageSettings => &[SecurityOfficer],
+        Action::ManageOwnAccount | Action::AdministerPlatform => &[],
+    }
+}
+
+/// Decide whether `principal` may perform `action` on `scope` at time `now` (unix ms).
+///
+/// - Own-account actions are open to every signed-in user.
+/// - Institution actions need a live role in that institution listed by
+///   [`institution_roles_for`]. A platform administrator may view and manage members of
+///   any institution (to appoint its first security officer) but reads none of its records.
+/// - Vendor users and inspectors hold no institution permission in the foundation: vendor
+///   access comes with contracts, inspector access with a linked assessment.
+pub fn authorize(principal: &Principal, action: Action, scope: Scope<'_>, now: i64) -> Decision {
+    let allow = match (action, scope) {
+        (Action::ManageOwnAccount, Scope::OwnAccount) => true,
+        (Action::AdministerPlatform, Scope::Platform) => principal.platform_admin,
+        (Action::ViewMembers | Action::ManageMembers, Scope::Institution(_))
+            if principal.platform_admin =>
+        {
+            true
+        }
+        (_, Scope::Institution(id)) => {
+            let needed = institution_roles_for(action);
+            principal
+                .roles_in(id, now)
+                .iter()
+                .any(|r| needed.contains(r))
+        }
+        _ => false,
+    };
+    if allow {
+        Decision::Allow
+    } else {
+        Decision::Deny
+    }
+}
+
+/// Which roles a user with `granter_roles` may grant. Only a security officer (or a platform
+/// administrator) grants roles; nobody grants platform or vendor roles through an institution.
+pub fn may_grant(principal: &Principal, institution_id: &str, role: Role, now: i64) -> bool {
+    role.is_institution_role()
+        && authorize(
+            principal,
+            Action::ManageMembers,
+            Scope::Institution(institution_id),
+            now,
+        )
+        .allowed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RoleGrant;
+
+    fn with_role(role: Role) -> Principal {
+        Principal {
+            user_id: "u".into(),
+            platform_admin: false,
+            grants: vec![RoleGrant {
+                institution_id: "i1".into(),
+                role,
+                expires_at: None,
+            }],
+            vendor_ids: vec![],
+        }
+    }
+
+    #[test]
+    fn roles_are_confined_to_their_institution() {
+        for role in Role::INSTITUTION {
+            let p = with_role(role);
+            for action in Action::ALL {
+                let other = authorize(&p, action, Scope::Institution("i2"), 0);
+                assert_eq!(
+                    other,
+                    Decision::Deny,
+                    "{role:?} {action:?} on another institution"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn expired_grant_gives_nothing() {
+        let mut p = with_role(Role::SecurityOfficer);
+        p.grants[0].expires_at = Some(10);
+        assert!(authorize(&p, Action::ViewAudit, Scope::Institution("i1"), 5).allowed());
+        assert!(!authorize(&p, Action::ViewAudit, Scope::Institution("i1"), 10).allowed());
+    }
+
+    #[test]
+    fn vendor_without_contract_reaches_no_institution() {
+        let p = Principal {
+            user_id: "v".into(),
+            vendor_ids: vec!["vendor-a".into()],
+            ..Default::default()
+        };
+        for action in Action::ALL {
+            assert!(!authorize(&p, action, Scope::Institution("i1"), 0).allowed());
+        }
+        assert!(authorize(&p, Action::ManageOwnAccount, Scope::OwnAccount, 0).allowed());
+    }
+
+    #[test]
+    fn only_security_officer_grants_and_never_platform_roles() {
+        let so = with_role(Role::SecurityOfficer);
+        assert!(may_grant(&so, "i1", Role::Staff, 0));
+        assert!(!may_grant(&so, "i1", Role::PlatformAdmin, 0));
+        assert!(!may_grant(&so, "i1", Role::VendorUser, 0));
+        assert!(!may_grant(
+            &with_role(Role::Executive),
+            "i1",
+            Role::Staff,
+            0
+        ));
+    }
+}

@@ -1,0 +1,44 @@
+//! PostgreSQL backend. Concurrent appends to one audit chain are serialised by the row lock
+//! that `UPDATE audit_heads` takes inside the transaction.
+
+use crate::Result;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Pool, Postgres};
+use std::str::FromStr;
+
+pub type Db = Postgres;
+type This = PgStore;
+
+pub struct PgStore {
+    pool: Pool<Postgres>,
+}
+
+impl PgStore {
+    /// Connect and migrate.
+    pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_with(PgConnectOptions::from_str(url)?).await
+    }
+
+    /// Connect with explicit options (tests use a private `search_path` per test).
+    pub async fn connect_with(options: PgConnectOptions) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PgStore { pool })
+    }
+
+    fn w(&self) -> &Pool<Postgres> {
+        &self.pool
+    }
+    fn r(&self) -> &Pool<Postgres> {
+        &self.pool
+    }
+    fn backend_name() -> &'static str {
+        "postgres"
+    }
+}
+
+#[path = "shared.rs"]
+mod shared;

@@ -1,0 +1,52 @@
+//! SQLite backend: one file in the data directory, WAL, foreign keys on. Writes go through a
+//! single-connection pool (SQLite allows one writer at a time; queuing in-process avoids
+//! busy errors), reads through a pool of read-only connections.
+
+use crate::Result;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Sqlite};
+use std::path::Path;
+use std::time::Duration;
+
+pub type Db = Sqlite;
+type This = SqliteStore;
+
+pub struct SqliteStore {
+    writer: Pool<Sqlite>,
+    reader: Pool<Sqlite>,
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) and migrate the database file at `path`.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let base = SqliteConnectOptions::new()
+            .filename(path)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(base.clone().create_if_missing(true))
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(base.read_only(true))
+            .await?;
+        Ok(SqliteStore { writer, reader })
+    }
+
+    fn w(&self) -> &Pool<Sqlite> {
+        &self.writer
+    }
+    fn r(&self) -> &Pool<Sqlite> {
+        &self.reader
+    }
+    fn backend_name() -> &'static str {
+        "sqlite"
+    }
+}
+
+#[path = "shared.rs"]
+mod shared;

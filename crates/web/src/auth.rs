@@ -1,0 +1,518 @@
+//! Sign-in machinery: argon2id passwords, server-side sessions, CSRF, TOTP with recovery
+//! codes, personal API tokens, and the extractors that hand a handler its signed-in user.
+
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use base64::Engine;
+use mamori_domain::{Principal, User};
+use mamori_store::{now_ms, Actor, SessionRecord};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "mamori_session";
+pub const CSRF_COOKIE: &str = "mamori_csrf";
+pub const LANG_COOKIE: &str = "mamori_lang";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Personal API tokens start with this, so that secret scanners recognise them.
+pub const TOKEN_PREFIX: &str = "mamori_";
+
+pub fn random_token(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// Constant-time comparison of two secrets.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Hash used for unknown accounts, so that a wrong e-mail costs as much time as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password("mamori-dummy-password-for-timing").unwrap_or_default())
+}
+
+/// Run CPU-heavy password work off the async threads.
+pub async fn verify_password_blocking(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+pub async fn hash_password_blocking(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+// ---------------------------------------------------------------- TOTP
+
+pub mod totp {
+    use totp_rs::{Algorithm, Secret, TOTP};
+
+    pub const STEP_SECS: i64 = 30;
+
+    pub fn new_secret() -> String {
+        Secret::generate_secret().to_encoded().to_string()
+    }
+
+    fn totp(secret_b32: &str, account: &str) -> Option<TOTP> {
+        let bytes = Secret::Encoded(secret_b32.to_string()).to_bytes().ok()?;
+        TOTP::new(
+            Algorithm::SHA1,
+            6,
+            1,
+            STEP_SECS as u64,
+            bytes,
+            Some("mamori".to_string()),
+            account.replace(':', "_"),
+        )
+        .ok()
+    }
+
+    /// The otpauth:// URI an authenticator app reads from the QR code.
+    pub fn uri(secret_b32: &str, account: &str) -> Option<String> {
+        totp(secret_b32, account).map(|t| t.get_url())
+    }
+
+    /// The time step the code belongs to (now, one before or one after), if it is right.
+    pub fn matching_step(secret_b32: &str, code: &str, now_ms: i64) -> Option<i64> {
+        let code = code.trim().replace(' ', "");
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let t = totp(secret_b32, "x")?;
+        let step = now_ms / 1000 / STEP_SECS;
+        [step, step - 1, step + 1].into_iter().find(|s| {
+            let expected = t.generate((*s * STEP_SECS) as u64);
+            super::same(&expected, &code)
+        })
+    }
+
+    /// The code for a given time (used by tests and the demo helper).
+    pub fn code_at(secret_b32: &str, now_ms: i64) -> Option<String> {
+        totp(secret_b32, "x").map(|t| t.generate((now_ms / 1000) as u64))
+    }
+
+    pub fn qr_svg(data: &str) -> String {
+        qrcode::QrCode::new(data.as_bytes())
+            .map(|c| {
+                c.render::<qrcode::render::svg::Color<'_>>()
+                    .min_dimensions(200, 200)
+                    .quiet_zone(true)
+                    .build()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Ten recovery codes (`xxxxx-xxxxx`, 50 bits each) and their hashes.
+pub fn new_recovery_codes() -> (Vec<String>, Vec<String>) {
+    let mut codes = Vec::new();
+    for _ in 0..10 {
+        let mut b = [0u8; 7];
+        rand::rngs::OsRng.fill_bytes(&mut b);
+        let s = data_encoding::BASE32_NOPAD.encode(&b).to_lowercase();
+        codes.push(format!("{}-{}", &s[..5], &s[5..10]));
+    }
+    let hashes = codes.iter().map(|c| recovery_hash(c)).collect();
+    (codes, hashes)
+}
+
+pub fn recovery_hash(code: &str) -> String {
+    let norm: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    sha256_hex(&norm)
+}
+
+// ---------------------------------------------------------------- request metadata
+
+/// Per-request facts set by the first middleware: request id, client address, language.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub request_id: String,
+    pub client_addr: Option<String>,
+    pub lang: Lang,
+    pub user_agent: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Meta {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Meta>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal("request metadata missing".into()))
+    }
+}
+
+/// The session found for this request's cookie (already checked for expiry), if any.
+#[derive(Debug, Clone)]
+pub struct CurrentSession(pub Option<SessionRecord>);
+
+pub fn lang_from(headers: &HeaderMap, jar: &CookieJar) -> Lang {
+    if let Some(l) = jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())) {
+        return l;
+    }
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.trim_start().starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Ja
+    }
+}
+
+/// First middleware of every request: request id, client address, language, and the
+/// session behind the cookie. An idle or expired session is deleted here.
+pub async fn load_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let jar = CookieJar::from_headers(req.headers());
+    let client_addr = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let meta = Meta {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        client_addr: client_addr.clone(),
+        lang: lang_from(req.headers(), &jar),
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(200).collect()),
+    };
+    let mut expired = false;
+    let mut session = None;
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        let id_hash = sha256_hex(cookie.value());
+        match state.store().session(&id_hash).await {
+            Ok(Some(s)) => {
+                let now = now_ms();
+                let cfg = state.cfg();
+                if now >= s.expires_at || now - s.last_seen_at >= cfg.session_idle_secs * 1000 {
+                    expired = true;
+                    let actor = Actor {
+                        user_id: Some(s.user_id.clone()),
+                        label: "system".into(),
+                        request_id: Some(meta.request_id.clone()),
+                        client_addr: client_addr.clone(),
+                    };
+                    if let Err(e) = state.store().delete_session(&actor, &id_hash).await {
+                        tracing::warn!(error = %e, "could not delete expired session");
+                    }
+                } else {
+                    if now - s.last_seen_at > 60_000 {
+                        if let Err(e) = state.store().touch_session(&id_hash, now).await {
+                            tracing::warn!(error = %e, "could not touch session");
+                        }
+                    }
+                    session = Some(s);
+                }
+            }
+            Ok(None) => expired = true,
+            Err(e) => tracing::error!(error = %e, "session lookup failed"),
+        }
+    }
+    req.extensions_mut().insert(meta.clone());
+    req.extensions_mut().insert(CurrentSession(session));
+    req.extensions_mut().insert(SessionExpired(expired));
+    next.run(req).await
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SessionExpired(pub bool);
+
+/// CSRF check on every state-changing request. A request with a bearer token carries no
+/// ambient credentials and is exempt; every other request must present the session's CSRF
+/// token (or, before sign-in, the CSRF cookie's value) in the `X-CSRF-Token` header or the
+/// `_csrf` form field.
+pub async fn csrf_guard(req: Request, next: Next) -> Result<Response, AppError> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(next.run(req).await);
+    }
+    if bearer(req.headers()).is_some() {
+        return Ok(next.run(req).await);
+    }
+    let expected = match req.extensions().get::<CurrentSession>() {
+        Some(CurrentSession(Some(s))) => Some(s.csrf_token.clone()),
+        _ => CookieJar::from_headers(req.headers())
+            .get(CSRF_COOKIE)
+            .map(|c| c.value().to_string()),
+    };
+    let Some(expected) = expected else {
+        return Err(AppError::Csrf);
+    };
+    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if same(h, &expected) {
+            Ok(next.run(req).await)
+        } else {
+            Err(AppError::Csrf)
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::Csrf);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge)?;
+    let ok = form_urlencoded_value(&bytes, CSRF_FIELD).is_some_and(|v| same(&v, &expected));
+    if !ok {
+        return Err(AppError::Csrf);
+    }
+    Ok(next
+        .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await)
+}
+
+fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+// ---------------------------------------------------------------- the signed-in user
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Password (and second factor where enrolled) verified.
+    Full,
+    /// Password verified; the enrolled second factor is still to be entered.
+    MfaPending,
+    /// Signed in, but an institution requires MFA and the user has not enrolled yet.
+    EnrolRequired,
+}
+
+/// Whoever the request is from, at any stage of sign-in.
+#[derive(Debug, Clone)]
+pub struct AnyAuth {
+    pub user: User,
+    pub principal: Principal,
+    pub session: Option<SessionRecord>,
+    pub token_id: Option<String>,
+    pub stage: Stage,
+    pub meta: Meta,
+    pub now: i64,
+}
+
+impl AnyAuth {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id.clone()),
+            label: self.user.email.clone(),
+            request_id: Some(self.meta.request_id.clone()),
+            client_addr: self.meta.client_addr.clone(),
+        }
+    }
+    pub fn csrf(&self) -> String {
+        self.session
+            .as_ref()
+            .map(|s| s.csrf_token.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A fully signed-in user: the extractor every protected handler takes.
+#[derive(Debug, Clone)]
+pub struct Auth(pub AnyAuth);
+
+impl std::ops::Deref for Auth {
+    type Target = AnyAuth;
+    fn deref(&self) -> &AnyAuth {
+        &self.0
+    }
+}
+
+/// Does any institution the user belongs to require a second factor?
+async fn mfa_required(state: &AppState, p: &Principal, now: i64) -> AppResult<bool> {
+    let ids = p.institution_ids(now);
+    Ok(state
+        .store()
+        .institutions_by_ids(&ids)
+        .await?
+        .iter()
+        .any(|i| i.mfa_required))
+}
+
+impl FromRequestParts<AppState> for AnyAuth {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        if let Some(cached) = parts.extensions.get::<AnyAuth>() {
+            return Ok(cached.clone());
+        }
+        let meta = Meta::from_request_parts(parts, state).await?;
+        let now = now_ms();
+        let (user_id, session, token_id) = if let Some(token) = bearer(&parts.headers) {
+            let t = state
+                .store()
+                .token_by_hash(&sha256_hex(token))
+                .await?
+                .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now))
+                .ok_or(AppError::NotSignedIn)?;
+            if t.last_used_at.is_none_or(|l| now - l > 60_000) {
+                state.store().touch_token(&t.id, now).await?;
+            }
+            (t.user_id, None, Some(t.id))
+        } else {
+            match parts.extensions.get::<CurrentSession>() {
+                Some(CurrentSession(Some(s))) => (s.user_id.clone(), Some(s.clone()), None),
+                _ => {
+                    let expired = parts
+                        .extensions
+                        .get::<SessionExpired>()
+                        .is_some_and(|e| e.0);
+                    return Err(if expired {
+                        AppError::SessionExpired
+                    } else {
+                        AppError::NotSignedIn
+                    });
+                }
+            }
+        };
+        let auth = state
+            .store()
+            .user_auth(&user_id)
+            .await?
+            .filter(|a| !a.user.disabled)
+            .ok_or(AppError::NotSignedIn)?;
+        let principal = state.store().principal(&user_id).await?;
+        let stage = match &session {
+            Some(s) if auth.user.mfa_enabled && !s.mfa_verified => Stage::MfaPending,
+            _ if !auth.user.mfa_enabled && mfa_required(state, &principal, now).await? => {
+                Stage::EnrolRequired
+            }
+            _ => Stage::Full,
+        };
+        let any = AnyAuth {
+            user: auth.user,
+            principal,
+            session,
+            token_id,
+            stage,
+            meta,
+            now,
+        };
+        parts.extensions.insert(any.clone());
+        Ok(any)
+    }
+}
+
+impl axum::extract::OptionalFromRequestParts<AppState> for AnyAuth {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Option<Self>> {
+        match <AnyAuth as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(a) => Ok(Some(a)),
+            Err(AppError::NotSignedIn | AppError::SessionExpired) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let any = AnyAuth::from_request_parts(parts, state).await?;
+        match any.stage {
+            Stage::Full => Ok(Auth(any)),
+            Stage::MfaPending => Err(AppError::MfaPending),
+            Stage::EnrolRequired => Err(AppError::EnrolRequired),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- cookies
+
+pub fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+pub fn csrf_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((CSRF_COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .build()
+}
+
+pub fn lang_cookie(lang: Lang, secure: bool) -> Cookie<'static> {
+    Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(time_one_year())
+        .build()
+}
+
+fn time_one_year() -> time::Duration {
+    time::Duration::days(365)
+}
+
+pub fn removal(name: &'static str) -> Cookie<'static> {
+    Cookie::build((name, "")).path("/").build()
+}

@@ -1,0 +1,392 @@
+//! mamori's web layer: the HTML UI (askama + htmx, Japanese first), the JSON API under
+//! `/api/v1`, sessions, CSRF, MFA, security headers. All assets are embedded.
+
+pub mod account;
+pub mod api;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod service;
+pub mod state;
+pub mod throttle;
+
+use crate::auth::{CurrentSession, Meta};
+use crate::error::ErrorInfo;
+use crate::i18n::Tr;
+use crate::pages::{render, PageCtx};
+use askama::Template;
+use axum::extract::{Path, Request};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use axum_extra::extract::cookie::CookieJar;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+pub use state::{AppState, WebConfig};
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; object-src 'none'";
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let html = Router::new()
+        .route("/", get(pages::root))
+        .route("/home", get(pages::home))
+        .route("/login", get(pages::login_page).post(pages::login_submit))
+        .route("/login/mfa", get(pages::mfa_page).post(pages::mfa_submit))
+        .route("/logout", post(pages::logout))
+        .route("/logout/all", post(pages::logout_all))
+        .route("/lang", post(pages::set_lang))
+        .route(
+            "/profile",
+            get(account::profile).post(account::save_profile),
+        )
+        .route("/profile/password", post(account::change_password))
+        .route(
+            "/profile/mfa",
+            get(account::mfa_setup).post(account::mfa_enable),
+        )
+        .route("/profile/mfa/disable", post(account::mfa_disable))
+        .route(
+            "/profile/tokens",
+            get(account::tokens).post(account::create_token),
+        )
+        .route("/profile/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/admin", get(account::admin))
+        .route(
+            "/admin/institutions",
+            post(account::admin_create_institution),
+        )
+        .route("/admin/vendors", post(account::admin_create_vendor))
+        .route("/i/{code}", get(pages::dashboard))
+        .route(
+            "/i/{code}/members",
+            get(pages::members).post(pages::add_member),
+        )
+        .route(
+            "/i/{code}/members/{user_id}/roles/{role}/revoke",
+            post(pages::revoke_role),
+        )
+        .route(
+            "/i/{code}/settings",
+            get(pages::settings).post(pages::save_settings),
+        )
+        .route("/i/{code}/audit", get(pages::audit))
+        .route("/i/{code}/audit.csv", get(pages::audit_csv))
+        .route("/healthz", get(healthz))
+        .route("/assets/{file}", get(asset))
+        .fallback(not_found)
+        .layer(from_fn(finish_html));
+    let api = Router::new()
+        .route("/me", get(api::me).patch(api::update_me))
+        .route("/me/password", post(api::password))
+        .route("/me/mfa/setup", post(api::mfa_setup))
+        .route("/me/mfa", post(api::mfa_enable).delete(api::mfa_disable))
+        .route("/me/sign-out-everywhere", post(api::sign_out_everywhere))
+        .route("/me/tokens", get(api::tokens).post(api::create_token))
+        .route("/me/tokens/{id}", axum::routing::delete(api::revoke_token))
+        .route(
+            "/institutions",
+            get(api::institutions).post(api::create_institution),
+        )
+        .route(
+            "/institutions/{code}",
+            get(api::institution).patch(api::update_institution),
+        )
+        .route(
+            "/institutions/{code}/members",
+            get(api::members).post(api::add_member),
+        )
+        .route(
+            "/institutions/{code}/members/{user_id}/roles/{role}",
+            put(api::grant_role).delete(api::revoke_role),
+        )
+        .route("/institutions/{code}/audit", get(api::audit))
+        .route("/institutions/{code}/audit.csv", get(api::audit_csv))
+        .route("/vendors", get(api::vendors).post(api::create_vendor))
+        .route("/openapi.json", get(api::openapi))
+        .fallback(not_found)
+        .layer(from_fn(finish_api));
+    let limit = state.cfg().max_body_bytes;
+    html.nest("/api/v1", api)
+        .layer(from_fn(auth::csrf_guard))
+        .layer(from_fn_with_state(state.clone(), auth::load_session))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Serve until `shutdown` resolves. Expired sessions are purged every hour.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let store = state.0.store.clone();
+    let purger = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.purge_expired_sessions(mamori_store::now_ms()).await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+        }
+    });
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let r = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    purger.abort();
+    r
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match state.store().is_empty().await {
+        Ok(_) => Json(serde_json::json!({"status": "ok", "database": state.store().backend()}))
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn not_found() -> error::AppError {
+    error::AppError::NotFound
+}
+
+// ------------------------------------------------------------------ assets
+
+struct Asset {
+    name: &'static str,
+    mime: &'static str,
+    bytes: &'static [u8],
+}
+
+const ASSETS: [Asset; 3] = [
+    Asset {
+        name: "app.css",
+        mime: "text/css; charset=utf-8",
+        bytes: include_bytes!("../assets/app.css"),
+    },
+    Asset {
+        name: "htmx.min.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/htmx.min.js"),
+    },
+    Asset {
+        name: "favicon.svg",
+        mime: "image/svg+xml",
+        bytes: include_bytes!("../assets/favicon.svg"),
+    },
+];
+
+async fn asset(Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|a| a.name == file) {
+        Some(a) => (
+            [
+                (header::CONTENT_TYPE, a.mime),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            a.bytes,
+        )
+            .into_response(),
+        None => error::AppError::NotFound.into_response(),
+    }
+}
+
+// ------------------------------------------------------------------ middleware
+
+/// Security headers on every response, and the server time as `Server-Timing`.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let is_asset = req.uri().path().starts_with("/assets/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: HeaderName, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    set(
+        h,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        h,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    if !is_asset && !h.contains_key(header::CACHE_CONTROL) {
+        set(h, header::CACHE_CONTROL, "no-store");
+    }
+    let dur = format!("app;dur={:.3}", started.elapsed().as_secs_f64() * 1000.0);
+    if let Ok(v) = HeaderValue::from_str(&dur) {
+        h.insert(HeaderName::from_static("server-timing"), v);
+    }
+    res
+}
+
+fn is_content(res: &Response, mime: &str) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(mime))
+}
+
+fn fallback_info(status: StatusCode) -> ErrorInfo {
+    let (code, key) = match status.as_u16() {
+        404 => ("not_found", "error-not-found"),
+        405 => ("method_not_allowed", "error-method"),
+        413 => ("payload_too_large", "error-body-too-large"),
+        415 => ("bad_request", "error-content-type"),
+        400 | 422 => ("bad_request", "error-bad-form"),
+        s if s >= 500 => ("internal", "error-internal"),
+        _ => ("bad_request", "error-bad-form"),
+    };
+    ErrorInfo {
+        status,
+        code,
+        key,
+        field: None,
+        retry_after_secs: None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: PageCtx,
+    status: u16,
+    title: String,
+    message: String,
+    back_href: &'static str,
+    back_label: String,
+}
+
+/// Turn every error of an HTML route into a page in the user's language; send the
+/// not-signed-in to the sign-in page and those with a sign-in step left to that step.
+async fn finish_html(req: Request, next: Next) -> Response {
+    let meta = req.extensions().get::<Meta>().cloned();
+    let session_csrf = match req.extensions().get::<CurrentSession>() {
+        Some(CurrentSession(Some(s))) => Some(s.csrf_token.clone()),
+        _ => None,
+    };
+    let jar = CookieJar::from_headers(req.headers());
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let is_get = req.method() == axum::http::Method::GET;
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_content(&res, "text/html") {
+        return res;
+    }
+    let info = res
+        .extensions()
+        .get::<ErrorInfo>()
+        .cloned()
+        .unwrap_or_else(|| fallback_info(status));
+    let next_q = if is_get { path.clone() } else { "/".into() };
+    let enc = |s: &str| serde_urlencoded::to_string([("next", s)]).unwrap_or_default();
+    match info.code {
+        "not_signed_in" => {
+            return Redirect::to(&format!("/login?{}", enc(&next_q))).into_response()
+        }
+        "session_expired" => {
+            return Redirect::to(&format!("/login?expired=1&{}", enc(&next_q))).into_response()
+        }
+        "mfa_required" => return Redirect::to("/login/mfa").into_response(),
+        "mfa_enrolment_required" => return Redirect::to("/profile/mfa").into_response(),
+        _ => {}
+    }
+    let Some(meta) = meta else { return res };
+    let (mut page, jar) = PageCtx::anonymous(&meta, &jar, &path);
+    if let Some(t) = session_csrf {
+        page.csrf = t;
+    }
+    let tr = page.tr;
+    let message = match info.retry_after_secs {
+        Some(s) => tr.t1("error-throttled-minutes", "minutes", &s.div_ceil(60)),
+        None => tr.t(info.key),
+    };
+    let body = ErrorPage {
+        status: status.as_u16(),
+        title: status_title(&tr, status),
+        message,
+        back_href: "/",
+        back_label: tr.t("error-back"),
+        page,
+    };
+    match render(&body) {
+        Ok(html) => (status, jar, html).into_response(),
+        Err(_) => res,
+    }
+}
+
+fn status_title(tr: &Tr, status: StatusCode) -> String {
+    let key = format!("status-{}", status.as_u16());
+    let s = tr.t(&key);
+    if s == key {
+        tr.t(if status.is_server_error() {
+            "status-500"
+        } else {
+            "status-400"
+        })
+    } else {
+        s
+    }
+}
+
+/// Turn every error of an API route into the JSON error envelope.
+async fn finish_api(req: Request, next: Next) -> Response {
+    let meta = req.extensions().get::<Meta>().cloned();
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || is_content(&res, "application/json")
+    {
+        return res;
+    }
+    let info = res
+        .extensions()
+        .get::<ErrorInfo>()
+        .cloned()
+        .unwrap_or_else(|| fallback_info(status));
+    let tr = Tr::new(meta.as_ref().map(|m| m.lang).unwrap_or_default());
+    let message = match info.retry_after_secs {
+        Some(s) => tr.t1("error-throttled-minutes", "minutes", &s.div_ceil(60)),
+        None => tr.t(info.key),
+    };
+    let body = api::ErrorBody {
+        error: api::ErrorDetail {
+            code: info.code.to_string(),
+            message,
+            field: info.field.map(str::to_string),
+            request_id: meta.map(|m| m.request_id),
+        },
+    };
+    let mut out = (status, Json(body)).into_response();
+    if let Some(s) = info.retry_after_secs {
+        if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
+            out.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    out
+}
