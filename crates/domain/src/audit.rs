@@ -96,6 +96,8 @@ pub enum ChainBreak {
     },
     #[error("chain {chain}: event {id} (seq {seq}) does not link to the event before it: events were removed or reordered")]
     Unlinked { chain: String, seq: i64, id: String },
+    #[error("chain {chain}: the record of its last event (head) was removed")]
+    MissingHead { chain: String },
     #[error("chain {chain}: the chain ends at seq {last_seq} but its head records seq {head_seq}: events at the end were removed")]
     Truncated {
         chain: String,

@@ -5,7 +5,6 @@ mod config;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
-use mamori_domain::audit::verify_chain;
 use mamori_domain::{password, validate, Role};
 use mamori_store::{Actor, NewUser, Store};
 use mamori_web::{auth, demo, service, AppState};
@@ -296,7 +295,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         } => {
             let cfg = config::Config::resolve(&data, None)?;
             let store = open(&cfg).await?;
-            match verify_all(store.as_ref()).await? {
+            match mamori_store::verify_audit(store.as_ref()).await? {
                 Ok((chains, events)) => {
                     println!("監査チェーンは完全です: {chains} チェーン、{events} 件のイベントを検証しました。");
                     Ok(ExitCode::SUCCESS)
@@ -308,35 +307,6 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             }
         }
     }
-}
-
-/// Verify every chain, paging through its events. Ok((chains, events)) or the first break.
-pub async fn verify_all(store: &dyn Store) -> Result<std::result::Result<(usize, usize), String>> {
-    let heads = store.audit_heads().await?;
-    let names = store.audit_chain_names().await?;
-    let mut total = 0;
-    for chain in &names {
-        let head = heads.iter().find(|h| &h.chain == chain);
-        let Some(head) = head else {
-            return Ok(Err(format!("chain {chain}: its head record is missing")));
-        };
-        // Verify in pages, carrying the last verified event across pages.
-        let mut events = Vec::new();
-        let mut after = 0;
-        loop {
-            let page = store.audit_chain(chain, after, 10_000).await?;
-            if page.is_empty() {
-                break;
-            }
-            after = page.last().map(|e| e.seq).unwrap_or(after);
-            events.extend(page);
-        }
-        match verify_chain(chain, &events, Some((head.seq, head.hash.as_str()))) {
-            Ok(n) => total += n,
-            Err(b) => return Ok(Err(b.to_string())),
-        }
-    }
-    Ok(Ok((names.len(), total)))
 }
 
 fn print_demo(bind: &str) {

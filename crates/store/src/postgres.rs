@@ -29,6 +29,11 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 
+    /// The underlying pool, for maintenance and for tests that tamper with stored rows.
+    pub fn raw_pool(&self) -> &Pool<Postgres> {
+        &self.pool
+    }
+
     fn w(&self) -> &Pool<Postgres> {
         &self.pool
     }

@@ -37,6 +37,11 @@ impl SqliteStore {
         Ok(SqliteStore { writer, reader })
     }
 
+    /// The underlying pool, for maintenance and for tests that tamper with stored rows.
+    pub fn raw_pool(&self) -> &Pool<Sqlite> {
+        &self.writer
+    }
+
     fn w(&self) -> &Pool<Sqlite> {
         &self.writer
     }
