@@ -1,0 +1,439 @@
+//! The Store contract suite: every test runs on SQLite and, when TEST_DATABASE_URL is set,
+//! on PostgreSQL (each test in a private schema).
+
+use mamori_domain::audit::ChainBreak;
+use mamori_domain::{InstitutionKind, Role};
+use mamori_store::{
+    now_ms, verify_audit, Actor, ApiToken, AuditDraft, AuditFilter, InstitutionSettings,
+    NewInstitution, NewUser, PgStore, SessionRecord, SqliteStore, Store, StoreError,
+};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::Connection;
+use std::str::FromStr;
+use std::sync::Arc;
+
+enum Raw {
+    Sqlite(sqlx::SqlitePool),
+    Pg(sqlx::PgPool),
+}
+
+impl Raw {
+    async fn exec(&self, sql: &str) {
+        match self {
+            Raw::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Raw::Pg(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
+struct Backend {
+    name: &'static str,
+    store: Arc<dyn Store>,
+    raw: Raw,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn backends() -> Vec<Backend> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::open(&dir.path().join("t.db")).await.unwrap();
+    let raw = Raw::Sqlite(sqlite.raw_pool().clone());
+    let mut out = vec![Backend {
+        name: "sqlite",
+        store: Arc::new(sqlite),
+        raw,
+        _dir: Some(dir),
+    }];
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        let schema = format!("mamori_t_{}", uuid_simple());
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        // Schemas of earlier runs (older than ten minutes) are dropped.
+        let old: Vec<(String,)> =
+            sqlx::query_as("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'mamori\\_t\\_%'")
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+        for (name,) in old {
+            let ts = name.trim_start_matches("mamori_t_").get(..11).and_then(|h| i64::from_str_radix(h, 16).ok());
+            if ts.is_some_and(|t| t < now_ms() - 600_000) {
+                let _ = sqlx::query(&format!("DROP SCHEMA {name} CASCADE")).execute(&mut conn).await;
+            }
+        }
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let opts = PgConnectOptions::from_str(&url)
+            .unwrap()
+            .options([("search_path", schema.as_str())]);
+        let pg = PgStore::connect_with(opts).await.unwrap();
+        let raw = Raw::Pg(pg.raw_pool().clone());
+        out.push(Backend {
+            name: "postgres",
+            store: Arc::new(pg),
+            raw,
+            _dir: None,
+        });
+    } else {
+        eprintln!("TEST_DATABASE_URL not set: PostgreSQL part skipped");
+    }
+    out
+}
+
+fn uuid_simple() -> String {
+    format!("{:011x}{:x}", now_ms(), rand_u64())
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(now_ms() as u64);
+    h.finish()
+}
+
+fn actor() -> Actor {
+    Actor {
+        user_id: Some("tester".into()),
+        label: "tester@example.jp".into(),
+        request_id: Some("req-1".into()),
+        client_addr: Some("127.0.0.1".into()),
+    }
+}
+
+fn inst(code: &str) -> NewInstitution {
+    NewInstitution {
+        code: code.into(),
+        name: format!("病院 {code}"),
+        kind: InstitutionKind::Hospital,
+        prefecture: code[..2].into(),
+        beds: 100,
+        mfa_required: false,
+    }
+}
+
+fn user(email: &str) -> NewUser {
+    NewUser {
+        email: email.into(),
+        display_name: format!("利用者 {email}"),
+        password_hash: "$argon2id$placeholder".into(),
+        platform_admin: false,
+        locale: "ja".into(),
+    }
+}
+
+async fn events(store: &dyn Store, institution_id: &str) -> Vec<String> {
+    store
+        .audit_events(&AuditFilter {
+            institution_id: institution_id.into(),
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+#[tokio::test]
+async fn institutions_create_read_update_with_versions() {
+    for b in backends().await {
+        let s = b.store.as_ref();
+        assert!(s.is_empty().await.unwrap(), "{}", b.name);
+        let i = s.create_institution(&actor(), inst("1311234567")).await.unwrap();
+        assert!(!s.is_empty().await.unwrap());
+        assert_eq!(i.version, 1);
+        assert_eq!(s.institution_by_code("1311234567").await.unwrap().unwrap(), i);
+        assert_eq!(s.institution(&i.id).await.unwrap().unwrap().name, "病院 1311234567");
+        let dup = s.create_institution(&actor(), inst("1311234567")).await;
+        assert!(matches!(dup, Err(StoreError::Duplicate(_))), "{}: {dup:?}", b.name);
+
+        let settings = InstitutionSettings { name: "さくら総合病院".into(), beds: 200, mfa_required: true };
+        let updated = s.update_institution(&actor(), &i.id, 1, settings.clone()).await.unwrap();
+        assert_eq!((updated.version, updated.beds, updated.mfa_required), (2, 200, true));
+        // A stale version is refused and overwrites nothing.
+        let stale = InstitutionSettings { name: "上書き".into(), beds: 1, mfa_required: false };
+        let r = s.update_institution(&actor(), &i.id, 1, stale).await;
+        assert!(matches!(r, Err(StoreError::Conflict(_))), "{}: {r:?}", b.name);
+        let now = s.institution(&i.id).await.unwrap().unwrap();
+        assert_eq!((now.name.as_str(), now.version), ("さくら総合病院", 2));
+        let missing = s.update_institution(&actor(), "nope", 1, settings).await;
+        assert!(matches!(missing, Err(StoreError::NotFound(_))));
+
+        for n in 0..5 {
+            s.create_institution(&actor(), inst(&format!("140000000{n}"))).await.unwrap();
+        }
+        let (page, total) = s.list_institutions(2, 2).await.unwrap();
+        assert_eq!(total, 6);
+        assert_eq!(page.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["1400000001", "1400000002"]);
+        let ids = vec![i.id.clone(), "unknown".into()];
+        assert_eq!(s.institutions_by_ids(&ids).await.unwrap().len(), 1);
+
+        let ev = events(s, &i.id).await;
+        assert_eq!(ev, ["institution.update", "institution.create"], "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn users_roles_and_principal() {
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let i = s.create_institution(&actor(), inst("1311234567")).await.unwrap();
+        let other = s.create_institution(&actor(), inst("2711111111")).await.unwrap();
+        let u = s.create_user(&actor(), user("a@example.jp")).await.unwrap();
+        let dup = s.create_user(&actor(), user("a@example.jp")).await;
+        assert!(matches!(dup, Err(StoreError::Duplicate(_))), "{}", b.name);
+        assert_eq!(s.user_auth_by_email("a@example.jp").await.unwrap().unwrap().user, u);
+
+        s.grant_role(&actor(), &i.id, &u.id, Role::SecurityOfficer, None).await.unwrap();
+        s.grant_role(&actor(), &i.id, &u.id, Role::Staff, None).await.unwrap();
+        let exp = now_ms() + 1000;
+        s.grant_role(&actor(), &other.id, &u.id, Role::Inspector, Some(exp)).await.unwrap();
+        // Granting again updates, not duplicates.
+        s.grant_role(&actor(), &i.id, &u.id, Role::Staff, None).await.unwrap();
+        let p = s.principal(&u.id).await.unwrap();
+        assert_eq!(p.roles_in(&i.id, now_ms()), vec![Role::SecurityOfficer, Role::Staff]);
+        assert_eq!(p.roles_in(&other.id, exp + 1), vec![]);
+        let members = s.members(&i.id).await.unwrap();
+        assert_eq!(members.len(), 1);
+        assert_eq!(members[0].roles.len(), 2);
+
+        let unknown = s.grant_role(&actor(), &i.id, "no-such-user", Role::Staff, None).await;
+        assert!(matches!(unknown, Err(StoreError::NotFound(_))), "{}: {unknown:?}", b.name);
+        s.revoke_role(&actor(), &i.id, &u.id, Role::Staff).await.unwrap();
+        let again = s.revoke_role(&actor(), &i.id, &u.id, Role::Staff).await;
+        assert!(matches!(again, Err(StoreError::NotFound(_))));
+
+        let v = s.create_vendor(&actor(), "A社").await.unwrap();
+        assert!(matches!(s.create_vendor(&actor(), "A社").await, Err(StoreError::Duplicate(_))));
+        s.add_vendor_member(&actor(), &v.id, &u.id).await.unwrap();
+        assert_eq!(s.principal(&u.id).await.unwrap().vendor_ids, vec![v.id.clone()]);
+
+        let updated = s.update_profile(&actor(), &u.id, 1, "新しい名前", "en").await.unwrap();
+        assert_eq!((updated.version, updated.locale.as_str()), (2, "en"));
+        let stale = s.update_profile(&actor(), &u.id, 1, "古い", "ja").await;
+        assert!(matches!(stale, Err(StoreError::Conflict(_))));
+        s.set_password(&actor(), &u.id, "$argon2id$new").await.unwrap();
+        assert_eq!(s.user_auth(&u.id).await.unwrap().unwrap().password_hash, "$argon2id$new");
+
+        let ev = events(s, &i.id).await;
+        assert!(ev.contains(&"member.grant_role".to_string()));
+        assert!(ev.contains(&"member.revoke_role".to_string()));
+    }
+}
+
+#[tokio::test]
+async fn second_factor_steps_and_recovery_codes_are_single_use() {
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let u = s.create_user(&actor(), user("m@example.jp")).await.unwrap();
+        let hashes = vec!["h1".to_string(), "h2".to_string()];
+        s.enable_totp(&actor(), &u.id, "SECRET", 100, &hashes).await.unwrap();
+        let ua = s.user_auth(&u.id).await.unwrap().unwrap();
+        assert!(ua.user.mfa_enabled);
+        assert_eq!(ua.totp_last_step, 100);
+        assert!(!s.accept_totp_step(&u.id, 100).await.unwrap(), "{}: replay", b.name);
+        assert!(s.accept_totp_step(&u.id, 101).await.unwrap());
+        assert!(!s.accept_totp_step(&u.id, 101).await.unwrap());
+        assert!(!s.accept_totp_step(&u.id, 99).await.unwrap());
+        assert_eq!(s.unused_recovery_codes(&u.id).await.unwrap(), 2);
+        assert!(s.use_recovery_code(&actor(), &u.id, "h1").await.unwrap());
+        assert!(!s.use_recovery_code(&actor(), &u.id, "h1").await.unwrap());
+        assert!(!s.use_recovery_code(&actor(), &u.id, "nope").await.unwrap());
+        assert_eq!(s.unused_recovery_codes(&u.id).await.unwrap(), 1);
+        s.disable_totp(&actor(), &u.id).await.unwrap();
+        assert!(!s.user(&u.id).await.unwrap().unwrap().mfa_enabled);
+        assert_eq!(s.unused_recovery_codes(&u.id).await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn sessions_and_tokens() {
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let u = s.create_user(&actor(), user("s@example.jp")).await.unwrap();
+        let v = s.create_user(&actor(), user("v@example.jp")).await.unwrap();
+        let now = now_ms();
+        let mk = |id: &str, expires_at: i64| SessionRecord {
+            id_hash: id.into(),
+            user_id: u.id.clone(),
+            csrf_token: "c".into(),
+            mfa_verified: false,
+            created_at: now,
+            last_seen_at: now,
+            expires_at,
+            client_addr: Some("127.0.0.1".into()),
+            user_agent: None,
+        };
+        s.create_session(&actor(), &mk("s1", now + 10_000)).await.unwrap();
+        s.create_session(&actor(), &mk("s2", now + 10_000)).await.unwrap();
+        s.create_session(&actor(), &mk("old", now - 1)).await.unwrap();
+        s.touch_session("s1", now + 5).await.unwrap();
+        s.verify_session_mfa(&actor(), "s1").await.unwrap();
+        let s1 = s.session("s1").await.unwrap().unwrap();
+        assert!(s1.mfa_verified);
+        assert_eq!(s1.last_seen_at, now + 5);
+        assert!(matches!(s.verify_session_mfa(&actor(), "zz").await, Err(StoreError::NotFound(_))));
+        assert_eq!(s.purge_expired_sessions(now).await.unwrap(), 1, "{}", b.name);
+        s.delete_session(&actor(), "s1").await.unwrap();
+        assert!(s.session("s1").await.unwrap().is_none());
+        assert_eq!(s.delete_user_sessions(&actor(), &u.id).await.unwrap(), 1);
+
+        let t = ApiToken {
+            id: "t1".into(),
+            user_id: u.id.clone(),
+            name: "連携".into(),
+            prefix: "mamori_ab".into(),
+            created_at: now,
+            last_used_at: None,
+            expires_at: None,
+            revoked_at: None,
+        };
+        s.create_token(&actor(), &t, "hash1").await.unwrap();
+        assert_eq!(s.token_by_hash("hash1").await.unwrap().unwrap().id, "t1");
+        s.touch_token("t1", now + 1).await.unwrap();
+        assert_eq!(s.tokens(&u.id).await.unwrap()[0].last_used_at, Some(now + 1));
+        // Another user cannot revoke it.
+        assert!(matches!(s.revoke_token(&actor(), &v.id, "t1").await, Err(StoreError::NotFound(_))));
+        s.revoke_token(&actor(), &u.id, "t1").await.unwrap();
+        assert!(s.token_by_hash("hash1").await.unwrap().unwrap().revoked_at.is_some());
+        assert!(matches!(s.revoke_token(&actor(), &u.id, "t1").await, Err(StoreError::NotFound(_))));
+    }
+}
+
+#[tokio::test]
+async fn audit_log_filters_and_member_scoping() {
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let i = s.create_institution(&actor(), inst("1311234567")).await.unwrap();
+        let member = s.create_user(&actor(), user("member@example.jp")).await.unwrap();
+        let outsider = s.create_user(&actor(), user("outsider@example.jp")).await.unwrap();
+        s.grant_role(&actor(), &i.id, &member.id, Role::Staff, None).await.unwrap();
+        let as_user = |id: &str, label: &str| Actor {
+            user_id: Some(id.into()),
+            label: label.into(),
+            request_id: None,
+            client_addr: None,
+        };
+        let global = |a: &str| AuditDraft::new(None, a, "user", "x", serde_json::json!({"k": "値"}));
+        s.record(&as_user(&member.id, "member@example.jp"), global("auth.sign_in")).await.unwrap();
+        s.record(&as_user(&outsider.id, "outsider@example.jp"), global("auth.sign_in")).await.unwrap();
+        let all = events(s, &i.id).await;
+        // The member's sign-in shows; the outsider's does not.
+        assert_eq!(all.iter().filter(|a| *a == "auth.sign_in").count(), 1, "{}: {all:?}", b.name);
+        let f = |action: Option<&str>, actor: Option<&str>| AuditFilter {
+            institution_id: i.id.clone(),
+            action_prefix: action.map(Into::into),
+            actor: actor.map(Into::into),
+            limit: 100,
+            ..Default::default()
+        };
+        let auth_only = s.audit_events(&f(Some("auth."), None)).await.unwrap();
+        assert_eq!(auth_only.len(), 1);
+        assert_eq!(auth_only[0].changes, r#"{"k":"値"}"#);
+        let by_actor = s.audit_events(&f(None, Some("MEMBER@"))).await.unwrap();
+        assert_eq!(by_actor.len(), 1);
+        let wildcard = s.audit_events(&f(None, Some("%"))).await.unwrap();
+        assert!(wildcard.is_empty(), "LIKE wildcards are escaped");
+        let future = AuditFilter { from: Some(now_ms() + 60_000), ..f(None, None) };
+        assert!(s.audit_events(&future).await.unwrap().is_empty());
+        let paged = AuditFilter { limit: 1, offset: 1, ..f(None, None) };
+        assert_eq!(s.audit_events(&paged).await.unwrap().len(), 1);
+    }
+}
+
+async fn seed_chain(s: &dyn Store) -> String {
+    let i = s.create_institution(&actor(), inst("1311234567")).await.unwrap();
+    for n in 0..4 {
+        s.record(&actor(), AuditDraft::new(Some(&i.id), "test.event", "n", &n.to_string(), serde_json::json!({"n": n})))
+            .await
+            .unwrap();
+    }
+    i.id
+}
+
+#[tokio::test]
+async fn audit_chain_detects_alteration() {
+    for b in backends().await {
+        let id = seed_chain(b.store.as_ref()).await;
+        assert_eq!(verify_audit(b.store.as_ref()).await.unwrap(), Ok((1, 5)), "{}", b.name);
+        b.raw
+            .exec(&format!("UPDATE audit_events SET actor_label = 'mallory' WHERE chain = '{id}' AND seq = 3"))
+            .await;
+        let r = verify_audit(b.store.as_ref()).await.unwrap();
+        assert!(matches!(r, Err(ChainBreak::Altered { seq: 3, .. })), "{}: {r:?}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn audit_chain_detects_removal_and_reordering() {
+    for b in backends().await {
+        let id = seed_chain(b.store.as_ref()).await;
+        b.raw.exec(&format!("DELETE FROM audit_events WHERE chain = '{id}' AND seq = 2")).await;
+        let r = verify_audit(b.store.as_ref()).await.unwrap();
+        assert!(matches!(r, Err(ChainBreak::Gap { seq: 3, .. })), "{}: {r:?}", b.name);
+    }
+    for b in backends().await {
+        let id = seed_chain(b.store.as_ref()).await;
+        // Swap the positions of events 2 and 3.
+        b.raw.exec(&format!("UPDATE audit_events SET seq = 100 WHERE chain = '{id}' AND seq = 2")).await;
+        b.raw.exec(&format!("UPDATE audit_events SET seq = 2 WHERE chain = '{id}' AND seq = 3")).await;
+        b.raw.exec(&format!("UPDATE audit_events SET seq = 3 WHERE chain = '{id}' AND seq = 100")).await;
+        let r = verify_audit(b.store.as_ref()).await.unwrap();
+        assert!(matches!(r, Err(ChainBreak::Altered { seq: 2, .. })), "{}: {r:?}", b.name);
+    }
+    for b in backends().await {
+        let id = seed_chain(b.store.as_ref()).await;
+        b.raw.exec(&format!("DELETE FROM audit_events WHERE chain = '{id}' AND seq = 5")).await;
+        let r = verify_audit(b.store.as_ref()).await.unwrap();
+        assert!(matches!(r, Err(ChainBreak::Truncated { last_seq: 4, head_seq: 5, .. })), "{}: {r:?}", b.name);
+    }
+    for b in backends().await {
+        let id = seed_chain(b.store.as_ref()).await;
+        b.raw.exec(&format!("DELETE FROM audit_heads WHERE chain = '{id}'")).await;
+        let r = verify_audit(b.store.as_ref()).await.unwrap();
+        assert!(matches!(r, Err(ChainBreak::MissingHead { .. })), "{}: {r:?}", b.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_appends_keep_one_chain_and_concurrent_edits_have_one_winner() {
+    for b in backends().await {
+        let s = b.store.clone();
+        let i = s.create_institution(&actor(), inst("1311234567")).await.unwrap();
+        let mut tasks = Vec::new();
+        for n in 0..24 {
+            let s = s.clone();
+            let id = i.id.clone();
+            tasks.push(tokio::spawn(async move {
+                s.record(&actor(), AuditDraft::new(Some(&id), "test.concurrent", "n", &n.to_string(), serde_json::json!({})))
+                    .await
+                    .map(|_| ())
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        assert_eq!(verify_audit(s.as_ref()).await.unwrap(), Ok((1, 25)), "{}", b.name);
+
+        let mut edits = Vec::new();
+        for n in 0..8 {
+            let s = s.clone();
+            let id = i.id.clone();
+            edits.push(tokio::spawn(async move {
+                let settings = InstitutionSettings { name: format!("版 {n}"), beds: n, mfa_required: false };
+                s.update_institution(&actor(), &id, 1, settings).await
+            }));
+        }
+        let mut ok = 0;
+        for e in edits {
+            match e.await.unwrap() {
+                Ok(_) => ok += 1,
+                Err(StoreError::Conflict(_)) => {}
+                Err(other) => panic!("{}: {other}", b.name),
+            }
+        }
+        assert_eq!(ok, 1, "{}: exactly one of the concurrent edits wins", b.name);
+        assert_eq!(s.institution(&i.id).await.unwrap().unwrap().version, 2);
+    }
+}

@@ -1,0 +1,231 @@
+// Shared helpers for the mamori browser end-to-end tests.
+//
+// - startServer(): runs `mamori serve --demo` on a free loopback port with a
+//   fresh temporary data directory, waits (bounded) for GET /healthz, and
+//   returns { baseUrl, stop() }. stop() kills the process and removes the dir.
+// - launchBrowser(): Debian's headless Chromium through playwright-core
+//   (no browser download: executablePath is the system binary).
+// - totp(): RFC 6238 (SHA-1, 6 digits, 30 s) with node:crypto only.
+
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const E2E_DIR = path.resolve(here, '..');
+export const REPO_DIR = path.resolve(E2E_DIR, '..');
+
+export const DEMO_PASSWORD = 'sakura-demo-2026';
+export const INSTITUTION = '1311234567';
+export const USERS = {
+  officer: 'anzen@sakura.example.jp',
+  executive: 'rijicho@sakura.example.jp',
+  admin: 'admin@mamori.example',
+};
+
+const HEALTH_TIMEOUT_MS = 30_000;
+
+/** Path of the mamori binary: $MAMORI_BIN, else $CARGO_TARGET_DIR/debug/mamori, else ../target/debug/mamori. */
+export function mamoriBin() {
+  if (process.env.MAMORI_BIN) return path.resolve(process.env.MAMORI_BIN);
+  const targetDir = process.env.CARGO_TARGET_DIR
+    ? path.resolve(REPO_DIR, process.env.CARGO_TARGET_DIR)
+    : path.join(REPO_DIR, 'target');
+  return path.join(targetDir, 'debug', 'mamori');
+}
+
+/** Path of the Chromium binary: $CHROMIUM_BIN, else Debian's /usr/bin/chromium. */
+export function chromiumBin() {
+  return process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Start `mamori serve --demo` on a free port with a fresh data dir.
+ * Resolves once /healthz answers 200, or rejects after 30 s (with the log).
+ */
+export async function startServer() {
+  const bin = mamoriBin();
+  if (!existsSync(bin)) {
+    throw new Error(
+      `mamori binary not found at ${bin}; build it with \`cargo build -p mamori\` ` +
+        'or point MAMORI_BIN (or CARGO_TARGET_DIR) at it',
+    );
+  }
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mamori-e2e-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(bin, ['serve', '--demo', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let log = '';
+  const keep = (chunk) => {
+    log += chunk.toString();
+    if (log.length > 200_000) log = log.slice(-100_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+  });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (!exited) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => {
+        if (!exited) child.kill('SIGKILL');
+      }, 5_000);
+      await exitPromise;
+      clearTimeout(t);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(`mamori exited early (${JSON.stringify(exited)}):\n${log}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) {
+        const body = await res.json();
+        if (body.status === 'ok') break;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`mamori did not answer /healthz within ${HEALTH_TIMEOUT_MS} ms:\n${log}`);
+    }
+    await sleep(200);
+  }
+  return { baseUrl, dataDir, stop, log: () => log };
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Launch headless Debian Chromium. */
+export async function launchBrowser() {
+  const executablePath = chromiumBin();
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}; apt-get install -y chromium fonts-noto-cjk`);
+  }
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
+}
+
+/** New context with sane bounded timeouts. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', ...options });
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Sign in with the password form; waits for the navigation after submit. */
+export async function signIn(page, baseUrl, email, password = DEMO_PASSWORD) {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]:has-text("ログイン")')]);
+}
+
+// ---------- TOTP (RFC 4226 / RFC 6238) ----------
+
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** Decode RFC 4648 base32 (padding and whitespace optional, case-insensitive). */
+export function base32Decode(text) {
+  const clean = text.replace(/[\s=]/g, '').toUpperCase();
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of clean) {
+    const idx = B32.indexOf(ch);
+    if (idx < 0) throw new Error(`invalid base32 character ${JSON.stringify(ch)}`);
+    value = (value << 5) | idx;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+  }
+  return Buffer.from(out);
+}
+
+export const TOTP_PERIOD = 30;
+
+/** The TOTP time step for a Unix time in milliseconds. */
+export function totpStep(nowMs = Date.now()) {
+  return Math.floor(nowMs / 1000 / TOTP_PERIOD);
+}
+
+/** HOTP code for a counter (6 digits, HMAC-SHA1). */
+export function hotp(secretBase32, counter, digits = 6) {
+  const key = base32Decode(secretBase32);
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac('sha1', key).update(msg).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const bin =
+    ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
+  return String(bin % 10 ** digits).padStart(digits, '0');
+}
+
+/** TOTP code for a time step (default: now). */
+export function totp(secretBase32, step = totpStep()) {
+  return hotp(secretBase32, step);
+}
+
+/**
+ * A code that is safe to type now: if the current step ends within `margin`
+ * seconds, or is not after `afterStep` (the server refuses a code of a step
+ * already used), wait for the next step first. Returns { code, step }.
+ */
+export async function freshTotp(secretBase32, { afterStep = -Infinity, margin = 3 } = {}) {
+  for (;;) {
+    const now = Date.now();
+    const step = totpStep(now);
+    const leftMs = (step + 1) * TOTP_PERIOD * 1000 - now;
+    if (step > afterStep && leftMs > margin * 1000) return { code: totp(secretBase32, step), step };
+    await sleep(Math.min(leftMs + 50, TOTP_PERIOD * 1000));
+  }
+}
