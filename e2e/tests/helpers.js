@@ -92,10 +92,18 @@ export async function startServer() {
     });
   });
 
+  // Last resort if the test process exits without calling stop().
+  const killOnExit = () => {
+    if (!exited) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
+
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.off('exit', killOnExit);
     if (!exited) {
       child.kill('SIGTERM');
       const t = setTimeout(() => {

@@ -48,15 +48,21 @@ async fn backends() -> Vec<Backend> {
         let schema = format!("mamori_t_{}", uuid_simple());
         let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
         // Schemas of earlier runs (older than ten minutes) are dropped.
-        let old: Vec<(String,)> =
-            sqlx::query_as("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'mamori\\_t\\_%'")
-                .fetch_all(&mut conn)
-                .await
-                .unwrap();
+        let old: Vec<(String,)> = sqlx::query_as(
+            "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'mamori\\_t\\_%'",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
         for (name,) in old {
-            let ts = name.trim_start_matches("mamori_t_").get(..11).and_then(|h| i64::from_str_radix(h, 16).ok());
+            let ts = name
+                .trim_start_matches("mamori_t_")
+                .get(..11)
+                .and_then(|h| i64::from_str_radix(h, 16).ok());
             if ts.is_some_and(|t| t < now_ms() - 600_000) {
-                let _ = sqlx::query(&format!("DROP SCHEMA {name} CASCADE")).execute(&mut conn).await;
+                let _ = sqlx::query(&format!("DROP SCHEMA {name} CASCADE"))
+                    .execute(&mut conn)
+                    .await;
             }
         }
         sqlx::query(&format!("CREATE SCHEMA {schema}"))
@@ -140,37 +146,78 @@ async fn institutions_create_read_update_with_versions() {
     for b in backends().await {
         let s = b.store.as_ref();
         assert!(s.is_empty().await.unwrap(), "{}", b.name);
-        let i = s.create_institution(&actor(), inst("1311234567")).await.unwrap();
+        let i = s
+            .create_institution(&actor(), inst("1311234567"))
+            .await
+            .unwrap();
         assert!(!s.is_empty().await.unwrap());
         assert_eq!(i.version, 1);
-        assert_eq!(s.institution_by_code("1311234567").await.unwrap().unwrap(), i);
-        assert_eq!(s.institution(&i.id).await.unwrap().unwrap().name, "病院 1311234567");
+        assert_eq!(
+            s.institution_by_code("1311234567").await.unwrap().unwrap(),
+            i
+        );
+        assert_eq!(
+            s.institution(&i.id).await.unwrap().unwrap().name,
+            "病院 1311234567"
+        );
         let dup = s.create_institution(&actor(), inst("1311234567")).await;
-        assert!(matches!(dup, Err(StoreError::Duplicate(_))), "{}: {dup:?}", b.name);
+        assert!(
+            matches!(dup, Err(StoreError::Duplicate(_))),
+            "{}: {dup:?}",
+            b.name
+        );
 
-        let settings = InstitutionSettings { name: "さくら総合病院".into(), beds: 200, mfa_required: true };
-        let updated = s.update_institution(&actor(), &i.id, 1, settings.clone()).await.unwrap();
-        assert_eq!((updated.version, updated.beds, updated.mfa_required), (2, 200, true));
+        let settings = InstitutionSettings {
+            name: "さくら総合病院".into(),
+            beds: 200,
+            mfa_required: true,
+        };
+        let updated = s
+            .update_institution(&actor(), &i.id, 1, settings.clone())
+            .await
+            .unwrap();
+        assert_eq!(
+            (updated.version, updated.beds, updated.mfa_required),
+            (2, 200, true)
+        );
         // A stale version is refused and overwrites nothing.
-        let stale = InstitutionSettings { name: "上書き".into(), beds: 1, mfa_required: false };
+        let stale = InstitutionSettings {
+            name: "上書き".into(),
+            beds: 1,
+            mfa_required: false,
+        };
         let r = s.update_institution(&actor(), &i.id, 1, stale).await;
-        assert!(matches!(r, Err(StoreError::Conflict(_))), "{}: {r:?}", b.name);
+        assert!(
+            matches!(r, Err(StoreError::Conflict(_))),
+            "{}: {r:?}",
+            b.name
+        );
         let now = s.institution(&i.id).await.unwrap().unwrap();
         assert_eq!((now.name.as_str(), now.version), ("さくら総合病院", 2));
         let missing = s.update_institution(&actor(), "nope", 1, settings).await;
         assert!(matches!(missing, Err(StoreError::NotFound(_))));
 
         for n in 0..5 {
-            s.create_institution(&actor(), inst(&format!("140000000{n}"))).await.unwrap();
+            s.create_institution(&actor(), inst(&format!("140000000{n}")))
+                .await
+                .unwrap();
         }
         let (page, total) = s.list_institutions(2, 2).await.unwrap();
         assert_eq!(total, 6);
-        assert_eq!(page.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(), ["1400000001", "1400000002"]);
+        assert_eq!(
+            page.iter().map(|i| i.code.as_str()).collect::<Vec<_>>(),
+            ["1400000001", "1400000002"]
+        );
         let ids = vec![i.id.clone(), "unknown".into()];
         assert_eq!(s.institutions_by_ids(&ids).await.unwrap().len(), 1);
 
         let ev = events(s, &i.id).await;
-        assert_eq!(ev, ["institution.update", "institution.create"], "{}", b.name);
+        assert_eq!(
+            ev,
+            ["institution.update", "institution.create"],
+            "{}",
+            b.name
+        );
     }
 }
 
@@ -178,43 +225,89 @@ async fn institutions_create_read_update_with_versions() {
 async fn users_roles_and_principal() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s.create_institution(&actor(), inst("1311234567")).await.unwrap();
-        let other = s.create_institution(&actor(), inst("2711111111")).await.unwrap();
+        let i = s
+            .create_institution(&actor(), inst("1311234567"))
+            .await
+            .unwrap();
+        let other = s
+            .create_institution(&actor(), inst("2711111111"))
+            .await
+            .unwrap();
         let u = s.create_user(&actor(), user("a@example.jp")).await.unwrap();
         let dup = s.create_user(&actor(), user("a@example.jp")).await;
         assert!(matches!(dup, Err(StoreError::Duplicate(_))), "{}", b.name);
-        assert_eq!(s.user_auth_by_email("a@example.jp").await.unwrap().unwrap().user, u);
+        assert_eq!(
+            s.user_auth_by_email("a@example.jp")
+                .await
+                .unwrap()
+                .unwrap()
+                .user,
+            u
+        );
 
-        s.grant_role(&actor(), &i.id, &u.id, Role::SecurityOfficer, None).await.unwrap();
-        s.grant_role(&actor(), &i.id, &u.id, Role::Staff, None).await.unwrap();
+        s.grant_role(&actor(), &i.id, &u.id, Role::SecurityOfficer, None)
+            .await
+            .unwrap();
+        s.grant_role(&actor(), &i.id, &u.id, Role::Staff, None)
+            .await
+            .unwrap();
         let exp = now_ms() + 1000;
-        s.grant_role(&actor(), &other.id, &u.id, Role::Inspector, Some(exp)).await.unwrap();
+        s.grant_role(&actor(), &other.id, &u.id, Role::Inspector, Some(exp))
+            .await
+            .unwrap();
         // Granting again updates, not duplicates.
-        s.grant_role(&actor(), &i.id, &u.id, Role::Staff, None).await.unwrap();
+        s.grant_role(&actor(), &i.id, &u.id, Role::Staff, None)
+            .await
+            .unwrap();
         let p = s.principal(&u.id).await.unwrap();
-        assert_eq!(p.roles_in(&i.id, now_ms()), vec![Role::SecurityOfficer, Role::Staff]);
+        assert_eq!(
+            p.roles_in(&i.id, now_ms()),
+            vec![Role::SecurityOfficer, Role::Staff]
+        );
         assert_eq!(p.roles_in(&other.id, exp + 1), vec![]);
         let members = s.members(&i.id).await.unwrap();
         assert_eq!(members.len(), 1);
         assert_eq!(members[0].roles.len(), 2);
 
-        let unknown = s.grant_role(&actor(), &i.id, "no-such-user", Role::Staff, None).await;
-        assert!(matches!(unknown, Err(StoreError::NotFound(_))), "{}: {unknown:?}", b.name);
-        s.revoke_role(&actor(), &i.id, &u.id, Role::Staff).await.unwrap();
+        let unknown = s
+            .grant_role(&actor(), &i.id, "no-such-user", Role::Staff, None)
+            .await;
+        assert!(
+            matches!(unknown, Err(StoreError::NotFound(_))),
+            "{}: {unknown:?}",
+            b.name
+        );
+        s.revoke_role(&actor(), &i.id, &u.id, Role::Staff)
+            .await
+            .unwrap();
         let again = s.revoke_role(&actor(), &i.id, &u.id, Role::Staff).await;
         assert!(matches!(again, Err(StoreError::NotFound(_))));
 
         let v = s.create_vendor(&actor(), "A社").await.unwrap();
-        assert!(matches!(s.create_vendor(&actor(), "A社").await, Err(StoreError::Duplicate(_))));
+        assert!(matches!(
+            s.create_vendor(&actor(), "A社").await,
+            Err(StoreError::Duplicate(_))
+        ));
         s.add_vendor_member(&actor(), &v.id, &u.id).await.unwrap();
-        assert_eq!(s.principal(&u.id).await.unwrap().vendor_ids, vec![v.id.clone()]);
+        assert_eq!(
+            s.principal(&u.id).await.unwrap().vendor_ids,
+            vec![v.id.clone()]
+        );
 
-        let updated = s.update_profile(&actor(), &u.id, 1, "新しい名前", "en").await.unwrap();
+        let updated = s
+            .update_profile(&actor(), &u.id, 1, "新しい名前", "en")
+            .await
+            .unwrap();
         assert_eq!((updated.version, updated.locale.as_str()), (2, "en"));
         let stale = s.update_profile(&actor(), &u.id, 1, "古い", "ja").await;
         assert!(matches!(stale, Err(StoreError::Conflict(_))));
-        s.set_password(&actor(), &u.id, "$argon2id$new").await.unwrap();
-        assert_eq!(s.user_auth(&u.id).await.unwrap().unwrap().password_hash, "$argon2id$new");
+        s.set_password(&actor(), &u.id, "$argon2id$new")
+            .await
+            .unwrap();
+        assert_eq!(
+            s.user_auth(&u.id).await.unwrap().unwrap().password_hash,
+            "$argon2id$new"
+        );
 
         let ev = events(s, &i.id).await;
         assert!(ev.contains(&"member.grant_role".to_string()));
@@ -228,11 +321,17 @@ async fn second_factor_steps_and_recovery_codes_are_single_use() {
         let s = b.store.as_ref();
         let u = s.create_user(&actor(), user("m@example.jp")).await.unwrap();
         let hashes = vec!["h1".to_string(), "h2".to_string()];
-        s.enable_totp(&actor(), &u.id, "SECRET", 100, &hashes).await.unwrap();
+        s.enable_totp(&actor(), &u.id, "SECRET", 100, &hashes)
+            .await
+            .unwrap();
         let ua = s.user_auth(&u.id).await.unwrap().unwrap();
         assert!(ua.user.mfa_enabled);
         assert_eq!(ua.totp_last_step, 100);
-        assert!(!s.accept_totp_step(&u.id, 100).await.unwrap(), "{}: replay", b.name);
+        assert!(
+            !s.accept_totp_step(&u.id, 100).await.unwrap(),
+            "{}: replay",
+            b.name
+        );
         assert!(s.accept_totp_step(&u.id, 101).await.unwrap());
         assert!(!s.accept_totp_step(&u.id, 101).await.unwrap());
         assert!(!s.accept_totp_step(&u.id, 99).await.unwrap());
@@ -265,16 +364,30 @@ async fn sessions_and_tokens() {
             client_addr: Some("127.0.0.1".into()),
             user_agent: None,
         };
-        s.create_session(&actor(), &mk("s1", now + 10_000)).await.unwrap();
-        s.create_session(&actor(), &mk("s2", now + 10_000)).await.unwrap();
-        s.create_session(&actor(), &mk("old", now - 1)).await.unwrap();
+        s.create_session(&actor(), &mk("s1", now + 10_000))
+            .await
+            .unwrap();
+        s.create_session(&actor(), &mk("s2", now + 10_000))
+            .await
+            .unwrap();
+        s.create_session(&actor(), &mk("old", now - 1))
+            .await
+            .unwrap();
         s.touch_session("s1", now + 5).await.unwrap();
         s.verify_session_mfa(&actor(), "s1").await.unwrap();
         let s1 = s.session("s1").await.unwrap().unwrap();
         assert!(s1.mfa_verified);
         assert_eq!(s1.last_seen_at, now + 5);
-        assert!(matches!(s.verify_session_mfa(&actor(), "zz").await, Err(StoreError::NotFound(_))));
-        assert_eq!(s.purge_expired_sessions(now).await.unwrap(), 1, "{}", b.name);
+        assert!(matches!(
+            s.verify_session_mfa(&actor(), "zz").await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert_eq!(
+            s.purge_expired_sessions(now).await.unwrap(),
+            1,
+            "{}",
+            b.name
+        );
         s.delete_session(&actor(), "s1").await.unwrap();
         assert!(s.session("s1").await.unwrap().is_none());
         assert_eq!(s.delete_user_sessions(&actor(), &u.id).await.unwrap(), 1);
@@ -292,12 +405,27 @@ async fn sessions_and_tokens() {
         s.create_token(&actor(), &t, "hash1").await.unwrap();
         assert_eq!(s.token_by_hash("hash1").await.unwrap().unwrap().id, "t1");
         s.touch_token("t1", now + 1).await.unwrap();
-        assert_eq!(s.tokens(&u.id).await.unwrap()[0].last_used_at, Some(now + 1));
+        assert_eq!(
+            s.tokens(&u.id).await.unwrap()[0].last_used_at,
+            Some(now + 1)
+        );
         // Another user cannot revoke it.
-        assert!(matches!(s.revoke_token(&actor(), &v.id, "t1").await, Err(StoreError::NotFound(_))));
+        assert!(matches!(
+            s.revoke_token(&actor(), &v.id, "t1").await,
+            Err(StoreError::NotFound(_))
+        ));
         s.revoke_token(&actor(), &u.id, "t1").await.unwrap();
-        assert!(s.token_by_hash("hash1").await.unwrap().unwrap().revoked_at.is_some());
-        assert!(matches!(s.revoke_token(&actor(), &u.id, "t1").await, Err(StoreError::NotFound(_))));
+        assert!(s
+            .token_by_hash("hash1")
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_some());
+        assert!(matches!(
+            s.revoke_token(&actor(), &u.id, "t1").await,
+            Err(StoreError::NotFound(_))
+        ));
     }
 }
 
@@ -305,22 +433,49 @@ async fn sessions_and_tokens() {
 async fn audit_log_filters_and_member_scoping() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s.create_institution(&actor(), inst("1311234567")).await.unwrap();
-        let member = s.create_user(&actor(), user("member@example.jp")).await.unwrap();
-        let outsider = s.create_user(&actor(), user("outsider@example.jp")).await.unwrap();
-        s.grant_role(&actor(), &i.id, &member.id, Role::Staff, None).await.unwrap();
+        let i = s
+            .create_institution(&actor(), inst("1311234567"))
+            .await
+            .unwrap();
+        let member = s
+            .create_user(&actor(), user("member@example.jp"))
+            .await
+            .unwrap();
+        let outsider = s
+            .create_user(&actor(), user("outsider@example.jp"))
+            .await
+            .unwrap();
+        s.grant_role(&actor(), &i.id, &member.id, Role::Staff, None)
+            .await
+            .unwrap();
         let as_user = |id: &str, label: &str| Actor {
             user_id: Some(id.into()),
             label: label.into(),
             request_id: None,
             client_addr: None,
         };
-        let global = |a: &str| AuditDraft::new(None, a, "user", "x", serde_json::json!({"k": "値"}));
-        s.record(&as_user(&member.id, "member@example.jp"), global("auth.sign_in")).await.unwrap();
-        s.record(&as_user(&outsider.id, "outsider@example.jp"), global("auth.sign_in")).await.unwrap();
+        let global =
+            |a: &str| AuditDraft::new(None, a, "user", "x", serde_json::json!({"k": "値"}));
+        s.record(
+            &as_user(&member.id, "member@example.jp"),
+            global("auth.sign_in"),
+        )
+        .await
+        .unwrap();
+        s.record(
+            &as_user(&outsider.id, "outsider@example.jp"),
+            global("auth.sign_in"),
+        )
+        .await
+        .unwrap();
         let all = events(s, &i.id).await;
         // The member's sign-in shows; the outsider's does not.
-        assert_eq!(all.iter().filter(|a| *a == "auth.sign_in").count(), 1, "{}: {all:?}", b.name);
+        assert_eq!(
+            all.iter().filter(|a| *a == "auth.sign_in").count(),
+            1,
+            "{}: {all:?}",
+            b.name
+        );
         let f = |action: Option<&str>, actor: Option<&str>| AuditFilter {
             institution_id: i.id.clone(),
             action_prefix: action.map(Into::into),
@@ -335,19 +490,38 @@ async fn audit_log_filters_and_member_scoping() {
         assert_eq!(by_actor.len(), 1);
         let wildcard = s.audit_events(&f(None, Some("%"))).await.unwrap();
         assert!(wildcard.is_empty(), "LIKE wildcards are escaped");
-        let future = AuditFilter { from: Some(now_ms() + 60_000), ..f(None, None) };
+        let future = AuditFilter {
+            from: Some(now_ms() + 60_000),
+            ..f(None, None)
+        };
         assert!(s.audit_events(&future).await.unwrap().is_empty());
-        let paged = AuditFilter { limit: 1, offset: 1, ..f(None, None) };
+        let paged = AuditFilter {
+            limit: 1,
+            offset: 1,
+            ..f(None, None)
+        };
         assert_eq!(s.audit_events(&paged).await.unwrap().len(), 1);
     }
 }
 
 async fn seed_chain(s: &dyn Store) -> String {
-    let i = s.create_institution(&actor(), inst("1311234567")).await.unwrap();
+    let i = s
+        .create_institution(&actor(), inst("1311234567"))
+        .await
+        .unwrap();
     for n in 0..4 {
-        s.record(&actor(), AuditDraft::new(Some(&i.id), "test.event", "n", &n.to_string(), serde_json::json!({"n": n})))
-            .await
-            .unwrap();
+        s.record(
+            &actor(),
+            AuditDraft::new(
+                Some(&i.id),
+                "test.event",
+                "n",
+                &n.to_string(),
+                serde_json::json!({"n": n}),
+            ),
+        )
+        .await
+        .unwrap();
     }
     i.id
 }
@@ -356,12 +530,23 @@ async fn seed_chain(s: &dyn Store) -> String {
 async fn audit_chain_detects_alteration() {
     for b in backends().await {
         let id = seed_chain(b.store.as_ref()).await;
-        assert_eq!(verify_audit(b.store.as_ref()).await.unwrap(), Ok((1, 5)), "{}", b.name);
+        assert_eq!(
+            verify_audit(b.store.as_ref()).await.unwrap(),
+            Ok((1, 5)),
+            "{}",
+            b.name
+        );
         b.raw
-            .exec(&format!("UPDATE audit_events SET actor_label = 'mallory' WHERE chain = '{id}' AND seq = 3"))
+            .exec(&format!(
+                "UPDATE audit_events SET actor_label = 'mallory' WHERE chain = '{id}' AND seq = 3"
+            ))
             .await;
         let r = verify_audit(b.store.as_ref()).await.unwrap();
-        assert!(matches!(r, Err(ChainBreak::Altered { seq: 3, .. })), "{}: {r:?}", b.name);
+        assert!(
+            matches!(r, Err(ChainBreak::Altered { seq: 3, .. })),
+            "{}: {r:?}",
+            b.name
+        );
     }
 }
 
@@ -369,30 +554,75 @@ async fn audit_chain_detects_alteration() {
 async fn audit_chain_detects_removal_and_reordering() {
     for b in backends().await {
         let id = seed_chain(b.store.as_ref()).await;
-        b.raw.exec(&format!("DELETE FROM audit_events WHERE chain = '{id}' AND seq = 2")).await;
+        b.raw
+            .exec(&format!(
+                "DELETE FROM audit_events WHERE chain = '{id}' AND seq = 2"
+            ))
+            .await;
         let r = verify_audit(b.store.as_ref()).await.unwrap();
-        assert!(matches!(r, Err(ChainBreak::Gap { seq: 3, .. })), "{}: {r:?}", b.name);
+        assert!(
+            matches!(r, Err(ChainBreak::Gap { seq: 3, .. })),
+            "{}: {r:?}",
+            b.name
+        );
     }
     for b in backends().await {
         let id = seed_chain(b.store.as_ref()).await;
         // Swap the positions of events 2 and 3.
-        b.raw.exec(&format!("UPDATE audit_events SET seq = 100 WHERE chain = '{id}' AND seq = 2")).await;
-        b.raw.exec(&format!("UPDATE audit_events SET seq = 2 WHERE chain = '{id}' AND seq = 3")).await;
-        b.raw.exec(&format!("UPDATE audit_events SET seq = 3 WHERE chain = '{id}' AND seq = 100")).await;
+        b.raw
+            .exec(&format!(
+                "UPDATE audit_events SET seq = 100 WHERE chain = '{id}' AND seq = 2"
+            ))
+            .await;
+        b.raw
+            .exec(&format!(
+                "UPDATE audit_events SET seq = 2 WHERE chain = '{id}' AND seq = 3"
+            ))
+            .await;
+        b.raw
+            .exec(&format!(
+                "UPDATE audit_events SET seq = 3 WHERE chain = '{id}' AND seq = 100"
+            ))
+            .await;
         let r = verify_audit(b.store.as_ref()).await.unwrap();
-        assert!(matches!(r, Err(ChainBreak::Altered { seq: 2, .. })), "{}: {r:?}", b.name);
+        assert!(
+            matches!(r, Err(ChainBreak::Altered { seq: 2, .. })),
+            "{}: {r:?}",
+            b.name
+        );
     }
     for b in backends().await {
         let id = seed_chain(b.store.as_ref()).await;
-        b.raw.exec(&format!("DELETE FROM audit_events WHERE chain = '{id}' AND seq = 5")).await;
+        b.raw
+            .exec(&format!(
+                "DELETE FROM audit_events WHERE chain = '{id}' AND seq = 5"
+            ))
+            .await;
         let r = verify_audit(b.store.as_ref()).await.unwrap();
-        assert!(matches!(r, Err(ChainBreak::Truncated { last_seq: 4, head_seq: 5, .. })), "{}: {r:?}", b.name);
+        assert!(
+            matches!(
+                r,
+                Err(ChainBreak::Truncated {
+                    last_seq: 4,
+                    head_seq: 5,
+                    ..
+                })
+            ),
+            "{}: {r:?}",
+            b.name
+        );
     }
     for b in backends().await {
         let id = seed_chain(b.store.as_ref()).await;
-        b.raw.exec(&format!("DELETE FROM audit_heads WHERE chain = '{id}'")).await;
+        b.raw
+            .exec(&format!("DELETE FROM audit_heads WHERE chain = '{id}'"))
+            .await;
         let r = verify_audit(b.store.as_ref()).await.unwrap();
-        assert!(matches!(r, Err(ChainBreak::MissingHead { .. })), "{}: {r:?}", b.name);
+        assert!(
+            matches!(r, Err(ChainBreak::MissingHead { .. })),
+            "{}: {r:?}",
+            b.name
+        );
     }
 }
 
@@ -400,28 +630,49 @@ async fn audit_chain_detects_removal_and_reordering() {
 async fn concurrent_appends_keep_one_chain_and_concurrent_edits_have_one_winner() {
     for b in backends().await {
         let s = b.store.clone();
-        let i = s.create_institution(&actor(), inst("1311234567")).await.unwrap();
+        let i = s
+            .create_institution(&actor(), inst("1311234567"))
+            .await
+            .unwrap();
         let mut tasks = Vec::new();
         for n in 0..24 {
             let s = s.clone();
             let id = i.id.clone();
             tasks.push(tokio::spawn(async move {
-                s.record(&actor(), AuditDraft::new(Some(&id), "test.concurrent", "n", &n.to_string(), serde_json::json!({})))
-                    .await
-                    .map(|_| ())
+                s.record(
+                    &actor(),
+                    AuditDraft::new(
+                        Some(&id),
+                        "test.concurrent",
+                        "n",
+                        &n.to_string(),
+                        serde_json::json!({}),
+                    ),
+                )
+                .await
+                .map(|_| ())
             }));
         }
         for t in tasks {
             t.await.unwrap().unwrap();
         }
-        assert_eq!(verify_audit(s.as_ref()).await.unwrap(), Ok((1, 25)), "{}", b.name);
+        assert_eq!(
+            verify_audit(s.as_ref()).await.unwrap(),
+            Ok((1, 25)),
+            "{}",
+            b.name
+        );
 
         let mut edits = Vec::new();
         for n in 0..8 {
             let s = s.clone();
             let id = i.id.clone();
             edits.push(tokio::spawn(async move {
-                let settings = InstitutionSettings { name: format!("版 {n}"), beds: n, mfa_required: false };
+                let settings = InstitutionSettings {
+                    name: format!("版 {n}"),
+                    beds: n,
+                    mfa_required: false,
+                };
                 s.update_institution(&actor(), &id, 1, settings).await
             }));
         }
@@ -433,7 +684,11 @@ async fn concurrent_appends_keep_one_chain_and_concurrent_edits_have_one_winner(
                 Err(other) => panic!("{}: {other}", b.name),
             }
         }
-        assert_eq!(ok, 1, "{}: exactly one of the concurrent edits wins", b.name);
+        assert_eq!(
+            ok, 1,
+            "{}: exactly one of the concurrent edits wins",
+            b.name
+        );
         assert_eq!(s.institution(&i.id).await.unwrap().unwrap().version, 2);
     }
 }

@@ -35,6 +35,7 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
+    let limit = state.cfg().max_body_bytes;
     let html = Router::new()
         .route("/", get(pages::root))
         .route("/home", get(pages::home))
@@ -82,6 +83,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/assets/{file}", get(asset))
         .fallback(not_found)
+        .layer(from_fn(auth::csrf_guard))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(from_fn(finish_html));
     let api = Router::new()
         .route("/me", get(api::me).patch(api::update_me))
@@ -112,12 +115,13 @@ pub fn router(state: AppState) -> Router {
         .route("/vendors", get(api::vendors).post(api::create_vendor))
         .route("/openapi.json", get(api::openapi))
         .fallback(not_found)
-        .layer(from_fn(finish_api));
-    let limit = state.cfg().max_body_bytes;
-    html.nest("/api/v1", api)
         .layer(from_fn(auth::csrf_guard))
-        .layer(from_fn_with_state(state.clone(), auth::load_session))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(from_fn(finish_api));
+    // Layers run outside-in: headers, session, then per router the error finisher, the
+    // body limit and the CSRF guard, so that their refusals are rendered like any error.
+    html.nest("/api/v1", api)
+        .layer(from_fn_with_state(state.clone(), auth::load_session))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .layer(from_fn(security_headers))
         .with_state(state)

@@ -426,6 +426,19 @@ async fn verify_second_factor(state: &AppState, auth: &AnyAuth, code: &str) -> A
                     true
                 } else {
                     state.0.throttle.fail(&key, now);
+                    state
+                        .store()
+                        .record(
+                            &auth.actor(),
+                            AuditDraft::new(
+                                None,
+                                "auth.mfa_failed",
+                                "user",
+                                &auth.user.id,
+                                serde_json::json!({"reason": "code_reused"}),
+                            ),
+                        )
+                        .await?;
                     return Err(AppError::Invalid {
                         field: "code",
                         key: "error-code-reused",

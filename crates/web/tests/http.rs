@@ -1,0 +1,1588 @@
+//! The web layer over real HTTP: a real server on loopback with a real SQLite database
+//! (the storage contract suite covers PostgreSQL), driven by an HTTP client with cookies.
+
+use mamori_domain::Role;
+use mamori_store::{now_ms, Actor, SqliteStore, Store};
+use mamori_web::auth::totp;
+use mamori_web::demo::{self, DEMO_CODE, DEMO_PASSWORD};
+use mamori_web::{AppState, WebConfig};
+use reqwest::header::{CONTENT_TYPE, LOCATION};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+struct App {
+    base: String,
+    store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn start_with(cfg: WebConfig) -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&dir.path().join("m.db")).await.unwrap());
+    assert!(demo::load(store.as_ref()).await.unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let state = AppState::new(store.clone(), cfg);
+    tokio::spawn(mamori_web::serve(listener, state, async move {
+        let _ = rx.await;
+    }));
+    App {
+        base,
+        store,
+        _dir: dir,
+        _stop: tx,
+    }
+}
+
+async fn start() -> App {
+    start_with(WebConfig::default()).await
+}
+
+fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+/// The CSRF token embedded in a page.
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+struct Session {
+    c: Client,
+    csrf: String,
+}
+
+impl Session {
+    async fn get(&self, app: &App, path: &str) -> reqwest::Response {
+        self.c
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap()
+    }
+    async fn form(&self, app: &App, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut f: Vec<(&str, &str)> = fields.to_vec();
+        f.push(("_csrf", &self.csrf));
+        self.c
+            .post(format!("{}{path}", app.base))
+            .form(&f)
+            .send()
+            .await
+            .unwrap()
+    }
+    async fn json(
+        &self,
+        app: &App,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut r = self
+            .c
+            .request(method, format!("{}{path}", app.base))
+            .header("x-csrf-token", &self.csrf);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        r.send().await.unwrap()
+    }
+}
+
+async fn login_page(app: &App, c: &Client) -> String {
+    let page = c.get(format!("{}/login", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    page.text().await.unwrap()
+}
+
+async fn try_login(app: &App, c: &Client, email: &str, password: &str) -> reqwest::Response {
+    let csrf = csrf_of(&login_page(app, c).await);
+    c.post(format!("{}/login", app.base))
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("_csrf", &csrf),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Sign in (password only) and read the session's CSRF token from the profile page.
+async fn login(app: &App, email: &str) -> Session {
+    let c = client();
+    let r = try_login(app, &c, email, DEMO_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {email}");
+    let mut profile = c.get(format!("{}/profile", app.base)).send().await.unwrap();
+    if profile.status() == StatusCode::SEE_OTHER {
+        // A step of sign-in is left (MFA enrolment): its page carries the token too.
+        let to = location(&profile);
+        profile = c.get(format!("{}{to}", app.base)).send().await.unwrap();
+    }
+    let csrf = csrf_of(&profile.text().await.unwrap());
+    Session { c, csrf }
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get(LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+fn user_id_of(members: &Value, email: &str) -> String {
+    members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user"]["email"] == email)
+        .map(|m| m["user"]["id"].as_str().unwrap().to_string())
+        .unwrap_or_else(|| panic!("{email} not a member"))
+}
+
+// ------------------------------------------------------------------ i18n and OpenAPI
+
+#[test]
+fn both_locales_have_the_same_keys() {
+    let ja = mamori_web::i18n::message_ids(mamori_web::i18n::JA_FTL);
+    let en = mamori_web::i18n::message_ids(mamori_web::i18n::EN_FTL);
+    assert!(ja.len() > 150, "{}", ja.len());
+    let only_ja: Vec<_> = ja.iter().filter(|k| !en.contains(k)).collect();
+    let only_en: Vec<_> = en.iter().filter(|k| !ja.contains(k)).collect();
+    assert!(
+        only_ja.is_empty() && only_en.is_empty(),
+        "ja only: {only_ja:?}; en only: {only_en:?}"
+    );
+    let mut dedup = ja.clone();
+    dedup.dedup();
+    assert_eq!(dedup.len(), ja.len(), "duplicate keys");
+}
+
+#[test]
+fn every_key_used_in_templates_and_code_exists() {
+    let ja = mamori_web::i18n::message_ids(mamori_web::i18n::JA_FTL);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut missing = Vec::new();
+    for dir in ["templates", "src"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for (i, _) in text
+                .match_indices(".t(\"")
+                .chain(text.match_indices(".t1(\""))
+            {
+                let rest = &text[i..];
+                let start = rest.find('"').unwrap() + 1;
+                let key = &rest[start..start + rest[start..].find('"').unwrap()];
+                if !key.is_empty() && !ja.contains(&key.to_string()) {
+                    missing.push(key.to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "keys missing from the locales: {missing:?}"
+    );
+    // Keys built at run time: roles, kinds, audit groups, error keys of the domain.
+    for role in Role::ALL {
+        assert!(ja.contains(&format!("role-{}", role.as_str().replace('_', "-"))));
+    }
+    for k in [
+        "required",
+        "invalid-name",
+        "invalid-email",
+        "invalid-beds",
+        "invalid-institution-code",
+        "invalid-prefecture",
+        "institution-code-prefecture-mismatch",
+        "password-too-short",
+        "password-too-long",
+        "password-common",
+        "password-equals-email",
+    ] {
+        assert!(ja.contains(&k.to_string()), "{k}");
+    }
+}
+
+#[tokio::test]
+async fn openapi_document_is_stable() {
+    let app = start().await;
+    let r = client()
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let doc: Value = r.json().await.unwrap();
+    insta::assert_json_snapshot!("openapi", doc);
+}
+
+// ------------------------------------------------------------------ sign-in
+
+#[tokio::test]
+async fn sign_in_sets_a_session_and_pages_carry_security_headers() {
+    let app = start().await;
+    let c = client();
+    let r = c.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with("/login"));
+    let bad = try_login(&app, &c, "anzen@sakura.example.jp", "wrong-password-123").await;
+    assert_eq!(bad.status(), 200);
+    assert!(bad
+        .text()
+        .await
+        .unwrap()
+        .contains("メールアドレスまたはパスワードが正しくありません。"));
+    let ok = try_login(&app, &c, "ANZEN@sakura.example.jp ", DEMO_PASSWORD).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let cookie = ok
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        cookie.contains("mamori_session=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let home = c.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(location(&home), format!("/i/{DEMO_CODE}"));
+    let dash = c
+        .get(format!("{}/i/{DEMO_CODE}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dash.status(), 200);
+    let h = dash.headers().clone();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self'")
+            && csp.contains("frame-ancestors 'none'")
+            && !csp.contains("unsafe-inline")
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert!(h["server-timing"].to_str().unwrap().starts_with("app;dur="));
+    let body = dash.text().await.unwrap();
+    assert!(body.contains("さくら総合病院") && body.contains("<html lang=\"ja\">"));
+    assert!(
+        !body.contains("<script>") && !body.contains(" style="),
+        "no inline script or style"
+    );
+    // A failed and a successful sign-in are both audited.
+    let events = app.store.audit_chain("global", 0, 1000).await.unwrap();
+    let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"auth.sign_in_failed") && actions.contains(&"auth.sign_in"));
+    let signed_in = events
+        .iter()
+        .rev()
+        .find(|e| e.action == "auth.sign_in")
+        .unwrap();
+    assert_eq!(signed_in.client_addr.as_deref(), Some("127.0.0.1"));
+    assert!(signed_in.request_id.is_some());
+}
+
+#[tokio::test]
+async fn csrf_is_required_on_every_state_change() {
+    let app = start().await;
+    let s = login(&app, "anzen@sakura.example.jp").await;
+    let url = format!("{}/i/{DEMO_CODE}/settings", app.base);
+    let fields = [("version", "1"), ("name", "乗っ取り"), ("beds", "1")];
+    let none = s.c.post(&url).form(&fields).send().await.unwrap();
+    assert_eq!(none.status(), StatusCode::FORBIDDEN);
+    assert!(none.text().await.unwrap().contains("不正な送信"));
+    let mut forged = fields.to_vec();
+    forged.push(("_csrf", "forged-token"));
+    assert_eq!(
+        s.c.post(&url).form(&forged).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let api =
+        s.c.patch(format!("{}/api/v1/institutions/{DEMO_CODE}", app.base))
+            .json(&json!({"version": 1, "name": "x", "beds": 1, "mfa_required": false}))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(api.status(), StatusCode::FORBIDDEN);
+    assert_eq!(api.json::<Value>().await.unwrap()["error"]["code"], "csrf");
+    // Nothing changed.
+    assert_eq!(
+        app.store
+            .institution_by_code(DEMO_CODE)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "さくら総合病院"
+    );
+    // Login itself needs the pre-session token.
+    let c = client();
+    let r = c
+        .post(format!("{}/login", app.base))
+        .form(&[
+            ("email", "anzen@sakura.example.jp"),
+            ("password", DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // With the right token it works.
+    let ok = s
+        .form(
+            &app,
+            &format!("/i/{DEMO_CODE}/settings"),
+            &[
+                ("version", "1"),
+                ("name", "さくら総合病院"),
+                ("beds", "201"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_per_account_and_per_address() {
+    let cfg = WebConfig {
+        login_max_per_account: 3,
+        login_max_per_address: 6,
+        ..Default::default()
+    };
+    let app = start_with(cfg).await;
+    for _ in 0..3 {
+        try_login(
+            &app,
+            &client(),
+            "shokuin@sakura.example.jp",
+            "not-the-password",
+        )
+        .await;
+    }
+    let r = try_login(&app, &client(), "shokuin@sakura.example.jp", DEMO_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().await.unwrap().contains("試行回数が多すぎます"));
+    // Another account from the same address still works until the address limit.
+    assert_eq!(
+        try_login(&app, &client(), "kikaku@sakura.example.jp", DEMO_PASSWORD)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    for _ in 0..3 {
+        try_login(&app, &client(), "nobody@example.jp", "not-the-password").await;
+    }
+    let r = try_login(&app, &client(), "unyo@sakura.example.jp", DEMO_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn idle_and_absolute_session_timeouts_and_sign_out_everywhere() {
+    let app = start().await;
+    let s = login(&app, "rijicho@sakura.example.jp").await;
+    let user = app
+        .store
+        .user_auth_by_email("rijicho@sakura.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    let other = login(&app, "rijicho@sakura.example.jp").await;
+    // Find the sessions through the audit trail is not possible (hashes are not logged);
+    // age every session of the user directly in the database instead.
+    let SqlitePools { pool } = pools(&app);
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = last_seen_at - 31 * 60 * 1000 WHERE user_id = $1",
+    )
+    .bind(&user.id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let r = s.get(&app, &format!("/i/{DEMO_CODE}")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(&r).starts_with("/login?expired=1"),
+        "{}",
+        location(&r)
+    );
+    let page = s.get(&app, &location(&r)).await.text().await.unwrap();
+    assert!(page.contains("一定時間操作がなかったため"));
+    // The expired session is gone from the database.
+    let api = other.json(&app, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        api.json::<Value>().await.unwrap()["error"]["code"],
+        "session_expired"
+    );
+
+    let s = login(&app, "rijicho@sakura.example.jp").await;
+    sqlx::query("UPDATE sessions SET expires_at = $1 WHERE user_id = $2")
+        .bind(now_ms() - 1)
+        .bind(&user.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.get(&app, &format!("/i/{DEMO_CODE}")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let a = login(&app, "rijicho@sakura.example.jp").await;
+    let b = login(&app, "rijicho@sakura.example.jp").await;
+    let r = a.form(&app, "/logout/all", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        b.get(&app, "/profile").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
+        .bind(&user.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+struct SqlitePools {
+    pool: sqlx::SqlitePool,
+}
+
+/// Open the test's database file directly (a second writer, as a tamperer would).
+fn pools(app: &App) -> SqlitePools {
+    let path = app._dir.path().join("m.db");
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .busy_timeout(std::time::Duration::from_secs(5));
+    SqlitePools {
+        pool: sqlx::SqlitePool::connect_lazy_with(opts),
+    }
+}
+
+#[tokio::test]
+async fn totp_enrolment_sign_in_replay_and_recovery_codes() {
+    let app = start().await;
+    let s = login(&app, "unyo@sakura.example.jp").await;
+    let page = s.get(&app, "/profile/mfa").await.text().await.unwrap();
+    let marker = "data-testid=\"totp-secret\">";
+    let at = page.find(marker).unwrap() + marker.len();
+    let secret = page[at..at + page[at..].find('<').unwrap()].to_string();
+    assert!(page.contains("<svg"), "QR code is inline SVG");
+    let wrong = s
+        .form(
+            &app,
+            "/profile/mfa",
+            &[("secret", &secret), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let code = totp::code_at(&secret, now_ms()).unwrap();
+    let ok = s
+        .form(
+            &app,
+            "/profile/mfa",
+            &[("secret", &secret), ("code", &code)],
+        )
+        .await;
+    assert_eq!(ok.status(), 200);
+    let body = ok.text().await.unwrap();
+    let codes: Vec<String> = body
+        .match_indices("<li><code>")
+        .map(|(i, _)| body[i + 10..i + 21].to_string())
+        .collect();
+    assert_eq!(codes.len(), 10, "{codes:?}");
+
+    // Sign in again: the password alone is not enough.
+    let c = client();
+    let r = try_login(&app, &c, "unyo@sakura.example.jp", DEMO_PASSWORD).await;
+    assert!(location(&r).starts_with("/login/mfa"));
+    let dash = c
+        .get(format!("{}/i/{DEMO_CODE}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&dash), "/login/mfa");
+    let api = c
+        .get(format!("{}/api/v1/me", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    let mfa_page = c
+        .get(format!("{}/login/mfa", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&mfa_page);
+    let post = |code: String| {
+        let c = c.clone();
+        let csrf = csrf.clone();
+        let url = format!("{}/login/mfa", app.base);
+        async move {
+            c.post(url)
+                .form(&[("code", code.as_str()), ("_csrf", csrf.as_str())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // The code used for enrolment cannot be replayed.
+    let replay = post(code.clone()).await;
+    assert!(replay.text().await.unwrap().contains("既に使われました"));
+    // The next time step's code is accepted once.
+    let next = totp::code_at(&secret, now_ms() + 30_000).unwrap();
+    assert_eq!(post(next.clone()).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get(format!("{}/i/{DEMO_CODE}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    // A recovery code works once.
+    let c2 = client();
+    try_login(&app, &c2, "unyo@sakura.example.jp", DEMO_PASSWORD).await;
+    let csrf2 = csrf_of(
+        &c2.get(format!("{}/login/mfa", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let r = c2
+        .post(format!("{}/login/mfa", app.base))
+        .form(&[("code", codes[0].as_str()), ("_csrf", &csrf2)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let c3 = client();
+    try_login(&app, &c3, "unyo@sakura.example.jp", DEMO_PASSWORD).await;
+    let csrf3 = csrf_of(
+        &c3.get(format!("{}/login/mfa", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let r = c3
+        .post(format!("{}/login/mfa", app.base))
+        .form(&[("code", codes[0].as_str()), ("_csrf", &csrf3)])
+        .send()
+        .await
+        .unwrap();
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("認証コードが正しくありません"));
+}
+
+#[tokio::test]
+async fn mandatory_mfa_sends_members_to_enrolment() {
+    let app = start().await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let r = so
+        .form(
+            &app,
+            &format!("/i/{DEMO_CODE}/settings"),
+            &[
+                ("version", "1"),
+                ("name", "さくら総合病院"),
+                ("beds", "200"),
+                ("mfa_required", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let staff = login(&app, "shokuin@sakura.example.jp").await;
+    let dash = staff.get(&app, &format!("/i/{DEMO_CODE}")).await;
+    assert_eq!(location(&dash), "/profile/mfa");
+    let page = staff.get(&app, "/profile/mfa").await.text().await.unwrap();
+    assert!(page.contains("多要素認証が必須"));
+    let api = staff.json(&app, Method::GET, "/api/v1/me", None).await;
+    assert_eq!(api.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        api.json::<Value>().await.unwrap()["error"]["code"],
+        "mfa_enrolment_required"
+    );
+}
+
+// ------------------------------------------------------------------ tokens and API
+
+#[tokio::test]
+async fn personal_api_tokens_work_until_revoked() {
+    let app = start().await;
+    let s = login(&app, "anzen@sakura.example.jp").await;
+    let page = s
+        .form(
+            &app,
+            "/profile/tokens",
+            &[("name", "資産台帳の連携"), ("expires_in_days", "30")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let marker = "data-testid=\"token-secret\">";
+    let at = page.find(marker).unwrap() + marker.len();
+    let token = page[at..at + page[at..].find('<').unwrap()].to_string();
+    assert!(token.starts_with("mamori_"));
+    let c = client();
+    let me = c
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let me: Value = me.json().await.unwrap();
+    assert_eq!(me["user"]["email"], "anzen@sakura.example.jp");
+    assert_eq!(me["institutions"][0]["roles"][0], "security_officer");
+    // A bearer request needs no CSRF token.
+    let r = c
+        .patch(format!("{}/api/v1/institutions/{DEMO_CODE}", app.base))
+        .bearer_auth(&token)
+        .json(&json!({"version": 1, "name": "さくら総合病院", "beds": 210, "mfa_required": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let forged = c
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth("mamori_forged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    let list: Value = c
+        .get(format!("{}/api/v1/me/tokens", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    assert!(list[0]["last_used_at"].is_i64());
+    let del = c
+        .delete(format!("{}/api/v1/me/tokens/{id}", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(del.status(), StatusCode::NO_CONTENT);
+    let after = c
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = after.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_signed_in");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ログイン"));
+}
+
+#[tokio::test]
+async fn concurrent_edits_are_refused_not_overwritten() {
+    let app = start().await;
+    let a = login(&app, "anzen@sakura.example.jp").await;
+    let b = login(&app, "anzen@sakura.example.jp").await;
+    let path = format!("/api/v1/institutions/{DEMO_CODE}");
+    let body = |name: &str| json!({"version": 1, "name": name, "beds": 200, "mfa_required": false});
+    let (ra, rb) = tokio::join!(
+        a.json(&app, Method::PATCH, &path, Some(body("Aの変更"))),
+        b.json(&app, Method::PATCH, &path, Some(body("Bの変更")))
+    );
+    let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    let loser = if ra.status() == 409 { ra } else { rb };
+    let err: Value = loser.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "conflict");
+    assert!(err["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("他の人が先に"));
+    let name = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap()
+        .name;
+    assert!(name == "Aの変更" || name == "Bの変更");
+    // The HTML form with a stale version shows the conflict and keeps the input.
+    let r = a
+        .form(
+            &app,
+            &format!("/i/{DEMO_CODE}/settings"),
+            &[
+                ("version", "1"),
+                ("name", "古い画面からの保存"),
+                ("beds", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("他の人が先にこのデータを変更しました")
+            && page.contains("古い画面からの保存")
+    );
+    assert_eq!(
+        app.store
+            .institution_by_code(DEMO_CODE)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        name
+    );
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_errors_and_changes_nothing() {
+    let app = start().await;
+    let s = login(&app, "anzen@sakura.example.jp").await;
+    let before = app
+        .store
+        .audit_chain(
+            &app.store
+                .institution_by_code(DEMO_CODE)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            0,
+            1000,
+        )
+        .await
+        .unwrap()
+        .len();
+    let members = format!("/api/v1/institutions/{DEMO_CODE}/members");
+    let raw = |body: &'static str, ct: &'static str| {
+        s.c.post(format!("{}{members}", app.base))
+            .header("x-csrf-token", &s.csrf)
+            .header(CONTENT_TYPE, ct)
+            .body(body)
+            .send()
+    };
+    let r = raw("{not json", "application/json").await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["message"],
+        "JSON の構文が正しくありません。"
+    );
+    let r = raw(r#"{"email": 5}"#, "application/json").await.unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "bad_request"
+    );
+    let r = raw(r#"{}"#, "text/plain").await.unwrap();
+    assert_eq!(r.status(), 400);
+    let r = s
+        .json(
+            &app,
+            Method::POST,
+            &members,
+            Some(json!({"email": "bad", "display_name": "x", "role": "staff"})),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(
+        (e["error"]["field"].as_str(), e["error"]["message"].as_str()),
+        (
+            Some("email"),
+            Some("メールアドレスの形式が正しくありません。")
+        )
+    );
+    let r = s
+        .json(
+            &app,
+            Method::POST,
+            &members,
+            Some(json!({"email": "x@example.jp", "display_name": "x", "role": "platform_admin"})),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = s
+        .json(
+            &app,
+            Method::POST,
+            &members,
+            Some(json!({"email": "x@example.jp", "display_name": "x", "role": "inspector"})),
+        )
+        .await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["field"],
+        "expires_at"
+    );
+    // Oversized body.
+    let big = "x".repeat(2 * 1024 * 1024);
+    let r =
+        s.c.post(format!("{}/login", app.base))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(r.text().await.unwrap().contains("大きすぎます"));
+    let r =
+        s.c.post(format!("{}{members}", app.base))
+            .header("x-csrf-token", &s.csrf)
+            .header(CONTENT_TYPE, "application/json")
+            .body(big)
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 413);
+    // Unknown ids, another institution, unknown routes.
+    assert_eq!(s.get(&app, "/i/9999999999").await.status(), 404);
+    let r = s
+        .json(&app, Method::GET, "/api/v1/institutions/9999999999", None)
+        .await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "not_found"
+    );
+    let r = s
+        .json(
+            &app,
+            Method::DELETE,
+            &format!("{members}/no-such-user/roles/staff"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+    let page = s.get(&app, "/no/such/page").await;
+    assert_eq!(page.status(), 404);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("ページが見つかりません"));
+    // Form fields of the wrong type.
+    let r = s
+        .form(
+            &app,
+            &format!("/i/{DEMO_CODE}/settings"),
+            &[("version", "abc"), ("name", "x"), ("beds", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("送信された内容を読み取れませんでした"));
+    let r = s
+        .form(
+            &app,
+            &format!("/i/{DEMO_CODE}/settings"),
+            &[("version", "1"), ("name", ""), ("beds", "-3")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    // The last security officer cannot be removed.
+    let list: Value = s
+        .json(&app, Method::GET, &members, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let so = user_id_of(&list, "anzen@sakura.example.jp");
+    let r = s
+        .json(
+            &app,
+            Method::DELETE,
+            &format!("{members}/{so}/roles/security_officer"),
+            None,
+        )
+        .await;
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "role");
+    let after = app
+        .store
+        .audit_chain(
+            &app.store
+                .institution_by_code(DEMO_CODE)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            0,
+            1000,
+        )
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(
+        before, after,
+        "no bad request changed or audited anything in the institution"
+    );
+    assert_eq!(
+        app.store
+            .institution_by_code(DEMO_CODE)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        1
+    );
+}
+
+#[tokio::test]
+async fn members_can_be_added_and_audit_log_filtered_and_exported() {
+    let app = start().await;
+    let s = login(&app, "anzen@sakura.example.jp").await;
+    let r = s
+        .form(
+            &app,
+            &format!("/i/{DEMO_CODE}/members"),
+            &[
+                ("email", "Shinjin@Sakura.example.jp"),
+                ("display_name", "新人 太郎"),
+                ("role", "staff"),
+                ("expires_on", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let marker = "data-testid=\"initial-password\">";
+    let at = page.find(marker).unwrap() + marker.len();
+    let pw = page[at..at + page[at..].find('<').unwrap()].to_string();
+    assert_eq!(pw.len(), 16);
+    let c = client();
+    assert_eq!(
+        try_login(&app, &c, "shinjin@sakura.example.jp", &pw)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let audit = s
+        .get(
+            &app,
+            &format!("/i/{DEMO_CODE}/audit?action=member.&actor=anzen"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        audit.contains("<span class=\"action\">役割を付与</span>"),
+        "the grant is listed"
+    );
+    assert!(
+        !audit.contains("<span class=\"action\">ログイン</span>"),
+        "sign-ins are filtered out"
+    );
+    let csv = s
+        .get(&app, &format!("/i/{DEMO_CODE}/audit.csv?action=auth."))
+        .await;
+    assert_eq!(csv.headers()[CONTENT_TYPE], "text/csv; charset=utf-8");
+    let bytes = csv.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let mut lines = text.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("occurred_at_jst,chain,seq,action,actor"));
+    assert!(lines.all(|l| l.contains(",auth.")));
+    // The export itself is in the log.
+    let json: Value = s
+        .json(
+            &app,
+            Method::GET,
+            &format!("/api/v1/institutions/{DEMO_CODE}/audit?action=audit."),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json[0]["action"], "audit.export");
+    let bad = s
+        .get(&app, &format!("/i/{DEMO_CODE}/audit?from=2026-13-45"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(bad.contains("YYYY-MM-DD"));
+}
+
+#[tokio::test]
+async fn language_switch() {
+    let app = start().await;
+    let s = login(&app, "anzen@sakura.example.jp").await;
+    let r = s
+        .form(&app, "/lang", &[("lang", "en"), ("next", "/profile")])
+        .await;
+    assert_eq!(location(&r), "/profile");
+    let page = s.get(&app, "/profile").await.text().await.unwrap();
+    assert!(page.contains("<html lang=\"en\">") && page.contains("Change password"));
+    let r = s
+        .form(
+            &app,
+            "/lang",
+            &[("lang", "en"), ("next", "https://evil.example/")],
+        )
+        .await;
+    assert_eq!(location(&r), "/");
+    let err = s
+        .json(&app, Method::GET, "/api/v1/institutions/0000000000", None)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        err["error"]["message"],
+        "The page or record you asked for was not found."
+    );
+}
+
+// ------------------------------------------------------------------ the policy matrix
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anonymous,
+    Role(Role),
+    VendorNoContract,
+    PlatformAdmin,
+    OtherInstitutionOfficer,
+}
+
+const EVERYONE: &[Who] = &[
+    Who::Role(Role::Executive),
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::Role(Role::SystemOperator),
+    Who::Role(Role::Staff),
+    Who::Role(Role::Inspector),
+    Who::VendorNoContract,
+    Who::PlatformAdmin,
+    Who::OtherInstitutionOfficer,
+];
+const DASHBOARD: &[Who] = &[
+    Who::Role(Role::Executive),
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::Role(Role::SystemOperator),
+    Who::Role(Role::Staff),
+];
+const VIEW_MEMBERS: &[Who] = &[
+    Who::Role(Role::Executive),
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::PlatformAdmin,
+];
+const MANAGE_MEMBERS: &[Who] = &[Who::Role(Role::SecurityOfficer), Who::PlatformAdmin];
+const AUDIT: &[Who] = &[Who::Role(Role::Executive), Who::Role(Role::SecurityOfficer)];
+const SETTINGS: &[Who] = &[Who::Role(Role::SecurityOfficer)];
+const PLATFORM: &[Who] = &[Who::PlatformAdmin];
+
+struct Probe {
+    method: Method,
+    path: &'static str,
+    body: Option<Value>,
+    form: &'static [(&'static str, &'static str)],
+    allowed: &'static [Who],
+    /// Status an allowed caller gets for this probe.
+    ok: u16,
+}
+
+fn probes() -> Vec<Probe> {
+    let p = |method: Method, path: &'static str, allowed: &'static [Who], ok: u16| Probe {
+        method,
+        path,
+        body: None,
+        form: &[],
+        allowed,
+        ok,
+    };
+    let f = |path: &'static str,
+             form: &'static [(&'static str, &'static str)],
+             allowed: &'static [Who],
+             ok: u16| Probe {
+        method: Method::POST,
+        path,
+        body: None,
+        form,
+        allowed,
+        ok,
+    };
+    let j =
+        |method: Method, path: &'static str, body: Value, allowed: &'static [Who], ok: u16| Probe {
+            method,
+            path,
+            body: Some(body),
+            form: &[],
+            allowed,
+            ok,
+        };
+    vec![
+        // HTML pages
+        p(Method::GET, "/home", EVERYONE, 200),
+        p(Method::GET, "/profile", EVERYONE, 200),
+        p(Method::GET, "/profile/mfa", EVERYONE, 200),
+        p(Method::GET, "/profile/tokens", EVERYONE, 200),
+        f(
+            "/profile",
+            &[("version", "0"), ("display_name", "x"), ("locale", "ja")],
+            EVERYONE,
+            409,
+        ),
+        f(
+            "/profile/password",
+            &[("current_password", "wrong"), ("new_password", "x")],
+            EVERYONE,
+            422,
+        ),
+        f(
+            "/profile/mfa",
+            &[("secret", "bad"), ("code", "1")],
+            EVERYONE,
+            422,
+        ),
+        f("/profile/mfa/disable", &[("code", "1")], EVERYONE, 422),
+        f(
+            "/profile/tokens",
+            &[("name", ""), ("expires_in_days", "1")],
+            EVERYONE,
+            422,
+        ),
+        f("/profile/tokens/unknown/revoke", &[], EVERYONE, 404),
+        p(Method::GET, "/admin", PLATFORM, 200),
+        f(
+            "/admin/institutions",
+            &[
+                ("code", "1"),
+                ("name", "x"),
+                ("kind", "clinic"),
+                ("prefecture", "13"),
+                ("beds", "0"),
+            ],
+            PLATFORM,
+            422,
+        ),
+        f("/admin/vendors", &[("name", "")], PLATFORM, 422),
+        p(Method::GET, "/i/1311234567", DASHBOARD, 200),
+        p(Method::GET, "/i/1311234567/members", VIEW_MEMBERS, 200),
+        f(
+            "/i/1311234567/members",
+            &[("email", "bad"), ("display_name", "x"), ("role", "staff")],
+            MANAGE_MEMBERS,
+            422,
+        ),
+        f(
+            "/i/1311234567/members/{inspector}/roles/inspector/revoke",
+            &[],
+            MANAGE_MEMBERS,
+            303,
+        ),
+        p(Method::GET, "/i/1311234567/settings", SETTINGS, 200),
+        f(
+            "/i/1311234567/settings",
+            &[("version", "0"), ("name", "x"), ("beds", "1")],
+            SETTINGS,
+            409,
+        ),
+        p(Method::GET, "/i/1311234567/audit", AUDIT, 200),
+        p(Method::GET, "/i/1311234567/audit.csv", AUDIT, 200),
+        // JSON API
+        p(Method::GET, "/api/v1/me", EVERYONE, 200),
+        j(
+            Method::PATCH,
+            "/api/v1/me",
+            json!({"version": 0, "display_name": "x", "locale": "ja"}),
+            EVERYONE,
+            409,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/me/password",
+            json!({"current_password": "wrong", "new_password": "x"}),
+            EVERYONE,
+            422,
+        ),
+        p(Method::POST, "/api/v1/me/mfa/setup", EVERYONE, 200),
+        j(
+            Method::POST,
+            "/api/v1/me/mfa",
+            json!({"secret": "bad", "code": "1"}),
+            EVERYONE,
+            422,
+        ),
+        j(
+            Method::DELETE,
+            "/api/v1/me/mfa",
+            json!({"code": "1"}),
+            EVERYONE,
+            400,
+        ),
+        p(Method::GET, "/api/v1/me/tokens", EVERYONE, 200),
+        j(
+            Method::POST,
+            "/api/v1/me/tokens",
+            json!({"name": ""}),
+            EVERYONE,
+            422,
+        ),
+        p(Method::DELETE, "/api/v1/me/tokens/unknown", EVERYONE, 404),
+        p(Method::GET, "/api/v1/institutions", EVERYONE, 200),
+        j(
+            Method::POST,
+            "/api/v1/institutions",
+            json!({"code": "1", "name": "x", "kind": "clinic", "prefecture": "13"}),
+            PLATFORM,
+            422,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234567",
+            DASHBOARD,
+            200,
+        ),
+        j(
+            Method::PATCH,
+            "/api/v1/institutions/1311234567",
+            json!({"version": 0, "name": "x", "beds": 1, "mfa_required": false}),
+            SETTINGS,
+            409,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234567/members",
+            VIEW_MEMBERS,
+            200,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/institutions/1311234567/members",
+            json!({"email": "bad", "display_name": "x", "role": "staff"}),
+            MANAGE_MEMBERS,
+            422,
+        ),
+        j(
+            Method::PUT,
+            "/api/v1/institutions/1311234567/members/{staff}/roles/staff",
+            json!({}),
+            MANAGE_MEMBERS,
+            204,
+        ),
+        p(
+            Method::DELETE,
+            "/api/v1/institutions/1311234567/members/{inspector}/roles/inspector",
+            MANAGE_MEMBERS,
+            204,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234567/audit",
+            AUDIT,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234567/audit.csv",
+            AUDIT,
+            200,
+        ),
+        p(Method::GET, "/api/v1/vendors", PLATFORM, 200),
+        j(
+            Method::POST,
+            "/api/v1/vendors",
+            json!({"name": ""}),
+            PLATFORM,
+            422,
+        ),
+        p(Method::GET, "/api/v1/openapi.json", &[], 200),
+    ]
+}
+
+/// Routes outside the matrix, each with the test that covers it.
+const COVERED_ELSEWHERE: &[&str] = &[
+    "/api/v1/me/sign-out-everywhere", // idle_and_absolute_session_timeouts_and_sign_out_everywhere (HTML twin)
+];
+
+#[tokio::test]
+async fn policy_matrix_every_route_every_role() {
+    let app = start().await;
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    // A second institution with its own security officer.
+    let other = app
+        .store
+        .create_institution(
+            &Actor::system("test"),
+            mamori_store::NewInstitution {
+                code: "2712345678".into(),
+                name: "なにわ診療所".into(),
+                kind: mamori_domain::InstitutionKind::Clinic,
+                prefecture: "27".into(),
+                beds: 0,
+                mfa_required: false,
+            },
+        )
+        .await
+        .unwrap();
+    let hash = app
+        .store
+        .user_auth_by_email("anzen@sakura.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    let o = app
+        .store
+        .create_user(
+            &Actor::system("test"),
+            mamori_store::NewUser {
+                email: "officer@naniwa.example.jp".into(),
+                display_name: "なにわ 責任者".into(),
+                password_hash: hash,
+                platform_admin: false,
+                locale: "ja".into(),
+            },
+        )
+        .await
+        .unwrap();
+    app.store
+        .grant_role(
+            &Actor::system("test"),
+            &other.id,
+            &o.id,
+            Role::SecurityOfficer,
+            None,
+        )
+        .await
+        .unwrap();
+    let inspector = app
+        .store
+        .user_auth_by_email("kensa@pref.tokyo.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let staff = app
+        .store
+        .user_auth_by_email("shokuin@sakura.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+
+    let email_of = |w: Who| match w {
+        Who::Role(Role::Executive) => "rijicho@sakura.example.jp",
+        Who::Role(Role::SecurityOfficer) => "anzen@sakura.example.jp",
+        Who::Role(Role::PlanningManager) => "kikaku@sakura.example.jp",
+        Who::Role(Role::SystemOperator) => "unyo@sakura.example.jp",
+        Who::Role(Role::Staff) => "shokuin@sakura.example.jp",
+        Who::Role(Role::Inspector) => "kensa@pref.tokyo.example.jp",
+        Who::VendorNoContract => "tanto@a-sha.example.jp",
+        Who::PlatformAdmin => "admin@mamori.example",
+        Who::OtherInstitutionOfficer => "officer@naniwa.example.jp",
+        _ => unreachable!(),
+    };
+    let mut whos = vec![Who::Anonymous];
+    whos.extend_from_slice(EVERYONE);
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for who in whos {
+        let session = match who {
+            Who::Anonymous => {
+                let c = client();
+                let csrf = csrf_of(&login_page(&app, &c).await);
+                Session { c, csrf }
+            }
+            w => login(&app, email_of(w)).await,
+        };
+        for probe in probes() {
+            let path = probe
+                .path
+                .replace("{inspector}", &inspector)
+                .replace("{staff}", &staff);
+            let r = if !probe.form.is_empty()
+                || (probe.method == Method::POST && !path.starts_with("/api/"))
+            {
+                session.form(&app, &path, probe.form).await
+            } else {
+                session
+                    .json(&app, probe.method.clone(), &path, probe.body.clone())
+                    .await
+            };
+            let status = r.status().as_u16();
+            let public = probe.allowed.is_empty();
+            let expected_ok = public || probe.allowed.contains(&who);
+            let pass = if public {
+                status == probe.ok
+            } else if who == Who::Anonymous {
+                if path.starts_with("/api/") {
+                    status == 401
+                } else {
+                    status == 303 && location(&r).starts_with("/login")
+                }
+            } else if expected_ok {
+                status == probe.ok
+            } else {
+                status == 403 || status == 404
+            };
+            checked += 1;
+            if !pass {
+                failures.push(format!(
+                    "{who:?} {} {path}: got {status}, expected {}",
+                    probe.method,
+                    if expected_ok {
+                        probe.ok.to_string()
+                    } else {
+                        "403/404".into()
+                    }
+                ));
+            }
+            // Restore what an allowed probe changed.
+            if status == 204 || status == 303 {
+                app.store
+                    .grant_role(
+                        &Actor::system("test"),
+                        &inst.id,
+                        &inspector,
+                        Role::Inspector,
+                        Some(now_ms() + 86_400_000),
+                    )
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked >= 400, "{checked}");
+
+    // Every API path of the OpenAPI document is in the matrix or covered elsewhere.
+    let doc: Value = client()
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let probed: Vec<String> = probes()
+        .iter()
+        .map(|p| {
+            p.path
+                .replace("1311234567", "{code}")
+                .replace("{inspector}", "{user_id}")
+                .replace("{staff}", "{user_id}")
+                .replace("/roles/inspector", "/roles/{role}")
+                .replace("/roles/staff", "/roles/{role}")
+                .replace("/tokens/unknown", "/tokens/{id}")
+        })
+        .collect();
+    for path in doc["paths"].as_object().unwrap().keys() {
+        assert!(
+            probed.contains(path) || COVERED_ELSEWHERE.contains(&path.as_str()),
+            "{path} is not in the policy matrix"
+        );
+    }
+}
+
+// ------------------------------------------------------------------ request parsing
+
+mod parsing {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+        /// Arbitrary form bodies and JSON never crash a handler or change data: the answer is
+        /// a clear 4xx (or the sign-in page again), never a 5xx.
+        #[test]
+        fn arbitrary_bodies_get_4xx(body in proptest::collection::vec(any::<u8>(), 0..300), json_like in "\\{[\"a-z:0-9, \\[\\]{}]{0,60}\\}?") {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let app = shared_app().await;
+                let s = login_cached(app).await;
+                for (path, ct, b) in [
+                    ("/login", "application/x-www-form-urlencoded", body.clone()),
+                    ("/i/1311234567/members", "application/x-www-form-urlencoded", body.clone()),
+                    ("/api/v1/institutions/1311234567/members", "application/json", json_like.clone().into_bytes()),
+                    ("/api/v1/me/tokens", "application/json", body.clone()),
+                ] {
+                    let r = s.c.post(format!("{}{path}", app.base)).header("x-csrf-token", &s.csrf).header(CONTENT_TYPE, ct).body(b).send().await.unwrap();
+                    let st = r.status().as_u16();
+                    prop_assert!(st < 500, "{path}: {st}");
+                    prop_assert!(st != 201, "{path}: created something from garbage");
+                }
+                Ok(())
+            })?;
+        }
+    }
+
+    static APP: tokio::sync::OnceCell<App> = tokio::sync::OnceCell::const_new();
+
+    async fn shared_app() -> &'static App {
+        // One server for all cases, on a runtime of its own that outlives each case.
+        APP.get_or_init(|| async {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    let app = start().await;
+                    tx.send(app).unwrap();
+                    std::future::pending::<()>().await;
+                });
+            });
+            rx.recv().unwrap()
+        })
+        .await
+    }
+
+    async fn login_cached(app: &App) -> Session {
+        login(app, "anzen@sakura.example.jp").await
+    }
+}
