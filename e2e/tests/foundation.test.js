@@ -135,10 +135,14 @@ describe('foundation (browser)', { timeout: 240_000 }, () => {
       const signOuts = find('auth.sign_out');
       assert.equal(signOuts.length, 1, `one sign-out:\n${ctx}`);
       assert.equal(signOuts[0].label, 'ログアウト');
+      // The replayed enrolment code was refused and audited as a failure.
+      const failures = find('auth.mfa_failed');
+      assert.equal(failures.length, 1, `one refused (replayed) code:\n${ctx}`);
+      assert.equal(failures[0].label, '2段階目の認証に失敗');
       // Newest first.
       assert.deepEqual(
         mine.map((r) => r.code),
-        ['auth.mfa_verified', 'auth.sign_in', 'auth.sign_out', 'auth.mfa_verified', 'user.mfa_enable', 'auth.sign_in'],
+        ['auth.mfa_verified', 'auth.mfa_failed', 'auth.sign_in', 'auth.sign_out', 'auth.mfa_verified', 'user.mfa_enable', 'auth.sign_in'],
         ctx,
       );
     } finally {

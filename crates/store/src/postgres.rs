@@ -45,5 +45,7 @@ impl PgStore {
     }
 }
 
+// The same SQL, compiled against this backend (see shared.rs): intentional.
+#[allow(clippy::duplicate_mod)]
 #[path = "shared.rs"]
 mod shared;

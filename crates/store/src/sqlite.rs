@@ -53,5 +53,7 @@ impl SqliteStore {
     }
 }
 
+// The same SQL, compiled against this backend (see shared.rs): intentional.
+#[allow(clippy::duplicate_mod)]
 #[path = "shared.rs"]
 mod shared;

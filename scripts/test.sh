@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test of mamori on a fresh machine: formatting and lints, the Rust suites on
+# SQLite and PostgreSQL, and the browser tests in Debian's Chromium. Installs what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Tools"
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
+chromium --version
+
+# PostgreSQL for the storage contract suite (trust auth on 127.0.0.1; CI provides it).
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  cluster=$(ls /etc/postgresql 2>/dev/null | head -n1 || true)
+  [ -n "$cluster" ] && pg_ctlcluster --skip-systemctl-redirect "$cluster" main start || true
+fi
+if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "PostgreSQL: $TEST_DATABASE_URL"
+else
+  echo "PostgreSQL is not reachable at 127.0.0.1:5432: the storage suite needs it" >&2
+  exit 1
+fi
+
+step "Formatting and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (SQLite and PostgreSQL)"
+cargo test --workspace --locked
+
+step "Browser tests (Chromium)"
+cargo build -p mamori --locked
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+export MAMORI_BIN="$target_dir/debug/mamori"
+(cd e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
