@@ -20,7 +20,11 @@ struct Args {
 }
 
 fn args() -> Result<Args> {
-    let mut a = Args { institutions: 1000, users_per: 20, requests: 300 };
+    let mut a = Args {
+        institutions: 1000,
+        users_per: 20,
+        requests: 300,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
         let v: usize = it.next().context("value missing")?.parse()?;
@@ -44,32 +48,46 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 async fn load(store: &dyn Store, a: &Args) -> Result<()> {
     let actor = Actor::system("bench");
-    let hash = mamori_web::auth::hash_password(demo::DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let roles = [Role::Executive, Role::SecurityOfficer, Role::PlanningManager, Role::SystemOperator];
+    let hash =
+        mamori_web::auth::hash_password(demo::DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let roles = [
+        Role::Executive,
+        Role::SecurityOfficer,
+        Role::PlanningManager,
+        Role::SystemOperator,
+    ];
     for i in 0..a.institutions {
         let pref = format!("{:02}", i % 47 + 1);
         let inst = store
-            .create_institution(&actor, NewInstitution {
-                code: format!("{pref}{:08}", i),
-                name: format!("ベンチ病院 {i}"),
-                kind: InstitutionKind::Hospital,
-                prefecture: pref,
-                beds: 100,
-                mfa_required: false,
-            })
+            .create_institution(
+                &actor,
+                NewInstitution {
+                    code: format!("{pref}{:08}", i),
+                    name: format!("ベンチ病院 {i}"),
+                    kind: InstitutionKind::Hospital,
+                    prefecture: pref,
+                    beds: 100,
+                    mfa_required: false,
+                },
+            )
             .await?;
         for u in 0..a.users_per {
             let user = store
-                .create_user(&actor, NewUser {
-                    email: format!("u{u}@h{i}.example.jp"),
-                    display_name: format!("利用者 {i}-{u}"),
-                    password_hash: hash.clone(),
-                    platform_admin: false,
-                    locale: "ja".into(),
-                })
+                .create_user(
+                    &actor,
+                    NewUser {
+                        email: format!("u{u}@h{i}.example.jp"),
+                        display_name: format!("利用者 {i}-{u}"),
+                        password_hash: hash.clone(),
+                        platform_admin: false,
+                        locale: "ja".into(),
+                    },
+                )
                 .await?;
             let role = roles.get(u).copied().unwrap_or(Role::Staff);
-            store.grant_role(&actor, &inst.id, &user.id, role, None).await?;
+            store
+                .grant_role(&actor, &inst.id, &user.id, role, None)
+                .await?;
         }
     }
     Ok(())
@@ -82,23 +100,40 @@ async fn measure(c: &reqwest::Client, url: &str, n: usize) -> Result<(f64, f64, 
         let t = Instant::now();
         let r = c.get(url).send().await?;
         let status = r.status();
-        let timing = r.headers().get("server-timing").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let timing = r
+            .headers()
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         r.bytes().await?;
         wall.push(t.elapsed().as_secs_f64() * 1000.0);
         if !status.is_success() {
             bail!("{url}: {status}");
         }
-        let ms: f64 = timing.trim_start_matches("app;dur=").parse().context("Server-Timing")?;
+        let ms: f64 = timing
+            .trim_start_matches("app;dur=")
+            .parse()
+            .context("Server-Timing")?;
         server.push(ms);
     }
     server.sort_by(f64::total_cmp);
     wall.sort_by(f64::total_cmp);
-    Ok((percentile(&server, 0.5), percentile(&server, 0.99), percentile(&wall, 0.5)))
+    Ok((
+        percentile(&server, 0.5),
+        percentile(&server, 0.99),
+        percentile(&wall, 0.5),
+    ))
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
     let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+    s.lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 #[tokio::main]
@@ -110,7 +145,11 @@ async fn main() -> Result<()> {
     let t = Instant::now();
     load(store.as_ref(), &a).await?;
     let users = a.institutions * a.users_per;
-    println!("loaded {} institutions and {users} users (+ demo) into SQLite in {:.1} s", a.institutions, t.elapsed().as_secs_f64());
+    println!(
+        "loaded {} institutions and {users} users (+ demo) into SQLite in {:.1} s",
+        a.institutions,
+        t.elapsed().as_secs_f64()
+    );
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -120,12 +159,23 @@ async fn main() -> Result<()> {
     let sign_in = |email: &'static str| {
         let base = base.clone();
         async move {
-            let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+            let c = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?;
             let page = c.get(format!("{base}/login")).send().await?.text().await?;
             let m = "name=\"_csrf\" value=\"";
             let at = page.find(m).context("csrf")? + m.len();
             let csrf = page[at..at + page[at..].find('"').context("csrf")?].to_string();
-            let r = c.post(format!("{base}/login")).form(&[("email", email), ("password", demo::DEMO_PASSWORD), ("_csrf", &csrf)]).send().await?;
+            let r = c
+                .post(format!("{base}/login"))
+                .form(&[
+                    ("email", email),
+                    ("password", demo::DEMO_PASSWORD),
+                    ("_csrf", &csrf),
+                ])
+                .send()
+                .await?;
             if r.status().as_u16() != 303 {
                 bail!("sign-in of {email} failed: {}", r.status());
             }
@@ -141,9 +191,17 @@ async fn main() -> Result<()> {
         (&officer, format!("/i/{code}/members"), "members list"),
         (&officer, format!("/i/{code}/audit"), "audit log"),
         (&officer, "/api/v1/me".to_string(), "API /me"),
-        (&officer, format!("/api/v1/institutions/{code}/members"), "API members"),
+        (
+            &officer,
+            format!("/api/v1/institutions/{code}/members"),
+            "API members",
+        ),
         (&admin, "/admin".to_string(), "institution list (admin)"),
-        (&admin, "/admin?page=10".to_string(), "institution list p.10"),
+        (
+            &admin,
+            "/admin?page=10".to_string(),
+            "institution list p.10",
+        ),
     ];
     for (c, path, label) in pages {
         let (p50, p99, wall) = measure(c, &format!("{base}{path}"), a.requests).await?;
@@ -151,19 +209,44 @@ async fn main() -> Result<()> {
     }
 
     // Appending an audit event (its own transaction, sealed into the chain).
-    let inst = store.institution_by_code(&code).await?.context("institution")?;
+    let inst = store
+        .institution_by_code(&code)
+        .await?
+        .context("institution")?;
     let actor = Actor::system("bench");
     let mut times = Vec::new();
     for n in 0..2000 {
         let t = Instant::now();
-        store.record(&actor, AuditDraft::new(Some(&inst.id), "bench.event", "n", &n.to_string(), serde_json::json!({"n": n}))).await?;
+        store
+            .record(
+                &actor,
+                AuditDraft::new(
+                    Some(&inst.id),
+                    "bench.event",
+                    "n",
+                    &n.to_string(),
+                    serde_json::json!({"n": n}),
+                ),
+            )
+            .await?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(f64::total_cmp);
-    println!("\naudit append (n=2000)                      median {:.3} ms   p99 {:.3} ms", percentile(&times, 0.5), percentile(&times, 0.99));
+    println!(
+        "\naudit append (n=2000)                      median {:.3} ms   p99 {:.3} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
     let t = Instant::now();
-    let verified = mamori_store::verify_audit(store.as_ref()).await?.map_err(|b| anyhow::anyhow!("{b}"))?;
-    println!("audit verify: {} chains, {} events in {:.0} ms", verified.0, verified.1, t.elapsed().as_secs_f64() * 1000.0);
+    let verified = mamori_store::verify_audit(store.as_ref())
+        .await?
+        .map_err(|b| anyhow::anyhow!("{b}"))?;
+    println!(
+        "audit verify: {} chains, {} events in {:.0} ms",
+        verified.0,
+        verified.1,
+        t.elapsed().as_secs_f64() * 1000.0
+    );
 
     // Idle memory of the real binary on this data set.
     let exe = std::env::current_exe()?;
@@ -183,7 +266,11 @@ async fn main() -> Result<()> {
         let c = reqwest::Client::new();
         let mut up = false;
         for _ in 0..100 {
-            if c.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            if c.get(format!("http://127.0.0.1:{port}/healthz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
                 up = true;
                 break;
             }
@@ -197,7 +284,10 @@ async fn main() -> Result<()> {
         let _ = child.kill();
         let _ = child.wait();
         match (up, rss) {
-            (true, Some(kib)) => println!("idle memory of `mamori serve` (VmRSS)       {:.1} MB", kib as f64 / 1024.0),
+            (true, Some(kib)) => println!(
+                "idle memory of `mamori serve` (VmRSS)       {:.1} MB",
+                kib as f64 / 1024.0
+            ),
             _ => println!("idle memory: the server did not start"),
         }
     } else {

@@ -1129,15 +1129,24 @@ impl Store for This {
     }
 
     async fn audit_events(&self, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
-        let sql = format!(
-            "SELECT {AUDIT_COLS} FROM audit_events WHERE \
-             (chain = $1 OR (chain = '{GLOBAL_CHAIN}' AND actor_user_id IN \
-               (SELECT user_id FROM institution_roles WHERE institution_id = $1))) \
-             AND ($2 IS NULL OR action LIKE $2 ESCAPE '\\') \
+        // Two index-driven halves, each limited to the page's end, merged and cut: the
+        // institution's own chain, and the global events of the people who hold a role in it.
+        // The second half starts from the members (CROSS JOIN fixes that order in SQLite);
+        // walking the global chain by time instead would read every account's events.
+        let filters = "($2 IS NULL OR action LIKE $2 ESCAPE '\\') \
              AND ($3 IS NULL OR LOWER(actor_label) LIKE $3 ESCAPE '\\') \
              AND ($4 IS NULL OR occurred_at >= $4) \
-             AND ($5 IS NULL OR occurred_at < $5) \
-             ORDER BY occurred_at DESC, seq DESC LIMIT $6 OFFSET $7"
+             AND ($5 IS NULL OR occurred_at < $5)";
+        let sql = format!(
+            "SELECT {AUDIT_COLS} FROM ( \
+               SELECT * FROM (SELECT {AUDIT_COLS} FROM audit_events WHERE chain = $1 AND {filters} \
+                 ORDER BY occurred_at DESC, seq DESC LIMIT $8) own \
+               UNION ALL \
+               SELECT * FROM (SELECT {AUDIT_COLS} FROM \
+                 (SELECT DISTINCT user_id FROM institution_roles WHERE institution_id = $1) m \
+                 CROSS JOIN audit_events WHERE actor_user_id = m.user_id AND chain = '{GLOBAL_CHAIN}' \
+                 AND {filters} ORDER BY occurred_at DESC, seq DESC LIMIT $8) members \
+             ) merged ORDER BY occurred_at DESC, seq DESC LIMIT $6 OFFSET $7"
         );
         let action = f.action_prefix.as_deref().map(|p| {
             let mut s = like_escape(p);
@@ -1153,6 +1162,7 @@ impl Store for This {
             .bind(f.to)
             .bind(f.limit)
             .bind(f.offset)
+            .bind(f.limit + f.offset)
             .fetch_all(self.r())
             .await?
             .into_iter()

@@ -1,0 +1,410 @@
+//! The `mamori` binary as a user runs it: real processes, real files, real ports.
+
+use std::io::Write;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_mamori");
+
+fn mamori(args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("MAMORI_") {
+            c.env_remove(k);
+        }
+    }
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    mamori(args).output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server {
+    child: Option<Child>,
+    base: String,
+}
+
+impl Server {
+    fn into_child(mut self) -> Child {
+        self.child.take().expect("child present until taken")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(c) = self.child.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+async fn serve(extra: &[&str]) -> Server {
+    let port = free_port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut args = vec!["serve", "--bind", &bind];
+    args.extend_from_slice(extra);
+    let child = mamori(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Owned by the guard from here on: killed and waited for even if the start fails.
+    let server = Server {
+        child: Some(child),
+        base: format!("http://{bind}"),
+    };
+    let c = reqwest::Client::new();
+    for _ in 0..150 {
+        if c.get(format!("{}/healthz", server.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("mamori serve did not become healthy");
+}
+
+async fn sign_in(base: &str, email: &str, password: &str) -> reqwest::Client {
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let m = "name=\"_csrf\" value=\"";
+    let at = page.find(m).unwrap() + m.len();
+    let csrf = &page[at..at + page[at..].find('"').unwrap()];
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[("email", email), ("password", password), ("_csrf", csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "sign-in of {email}");
+    c
+}
+
+#[tokio::test]
+async fn demo_start_sessions_survive_restart_and_demo_loads_only_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let s = serve(&["--demo", "--data-dir", data]).await;
+    let health: serde_json::Value = reqwest::get(format!("{}/healthz", s.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["database"], "sqlite");
+    assert!(dir.path().join("mamori.db").exists());
+    let c = sign_in(&s.base, "anzen@sakura.example.jp", "sakura-demo-2026").await;
+    assert_eq!(
+        c.get(format!("{}/i/1311234567", s.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    drop(s);
+    // The session lives in the database: it survives a restart. The demo is not loaded twice.
+    let s = serve(&["--demo", "--data-dir", data]).await;
+    assert_eq!(
+        c.get(format!("{}/i/1311234567", s.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let mut child = s.into_child();
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        text(&out).contains("既にデータがあるため"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test]
+async fn user_and_token_commands_and_the_token_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let s = serve(&["--demo", "--data-dir", data]).await;
+    let out = run(&[
+        "user",
+        "create",
+        "--email",
+        "New@Sakura.example.jp",
+        "--name",
+        "新任 者",
+        "--institution",
+        "1311234567",
+        "--role",
+        "planning_manager",
+        "--data-dir",
+        data,
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let pw = text(&out)
+        .lines()
+        .find_map(|l| l.strip_prefix("初期パスワード: "))
+        .unwrap()
+        .to_string();
+    sign_in(&s.base, "new@sakura.example.jp", &pw).await;
+    // Duplicates, bad roles and weak passwords are refused with a clear message.
+    let dup = run(&[
+        "user",
+        "create",
+        "--email",
+        "new@sakura.example.jp",
+        "--name",
+        "x",
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(dup.status.code(), Some(2));
+    assert!(text(&dup).contains("既に存在します"));
+    let bad_role = run(&[
+        "user",
+        "create",
+        "--email",
+        "r@example.jp",
+        "--name",
+        "x",
+        "--institution",
+        "1311234567",
+        "--role",
+        "platform_admin",
+        "--data-dir",
+        data,
+    ]);
+    assert!(text(&bad_role).contains("付与できない役割"));
+    let mut weak = mamori(&[
+        "user",
+        "create",
+        "--email",
+        "w@example.jp",
+        "--name",
+        "x",
+        "--password-stdin",
+        "--data-dir",
+        data,
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    weak.stdin
+        .take()
+        .unwrap()
+        .write_all(b"password1234\n")
+        .unwrap();
+    let weak = weak.wait_with_output().unwrap();
+    assert!(
+        text(&weak).contains("パスワードが規則に合いません"),
+        "{}",
+        text(&weak)
+    );
+
+    let out = run(&[
+        "token",
+        "create",
+        "--user",
+        "anzen@sakura.example.jp",
+        "--name",
+        "CLI",
+        "--days",
+        "7",
+        "--data-dir",
+        data,
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let me: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/me", s.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["email"], "anzen@sakura.example.jp");
+    let unknown = run(&[
+        "token",
+        "create",
+        "--user",
+        "nobody@example.jp",
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn audit_verify_detects_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    {
+        let _s = serve(&["--demo", "--data-dir", data]).await;
+    }
+    let ok = run(&["audit", "verify", "--data-dir", data]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    assert!(text(&ok).contains("監査チェーンは完全です"));
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}/mamori.db", data))
+        .await
+        .unwrap();
+    let (id,): (String,) =
+        sqlx::query_as("SELECT id FROM audit_events WHERE chain = 'global' AND seq = 3")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    sqlx::query(
+        "UPDATE audit_events SET changes = '{\"email\":\"mallory@example.jp\"}' WHERE id = $1",
+    )
+    .bind(&id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let bad = run(&["audit", "verify", "--data-dir", data]);
+    assert_eq!(bad.status.code(), Some(1));
+    let out = text(&bad);
+    assert!(
+        out.contains("改ざんを検出") && out.contains(&id) && out.contains("seq 3"),
+        "{out}"
+    );
+}
+
+#[test]
+fn configuration_rejects_unknown_keys_and_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("mamori.toml");
+    std::fs::write(&cfg, "bind = \"127.0.0.1:1\"\nsesion_idle_secs = 10\n").unwrap();
+    let out = run(&[
+        "audit",
+        "verify",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("設定ファイルに誤りがあります")
+            && text(&out).contains("sesion_idle_secs"),
+        "{}",
+        text(&out)
+    );
+    let clean = tempfile::tempdir().unwrap();
+    let out = mamori(&[
+        "audit",
+        "verify",
+        "--data-dir",
+        clean.path().to_str().unwrap(),
+    ])
+    .env("MAMORI_BINDD", "x")
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("不明な環境変数です: MAMORI_BINDD"));
+    let out = mamori(&[
+        "audit",
+        "verify",
+        "--data-dir",
+        clean.path().to_str().unwrap(),
+    ])
+    .env("MAMORI_SESSION_IDLE_SECS", "abc")
+    .output()
+    .unwrap();
+    assert!(text(&out).contains("MAMORI_SESSION_IDLE_SECS の値が正しくありません"));
+}
+
+#[tokio::test]
+async fn the_same_product_runs_on_postgresql() {
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("TEST_DATABASE_URL not set: skipped");
+        return;
+    };
+    let schema = format!("mamori_cli_{}", std::process::id());
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let db = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let s = serve(&[
+            "--demo",
+            "--database-url",
+            &db,
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+        ])
+        .await;
+        let health: serde_json::Value = reqwest::get(format!("{}/healthz", s.base))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(health["database"], "postgres");
+        let c = sign_in(&s.base, "anzen@sakura.example.jp", "sakura-demo-2026").await;
+        assert_eq!(
+            c.get(format!("{}/i/1311234567/audit", s.base))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    assert!(
+        !dir.path().join("mamori.db").exists(),
+        "no SQLite file when PostgreSQL is used"
+    );
+    let ok = run(&["audit", "verify", "--database-url", &db]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&admin)
+        .await
+        .unwrap();
+}
