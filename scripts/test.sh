@@ -36,5 +36,5 @@ cargo test --workspace --locked
 step "Browser tests (Chromium)"
 cargo build -p mamori --locked
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
-export MAMORI_BIN="$target_dir/debug/mamori"
+export E2E_MAMORI_BIN="$target_dir/debug/mamori"
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)

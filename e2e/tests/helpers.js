@@ -30,9 +30,9 @@ export const USERS = {
 
 const HEALTH_TIMEOUT_MS = 30_000;
 
-/** Path of the mamori binary: $MAMORI_BIN, else $CARGO_TARGET_DIR/debug/mamori, else ../target/debug/mamori. */
+/** Path of the mamori binary: $E2E_MAMORI_BIN, else $CARGO_TARGET_DIR/debug/mamori, else ../target/debug/mamori. */
 export function mamoriBin() {
-  if (process.env.MAMORI_BIN) return path.resolve(process.env.MAMORI_BIN);
+  if (process.env.E2E_MAMORI_BIN) return path.resolve(process.env.E2E_MAMORI_BIN);
   const targetDir = process.env.CARGO_TARGET_DIR
     ? path.resolve(REPO_DIR, process.env.CARGO_TARGET_DIR)
     : path.join(REPO_DIR, 'target');
@@ -67,7 +67,7 @@ export async function startServer() {
   if (!existsSync(bin)) {
     throw new Error(
       `mamori binary not found at ${bin}; build it with \`cargo build -p mamori\` ` +
-        'or point MAMORI_BIN (or CARGO_TARGET_DIR) at it',
+        'or point E2E_MAMORI_BIN (or CARGO_TARGET_DIR) at it',
     );
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mamori-e2e-'));
@@ -75,7 +75,8 @@ export async function startServer() {
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(bin, ['serve', '--demo', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    // The server refuses unknown MAMORI_* variables: pass none of the caller's.
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MAMORI_'))), NO_COLOR: '1' },
   });
   let log = '';
   const keep = (chunk) => {
