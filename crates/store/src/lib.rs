@@ -212,9 +212,17 @@ pub trait Store: Send + Sync + 'static {
         display_name: &str,
         locale: &str,
     ) -> Result<User>;
-    async fn set_password(&self, actor: &Actor, user_id: &str, password_hash: &str) -> Result<()>;
+    /// Set a new password hash and end the user's other sessions (all but `keep_session`).
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()>;
 
     // Second factor
+    /// Enrol TOTP; refused with `Conflict` when a secret is already set.
     async fn enable_totp(
         &self,
         actor: &Actor,
@@ -258,7 +266,15 @@ pub trait Store: Send + Sync + 'static {
     async fn create_session(&self, actor: &Actor, session: &SessionRecord) -> Result<()>;
     async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>>;
     async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()>;
-    async fn verify_session_mfa(&self, actor: &Actor, id_hash: &str) -> Result<()>;
+    /// Mark a session as having passed the second factor, rotating its id and CSRF token
+    /// (a session id known before the second factor is worthless after it).
+    async fn verify_session_mfa(
+        &self,
+        actor: &Actor,
+        old_id_hash: &str,
+        new_id_hash: &str,
+        new_csrf_token: &str,
+    ) -> Result<()>;
     async fn delete_session(&self, actor: &Actor, id_hash: &str) -> Result<()>;
     async fn delete_user_sessions(&self, actor: &Actor, user_id: &str) -> Result<u64>;
     async fn purge_expired_sessions(&self, now: i64) -> Result<u64>;

@@ -623,7 +623,13 @@ impl Store for This {
             .ok_or(StoreError::NotFound("user"))
     }
 
-    async fn set_password(&self, actor: &Actor, user_id: &str, password_hash: &str) -> Result<()> {
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let n =
             sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2")
@@ -635,10 +641,22 @@ impl Store for This {
         if n == 0 {
             return Err(StoreError::NotFound("user"));
         }
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(user_id)
+            .bind(keep_session.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         append(
             &mut tx,
             actor,
-            AuditDraft::new(None, "user.password_change", "user", user_id, json!({})),
+            AuditDraft::new(
+                None,
+                "user.password_change",
+                "user",
+                user_id,
+                json!({"other_sessions_ended": ended}),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -656,7 +674,7 @@ impl Store for This {
         let mut tx = self.begin().await?;
         let n = sqlx::query(
             "UPDATE users SET totp_secret = $1, totp_last_step = $2, version = version + 1 \
-             WHERE id = $3",
+             WHERE id = $3 AND totp_secret IS NULL",
         )
         .bind(secret)
         .bind(first_step)
@@ -665,7 +683,14 @@ impl Store for This {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::NotFound("user"));
+            let exists: Option<(i64,)> = sqlx::query_as("SELECT version FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict("second factor"),
+                None => StoreError::NotFound("user"),
+            });
         }
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(user_id)
@@ -965,12 +990,21 @@ impl Store for This {
         Ok(())
     }
 
-    async fn verify_session_mfa(&self, actor: &Actor, id_hash: &str) -> Result<()> {
+    async fn verify_session_mfa(
+        &self,
+        actor: &Actor,
+        old_id_hash: &str,
+        new_id_hash: &str,
+        new_csrf_token: &str,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let user: Option<(String,)> = sqlx::query_as(
-            "UPDATE sessions SET mfa_verified = TRUE WHERE id_hash = $1 RETURNING user_id",
+            "UPDATE sessions SET mfa_verified = TRUE, id_hash = $1, csrf_token = $2 \
+             WHERE id_hash = $3 RETURNING user_id",
         )
-        .bind(id_hash)
+        .bind(new_id_hash)
+        .bind(new_csrf_token)
+        .bind(old_id_hash)
         .fetch_optional(&mut *tx)
         .await?;
         let (user_id,) = user.ok_or(StoreError::NotFound("session"))?;
@@ -1056,9 +1090,9 @@ impl Store for This {
             AuditDraft::new(
                 None,
                 "token.create",
-                "api_token",
-                &t.id,
-                json!({"user_id": t.user_id, "name": t.name, "prefix": t.prefix,
+                "user",
+                &t.user_id,
+                json!({"token_id": t.id, "name": t.name, "prefix": t.prefix,
                        "expires_at": t.expires_at}),
             ),
         )
@@ -1095,7 +1129,13 @@ impl Store for This {
         append(
             &mut tx,
             actor,
-            AuditDraft::new(None, "token.revoke", "api_token", token_id, json!({})),
+            AuditDraft::new(
+                None,
+                "token.revoke",
+                "user",
+                user_id,
+                json!({"token_id": token_id}),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -1130,7 +1170,8 @@ impl Store for This {
 
     async fn audit_events(&self, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
         // Two index-driven halves, each limited to the page's end, merged and cut: the
-        // institution's own chain, and the global events of the people who hold a role in it.
+        // institution's own chain, and the global events about the people who hold a role in
+        // it (their sign-ins, MFA, password, tokens) — not what they did elsewhere.
         // The second half starts from the members (CROSS JOIN fixes that order in SQLite);
         // walking the global chain by time instead would read every account's events.
         let filters = "($2 IS NULL OR action LIKE $2 ESCAPE '\\') \
@@ -1144,7 +1185,7 @@ impl Store for This {
                UNION ALL \
                SELECT * FROM (SELECT {AUDIT_COLS} FROM \
                  (SELECT DISTINCT user_id FROM institution_roles WHERE institution_id = $1) m \
-                 CROSS JOIN audit_events WHERE actor_user_id = m.user_id AND chain = '{GLOBAL_CHAIN}' \
+                 CROSS JOIN audit_events WHERE target_id = m.user_id AND chain = '{GLOBAL_CHAIN}' \
                  AND {filters} ORDER BY occurred_at DESC, seq DESC LIMIT $8) members \
              ) merged ORDER BY occurred_at DESC, seq DESC LIMIT $6 OFFSET $7"
         );

@@ -301,7 +301,7 @@ async fn users_roles_and_principal() {
         assert_eq!((updated.version, updated.locale.as_str()), (2, "en"));
         let stale = s.update_profile(&actor(), &u.id, 1, "古い", "ja").await;
         assert!(matches!(stale, Err(StoreError::Conflict(_))));
-        s.set_password(&actor(), &u.id, "$argon2id$new")
+        s.set_password(&actor(), &u.id, "$argon2id$new", None)
             .await
             .unwrap();
         assert_eq!(
@@ -340,6 +340,12 @@ async fn second_factor_steps_and_recovery_codes_are_single_use() {
         assert!(!s.use_recovery_code(&actor(), &u.id, "h1").await.unwrap());
         assert!(!s.use_recovery_code(&actor(), &u.id, "nope").await.unwrap());
         assert_eq!(s.unused_recovery_codes(&u.id).await.unwrap(), 1);
+        let twice = s.enable_totp(&actor(), &u.id, "OTHER", 1, &[]).await;
+        assert!(
+            matches!(twice, Err(StoreError::Conflict(_))),
+            "{}: an enrolled secret is never overwritten",
+            b.name
+        );
         s.disable_totp(&actor(), &u.id).await.unwrap();
         assert!(!s.user(&u.id).await.unwrap().unwrap().mfa_enabled);
         assert_eq!(s.unused_recovery_codes(&u.id).await.unwrap(), 0);
@@ -374,12 +380,19 @@ async fn sessions_and_tokens() {
             .await
             .unwrap();
         s.touch_session("s1", now + 5).await.unwrap();
-        s.verify_session_mfa(&actor(), "s1").await.unwrap();
-        let s1 = s.session("s1").await.unwrap().unwrap();
+        s.verify_session_mfa(&actor(), "s1", "s1b", "c2")
+            .await
+            .unwrap();
+        assert!(
+            s.session("s1").await.unwrap().is_none(),
+            "the old id is gone"
+        );
+        let s1 = s.session("s1b").await.unwrap().unwrap();
+        assert_eq!(s1.csrf_token, "c2");
         assert!(s1.mfa_verified);
         assert_eq!(s1.last_seen_at, now + 5);
         assert!(matches!(
-            s.verify_session_mfa(&actor(), "zz").await,
+            s.verify_session_mfa(&actor(), "zz", "zz2", "c").await,
             Err(StoreError::NotFound(_))
         ));
         assert_eq!(
@@ -388,9 +401,24 @@ async fn sessions_and_tokens() {
             "{}",
             b.name
         );
-        s.delete_session(&actor(), "s1").await.unwrap();
-        assert!(s.session("s1").await.unwrap().is_none());
+        s.delete_session(&actor(), "s1b").await.unwrap();
+        assert!(s.session("s1b").await.unwrap().is_none());
         assert_eq!(s.delete_user_sessions(&actor(), &u.id).await.unwrap(), 1);
+        s.create_session(&actor(), &mk("keep", now + 10_000))
+            .await
+            .unwrap();
+        s.create_session(&actor(), &mk("other", now + 10_000))
+            .await
+            .unwrap();
+        s.set_password(&actor(), &u.id, "$argon2id$x", Some("keep"))
+            .await
+            .unwrap();
+        assert!(s.session("keep").await.unwrap().is_some());
+        assert!(
+            s.session("other").await.unwrap().is_none(),
+            "{}: a password change ends other sessions",
+            b.name
+        );
 
         let t = ApiToken {
             id: "t1".into(),
@@ -454,20 +482,21 @@ async fn audit_log_filters_and_member_scoping() {
             request_id: None,
             client_addr: None,
         };
-        let global =
-            |a: &str| AuditDraft::new(None, a, "user", "x", serde_json::json!({"k": "値"}));
-        s.record(
-            &as_user(&member.id, "member@example.jp"),
-            global("auth.sign_in"),
-        )
-        .await
-        .unwrap();
-        s.record(
-            &as_user(&outsider.id, "outsider@example.jp"),
-            global("auth.sign_in"),
-        )
-        .await
-        .unwrap();
+        let about = |a: &str, who: &str| {
+            AuditDraft::new(None, a, "user", who, serde_json::json!({"k": "値"}))
+        };
+        let as_member = as_user(&member.id, "member@example.jp");
+        s.record(&as_member, about("auth.sign_in", &member.id))
+            .await
+            .unwrap();
+        let as_outsider = as_user(&outsider.id, "outsider@example.jp");
+        s.record(&as_outsider, about("auth.sign_in", &outsider.id))
+            .await
+            .unwrap();
+        // What a member did to someone outside the institution is not shown either.
+        s.record(&as_member, about("user.update_profile", &outsider.id))
+            .await
+            .unwrap();
         let all = events(s, &i.id).await;
         // The member's sign-in shows; the outsider's does not.
         assert_eq!(
@@ -488,6 +517,17 @@ async fn audit_log_filters_and_member_scoping() {
         assert_eq!(auth_only[0].changes, r#"{"k":"値"}"#);
         let by_actor = s.audit_events(&f(None, Some("MEMBER@"))).await.unwrap();
         assert_eq!(by_actor.len(), 1);
+        let updates = s
+            .audit_events(&f(Some("user.update_profile"), None))
+            .await
+            .unwrap();
+        assert!(updates.is_empty(), "{}: {updates:?}", b.name);
+        assert!(s
+            .audit_events(&f(Some("user.create"), None))
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.target_id != outsider.id));
         let wildcard = s.audit_events(&f(None, Some("%"))).await.unwrap();
         assert!(wildcard.is_empty(), "LIKE wildcards are escaped");
         let future = AuditFilter {

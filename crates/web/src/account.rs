@@ -127,7 +127,7 @@ pub async fn change_password(
     auth: Auth,
     Form(form): Form<service::PasswordInput>,
 ) -> AppResult<Response> {
-    match service::change_password(state.store(), &auth, form).await {
+    match service::change_password(&state, &auth, form).await {
         Ok(()) => Ok(see_other("/profile?ok=flash-password-changed")),
         Err(e @ AppError::Invalid { .. }) => {
             let tr = crate::i18n::Tr::new(auth.meta.lang);
@@ -167,8 +167,12 @@ async fn mfa_view(
     secret: Option<String>,
     recovery_codes: Option<Vec<String>>,
     error: Option<String>,
+    csrf: Option<String>,
 ) -> AppResult<Response> {
-    let page = PageCtx::signed_in(state, auth, "profile", None, "/profile/mfa").await?;
+    let mut page = PageCtx::signed_in(state, auth, "profile", None, "/profile/mfa").await?;
+    if let Some(t) = csrf {
+        page.csrf = t;
+    }
     let secret = secret.unwrap_or_else(auth::totp::new_secret);
     let uri = auth::totp::uri(&secret, &auth.user.email).unwrap_or_default();
     let ids = auth.principal.institution_ids(auth.now);
@@ -207,30 +211,35 @@ fn enrolling(auth: &AnyAuth) -> AppResult<()> {
 
 pub async fn mfa_setup(State(state): State<AppState>, auth: AnyAuth) -> AppResult<Response> {
     enrolling(&auth)?;
-    mfa_view(&state, &auth, None, None, None).await
+    mfa_view(&state, &auth, None, None, None, None).await
 }
 
 pub async fn mfa_enable(
     State(state): State<AppState>,
     auth: AnyAuth,
+    jar: CookieJar,
     Form(form): Form<service::MfaEnableInput>,
 ) -> AppResult<Response> {
     enrolling(&auth)?;
     let secret = form.secret.clone();
     match service::enable_mfa(state.store(), &auth, form).await {
         Ok(codes) => {
-            // The session that enrolled has just proven the second factor.
-            if let Some(s) = &auth.session {
-                state
-                    .store()
-                    .verify_session_mfa(&auth.actor(), &s.id_hash)
-                    .await?;
-            }
-            mfa_view(&state, &auth, None, Some(codes), None).await
+            // Enrolling proves the second factor for this session: rotate it.
+            let (jar, csrf) = auth::complete_mfa(&state, &auth, jar).await?;
+            let page = mfa_view(&state, &auth, None, Some(codes), None, Some(csrf)).await?;
+            Ok((jar, page).into_response())
         }
-        Err(e @ (AppError::Invalid { .. } | AppError::BadRequest(_))) => {
+        Err(e @ (AppError::Invalid { .. } | AppError::BadRequest(_) | AppError::Conflict(_))) => {
             let tr = crate::i18n::Tr::new(auth.meta.lang);
-            mfa_view(&state, &auth, Some(secret), None, Some(tr.t(e.info().key))).await
+            mfa_view(
+                &state,
+                &auth,
+                Some(secret),
+                None,
+                Some(tr.t(e.info().key)),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -246,11 +255,11 @@ pub async fn mfa_disable(
     auth: Auth,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
-    match service::disable_mfa(state.store(), &auth, &form.code).await {
+    match service::disable_mfa(&state, &auth, &form.code).await {
         Ok(()) => Ok(see_other("/profile?ok=flash-mfa-disabled")),
         Err(e @ (AppError::Invalid { .. } | AppError::BadRequest(_))) => {
             let tr = crate::i18n::Tr::new(auth.meta.lang);
-            mfa_view(&state, &auth, None, None, Some(tr.t(e.info().key))).await
+            mfa_view(&state, &auth, None, None, Some(tr.t(e.info().key)), None).await
         }
         Err(e) => Err(e),
     }
@@ -458,7 +467,7 @@ async fn admin_view(
         .with_flash(flash);
     let tr = page.tr;
     let ja = tr.lang == Lang::Ja;
-    let pageno = pageno.max(1);
+    let pageno = pageno.clamp(1, service::MAX_PAGE);
     let (list, total) = state
         .store()
         .list_institutions((pageno - 1) * ADMIN_PAGE, ADMIN_PAGE)

@@ -233,13 +233,14 @@ pub async fn password(
     auth: Auth,
     ApiJson(input): ApiJson<PasswordInput>,
 ) -> AppResult<StatusCode> {
-    service::change_password(state.store(), &auth, input).await?;
+    service::change_password(&state, &auth, input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/me/mfa/setup", tag = "account",
     responses((status = 200, body = MfaSetup)))]
 pub async fn mfa_setup(auth: Auth) -> AppResult<Json<MfaSetup>> {
+    service::interactive(&auth)?;
     if auth.user.mfa_enabled {
         return Err(AppError::BadRequest("error-mfa-already-enabled"));
     }
@@ -269,7 +270,7 @@ pub async fn mfa_disable(
     auth: Auth,
     ApiJson(input): ApiJson<CodeInput>,
 ) -> AppResult<StatusCode> {
-    service::disable_mfa(state.store(), &auth, &input.code).await?;
+    service::disable_mfa(&state, &auth, &input.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -310,6 +311,7 @@ pub async fn create_token(
     auth: Auth,
     ApiJson(input): ApiJson<TokenInput>,
 ) -> AppResult<(StatusCode, Json<CreatedToken>)> {
+    service::interactive(&auth)?;
     let t = service::create_token(state.store(), &auth.actor(), &auth.user.id, input).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
@@ -336,7 +338,7 @@ pub async fn institutions(
     Query(q): Query<PageQuery>,
 ) -> AppResult<Json<Page<InstitutionView>>> {
     if auth.principal.platform_admin {
-        let page = q.page.unwrap_or(1).max(1);
+        let page = q.page.unwrap_or(1).clamp(1, MAX_PAGE);
         let (list, total) = state
             .store()
             .list_institutions((page - 1) * PAGE, PAGE)

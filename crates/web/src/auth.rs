@@ -171,6 +171,8 @@ pub fn recovery_hash(code: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct Meta {
     pub request_id: String,
+    /// Cookies are marked Secure (served over HTTPS).
+    pub secure_cookies: bool,
     pub client_addr: Option<String>,
     pub lang: Lang,
     pub user_agent: Option<String>,
@@ -216,6 +218,7 @@ pub async fn load_session(State(state): State<AppState>, mut req: Request, next:
         .map(|c| c.0.ip().to_string());
     let meta = Meta {
         request_id: uuid::Uuid::new_v4().to_string(),
+        secure_cookies: state.cfg().secure_cookies,
         client_addr: client_addr.clone(),
         lang: lang_from(req.headers(), &jar),
         user_agent: req
@@ -382,8 +385,12 @@ impl std::ops::Deref for Auth {
     }
 }
 
-/// Does any institution the user belongs to require a second factor?
+/// Must this user have a second factor? Platform administrators always; others when an
+/// institution they belong to requires it.
 async fn mfa_required(state: &AppState, p: &Principal, now: i64) -> AppResult<bool> {
+    if p.platform_admin {
+        return Ok(true);
+    }
     let ids = p.institution_ids(now);
     Ok(state
         .store()
@@ -477,6 +484,26 @@ impl FromRequestParts<AppState> for Auth {
             Stage::EnrolRequired => Err(AppError::EnrolRequired),
         }
     }
+}
+
+/// The second factor is proven: rotate the session's id and CSRF token (so that an id known
+/// before this step is worthless) and set the new cookie. Returns the new CSRF token.
+pub async fn complete_mfa(
+    state: &AppState,
+    auth: &AnyAuth,
+    jar: CookieJar,
+) -> AppResult<(CookieJar, String)> {
+    let s = auth.session.as_ref().ok_or(AppError::NotSignedIn)?;
+    let token = random_token(32);
+    let csrf = random_token(24);
+    state
+        .store()
+        .verify_session_mfa(&auth.actor(), &s.id_hash, &sha256_hex(&token), &csrf)
+        .await?;
+    Ok((
+        jar.add(session_cookie(token, state.cfg().secure_cookies)),
+        csrf,
+    ))
 }
 
 // ---------------------------------------------------------------- cookies

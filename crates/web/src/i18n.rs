@@ -89,6 +89,15 @@ impl Tr {
             .into_owned()
     }
 
+    /// Whether the message exists.
+    pub fn has(&self, key: &str) -> bool {
+        let b = bundles();
+        match self.lang {
+            Lang::Ja => b.ja.has_message(key),
+            Lang::En => b.en.has_message(key),
+        }
+    }
+
     /// The message `key` in this language (the key itself when missing).
     pub fn t(&self, key: &str) -> String {
         self.lookup(key, None)

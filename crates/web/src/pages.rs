@@ -52,7 +52,10 @@ impl PageCtx {
             Some(c) => (c.value().to_string(), jar.clone()),
             None => {
                 let t = random_token(24);
-                (t.clone(), jar.clone().add(csrf_cookie(t, false)))
+                (
+                    t.clone(),
+                    jar.clone().add(csrf_cookie(t, meta.secure_cookies)),
+                )
             }
         };
         (
@@ -120,7 +123,8 @@ impl PageCtx {
 
     /// Show `?ok=KEY` / `?err=KEY` messages set by a redirect after a POST.
     pub fn with_flash(mut self, f: &Flash) -> Self {
-        let known = |k: &String| k.starts_with("flash-") || k.starts_with("error-");
+        let tr = self.tr;
+        let known = |k: &String| (k.starts_with("flash-") || k.starts_with("error-")) && tr.has(k);
         self.flash = f.ok.as_ref().filter(|k| known(k)).map(|k| self.tr.t(k));
         self.flash_error = f.err.as_ref().filter(|k| known(k)).map(|k| self.tr.t(k));
         self
@@ -144,8 +148,11 @@ fn see_other(to: &str) -> Response {
 }
 
 /// Only same-site relative paths are accepted as a `next` target.
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+pub fn safe_next(next: &str) -> String {
+    // A path on this site only: no scheme, no host, no backslash, no control or space
+    // characters (browsers drop tabs and newlines, turning "/\t/evil" into "//evil").
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "/-_.~?=&%+".contains(c);
+    if next.starts_with('/') && !next.starts_with("//") && next.chars().all(allowed) {
         next.to_string()
     } else {
         "/".to_string()
@@ -197,10 +204,14 @@ pub async fn login_page(
     Query(q): Query<NextQuery>,
     auth: Option<AnyAuth>,
 ) -> AppResult<Response> {
-    if auth.is_some_and(|a| a.stage == Stage::Full) {
+    if auth.as_ref().is_some_and(|a| a.stage == Stage::Full) {
         return Ok(see_other("/"));
     }
-    let (page, jar) = PageCtx::anonymous(&meta, &jar, "/login");
+    let (mut page, jar) = PageCtx::anonymous(&meta, &jar, "/login");
+    if let Some(a) = &auth {
+        // A session with a sign-in step left: the CSRF guard expects its token.
+        page.csrf = a.csrf();
+    }
     let error = q.expired.map(|_| page.tr.t("error-session-expired"));
     let body = render(&LoginPage {
         page,
@@ -309,13 +320,15 @@ pub async fn sign_in(
     let acct_key = format!("acct:{email}");
     let addr_key = format!("addr:{}", meta.client_addr.as_deref().unwrap_or("-"));
     let throttle = &state.0.throttle;
-    if let Some(wait) = throttle
-        .check(&acct_key, cfg.login_max_per_account, now)
-        .or_else(|| throttle.check(&addr_key, cfg.login_max_per_address, now))
-    {
-        return Err(AppError::Throttled {
-            retry_after_secs: wait,
-        });
+    let refused = |wait: u64| AppError::Throttled {
+        retry_after_secs: wait,
+    };
+    throttle
+        .begin(&acct_key, cfg.login_max_per_account, now)
+        .map_err(refused)?;
+    if let Err(wait) = throttle.begin(&addr_key, cfg.login_max_per_address, now) {
+        throttle.forgive_one(&acct_key);
+        return Err(refused(wait));
     }
     let found = state.store().user_auth_by_email(email).await?;
     let hash = found
@@ -326,11 +339,10 @@ pub async fn sign_in(
     match found {
         Some(u) if ok && !u.user.disabled => {
             throttle.clear(&acct_key);
+            throttle.forgive_one(&addr_key);
             Ok(u)
         }
         other => {
-            throttle.fail(&acct_key, now);
-            throttle.fail(&addr_key, now);
             let actor = Actor {
                 user_id: other.as_ref().map(|u| u.user.id.clone()),
                 label: email.chars().take(254).collect(),
@@ -360,26 +372,39 @@ pub async fn sign_in(
 struct MfaPage {
     page: PageCtx,
     error: Option<String>,
+    next: String,
 }
 
-pub async fn mfa_page(State(state): State<AppState>, auth: AnyAuth) -> AppResult<Response> {
+pub async fn mfa_page(
+    State(state): State<AppState>,
+    auth: AnyAuth,
+    Query(q): Query<NextQuery>,
+) -> AppResult<Response> {
     if auth.stage != Stage::MfaPending {
         return Ok(see_other("/"));
     }
     let page = PageCtx::signed_in(&state, &auth, "", None, "/login/mfa").await?;
-    Ok(render(&MfaPage { page, error: None })?.into_response())
+    let next = safe_next(q.next.as_deref().unwrap_or("/"));
+    Ok(render(&MfaPage {
+        page,
+        error: None,
+        next,
+    })?
+    .into_response())
 }
 
 #[derive(Deserialize)]
 pub struct CodeForm {
     code: String,
+    #[serde(default)]
+    next: String,
 }
 
 /// Second step: a TOTP code (each time step accepted once) or a recovery code.
 pub async fn mfa_submit(
     State(state): State<AppState>,
-    Query(q): Query<NextQuery>,
     auth: AnyAuth,
+    jar: CookieJar,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
     if auth.stage != Stage::MfaPending {
@@ -388,17 +413,14 @@ pub async fn mfa_submit(
     let result = verify_second_factor(&state, &auth, &form.code).await;
     match result {
         Ok(()) => {
-            let session = auth.session.as_ref().ok_or(AppError::NotSignedIn)?;
-            state
-                .store()
-                .verify_session_mfa(&auth.actor(), &session.id_hash)
-                .await?;
-            Ok(see_other(&safe_next(q.next.as_deref().unwrap_or("/"))))
+            let (jar, _) = auth::complete_mfa(&state, &auth, jar).await?;
+            Ok((jar, see_other(&safe_next(&form.next))).into_response())
         }
         Err(e) => {
             let page = PageCtx::signed_in(&state, &auth, "", None, "/login/mfa").await?;
             let error = Some(message(&page.tr, &e));
-            Ok((StatusCode::OK, render(&MfaPage { page, error })?).into_response())
+            let next = safe_next(&form.next);
+            Ok((StatusCode::OK, render(&MfaPage { page, error, next })?).into_response())
         }
     }
 }
@@ -406,15 +428,13 @@ pub async fn mfa_submit(
 async fn verify_second_factor(state: &AppState, auth: &AnyAuth, code: &str) -> AppResult<()> {
     let now = now_ms();
     let key = format!("mfa:{}", auth.user.id);
-    if let Some(wait) = state
+    state
         .0
         .throttle
-        .check(&key, state.cfg().login_max_per_account, now)
-    {
-        return Err(AppError::Throttled {
+        .begin(&key, state.cfg().login_max_per_account, now)
+        .map_err(|wait| AppError::Throttled {
             retry_after_secs: wait,
-        });
-    }
+        })?;
     let ua = state
         .store()
         .user_auth(&auth.user.id)
@@ -428,7 +448,6 @@ async fn verify_second_factor(state: &AppState, auth: &AnyAuth, code: &str) -> A
                 if state.store().accept_totp_step(&auth.user.id, step).await? {
                     true
                 } else {
-                    state.0.throttle.fail(&key, now);
                     state
                         .store()
                         .record(
@@ -460,7 +479,6 @@ async fn verify_second_factor(state: &AppState, auth: &AnyAuth, code: &str) -> A
         state.0.throttle.clear(&key);
         Ok(())
     } else {
-        state.0.throttle.fail(&key, now);
         state
             .store()
             .record(
@@ -1085,7 +1103,7 @@ pub async fn audit(
         Err(e @ AppError::Invalid { .. }) => (vec![], Some(message(&tr, &e))),
         Err(e) => return Err(e),
     };
-    let pageno = q.page.unwrap_or(1).max(1);
+    let pageno = q.page.unwrap_or(1).clamp(1, service::MAX_PAGE);
     let base = |p: i64| {
         serde_urlencoded::to_string([
             ("action", q.action.clone().unwrap_or_default()),

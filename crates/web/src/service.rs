@@ -3,6 +3,7 @@
 
 use crate::auth::{self, AnyAuth, Auth};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use mamori_domain::audit::AuditRecord;
 use mamori_domain::policy::{self, Action, Scope};
 use mamori_domain::{password, validate, Institution, InstitutionKind, Role, User, Vendor};
@@ -41,6 +42,27 @@ pub async fn institution_for(
     } else {
         AppError::NotFound
     })
+}
+
+/// Credentials (password, second factor, API tokens) are managed in a signed-in browser
+/// session only: a stolen API token must not be able to entrench itself.
+pub fn interactive(auth: &AnyAuth) -> AppResult<()> {
+    if auth.token_id.is_some() {
+        Err(AppError::BadRequest("error-needs-session"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Count an attempt at a secret check (current password, TOTP code) against `key`.
+pub fn attempt(state: &AppState, key: &str) -> AppResult<()> {
+    state
+        .0
+        .throttle
+        .begin(key, state.cfg().login_max_per_account, now_ms())
+        .map_err(|wait| AppError::Throttled {
+            retry_after_secs: wait,
+        })
 }
 
 pub fn require(auth: &AnyAuth, action: Action, scope: Scope<'_>) -> AppResult<()> {
@@ -110,6 +132,37 @@ pub fn initial_password() -> String {
         .collect()
 }
 
+/// A platform administrator manages members but does not make himself one: a role for
+/// oneself comes from the institution's own security officer.
+fn check_self_grant(auth: &Auth, inst: &Institution, user_id: &str) -> AppResult<()> {
+    let officer = auth
+        .principal
+        .roles_in(&inst.id, auth.now)
+        .contains(&Role::SecurityOfficer);
+    if user_id == auth.user.id && !officer {
+        return Err(AppError::Invalid {
+            field: "role",
+            key: "error-self-grant",
+        });
+    }
+    Ok(())
+}
+
+/// Members holding a live (unexpired) security-officer grant.
+async fn live_officers(store: &dyn Store, inst: &Institution, now: i64) -> AppResult<Vec<String>> {
+    Ok(store
+        .members(&inst.id)
+        .await?
+        .into_iter()
+        .filter(|m| {
+            m.roles
+                .iter()
+                .any(|(r, e)| *r == Role::SecurityOfficer && e.is_none_or(|e| e > now))
+        })
+        .map(|m| m.user.id)
+        .collect())
+}
+
 fn check_grant(
     auth: &Auth,
     inst: &Institution,
@@ -148,7 +201,19 @@ pub async fn add_member(
     check_grant(auth, inst, input.role, input.expires_at)?;
     let actor = auth.actor();
     let (user, initial_password) = match store.user_auth_by_email(&email).await? {
-        Some(existing) => (existing.user, None),
+        // Linking an existing account shares its sign-in history with this institution:
+        // only a platform administrator does that (the person's other institutions stay
+        // invisible either way).
+        Some(_) if !auth.principal.platform_admin => {
+            return Err(AppError::Invalid {
+                field: "email",
+                key: "error-account-exists",
+            })
+        }
+        Some(existing) => {
+            check_self_grant(auth, inst, &existing.user.id)?;
+            (existing.user, None)
+        }
         None => {
             let pw = initial_password();
             let hash = auth::hash_password_blocking(pw.clone()).await?;
@@ -185,7 +250,17 @@ pub async fn grant_role(
     expires_at: Option<i64>,
 ) -> AppResult<()> {
     check_grant(auth, inst, role, expires_at)?;
+    check_self_grant(auth, inst, user_id)?;
     store.user(user_id).await?.ok_or(AppError::NotFound)?;
+    if role == Role::SecurityOfficer && expires_at.is_some() {
+        let live = live_officers(store, inst, auth.now).await?;
+        if live == [user_id.to_string()] {
+            return Err(AppError::Invalid {
+                field: "expires_at",
+                key: "error-last-security-officer",
+            });
+        }
+    }
     Ok(store
         .grant_role(&auth.actor(), &inst.id, user_id, role, expires_at)
         .await?)
@@ -201,13 +276,8 @@ pub async fn revoke_role(
     role: Role,
 ) -> AppResult<()> {
     if role == Role::SecurityOfficer {
-        let officers = store
-            .members(&inst.id)
-            .await?
-            .iter()
-            .filter(|m| m.roles.iter().any(|(r, _)| *r == Role::SecurityOfficer))
-            .count();
-        if officers <= 1 {
+        let live = live_officers(store, inst, auth.now).await?;
+        if live.len() <= 1 && live.iter().any(|u| u == user_id) {
             return Err(AppError::Invalid {
                 field: "role",
                 key: "error-last-security-officer",
@@ -340,6 +410,8 @@ pub struct AuditQuery {
 }
 
 pub const AUDIT_PAGE: i64 = 50;
+/// Highest page number accepted anywhere (keeps offsets far from overflow).
+pub const MAX_PAGE: i64 = 100_000;
 
 fn jst_day_start(s: &str) -> AppResult<Option<i64>> {
     let s = s.trim();
@@ -371,7 +443,7 @@ impl AuditQuery {
             .transpose()?
             .flatten()
             .map(|t| t + 24 * 3600 * 1000);
-        let page = self.page.unwrap_or(1).max(1);
+        let page = self.page.unwrap_or(1).clamp(1, MAX_PAGE);
         let nonempty = |o: &Option<String>| {
             o.as_ref()
                 .map(|s| s.trim().to_string())
@@ -432,22 +504,33 @@ pub async fn audit_csv(
     ];
     w.write_record(header)
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    // A cell that starts like a formula is prefixed so that Excel shows it as text.
+    let cell = |v: &str| -> String {
+        if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{v}")
+        } else {
+            v.to_string()
+        }
+    };
     for e in &events {
         let seq = e.seq.to_string();
-        w.write_record([
-            jst(e.occurred_at).as_str(),
-            e.chain.as_str(),
-            seq.as_str(),
-            e.action.as_str(),
-            e.actor_label.as_str(),
-            e.actor_user_id.as_deref().unwrap_or(""),
-            e.target_kind.as_str(),
-            e.target_id.as_str(),
-            e.changes.as_str(),
-            e.request_id.as_deref().unwrap_or(""),
-            e.client_addr.as_deref().unwrap_or(""),
-            e.hash.as_str(),
-        ])
+        w.write_record(
+            [
+                jst(e.occurred_at).as_str(),
+                e.chain.as_str(),
+                seq.as_str(),
+                e.action.as_str(),
+                e.actor_label.as_str(),
+                e.actor_user_id.as_deref().unwrap_or(""),
+                e.target_kind.as_str(),
+                e.target_id.as_str(),
+                e.changes.as_str(),
+                e.request_id.as_deref().unwrap_or(""),
+                e.client_addr.as_deref().unwrap_or(""),
+                e.hash.as_str(),
+            ]
+            .map(cell),
+        )
         .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     let bytes = w
@@ -477,11 +560,12 @@ pub struct PasswordInput {
     pub new_password: String,
 }
 
-pub async fn change_password(
-    store: &dyn Store,
-    auth: &Auth,
-    input: PasswordInput,
-) -> AppResult<()> {
+pub async fn change_password(state: &AppState, auth: &Auth, input: PasswordInput) -> AppResult<()> {
+    // Every other session of the user ends with the change.
+    interactive(auth)?;
+    let store = state.store();
+    let key = format!("pw:{}", auth.user.id);
+    attempt(state, &key)?;
     let ua = store
         .user_auth(&auth.user.id)
         .await?
@@ -492,13 +576,15 @@ pub async fn change_password(
             key: "error-wrong-password",
         });
     }
+    state.0.throttle.clear(&key);
     password::check(&input.new_password, &auth.user.email).map_err(|e| AppError::Invalid {
         field: "new_password",
         key: e.message_key(),
     })?;
     let hash = auth::hash_password_blocking(input.new_password).await?;
+    let keep = auth.session.as_ref().map(|s| s.id_hash.as_str());
     Ok(store
-        .set_password(&auth.actor(), &auth.user.id, &hash)
+        .set_password(&auth.actor(), &auth.user.id, &hash, keep)
         .await?)
 }
 
@@ -623,6 +709,7 @@ pub async fn enable_mfa(
     auth: &AnyAuth,
     input: MfaEnableInput,
 ) -> AppResult<Vec<String>> {
+    interactive(auth)?;
     if auth.user.mfa_enabled {
         return Err(AppError::BadRequest("error-mfa-already-enabled"));
     }
@@ -649,7 +736,11 @@ pub async fn enable_mfa(
     Ok(codes)
 }
 
-pub async fn disable_mfa(store: &dyn Store, auth: &Auth, code: &str) -> AppResult<()> {
+pub async fn disable_mfa(state: &AppState, auth: &Auth, code: &str) -> AppResult<()> {
+    interactive(auth)?;
+    let store = state.store();
+    let key = format!("mfa:{}", auth.user.id);
+    attempt(state, &key)?;
     let ua = store
         .user_auth(&auth.user.id)
         .await?
@@ -658,11 +749,12 @@ pub async fn disable_mfa(store: &dyn Store, auth: &Auth, code: &str) -> AppResul
         .totp_secret
         .ok_or(AppError::BadRequest("error-mfa-not-enabled"))?;
     let ids = auth.principal.institution_ids(auth.now);
-    if store
-        .institutions_by_ids(&ids)
-        .await?
-        .iter()
-        .any(|i| i.mfa_required)
+    if auth.principal.platform_admin
+        || store
+            .institutions_by_ids(&ids)
+            .await?
+            .iter()
+            .any(|i| i.mfa_required)
     {
         return Err(AppError::BadRequest("error-mfa-mandatory"));
     }
@@ -676,5 +768,6 @@ pub async fn disable_mfa(store: &dyn Store, auth: &Auth, code: &str) -> AppResul
             key: "error-code-reused",
         });
     }
+    state.0.throttle.clear(&key);
     Ok(store.disable_totp(&auth.actor(), &auth.user.id).await?)
 }

@@ -134,6 +134,55 @@ async fn login(app: &App, email: &str) -> Session {
     Session { c, csrf }
 }
 
+/// Enrol a second factor for `email` directly in the store and sign in with it.
+async fn login_with_totp(app: &App, email: &str) -> Session {
+    let user = app
+        .store
+        .user_auth_by_email(email)
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    let secret = totp::new_secret();
+    if !user.mfa_enabled {
+        app.store
+            .enable_totp(&Actor::system("test"), &user.id, &secret, 0, &[])
+            .await
+            .unwrap();
+    }
+    let c = client();
+    let r = try_login(app, &c, email, DEMO_PASSWORD).await;
+    assert!(
+        location(&r).starts_with("/login/mfa"),
+        "{email}: {}",
+        location(&r)
+    );
+    let page = c
+        .get(format!("{}/login/mfa", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = totp::code_at(&secret, now_ms()).unwrap();
+    let r = c
+        .post(format!("{}/login/mfa", app.base))
+        .form(&[
+            ("code", code.as_str()),
+            ("_csrf", &csrf_of(&page)),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let profile = c.get(format!("{}/profile", app.base)).send().await.unwrap();
+    assert_eq!(profile.status(), 200);
+    let csrf = csrf_of(&profile.text().await.unwrap());
+    Session { c, csrf }
+}
+
 fn location(r: &reqwest::Response) -> String {
     r.headers()
         .get(LOCATION)
@@ -1431,6 +1480,7 @@ async fn policy_matrix_every_route_every_role() {
                 let csrf = csrf_of(&login_page(&app, &c).await);
                 Session { c, csrf }
             }
+            Who::PlatformAdmin => login_with_totp(&app, email_of(who)).await,
             w => login(&app, email_of(w)).await,
         };
         for probe in probes() {
@@ -1449,9 +1499,19 @@ async fn policy_matrix_every_route_every_role() {
             };
             let status = r.status().as_u16();
             let public = probe.allowed.is_empty();
+            // The platform administrator has a second factor (it is required of him), so the
+            // enrolment endpoints answer "already set up".
+            let ok = if who == Who::PlatformAdmin
+                && path.starts_with("/api/v1/me/mfa")
+                && probe.method == Method::POST
+            {
+                400
+            } else {
+                probe.ok
+            };
             let expected_ok = public || probe.allowed.contains(&who);
             let pass = if public {
-                status == probe.ok
+                status == ok
             } else if who == Who::Anonymous {
                 if path.starts_with("/api/") {
                     status == 401
@@ -1459,7 +1519,7 @@ async fn policy_matrix_every_route_every_role() {
                     status == 303 && location(&r).starts_with("/login")
                 }
             } else if expected_ok {
-                status == probe.ok
+                status == ok
             } else {
                 status == 403 || status == 404
             };
@@ -1469,7 +1529,7 @@ async fn policy_matrix_every_route_every_role() {
                     "{who:?} {} {path}: got {status}, expected {}",
                     probe.method,
                     if expected_ok {
-                        probe.ok.to_string()
+                        ok.to_string()
                     } else {
                         "403/404".into()
                     }
@@ -1585,4 +1645,253 @@ mod parsing {
     async fn login_cached(app: &App) -> Session {
         login(app, "anzen@sakura.example.jp").await
     }
+}
+
+// ------------------------------------------------------------------ findings of the security review
+
+#[tokio::test]
+async fn next_accepts_only_plain_paths_on_this_site() {
+    use mamori_web::pages::safe_next;
+    assert_eq!(
+        safe_next("/i/1311234567/audit?page=2"),
+        "/i/1311234567/audit?page=2"
+    );
+    for bad in [
+        "//evil.example",
+        "/\t/evil.example",
+        "/\n/evil",
+        "https://evil.example",
+        "/\\evil",
+        "/ /x",
+        "javascript:alert(1)",
+    ] {
+        assert_eq!(safe_next(bad), "/", "{bad:?}");
+    }
+    let app = start().await;
+    let c = client();
+    let csrf = csrf_of(&login_page(&app, &c).await);
+    let r = c
+        .post(format!("{}/login", app.base))
+        .form(&[
+            ("email", "anzen@sakura.example.jp"),
+            ("password", DEMO_PASSWORD),
+            ("_csrf", &csrf),
+            ("next", "/\t/evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/");
+}
+
+#[tokio::test]
+async fn the_session_id_changes_when_the_second_factor_is_proven() {
+    let app = start().await;
+    let user = app
+        .store
+        .user_auth_by_email("kikaku@sakura.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    let secret = totp::new_secret();
+    app.store
+        .enable_totp(&Actor::system("test"), &user.id, &secret, 0, &[])
+        .await
+        .unwrap();
+    let c = client();
+    let r = try_login(&app, &c, "kikaku@sakura.example.jp", DEMO_PASSWORD).await;
+    let cookie_of = |r: &reqwest::Response| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("mamori_session="))
+            .map(|v| v.split(';').next().unwrap().to_string())
+    };
+    let before = cookie_of(&r).unwrap();
+    let page = c
+        .get(format!("{}/login/mfa", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = totp::code_at(&secret, now_ms()).unwrap();
+    let r = c
+        .post(format!("{}/login/mfa", app.base))
+        .form(&[
+            ("code", code.as_str()),
+            ("_csrf", &csrf_of(&page)),
+            ("next", "/profile"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/profile", "next survives the second step");
+    let after = cookie_of(&r).expect("a new session cookie");
+    assert_ne!(before, after);
+    // The pre-MFA session id is worthless now.
+    let old = client()
+        .get(format!("{}/api/v1/me", app.base))
+        .header("cookie", &before)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        c.get(format!("{}/profile", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_cannot_manage_credentials_and_password_change_ends_other_sessions() {
+    let app = start().await;
+    let s = login(&app, "anzen@sakura.example.jp").await;
+    let other = login(&app, "anzen@sakura.example.jp").await;
+    let created: Value = s
+        .json(
+            &app,
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(json!({"name": "t"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = created["secret"].as_str().unwrap().to_string();
+    let c = client();
+    for (m, path, body) in [
+        (Method::POST, "/api/v1/me/tokens", json!({"name": "second"})),
+        (Method::POST, "/api/v1/me/mfa/setup", json!({})),
+        (
+            Method::POST,
+            "/api/v1/me/password",
+            json!({"current_password": DEMO_PASSWORD, "new_password": "とても長い新しいパスワード2026"}),
+        ),
+    ] {
+        let r = c
+            .request(m, format!("{}{path}", app.base))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{path}");
+        assert!(r.json::<Value>().await.unwrap()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("API トークンではできません"));
+    }
+    let r = s.json(&app, Method::POST, "/api/v1/me/password", Some(json!({"current_password": DEMO_PASSWORD, "new_password": "とても長い新しいパスワード2026"}))).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.get(&app, "/profile").await.status(),
+        200,
+        "the session that changed it stays"
+    );
+    assert_eq!(
+        other.get(&app, "/profile").await.status(),
+        StatusCode::SEE_OTHER,
+        "other sessions end"
+    );
+    // Guessing the current password is throttled like sign-in.
+    for _ in 0..5 {
+        s.json(
+            &app,
+            Method::POST,
+            "/api/v1/me/password",
+            Some(json!({"current_password": "wrong", "new_password": "x"})),
+        )
+        .await;
+    }
+    let r = s
+        .json(
+            &app,
+            Method::POST,
+            "/api/v1/me/password",
+            Some(json!({"current_password": "wrong", "new_password": "x"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn existing_accounts_self_grants_and_the_last_officer_are_protected() {
+    let app = start().await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let members = format!("/api/v1/institutions/{DEMO_CODE}/members");
+    // An officer cannot silently link an account that already exists (e.g. another
+    // institution's staff): that would expose its sign-in history.
+    let r = so
+        .json(
+            &app,
+            Method::POST,
+            &members,
+            Some(json!({"email": "tanto@a-sha.example.jp", "display_name": "x", "role": "staff"})),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "email");
+    // A platform administrator may link it, but not to himself.
+    let admin = login_with_totp(&app, "admin@mamori.example").await;
+    let r = admin.json(&app, Method::POST, &members, Some(json!({"email": "admin@mamori.example", "display_name": "x", "role": "security_officer"}))).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.json::<Value>().await.unwrap()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("自分自身"));
+    let r = admin
+        .json(
+            &app,
+            Method::POST,
+            &members,
+            Some(json!({"email": "tanto@a-sha.example.jp", "display_name": "x", "role": "staff"})),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    // The last live officer cannot be given an expiry, nor removed.
+    let list: Value = so
+        .json(&app, Method::GET, &members, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let me = user_id_of(&list, "anzen@sakura.example.jp");
+    let r = so
+        .json(
+            &app,
+            Method::PUT,
+            &format!("{members}/{me}/roles/security_officer"),
+            Some(json!({"expires_at": now_ms() + 60_000})),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    // Flash keys must be real messages: arbitrary text is not echoed.
+    let page = so
+        .get(
+            &app,
+            &format!("/i/{DEMO_CODE}/members?err=error-至急03-0000-0000へ電話"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("至急"));
+}
+
+#[tokio::test]
+async fn platform_administrators_must_use_a_second_factor() {
+    let app = start().await;
+    let c = client();
+    try_login(&app, &c, "admin@mamori.example", DEMO_PASSWORD).await;
+    let r = c.get(format!("{}/admin", app.base)).send().await.unwrap();
+    assert_eq!(location(&r), "/profile/mfa");
 }

@@ -275,3 +275,6 @@ error-token-expiry = Enter 1 to 365 days.
 error-json-syntax = The JSON is malformed.
 error-json-data = A JSON field or value is wrong.
 error-json-content-type = Send Content-Type: application/json.
+error-needs-session = This cannot be done with an API token. Sign in with a browser to do it.
+error-account-exists = This e-mail address already has a mamori account. Ask a platform administrator to add an existing account.
+error-self-grant = You cannot grant a role to yourself. Ask the institution's security officer.

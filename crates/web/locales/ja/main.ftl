@@ -275,3 +275,6 @@ error-token-expiry = 有効日数は1〜365日で入力してください。
 error-json-syntax = JSON の構文が正しくありません。
 error-json-data = JSON の項目または値が正しくありません。
 error-json-content-type = Content-Type: application/json で送信してください。
+error-needs-session = この操作は API トークンではできません。ブラウザでログインして行ってください。
+error-account-exists = このメールアドレスは既に mamori に登録されています。既存のアカウントを追加するにはプラットフォーム管理者に依頼してください。
+error-self-grant = 自分自身に役割を付与することはできません。医療機関の安全管理責任者に依頼してください。
