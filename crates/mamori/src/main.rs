@@ -63,6 +63,21 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The official documents as catalogs.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Validate a catalog or crosswalk file; without PATH, every shipped file.
+    Check { path: Option<std::path::PathBuf> },
+    /// Each shipped catalog: id, version, items, coverage.
+    List,
+    /// Items matching every word of QUERY, across all catalogs.
+    Search { query: Vec<String> },
 }
 
 #[derive(Subcommand)]
@@ -305,6 +320,71 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+    }
+}
+
+fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
+    use mamori_catalog::{parse, Document, Registry};
+    use std::process::ExitCode;
+    let registry = Registry::embedded().map_err(|e| anyhow::anyhow!("同梱のカタログを読めません: {e}"))?;
+    match command {
+        CatalogCommand::Check { path } => {
+            let problems = match path {
+                None => registry.problems(),
+                Some(p) => {
+                    let text = std::fs::read_to_string(&p).with_context(|| format!("ファイルを読めません: {}", p.display()))?;
+                    let doc = match parse(&p.display().to_string(), &text) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            println!("{e}");
+                            return Ok(ExitCode::from(1));
+                        }
+                    };
+                    let mut with = registry.clone();
+                    match &doc {
+                        Document::Catalog(c) => {
+                            let mut problems = mamori_catalog::check_catalog(c);
+                            with.add(doc.clone());
+                            // Crosswalks that point into this catalog must still resolve.
+                            for x in with.crosswalks.values().filter(|x| x.crosswalk.from == c.catalog.id || x.crosswalk.to == c.catalog.id) {
+                                problems.extend(mamori_catalog::check_crosswalk(x, &with));
+                            }
+                            problems
+                        }
+                        Document::Crosswalk(x) => mamori_catalog::check_crosswalk(x, &with),
+                    }
+                }
+            };
+            if problems.is_empty() {
+                println!("OK: カタログ {} 件、対応表 {} 件を検証しました。", registry.catalogs.len(), registry.crosswalks.len());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for p in &problems {
+                    println!("{p}");
+                }
+                println!("{} 件の問題があります。", problems.len());
+                Ok(ExitCode::from(1))
+            }
+        }
+        CatalogCommand::List => {
+            println!("{:<48} {:<10} {:>6}  coverage", "id", "version", "items");
+            for c in registry.catalogs.values() {
+                let m = &c.catalog;
+                let unverified = c.items.iter().filter(|i| i.provenance == mamori_catalog::Provenance::Unverified).count();
+                let coverage = if m.coverage.complete { "complete".to_string() } else { format!("partial ({unverified} unverified)") };
+                println!("{:<48} {:<10} {:>6}  {coverage}", m.id, m.version, c.items.len());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CatalogCommand::Search { query } => {
+            let q = query.join(" ");
+            let hits = mamori_catalog::search::search(&registry, &q);
+            for h in &hits {
+                println!("{}  {}  {}", h.catalog.catalog.id, h.item.number, mamori_catalog::search::highlight(&h.item.text, &q));
+            }
+            eprintln!("{} 件", hits.len());
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
