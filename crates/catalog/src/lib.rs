@@ -49,7 +49,12 @@ pub fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
             .map(|s| {
                 let before = &text[..s.start.min(text.len())];
                 let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+                let column = before
+                    .rsplit('\n')
+                    .next()
+                    .map(|l| l.chars().count())
+                    .unwrap_or(0)
+                    + 1;
                 (line, column)
             })
             .unwrap_or((0, 0));
@@ -62,9 +67,13 @@ pub fn parse(path: &str, text: &str) -> Result<Document, ParseError> {
     };
     let table: toml::Table = toml::from_str(text).map_err(located)?;
     if table.contains_key("crosswalk") {
-        toml::from_str::<Crosswalk>(text).map(Document::Crosswalk).map_err(located)
+        toml::from_str::<Crosswalk>(text)
+            .map(Document::Crosswalk)
+            .map_err(located)
     } else if table.contains_key("catalog") {
-        toml::from_str::<Catalog>(text).map(Document::Catalog).map_err(located)
+        toml::from_str::<Catalog>(text)
+            .map(Document::Catalog)
+            .map_err(located)
     } else {
         Err(ParseError {
             path: path.to_string(),

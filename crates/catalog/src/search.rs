@@ -20,7 +20,10 @@ pub fn search<'a>(registry: &'a Registry, query: &str) -> Vec<Hit<'a>> {
     let mut hits = Vec::new();
     for c in registry.catalogs.values() {
         for item in &c.items {
-            let section = c.section(&item.section).map(|s| s.title.to_lowercase()).unwrap_or_default();
+            let section = c
+                .section(&item.section)
+                .map(|s| s.title.to_lowercase())
+                .unwrap_or_default();
             let number = item.number.to_lowercase();
             let text = item.text.to_lowercase();
             let refs = item.references.join(" ").to_lowercase();
@@ -39,11 +42,19 @@ pub fn search<'a>(registry: &'a Registry, query: &str) -> Vec<Hit<'a>> {
                 s > 0
             });
             if all {
-                hits.push(Hit { catalog: c, item, score });
+                hits.push(Hit {
+                    catalog: c,
+                    item,
+                    score,
+                });
             }
         }
     }
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.catalog.catalog.id.cmp(&b.catalog.catalog.id)));
+    hits.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(a.catalog.catalog.id.cmp(&b.catalog.catalog.id))
+    });
     hits
 }
 

@@ -19,11 +19,15 @@ impl std::fmt::Display for Problem {
 }
 
 fn slug(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn ident(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-()".contains(c))
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-()".contains(c))
 }
 
 fn date(s: &str) -> bool {
@@ -48,14 +52,26 @@ pub fn check_catalog(c: &Catalog) -> Vec<Problem> {
         })
     };
     if c.format != FORMAT {
-        bad("format".into(), format!("format {} is not supported (expected {FORMAT})", c.format));
+        bad(
+            "format".into(),
+            format!("format {} is not supported (expected {FORMAT})", c.format),
+        );
     }
     if !slug(&m.publisher) || !slug(&m.document) || m.version.trim().is_empty() {
-        bad("catalog".into(), "publisher and document must be [a-z0-9-]+ and version non-empty".into());
+        bad(
+            "catalog".into(),
+            "publisher and document must be [a-z0-9-]+ and version non-empty".into(),
+        );
     }
     let expected = format!("{}/{}@{}", m.publisher, m.document, m.version);
     if m.id != expected {
-        bad("catalog.id".into(), format!("is {:?} but publisher/document@version gives {expected:?}", m.id));
+        bad(
+            "catalog.id".into(),
+            format!(
+                "is {:?} but publisher/document@version gives {expected:?}",
+                m.id
+            ),
+        );
     }
     for (field, value) in [
         ("title", &m.title),
@@ -68,27 +84,42 @@ pub fn check_catalog(c: &Catalog) -> Vec<Problem> {
         }
     }
     if !date(&m.published) {
-        bad("catalog.published".into(), format!("{:?} is not YYYY, YYYY-MM or YYYY-MM-DD", m.published));
+        bad(
+            "catalog.published".into(),
+            format!("{:?} is not YYYY, YYYY-MM or YYYY-MM-DD", m.published),
+        );
     }
     if !m.coverage.complete && m.coverage.missing.trim().is_empty() {
-        bad("catalog.coverage".into(), "a partial catalog must say what is missing".into());
+        bad(
+            "catalog.coverage".into(),
+            "a partial catalog must say what is missing".into(),
+        );
     }
 
     let mut sections: HashMap<&str, &Section> = HashMap::new();
     for s in &c.sections {
         if !ident(&s.id) {
-            bad(format!("section {:?}", s.id), "id must be [A-Za-z0-9._()-]+".into());
+            bad(
+                format!("section {:?}", s.id),
+                "id must be [A-Za-z0-9._()-]+".into(),
+            );
         }
         if sections.insert(s.id.as_str(), s).is_some() {
             bad(format!("section {}", s.id), "duplicate section id".into());
         }
         if s.number != s.number.trim() {
-            bad(format!("section {}", s.id), "number has leading or trailing blanks".into());
+            bad(
+                format!("section {}", s.id),
+                "number has leading or trailing blanks".into(),
+            );
         }
     }
     for s in &c.sections {
         if !s.parent.is_empty() && !sections.contains_key(s.parent.as_str()) {
-            bad(format!("section {}", s.id), format!("parent {:?} does not exist", s.parent));
+            bad(
+                format!("section {}", s.id),
+                format!("parent {:?} does not exist", s.parent),
+            );
         }
         // Walk up: a cycle never reaches the top.
         let mut seen = HashSet::new();
@@ -116,32 +147,53 @@ pub fn check_catalog(c: &Catalog) -> Vec<Problem> {
             bad(place.clone(), "duplicate item id".into());
         }
         if !sections.contains_key(i.section.as_str()) {
-            bad(place.clone(), format!("section {:?} does not exist", i.section));
+            bad(
+                place.clone(),
+                format!("section {:?} does not exist", i.section),
+            );
         }
         if i.number != i.number.trim() {
-            bad(place.clone(), "number has leading or trailing blanks".into());
+            bad(
+                place.clone(),
+                "number has leading or trailing blanks".into(),
+            );
         }
         if !i.number.is_empty() && !numbers.insert((i.section.as_str(), i.number.as_str())) {
-            bad(place.clone(), format!("number {:?} appears twice in section {}", i.number, i.section));
+            bad(
+                place.clone(),
+                format!(
+                    "number {:?} appears twice in section {}",
+                    i.number, i.section
+                ),
+            );
         }
         if i.text.trim().is_empty() {
             bad(place.clone(), "text is empty".into());
         }
         match (i.answer, i.devices.is_empty()) {
-            (Answer::YesNoPerDevice, true) => bad(place.clone(), "yes_no_per_device needs devices".into()),
-            (a, false) if a != Answer::YesNoPerDevice => {
-                bad(place.clone(), "devices are only for yes_no_per_device".into())
+            (Answer::YesNoPerDevice, true) => {
+                bad(place.clone(), "yes_no_per_device needs devices".into())
             }
+            (a, false) if a != Answer::YesNoPerDevice => bad(
+                place.clone(),
+                "devices are only for yes_no_per_device".into(),
+            ),
             _ => {}
         }
         if i.gate {
             gates += 1;
         }
         if i.source.trim().is_empty() {
-            bad(place.clone(), "source is empty: say where the text comes from".into());
+            bad(
+                place.clone(),
+                "source is empty: say where the text comes from".into(),
+            );
         }
         if i.provenance == Provenance::Unverified && i.note.trim().is_empty() {
-            bad(place.clone(), "an unverified item needs a note saying why".into());
+            bad(
+                place.clone(),
+                "an unverified item needs a note saying why".into(),
+            );
         }
     }
     if gates > 1 {
@@ -161,9 +213,19 @@ pub fn check_crosswalk(x: &Crosswalk, registry: &Registry) -> Vec<Problem> {
         })
     };
     if x.format != FORMAT {
-        bad("format".into(), format!("format {} is not supported (expected {FORMAT})", x.format));
+        bad(
+            "format".into(),
+            format!("format {} is not supported (expected {FORMAT})", x.format),
+        );
     }
-    if m.id.is_empty() || !m.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.@".contains(c) || c.is_ascii_uppercase()) {
+    if m.id.is_empty()
+        || !m.id.chars().all(|c| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || "-_.@".contains(c)
+                || c.is_ascii_uppercase()
+        })
+    {
         bad("crosswalk.id".into(), "id must be [A-Za-z0-9.@_-]+".into());
     }
     if m.title.trim().is_empty() || m.source.trim().is_empty() {
@@ -172,20 +234,34 @@ pub fn check_crosswalk(x: &Crosswalk, registry: &Registry) -> Vec<Problem> {
     let from = registry.catalogs.get(&m.from);
     let to = registry.catalogs.get(&m.to);
     if from.is_none() {
-        bad("crosswalk.from".into(), format!("catalog {:?} does not exist", m.from));
+        bad(
+            "crosswalk.from".into(),
+            format!("catalog {:?} does not exist", m.from),
+        );
     }
     if to.is_none() {
-        bad("crosswalk.to".into(), format!("catalog {:?} does not exist", m.to));
+        bad(
+            "crosswalk.to".into(),
+            format!("catalog {:?} does not exist", m.to),
+        );
     }
-    let exists = |c: Option<&Catalog>, id: &str| c.is_none_or(|c| c.item(id).is_some() || c.section(id).is_some());
+    let exists = |c: Option<&Catalog>, id: &str| {
+        c.is_none_or(|c| c.item(id).is_some() || c.section(id).is_some())
+    };
     let mut seen = HashSet::new();
     for (n, r) in x.relations.iter().enumerate() {
         let place = format!("relation {} ({} → {})", n + 1, r.from, r.to);
         if !exists(from, &r.from) {
-            bad(place.clone(), format!("{:?} is not an item or section of {}", r.from, m.from));
+            bad(
+                place.clone(),
+                format!("{:?} is not an item or section of {}", r.from, m.from),
+            );
         }
         if !exists(to, &r.to) {
-            bad(place.clone(), format!("{:?} is not an item or section of {}", r.to, m.to));
+            bad(
+                place.clone(),
+                format!("{:?} is not an item or section of {}", r.to, m.to),
+            );
         }
         if !seen.insert((r.from.as_str(), r.to.as_str())) {
             bad(place, "the same pair appears twice".into());

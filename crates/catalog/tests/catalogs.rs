@@ -9,16 +9,35 @@ fn every_shipped_catalog_and_crosswalk_validates() {
     let files = embedded_files();
     let registry = Registry::embedded().unwrap_or_else(|e| panic!("{e}"));
     let problems = registry.problems();
-    assert!(problems.is_empty(), "{}", problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
-    assert_eq!(registry.catalogs.len() + registry.crosswalks.len(), files.len(), "every file is a distinct id");
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(
+        registry.catalogs.len() + registry.crosswalks.len(),
+        files.len(),
+        "every file is a distinct id"
+    );
     // Each file sits where its id says.
     for (path, text) in files {
         match parse(path, text).unwrap() {
             Document::Catalog(c) => {
                 let m = &c.catalog;
-                assert_eq!(*path, format!("catalogs/{}/{}@{}.toml", m.publisher, m.document, m.version));
+                assert_eq!(
+                    *path,
+                    format!("catalogs/{}/{}@{}.toml", m.publisher, m.document, m.version)
+                );
             }
-            Document::Crosswalk(x) => assert!(path.starts_with("crosswalks/"), "{path}: {}", x.crosswalk.id),
+            Document::Crosswalk(x) => assert!(
+                path.starts_with("crosswalks/"),
+                "{path}: {}",
+                x.crosswalk.id
+            ),
         }
     }
 }
@@ -68,14 +87,21 @@ source = "test"
 fn problems_of(text: &str) -> Vec<String> {
     match parse("t.toml", text) {
         Ok(Document::Catalog(c)) => check_catalog(&c).iter().map(|p| p.to_string()).collect(),
-        Ok(Document::Crosswalk(x)) => check_crosswalk(&x, &Registry::default()).iter().map(|p| p.to_string()).collect(),
+        Ok(Document::Crosswalk(x)) => check_crosswalk(&x, &Registry::default())
+            .iter()
+            .map(|p| p.to_string())
+            .collect(),
         Err(e) => vec![e.to_string()],
     }
 }
 
 #[test]
 fn broken_files_are_refused_with_the_place_named() {
-    assert!(problems_of(MINIMAL).is_empty(), "{:?}", problems_of(MINIMAL));
+    assert!(
+        problems_of(MINIMAL).is_empty(),
+        "{:?}",
+        problems_of(MINIMAL)
+    );
     let cases = [
         (MINIMAL.replace("section = \"s1\"", "section = \"s9\""), "item 1-(1): section \"s9\" does not exist"),
         (MINIMAL.replace("text = \"医療情報システム安全管理責任者を設置している。\"", "text = \" \""), "item 1-(1): text is empty"),
@@ -90,7 +116,10 @@ fn broken_files_are_refused_with_the_place_named() {
     ];
     for (text, expected) in cases {
         let p = problems_of(&text);
-        assert!(p.iter().any(|m| m.contains(expected)), "expected {expected:?} in {p:?}");
+        assert!(
+            p.iter().any(|m| m.contains(expected)),
+            "expected {expected:?} in {p:?}"
+        );
     }
     // A syntax error names line and column.
     let p = problems_of("format = 1\n[catalog\n");
@@ -115,10 +144,23 @@ to = "s1"
 kind = "equal"
 provenance = "seed"
 "#;
-    let Document::Crosswalk(x) = parse("x.toml", x).unwrap() else { panic!() };
-    let p: Vec<String> = check_crosswalk(&x, &r).iter().map(|p| p.to_string()).collect();
-    assert!(p.iter().any(|m| m.contains("\"mhlw/none@1\" does not exist")), "{p:?}");
-    assert!(p.iter().any(|m| m.contains("\"9-(9)\" is not an item or section")), "{p:?}");
+    let Document::Crosswalk(x) = parse("x.toml", x).unwrap() else {
+        panic!()
+    };
+    let p: Vec<String> = check_crosswalk(&x, &r)
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert!(
+        p.iter()
+            .any(|m| m.contains("\"mhlw/none@1\" does not exist")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("\"9-(9)\" is not an item or section")),
+        "{p:?}"
+    );
 }
 
 fn arb_item() -> impl Strategy<Value = Item> {
@@ -126,26 +168,46 @@ fn arb_item() -> impl Strategy<Value = Item> {
         "[a-z0-9]{1,8}",
         "\\PC{1,40}",
         "\\PC{0,10}",
-        prop::sample::select(vec![Answer::None, Answer::YesNo, Answer::Text, Answer::Date, Answer::YesNoPerDevice]),
-        prop::sample::select(vec![Provenance::Verbatim, Provenance::Seed, Provenance::Unverified]),
+        prop::sample::select(vec![
+            Answer::None,
+            Answer::YesNo,
+            Answer::Text,
+            Answer::Date,
+            Answer::YesNoPerDevice,
+        ]),
+        prop::sample::select(vec![
+            Provenance::Verbatim,
+            Provenance::Seed,
+            Provenance::Unverified,
+        ]),
         prop::collection::vec("\\PC{1,20}", 0..3),
         any::<bool>(),
     )
-        .prop_map(|(id, text, number, answer, provenance, references, gate)| Item {
-            id,
-            section: "s1".into(),
-            number: number.trim().to_string(),
-            text,
-            text_en: String::new(),
-            devices: if answer == Answer::YesNoPerDevice { vec![Device::Server, Device::Network] } else { vec![] },
-            answer,
-            role: vec![Addressee::Institution],
-            gate,
-            references,
-            provenance,
-            source: "src".into(),
-            note: if provenance == Provenance::Unverified { "未確認".into() } else { String::new() },
-        })
+        .prop_map(
+            |(id, text, number, answer, provenance, references, gate)| Item {
+                id,
+                section: "s1".into(),
+                number: number.trim().to_string(),
+                text,
+                text_en: String::new(),
+                devices: if answer == Answer::YesNoPerDevice {
+                    vec![Device::Server, Device::Network]
+                } else {
+                    vec![]
+                },
+                answer,
+                role: vec![Addressee::Institution],
+                gate,
+                references,
+                provenance,
+                source: "src".into(),
+                note: if provenance == Provenance::Unverified {
+                    "未確認".into()
+                } else {
+                    String::new()
+                },
+            },
+        )
 }
 
 proptest! {

@@ -21,10 +21,13 @@ pub enum Action {
     ManageSettings,
     /// List every institution, create institutions and vendors (platform operation).
     AdministerPlatform,
+    /// Read the official documents (catalogs) and their crosswalks: public texts.
+    BrowseCatalogs,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
+        Action::BrowseCatalogs,
         Action::ManageOwnAccount,
         Action::ViewDashboard,
         Action::ViewMembers,
@@ -74,7 +77,7 @@ pub fn institution_roles_for(action: Action) -> &'static [Role] {
         Action::ManageMembers => &[SecurityOfficer],
         Action::ViewAudit | Action::ExportAudit => &[Executive, SecurityOfficer],
         Action::ManageSettings => &[SecurityOfficer],
-        Action::ManageOwnAccount | Action::AdministerPlatform => &[],
+        Action::ManageOwnAccount | Action::AdministerPlatform | Action::BrowseCatalogs => &[],
     }
 }
 
@@ -89,6 +92,7 @@ pub fn institution_roles_for(action: Action) -> &'static [Role] {
 pub fn authorize(principal: &Principal, action: Action, scope: Scope<'_>, now: i64) -> Decision {
     let allow = match (action, scope) {
         (Action::ManageOwnAccount, Scope::OwnAccount) => true,
+        (Action::BrowseCatalogs, Scope::Platform) => true,
         (Action::AdministerPlatform, Scope::Platform) => principal.platform_admin,
         (Action::ViewMembers | Action::ManageMembers, Scope::Institution(_))
             if principal.platform_admin =>
@@ -146,7 +150,10 @@ mod tests {
     fn roles_are_confined_to_their_institution() {
         for role in Role::INSTITUTION {
             let p = with_role(role);
-            for action in Action::ALL {
+            for action in Action::ALL
+                .into_iter()
+                .filter(|a| *a != Action::BrowseCatalogs)
+            {
                 let other = authorize(&p, action, Scope::Institution("i2"), 0);
                 assert_eq!(
                     other,
@@ -175,6 +182,7 @@ mod tests {
         for action in Action::ALL {
             assert!(!authorize(&p, action, Scope::Institution("i1"), 0).allowed());
         }
+        assert!(authorize(&p, Action::BrowseCatalogs, Scope::Platform, 0).allowed());
         assert!(authorize(&p, Action::ManageOwnAccount, Scope::OwnAccount, 0).allowed());
     }
 

@@ -305,6 +305,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             eprintln!("API トークンを作成しました(この表示が最後です)。Authorization: Bearer <token> で使います。");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Catalog { command } => catalog_command(command),
         Command::Audit {
             command: AuditCommand::Verify { data },
         } => {
@@ -327,13 +328,15 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
 fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
     use mamori_catalog::{parse, Document, Registry};
     use std::process::ExitCode;
-    let registry = Registry::embedded().map_err(|e| anyhow::anyhow!("同梱のカタログを読めません: {e}"))?;
+    let registry =
+        Registry::embedded().map_err(|e| anyhow::anyhow!("同梱のカタログを読めません: {e}"))?;
     match command {
         CatalogCommand::Check { path } => {
             let problems = match path {
                 None => registry.problems(),
                 Some(p) => {
-                    let text = std::fs::read_to_string(&p).with_context(|| format!("ファイルを読めません: {}", p.display()))?;
+                    let text = std::fs::read_to_string(&p)
+                        .with_context(|| format!("ファイルを読めません: {}", p.display()))?;
                     let doc = match parse(&p.display().to_string(), &text) {
                         Ok(d) => d,
                         Err(e) => {
@@ -347,7 +350,9 @@ fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
                             let mut problems = mamori_catalog::check_catalog(c);
                             with.add(doc.clone());
                             // Crosswalks that point into this catalog must still resolve.
-                            for x in with.crosswalks.values().filter(|x| x.crosswalk.from == c.catalog.id || x.crosswalk.to == c.catalog.id) {
+                            for x in with.crosswalks.values().filter(|x| {
+                                x.crosswalk.from == c.catalog.id || x.crosswalk.to == c.catalog.id
+                            }) {
                                 problems.extend(mamori_catalog::check_crosswalk(x, &with));
                             }
                             problems
@@ -357,7 +362,11 @@ fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
                 }
             };
             if problems.is_empty() {
-                println!("OK: カタログ {} 件、対応表 {} 件を検証しました。", registry.catalogs.len(), registry.crosswalks.len());
+                println!(
+                    "OK: カタログ {} 件、対応表 {} 件を検証しました。",
+                    registry.catalogs.len(),
+                    registry.crosswalks.len()
+                );
                 Ok(ExitCode::SUCCESS)
             } else {
                 for p in &problems {
@@ -371,9 +380,22 @@ fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
             println!("{:<48} {:<10} {:>6}  coverage", "id", "version", "items");
             for c in registry.catalogs.values() {
                 let m = &c.catalog;
-                let unverified = c.items.iter().filter(|i| i.provenance == mamori_catalog::Provenance::Unverified).count();
-                let coverage = if m.coverage.complete { "complete".to_string() } else { format!("partial ({unverified} unverified)") };
-                println!("{:<48} {:<10} {:>6}  {coverage}", m.id, m.version, c.items.len());
+                let unverified = c
+                    .items
+                    .iter()
+                    .filter(|i| i.provenance == mamori_catalog::Provenance::Unverified)
+                    .count();
+                let coverage = if m.coverage.complete {
+                    "complete".to_string()
+                } else {
+                    format!("partial ({unverified} unverified)")
+                };
+                println!(
+                    "{:<48} {:<10} {:>6}  {coverage}",
+                    m.id,
+                    m.version,
+                    c.items.len()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -381,7 +403,12 @@ fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
             let q = query.join(" ");
             let hits = mamori_catalog::search::search(&registry, &q);
             for h in &hits {
-                println!("{}  {}  {}", h.catalog.catalog.id, h.item.number, mamori_catalog::search::highlight(&h.item.text, &q));
+                println!(
+                    "{}  {}  {}",
+                    h.catalog.catalog.id,
+                    h.item.number,
+                    mamori_catalog::search::highlight(&h.item.text, &q)
+                );
             }
             eprintln!("{} 件", hits.len());
             Ok(ExitCode::SUCCESS)

@@ -364,12 +364,20 @@ async fn the_same_product_runs_on_postgresql() {
         .execute(&admin)
         .await
         .unwrap();
+    sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
+        .execute(&admin)
+        .await
+        .unwrap();
+    sqlx::query("ALTER EXTENSION pg_trgm SET SCHEMA public")
+        .execute(&admin)
+        .await
+        .unwrap();
     sqlx::query(&format!("CREATE SCHEMA {schema}"))
         .execute(&admin)
         .await
         .unwrap();
     let sep = if url.contains('?') { '&' } else { '?' };
-    let db = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    let db = format!("{url}{sep}options=-c%20search_path%3D{schema}%2Cpublic");
     let dir = tempfile::tempdir().unwrap();
     {
         let s = serve(&[

@@ -151,6 +151,37 @@ pub struct ApiToken {
     pub revoked_at: Option<i64>,
 }
 
+/// A catalog as the search index keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogRecord {
+    pub id: String,
+    pub document: String,
+    pub version: String,
+    pub kind: String,
+    pub title: String,
+    pub complete: bool,
+    /// Hash of the catalog's file: an unchanged catalog is not loaded again.
+    pub content_hash: String,
+    /// `embedded` or `imported`.
+    pub origin: String,
+    pub items: Vec<CatalogItemRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CatalogItemRecord {
+    pub catalog_id: String,
+    /// Item id, or section id for `kind = "section"`.
+    pub item_id: String,
+    /// `item` or `section`.
+    pub kind: String,
+    pub number: String,
+    pub section_title: String,
+    pub text: String,
+    /// References and notes: searched, ranked below the text.
+    pub extra: String,
+    pub provenance: String,
+}
+
 /// Filter for an institution's audit log.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
@@ -285,6 +316,18 @@ pub trait Store: Send + Sync + 'static {
     async fn revoke_token(&self, actor: &Actor, user_id: &str, token_id: &str) -> Result<()>;
     async fn token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>>;
     async fn touch_token(&self, token_id: &str, now: i64) -> Result<()>;
+
+    // Catalogs (global)
+    /// Store a catalog for search unless the same content is already there. Returns true
+    /// when it was (re)loaded; a load is audited on the global chain.
+    async fn load_catalog(&self, actor: &Actor, catalog: &CatalogRecord) -> Result<bool>;
+    /// Items whose number, section title or text contain every one of `words`
+    /// (case-insensitive), at most `limit`, unranked.
+    async fn search_catalog_items(
+        &self,
+        words: &[String],
+        limit: i64,
+    ) -> Result<Vec<CatalogItemRecord>>;
 
     // Audit
     /// Append an event that accompanies no other change (a failed sign-in, an export).

@@ -43,6 +43,8 @@ impl PgStore {
     fn backend_name() -> &'static str {
         "postgres"
     }
+    /// Case-insensitive LIKE that the pg_trgm indexes answer.
+    const LIKE: &'static str = "ILIKE";
 }
 
 // The same SQL, compiled against this backend (see shared.rs): intentional.

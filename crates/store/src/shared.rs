@@ -4,8 +4,9 @@
 
 use super::{Db, This};
 use crate::{
-    dup, new_id, now_ms, Actor, ApiToken, AuditDraft, AuditFilter, ChainHead, InstitutionSettings,
-    Member, NewInstitution, NewUser, Result, SessionRecord, Store, StoreError, UserAuth,
+    dup, new_id, now_ms, Actor, ApiToken, AuditDraft, AuditFilter, CatalogItemRecord,
+    CatalogRecord, ChainHead, InstitutionSettings, Member, NewInstitution, NewUser, Result,
+    SessionRecord, Store, StoreError, UserAuth,
 };
 use async_trait::async_trait;
 use mamori_domain::audit::{AuditRecord, GENESIS, GLOBAL_CHAIN};
@@ -1159,6 +1160,102 @@ impl Store for This {
             .execute(self.w())
             .await?;
         Ok(())
+    }
+
+    async fn load_catalog(&self, actor: &Actor, c: &CatalogRecord) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let current: Option<(String,)> =
+            sqlx::query_as("SELECT content_hash FROM catalogs WHERE id = $1")
+                .bind(&c.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if current.as_ref().is_some_and(|(h,)| *h == c.content_hash) {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM catalog_items WHERE catalog_id = $1")
+            .bind(&c.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM catalogs WHERE id = $1")
+            .bind(&c.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO catalogs (id, document, version, kind, title, complete, content_hash, \
+             origin, loaded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+        )
+        .bind(&c.id)
+        .bind(&c.document)
+        .bind(&c.version)
+        .bind(&c.kind)
+        .bind(&c.title)
+        .bind(c.complete)
+        .bind(&c.content_hash)
+        .bind(&c.origin)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        for i in &c.items {
+            sqlx::query(
+                "INSERT INTO catalog_items (catalog_id, item_id, kind, number, section_title, \
+                 text, extra, provenance) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+            )
+            .bind(&c.id)
+            .bind(&i.item_id)
+            .bind(&i.kind)
+            .bind(&i.number)
+            .bind(&i.section_title)
+            .bind(&i.text)
+            .bind(&i.extra)
+            .bind(&i.provenance)
+            .execute(&mut *tx)
+            .await?;
+        }
+        append(
+            &mut tx,
+            actor,
+            AuditDraft::new(
+                None,
+                "catalog.load",
+                "catalog",
+                &c.id,
+                json!({"hash": c.content_hash, "items": c.items.len(), "origin": c.origin,
+                       "replaced": current.is_some()}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn search_catalog_items(
+        &self,
+        words: &[String],
+        limit: i64,
+    ) -> Result<Vec<CatalogItemRecord>> {
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let like = This::LIKE;
+        let clauses: Vec<String> = (1..=words.len())
+            .map(|n| {
+                format!(
+                    "(text {like} ${n} ESCAPE '\\' OR number {like} ${n} ESCAPE '\\' \
+                     OR section_title {like} ${n} ESCAPE '\\' OR extra {like} ${n} ESCAPE '\\')"
+                )
+            })
+            .collect();
+        let sql = format!(
+            "SELECT catalog_id, item_id, kind, number, section_title, text, extra, provenance \
+             FROM catalog_items WHERE {} LIMIT ${}",
+            clauses.join(" AND "),
+            words.len() + 1
+        );
+        let mut q = sqlx::query_as::<_, CatalogItemRecord>(&sql);
+        for w in words {
+            q = q.bind(like_escape(w));
+        }
+        Ok(q.bind(limit).fetch_all(self.r()).await?)
     }
 
     async fn record(&self, actor: &Actor, draft: AuditDraft) -> Result<AuditRecord> {

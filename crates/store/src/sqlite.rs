@@ -51,6 +51,8 @@ impl SqliteStore {
     fn backend_name() -> &'static str {
         "sqlite"
     }
+    /// Case-insensitive LIKE (ASCII) that the FTS5 trigram index answers.
+    const LIKE: &'static str = "LIKE";
 }
 
 // The same SQL, compiled against this backend (see shared.rs): intentional.

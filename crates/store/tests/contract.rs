@@ -65,13 +65,22 @@ async fn backends() -> Vec<Backend> {
                     .await;
             }
         }
+        // pg_trgm lives in public (as on a real server); each test's schema comes first.
+        sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("ALTER EXTENSION pg_trgm SET SCHEMA public")
+            .execute(&mut conn)
+            .await
+            .unwrap();
         sqlx::query(&format!("CREATE SCHEMA {schema}"))
             .execute(&mut conn)
             .await
             .unwrap();
         let opts = PgConnectOptions::from_str(&url)
             .unwrap()
-            .options([("search_path", schema.as_str())]);
+            .options([("search_path", format!("{schema},public").as_str())]);
         let pg = PgStore::connect_with(opts).await.unwrap();
         let raw = Raw::Pg(pg.raw_pool().clone());
         out.push(Backend {
@@ -730,5 +739,105 @@ async fn concurrent_appends_keep_one_chain_and_concurrent_edits_have_one_winner(
             b.name
         );
         assert_eq!(s.institution(&i.id).await.unwrap().unwrap().version, 2);
+    }
+}
+
+#[tokio::test]
+async fn catalogs_load_once_and_japanese_search_finds_items() {
+    use mamori_store::{CatalogItemRecord, CatalogRecord};
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let item = |id: &str, number: &str, text: &str| CatalogItemRecord {
+            catalog_id: "mhlw/test@R6".into(),
+            item_id: id.into(),
+            kind: "item".into(),
+            number: number.into(),
+            section_title: "医療情報システムの管理・運用".into(),
+            text: text.into(),
+            extra: if id == "1-1" {
+                "企画管理編 2.1".into()
+            } else {
+                String::new()
+            },
+            provenance: "verbatim".into(),
+        };
+        let mut c = CatalogRecord {
+            id: "mhlw/test@R6".into(),
+            document: "test".into(),
+            version: "R6".into(),
+            kind: "cyber_checklist".into(),
+            title: "テスト".into(),
+            complete: false,
+            content_hash: "h1".into(),
+            origin: "embedded".into(),
+            items: vec![
+                item("2-1", "2-(1)", "医療情報システム全般について、サーバ、端末PC、ネットワーク機器の台帳管理を行っている。"),
+                item("2-2", "2-(2)", "リモートメンテナンスを利用している機器の有無を事業者等に確認した。"),
+                item("1-1", "1-(1)", "医療情報システム安全管理責任者を設置している。"),
+            ],
+        };
+        assert!(s.load_catalog(&actor(), &c).await.unwrap(), "{}", b.name);
+        assert!(
+            !s.load_catalog(&actor(), &c).await.unwrap(),
+            "{}: same content is not loaded again",
+            b.name
+        );
+        let find = |q: &str| {
+            let words: Vec<String> = q.split_whitespace().map(String::from).collect();
+            async move {
+                let mut ids: Vec<String> = s
+                    .search_catalog_items(&words, 50)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|i| i.item_id)
+                    .collect();
+                ids.sort();
+                ids
+            }
+        };
+        assert_eq!(
+            find("台帳").await,
+            ["2-1"],
+            "{}: two-character query",
+            b.name
+        );
+        assert_eq!(find("リモートメンテナンス").await, ["2-2"]);
+        assert_eq!(
+            find("端末pc").await,
+            ["2-1"],
+            "{}: case-insensitive",
+            b.name
+        );
+        assert_eq!(
+            find("システム 責任者").await,
+            ["1-1"],
+            "every word must match"
+        );
+        assert_eq!(find("2-(2)").await, ["2-2"], "numbers are searchable");
+        assert_eq!(
+            find("管理・運用").await.len(),
+            3,
+            "section titles are searchable"
+        );
+        assert!(find("100%").await.is_empty(), "wildcards are literal");
+        assert_eq!(
+            find("企画管理編").await,
+            ["1-1"],
+            "references are searchable"
+        );
+        // A changed catalog replaces its items.
+        c.content_hash = "h2".into();
+        c.items.truncate(1);
+        assert!(s.load_catalog(&actor(), &c).await.unwrap());
+        assert!(find("リモートメンテナンス").await.is_empty());
+        let loads = s
+            .audit_chain("global", 0, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "catalog.load")
+            .count();
+        assert_eq!(loads, 2);
     }
 }

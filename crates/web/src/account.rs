@@ -55,7 +55,7 @@ async fn profile_view(
         StatusCode::OK
     };
     let body = render(&ProfilePage {
-        recovery_left: page.tr.t1("profile-recovery-left", "count", &left),
+        recovery_left: page.tr.t1("profile-recovery-left", "count", left),
         version: auth.user.version,
         email: auth.user.email.clone(),
         display_name: display_name.unwrap_or_else(|| auth.user.display_name.clone()),
@@ -192,7 +192,7 @@ async fn mfa_view(
         enrol_required: auth.stage == Stage::EnrolRequired,
         mfa_enabled: auth.user.mfa_enabled || recovery_codes.is_some(),
         mfa_mandatory: mandatory,
-        recovery_left: page.tr.t1("profile-recovery-left", "count", &left),
+        recovery_left: page.tr.t1("profile-recovery-left", "count", left),
         recovery_codes,
         qr_svg: auth::totp::qr_svg(&uri),
         secret,

@@ -540,7 +540,8 @@ pub async fn create_vendor(
     info(title = "mamori API", version = "1", description = "医療情報システム安全管理ワークベンチ mamori の JSON API。Authenticate with `Authorization: Bearer <personal API token>`."),
     paths(me, update_me, password, mfa_setup, mfa_enable, mfa_disable, sign_out_everywhere, tokens, create_token, revoke_token,
           institutions, create_institution, institution, update_institution, members, add_member, grant_role, revoke_role,
-          audit, audit_csv, vendors, create_vendor),
+          audit, audit_csv, vendors, create_vendor,
+          crate::catalogs::api_list, crate::catalogs::api_search),
     components(schemas(ErrorBody, ErrorDetail, Role, InstitutionKind)),
     modifiers(&BearerAuth),
     security(("bearer" = []))

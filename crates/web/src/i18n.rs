@@ -104,7 +104,7 @@ impl Tr {
     }
 
     /// The message `key` with one named argument.
-    pub fn t1(&self, key: &str, name: &str, value: &dyn std::fmt::Display) -> String {
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
         let mut args = FluentArgs::new();
         args.set(name.to_string(), FluentValue::from(value.to_string()));
         self.lookup(key, Some(&args))

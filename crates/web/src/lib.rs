@@ -4,6 +4,7 @@
 pub mod account;
 pub mod api;
 pub mod auth;
+pub mod catalogs;
 pub mod demo;
 pub mod error;
 pub mod i18n;
@@ -80,6 +81,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/i/{code}/audit", get(pages::audit))
         .route("/i/{code}/audit.csv", get(pages::audit_csv))
+        .route("/catalogs", get(catalogs::list))
+        .route("/catalogs/search", get(catalogs::search_page))
+        .route("/catalogs/{publisher}/{docver}", get(catalogs::show))
+        .route(
+            "/catalogs/{publisher}/{docver}/items/{item}",
+            get(catalogs::item),
+        )
         .route("/healthz", get(healthz))
         .route("/assets/{file}", get(asset))
         .fallback(not_found)
@@ -113,6 +121,8 @@ pub fn router(state: AppState) -> Router {
         .route("/institutions/{code}/audit", get(api::audit))
         .route("/institutions/{code}/audit.csv", get(api::audit_csv))
         .route("/vendors", get(api::vendors).post(api::create_vendor))
+        .route("/catalogs", get(catalogs::api_list))
+        .route("/catalogs/search", get(catalogs::api_search))
         .route("/openapi.json", get(api::openapi))
         .fallback(not_found)
         .layer(from_fn(auth::csrf_guard))
@@ -133,6 +143,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let loaded = catalogs::sync(state.store(), state.catalogs())
+        .await
+        .map_err(std::io::Error::other)?;
+    tracing::info!(loaded, "catalogs synchronised with the search index");
     let store = state.0.store.clone();
     let purger = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -327,7 +341,7 @@ async fn finish_html(req: Request, next: Next) -> Response {
     }
     let tr = page.tr;
     let message = match info.retry_after_secs {
-        Some(s) => tr.t1("error-throttled-minutes", "minutes", &s.div_ceil(60)),
+        Some(s) => tr.t1("error-throttled-minutes", "minutes", s.div_ceil(60)),
         None => tr.t(info.key),
     };
     let body = ErrorPage {
@@ -375,7 +389,7 @@ async fn finish_api(req: Request, next: Next) -> Response {
         .unwrap_or_else(|| fallback_info(status));
     let tr = Tr::new(meta.as_ref().map(|m| m.lang).unwrap_or_default());
     let message = match info.retry_after_secs {
-        Some(s) => tr.t1("error-throttled-minutes", "minutes", &s.div_ceil(60)),
+        Some(s) => tr.t1("error-throttled-minutes", "minutes", s.div_ceil(60)),
         None => tr.t(info.key),
     };
     let body = api::ErrorBody {

@@ -248,7 +248,7 @@ pub async fn login_submit(
                 AppError::Throttled { retry_after_secs } => page.tr.t1(
                     "error-throttled-minutes",
                     "minutes",
-                    &retry_after_secs.div_ceil(60),
+                    retry_after_secs.div_ceil(60),
                 ),
                 AppError::NotSignedIn => page.tr.t("error-bad-credentials"),
                 other => message(&page.tr, other),
@@ -678,7 +678,7 @@ pub async fn dashboard(
     }
     if with_mfa < members.len() {
         steps.push((
-            tr.t1("step-mfa-missing", "count", &(members.len() - with_mfa)),
+            tr.t1("step-mfa-missing", "count", members.len() - with_mfa),
             link("members"),
         ));
     }
@@ -703,7 +703,7 @@ pub async fn dashboard(
         mfa_summary: tr.t1(
             "dashboard-mfa-summary",
             "count",
-            &format!("{with_mfa}/{}", members.len()),
+            format!("{with_mfa}/{}", members.len()),
         ),
         role_counts,
         recent,
@@ -815,7 +815,7 @@ async fn members_view(
                     confirm: tr.t1(
                         "members-revoke-confirm",
                         "name",
-                        &format!("{} / {}", m.user.display_name, role_label(&tr, *r)),
+                        format!("{} / {}", m.user.display_name, role_label(&tr, *r)),
                     ),
                     revoke_label: format!("{} {}", tr.t("members-revoke"), role_label(&tr, *r)),
                 })

@@ -39,6 +39,8 @@ impl Default for WebConfig {
 
 pub struct Inner {
     pub store: Arc<dyn Store>,
+    /// The embedded catalogs, parsed once at start-up.
+    pub catalogs: mamori_catalog::Registry,
     pub cfg: WebConfig,
     pub throttle: Throttle,
 }
@@ -49,8 +51,15 @@ pub struct AppState(pub Arc<Inner>);
 impl AppState {
     pub fn new(store: Arc<dyn Store>, cfg: WebConfig) -> Self {
         let throttle = Throttle::new(cfg.login_window_secs);
+        // The embedded files are validated by the test suite; should one ever fail to
+        // parse, the product still starts and says so in the log.
+        let catalogs = mamori_catalog::Registry::embedded().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "embedded catalogs could not be parsed");
+            mamori_catalog::Registry::default()
+        });
         AppState(Arc::new(Inner {
             store,
+            catalogs,
             cfg,
             throttle,
         }))
@@ -60,5 +69,8 @@ impl AppState {
     }
     pub fn cfg(&self) -> &WebConfig {
         &self.0.cfg
+    }
+    pub fn catalogs(&self) -> &mamori_catalog::Registry {
+        &self.0.catalogs
     }
 }

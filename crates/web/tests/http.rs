@@ -1376,6 +1376,32 @@ fn probes() -> Vec<Probe> {
             422,
         ),
         p(Method::GET, "/api/v1/openapi.json", &[], 200),
+        p(Method::GET, "/catalogs", EVERYONE, 200),
+        p(
+            Method::GET,
+            "/catalogs/search?q=%E5%8F%B0%E5%B8%B3",
+            EVERYONE,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/catalogs/mhlw/bcp-checklist@2024-06",
+            EVERYONE,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/catalogs/mhlw/bcp-checklist@2024-06/items/1-1",
+            EVERYONE,
+            200,
+        ),
+        p(Method::GET, "/api/v1/catalogs", EVERYONE, 200),
+        p(
+            Method::GET,
+            "/api/v1/catalogs/search?q=%E5%8F%B0%E5%B8%B3",
+            EVERYONE,
+            200,
+        ),
     ]
 }
 
@@ -1571,6 +1597,9 @@ async fn policy_matrix_every_route_every_role() {
         .iter()
         .map(|p| {
             p.path
+                .split('?')
+                .next()
+                .unwrap_or_default()
                 .replace("1311234567", "{code}")
                 .replace("{inspector}", "{user_id}")
                 .replace("{staff}", "{user_id}")
@@ -1894,4 +1923,133 @@ async fn platform_administrators_must_use_a_second_factor() {
     try_login(&app, &c, "admin@mamori.example", DEMO_PASSWORD).await;
     let r = c.get(format!("{}/admin", app.base)).send().await.unwrap();
     assert_eq!(location(&r), "/profile/mfa");
+}
+
+// ------------------------------------------------------------------ catalogs
+
+#[tokio::test]
+async fn every_catalog_and_item_page_renders_and_search_finds_across_documents() {
+    let app = start().await;
+    let s = login(&app, "shokuin@sakura.example.jp").await;
+    let list = s.get(&app, "/catalogs").await.text().await.unwrap();
+    assert!(list.contains("サイバーセキュリティ対策チェックリスト") && list.contains("一部のみ"));
+    let registry = mamori_catalog::Registry::embedded().unwrap();
+    let untranslated = [
+        "catalog-kind-",
+        "provenance-",
+        "answer-",
+        "device-",
+        "addressee-",
+        "relation-",
+        "item-",
+    ];
+    let mut pages = 0;
+    for c in registry.catalogs.values() {
+        let page = s.get(&app, &format!("/catalogs/{}", c.catalog.id)).await;
+        assert_eq!(page.status(), 200, "{}", c.catalog.id);
+        let html = page.text().await.unwrap();
+        assert!(html.contains(&c.catalog.title));
+        for item in &c.items {
+            let r = s
+                .get(
+                    &app,
+                    &format!("/catalogs/{}/items/{}", c.catalog.id, item.id),
+                )
+                .await;
+            assert_eq!(r.status(), 200, "{} {}", c.catalog.id, item.id);
+            let html = r.text().await.unwrap();
+            for k in untranslated {
+                assert!(
+                    !html.contains(&format!(">{k}")),
+                    "untranslated {k} on {} {}",
+                    c.catalog.id,
+                    item.id
+                );
+            }
+            if item.provenance == mamori_catalog::Provenance::Unverified {
+                assert!(
+                    html.contains("公式文書で確認されていません"),
+                    "unverified mark on {}",
+                    item.id
+                );
+            }
+            pages += 1;
+        }
+    }
+    assert!(pages > 100, "{pages}");
+    // 「台帳」: the checklist items, the guideline section and the BCP item (through its reference).
+    let hits: Value = s
+        .json(
+            &app,
+            Method::GET,
+            "/api/v1/catalogs/search?q=%E5%8F%B0%E5%B8%B3",
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let found: Vec<String> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {}",
+                h["catalog_id"].as_str().unwrap(),
+                h["item_id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for expected in [
+        "mhlw/cyber-checklist-institution@R6 2-1",
+        "mhlw/guideline-management@6.0 s9.1",
+        "mhlw/bcp-checklist@2024-06 1-1",
+    ] {
+        assert!(
+            found.iter().any(|f| f == expected),
+            "{expected} not in {found:?}"
+        );
+    }
+    // Items whose own text matches rank above those found through a reference.
+    let pos = |id: &str| found.iter().position(|f| f == id).unwrap();
+    assert!(pos("mhlw/cyber-checklist-institution@R6 2-1") < pos("mhlw/bcp-checklist@2024-06 1-1"));
+    let page = s
+        .get(&app, "/catalogs/search?q=%E5%8F%B0%E5%B8%B3")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<mark>台帳</mark>"),
+        "matches are highlighted"
+    );
+    // A checklist item links through the crosswalk to the guideline section it cites.
+    let item = s
+        .get(
+            &app,
+            "/catalogs/mhlw/cyber-checklist-institution@R6/items/2-1",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        item.contains("/catalogs/mhlw/guideline-management@6.0#s9.1"),
+        "crosswalk link"
+    );
+    assert_eq!(s.get(&app, "/catalogs/mhlw/none@1").await.status(), 404);
+    assert_eq!(
+        s.get(&app, "/catalogs/mhlw/bcp-checklist@2024-06/items/none")
+            .await
+            .status(),
+        404
+    );
+    let empty: Value = s
+        .json(&app, Method::GET, "/api/v1/catalogs/search?q=%20", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(empty.as_array().unwrap().len(), 0);
 }
