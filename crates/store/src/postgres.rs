@@ -43,8 +43,14 @@ impl PgStore {
     fn backend_name() -> &'static str {
         "postgres"
     }
-    /// Case-insensitive LIKE that the pg_trgm indexes answer.
-    const LIKE: &'static str = "ILIKE";
+    /// The condition for the `n`th search word and its bound value: ILIKE on the haystack,
+    /// answered by the pg_trgm index.
+    fn word_condition(n: usize, word: &str) -> (String, String) {
+        (
+            format!("haystack ILIKE ${n} ESCAPE '\\'"),
+            shared::like_escape(word),
+        )
+    }
 }
 
 // The same SQL, compiled against this backend (see shared.rs): intentional.

@@ -230,7 +230,7 @@ async fn append(tx: &mut Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord
     Ok(rec)
 }
 
-fn like_escape(s: &str) -> String {
+pub(crate) fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('%');
     for c in s.chars() {
@@ -1198,7 +1198,7 @@ impl Store for This {
         for i in &c.items {
             sqlx::query(
                 "INSERT INTO catalog_items (catalog_id, item_id, kind, number, section_title, \
-                 text, extra, provenance) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                 text, extra, provenance, haystack) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
             )
             .bind(&c.id)
             .bind(&i.item_id)
@@ -1208,6 +1208,7 @@ impl Store for This {
             .bind(&i.text)
             .bind(&i.extra)
             .bind(&i.provenance)
+            .bind(format!("{} {} {} {}", i.number, i.section_title, i.text, i.extra).to_lowercase())
             .execute(&mut *tx)
             .await?;
         }
@@ -1236,24 +1237,25 @@ impl Store for This {
         if words.is_empty() {
             return Ok(Vec::new());
         }
-        let like = This::LIKE;
-        let clauses: Vec<String> = (1..=words.len())
-            .map(|n| {
-                format!(
-                    "(text {like} ${n} ESCAPE '\\' OR number {like} ${n} ESCAPE '\\' \
-                     OR section_title {like} ${n} ESCAPE '\\' OR extra {like} ${n} ESCAPE '\\')"
-                )
-            })
+        // One condition per word (all must match), as the backend answers it best.
+        let conditions: Vec<(String, String)> = words
+            .iter()
+            .enumerate()
+            .map(|(n, w)| This::word_condition(n + 1, &w.to_lowercase()))
             .collect();
         let sql = format!(
             "SELECT catalog_id, item_id, kind, number, section_title, text, extra, provenance \
              FROM catalog_items WHERE {} LIMIT ${}",
-            clauses.join(" AND "),
+            conditions
+                .iter()
+                .map(|(c, _)| c.as_str())
+                .collect::<Vec<_>>()
+                .join(" AND "),
             words.len() + 1
         );
         let mut q = sqlx::query_as::<_, CatalogItemRecord>(&sql);
-        for w in words {
-            q = q.bind(like_escape(w));
+        for (_, value) in conditions {
+            q = q.bind(value);
         }
         Ok(q.bind(limit).fetch_all(self.r()).await?)
     }

@@ -51,8 +51,21 @@ impl SqliteStore {
     fn backend_name() -> &'static str {
         "sqlite"
     }
-    /// Case-insensitive LIKE (ASCII) that the FTS5 trigram index answers.
-    const LIKE: &'static str = "LIKE";
+    /// The condition for the `n`th search word and its bound value: 3+ characters through
+    /// the FTS5 trigram index (a quoted phrase), shorter ones by LIKE on the haystack.
+    fn word_condition(n: usize, word: &str) -> (String, String) {
+        if word.chars().count() >= 3 {
+            (
+                format!("rowid IN (SELECT rowid FROM catalog_items_fts WHERE catalog_items_fts MATCH ${n})"),
+                format!("\"{}\"", word.replace('"', "\"\"")),
+            )
+        } else {
+            (
+                format!("haystack LIKE ${n} ESCAPE '\\'"),
+                shared::like_escape(word),
+            )
+        }
+    }
 }
 
 // The same SQL, compiled against this backend (see shared.rs): intentional.

@@ -1,5 +1,6 @@
--- Catalogs (official documents as data) are global, not tenant data. Their items are kept
--- for search (items and sections; `extra` holds references and notes); pg_trgm indexes answer Japanese substring queries (ILIKE).
+-- Catalogs (official documents as data) are global, not tenant data. Their items and
+-- sections are kept for search: `haystack` is the lower-cased number, section title, text,
+-- references and notes; a pg_trgm index answers substring queries (ILIKE).
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 CREATE TABLE catalogs (
@@ -23,8 +24,7 @@ CREATE TABLE catalog_items (
     text           TEXT NOT NULL,
     extra          TEXT NOT NULL,
     provenance     TEXT NOT NULL,
+    haystack       TEXT NOT NULL,
     PRIMARY KEY (catalog_id, item_id)
 );
-CREATE INDEX catalog_items_text_trgm ON catalog_items USING gin (text gin_trgm_ops);
-CREATE INDEX catalog_items_number_trgm ON catalog_items USING gin (number gin_trgm_ops);
-CREATE INDEX catalog_items_extra_trgm ON catalog_items USING gin (extra gin_trgm_ops);
+CREATE INDEX catalog_items_haystack_trgm ON catalog_items USING gin (haystack gin_trgm_ops);
