@@ -4,6 +4,7 @@
 //! relates the items of two catalogs. The shipped files are embedded in the binary; any
 //! file can be parsed and validated with precise, located errors.
 
+pub mod import;
 pub mod model;
 pub mod search;
 pub mod validate;

@@ -222,3 +222,6 @@ proptest! {
         prop_assert_eq!(back, Document::Catalog(c));
     }
 }
+
+#[path = "catalogs/import.rs"]
+mod import;

@@ -78,6 +78,27 @@ enum CatalogCommand {
     List,
     /// Items matching every word of QUERY, across all catalogs.
     Search { query: Vec<String> },
+    /// Read a new version of a document from the official Excel (xlsx) or CSV (UTF-8 or
+    /// Shift_JIS): show the mapping and the differences to the latest version, and write the
+    /// new catalog file only with --yes.
+    Import {
+        file: std::path::PathBuf,
+        /// The new version's id, e.g. mhlw/cyber-checklist-institution@R8.
+        #[arg(long = "as")]
+        id: String,
+        /// Sheet name (xlsx); default the first sheet.
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Publication date of the new version (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long)]
+        published: String,
+        /// Where to write the catalog file (default ./<document>@<version>.toml).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Confirm: write the new version.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -397,6 +418,120 @@ fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
                     c.items.len()
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        CatalogCommand::Import {
+            file,
+            id,
+            sheet,
+            published,
+            out,
+            yes,
+        } => {
+            use mamori_catalog::import;
+            let (document, version) = id
+                .split_once('@')
+                .context("--as は publisher/document@version の形で指定してください")?;
+            let latest = registry
+                .catalogs
+                .values()
+                .filter(|c| format!("{}/{}", c.catalog.publisher, c.catalog.document) == document)
+                .max_by(|a, b| a.catalog.published.cmp(&b.catalog.published))
+                .with_context(|| format!("文書 {document} の既存の版がありません(既存の文書の新しい版だけを読み込めます)"))?;
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("ファイルを読めません: {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let rows = if name.to_lowercase().ends_with(".xlsx") {
+                import::read_xlsx(&bytes, sheet.as_deref())
+            } else if name.to_lowercase().ends_with(".csv") {
+                import::read_csv(&bytes)
+            } else {
+                bail!("xlsx か csv のファイルを指定してください: {name}");
+            };
+            let meta = import::ImportMeta {
+                template: latest.catalog.clone(),
+                version: version.to_string(),
+                published,
+                source_file: name.clone(),
+            };
+            let new = match rows.and_then(|r| import::catalog_from_rows(&r, &meta)) {
+                Ok(c) => c,
+                Err(e) => {
+                    println!("{name}: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            if new.catalog.id != id {
+                bail!("--as の id が正しくありません: {id}");
+            }
+            println!(
+                "読み込み: {name} → {} ({} 項目)",
+                new.catalog.id,
+                new.items.len()
+            );
+            for i in new.items.iter().take(5) {
+                println!(
+                    "  {}  {}",
+                    i.number,
+                    i.text.chars().take(60).collect::<String>()
+                );
+            }
+            let d = import::diff(latest, &new);
+            println!(
+                "{} との差分: 追加 {}、変更 {}、削除 {}、同じ {}",
+                latest.catalog.id,
+                d.added.len(),
+                d.changed.len(),
+                d.removed.len(),
+                d.unchanged
+            );
+            for (label, list) in [
+                ("追加", &d.added),
+                ("変更", &d.changed),
+                ("削除", &d.removed),
+            ] {
+                if !list.is_empty() {
+                    println!(
+                        "  {label}: {}",
+                        list.iter().take(30).cloned().collect::<Vec<_>>().join(", ")
+                    );
+                }
+            }
+            let problems = mamori_catalog::check_catalog(&new);
+            if !problems.is_empty() {
+                for p in &problems {
+                    println!("{p}");
+                }
+                return Ok(ExitCode::from(1));
+            }
+            if !yes {
+                println!(
+                    "確定するには --yes を付けて再実行してください(まだ何も書き込んでいません)。"
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let out = out.unwrap_or_else(|| {
+                std::path::PathBuf::from(format!(
+                    "{}@{}.toml",
+                    new.catalog.document, new.catalog.version
+                ))
+            });
+            if out.exists() {
+                bail!(
+                    "{} は既にあります。別の --out を指定してください",
+                    out.display()
+                );
+            }
+            std::fs::write(&out, new.to_toml()?)
+                .with_context(|| format!("書き込めません: {}", out.display()))?;
+            println!(
+                "新しい版を書き出しました: {}(mamori catalog check {} で検証できます)",
+                out.display(),
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         CatalogCommand::Search { query } => {

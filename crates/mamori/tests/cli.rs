@@ -416,3 +416,54 @@ async fn the_same_product_runs_on_postgresql() {
         .await
         .unwrap();
 }
+
+#[test]
+fn catalog_commands_check_list_search_and_import() {
+    let out = run(&["catalog", "check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let list = text(&run(&["catalog", "list"]));
+    assert!(list.contains("mhlw/cyber-checklist-institution@R6") && list.contains("partial"));
+    let found = text(&run(&["catalog", "search", "台帳"]));
+    assert!(found.contains("【台帳】"), "{found}");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r8.csv");
+    std::fs::write(&csv, "項番,チェック項目\n1-(1),医療情報システム安全管理責任者を設置している。\n2-(1),新しい文言。\n").unwrap();
+    let target = dir.path().join("out.toml");
+    let args = |yes: bool| {
+        let mut a = vec![
+            "catalog",
+            "import",
+            csv.to_str().unwrap(),
+            "--as",
+            "mhlw/cyber-checklist-institution@R8",
+            "--published",
+            "2026-06",
+            "--out",
+            target.to_str().unwrap(),
+        ];
+        if yes {
+            a.push("--yes");
+        }
+        a
+    };
+    let preview = run(&args(false));
+    assert_eq!(preview.status.code(), Some(0), "{}", text(&preview));
+    assert!(
+        text(&preview).contains("差分") && text(&preview).contains("--yes"),
+        "{}",
+        text(&preview)
+    );
+    assert!(!target.exists(), "nothing is written without confirmation");
+    let done = run(&args(true));
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done));
+    let check = run(&["catalog", "check", target.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    std::fs::write(&csv, "項番,チェック項目\n1-(1),a\n1-(1),b\n").unwrap();
+    let dup = run(&args(false));
+    assert_eq!(dup.status.code(), Some(1));
+    assert!(
+        text(&dup).contains("行 3, 列 A") && text(&dup).contains("重複"),
+        "{}",
+        text(&dup)
+    );
+}

@@ -1,0 +1,148 @@
+//! Import from the official Excel and CSV layouts, including broken files.
+
+use mamori_catalog::import::*;
+use mamori_catalog::*;
+use rust_xlsxwriter::{Format, Workbook};
+
+fn template() -> ImportMeta {
+    let r = Registry::embedded().unwrap();
+    let c = r
+        .catalogs
+        .get("mhlw/cyber-checklist-institution@R6")
+        .unwrap();
+    ImportMeta {
+        template: c.catalog.clone(),
+        version: "R8".into(),
+        published: "2026-06".into(),
+        source_file: "t.xlsx".into(),
+    }
+}
+
+/// A sheet as the official Excel lays it out: a title, blank rows, the header, then items.
+fn xlsx(rows: &[&[&str]], merge: Option<(u32, u16, u32, u16)>) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("医療機関確認用").unwrap();
+    ws.write_string(
+        0,
+        0,
+        "医療機関におけるサイバーセキュリティ対策チェックリスト",
+    )
+    .unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32 + 2, c as u16, *v).unwrap();
+            }
+        }
+    }
+    if let Some((r1, c1, r2, c2)) = merge {
+        ws.merge_range(r1, c1, r2, c2, "結合", &Format::new())
+            .unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+const GOOD: &[&[&str]] = &[
+    &["項番", "チェック項目", "1回目", "2回目"],
+    &["", "1 体制構築", "", ""],
+    &[
+        "1-(1)",
+        "医療情報システム安全管理責任者を設置している。",
+        "",
+        "",
+    ],
+    &["", "2 医療情報システムの管理・運用", "", ""],
+    &[
+        "2-(1)",
+        "サーバ、端末PC、ネットワーク機器の台帳管理を行っている。",
+        "",
+        "",
+    ],
+    &["2-(2)", "新しい項目の文言。", "", ""],
+];
+
+#[test]
+fn xlsx_in_the_checklist_layout_becomes_a_new_version_with_a_diff() {
+    let rows = read_xlsx(&xlsx(GOOD, None), None).unwrap();
+    let c = catalog_from_rows(&rows, &template()).unwrap();
+    assert_eq!(c.catalog.id, "mhlw/cyber-checklist-institution@R8");
+    assert_eq!(c.items.len(), 3);
+    assert_eq!(c.sections.iter().filter(|s| !s.title.is_empty()).count(), 2);
+    assert!(check_catalog(&c).is_empty(), "{:?}", check_catalog(&c));
+    assert_eq!(
+        c.items[1].source, "t.xlsx 行 7, 列 B",
+        "2-(1) is in Excel row 7"
+    );
+    let r = Registry::embedded().unwrap();
+    let old = r
+        .catalogs
+        .get("mhlw/cyber-checklist-institution@R6")
+        .unwrap();
+    let d = diff(old, &c);
+    assert!(d.changed.contains(&"2-(2)".to_string()), "{d:?}");
+    assert!(d.added.is_empty(), "{d:?}");
+    assert!(d.removed.contains(&"0".to_string()), "{d:?}");
+    assert!(d.unchanged >= 1, "{d:?}");
+    // Round trip through the file format.
+    assert_eq!(
+        parse("x.toml", &c.to_toml().unwrap()).unwrap(),
+        Document::Catalog(c)
+    );
+    // A named sheet that does not exist is refused with the sheets that do.
+    let e = read_xlsx(&xlsx(GOOD, None), Some("事業者確認用")).unwrap_err();
+    assert!(e.to_string().contains("医療機関確認用"), "{e}");
+}
+
+#[test]
+fn shift_jis_and_utf8_csv_in_the_role_sharing_layout() {
+    let text = "項番,項目,内容,初回確認,完了日,備考欄\r\nPart2 A1,事業者選定,医療情報システムの安全管理を実施する。,,,\r\nPart2 A2,契約,契約内容を確認する。,,,\r\n";
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+    for bytes in [
+        sjis.to_vec(),
+        text.as_bytes().to_vec(),
+        [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+    ] {
+        let rows = read_csv(&bytes).unwrap();
+        let c = catalog_from_rows(&rows, &template()).unwrap();
+        assert_eq!(c.items.len(), 2);
+        assert_eq!(c.items[0].text, "医療情報システムの安全管理を実施する。");
+        assert_eq!(c.items[0].note, "項目：事業者選定");
+        assert_eq!(c.items[0].number, "Part2 A1");
+    }
+}
+
+#[test]
+fn broken_files_are_refused_with_row_and_column() {
+    let dup: &[&[&str]] = &[&["項番", "チェック項目"], &["1-(1)", "a"], &["1-(1)", "b"]];
+    let e =
+        catalog_from_rows(&read_xlsx(&xlsx(dup, None), None).unwrap(), &template()).unwrap_err();
+    assert_eq!(e.place, "行 5, 列 A");
+    assert!(
+        e.message.contains("重複") && e.message.contains("行 4"),
+        "{e}"
+    );
+
+    let empty: &[&[&str]] = &[&["項番", "チェック項目"], &["1-(1)", ""]];
+    let e =
+        catalog_from_rows(&read_xlsx(&xlsx(empty, None), None).unwrap(), &template()).unwrap_err();
+    assert_eq!(e.place, "行 4, 列 B");
+    assert!(e.message.contains("内容が空"), "{e}");
+
+    let no_header: &[&[&str]] = &[&["番号なし", "文言"], &["1", "a"]];
+    let e = catalog_from_rows(
+        &read_xlsx(&xlsx(no_header, None), None).unwrap(),
+        &template(),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("見出し行"), "{e}");
+
+    // 項番 merged down over two rows: refused, naming the cells.
+    let e = read_xlsx(&xlsx(GOOD, Some((4, 0, 5, 0))), None).unwrap_err();
+    assert!(e.message.contains("結合") && e.place == "行 5, 列 A", "{e}");
+
+    let e = read_xlsx(b"not a zip", None).unwrap_err();
+    assert!(e.message.contains("xlsx"), "{e}");
+    let e = read_csv(&[0x82, 0xa0, 0xff, 0xff, 0x80]).unwrap_err();
+    assert!(e.message.contains("文字コード"), "{e}");
+}
