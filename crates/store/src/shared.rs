@@ -230,6 +230,15 @@ async fn append(tx: &mut Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord
     Ok(rec)
 }
 
+/// End a mutation: append its audit event and commit, in one step, so that no change can be
+/// committed without its event.
+async fn finish(mut tx: Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord> {
+    let rec = append(&mut tx, actor, d).await?;
+    tx.commit().await?;
+    Ok(rec)
+}
+
+/// `%s%` for LIKE, with the wildcards of `s` escaped.
 pub(crate) fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('%');
@@ -315,8 +324,8 @@ impl Store for This {
         .execute(&mut *tx)
         .await
         .map_err(dup("institution"))?;
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 Some(&inst.id),
@@ -329,7 +338,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(inst)
     }
 
@@ -424,8 +432,8 @@ impl Store for This {
                 json!([before.mfa_required, s.mfa_required]),
             );
         }
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 Some(id),
@@ -436,7 +444,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(Institution {
             name: s.name,
             beds: s.beds,
@@ -463,8 +470,8 @@ impl Store for This {
             .execute(&mut *tx)
             .await
             .map_err(dup("vendor"))?;
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -475,7 +482,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(v)
     }
 
@@ -503,8 +509,8 @@ impl Store for This {
             .execute(&mut *tx)
             .await
             .map_err(fk("vendor member"))?;
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -515,7 +521,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -547,8 +552,8 @@ impl Store for This {
         .execute(&mut *tx)
         .await
         .map_err(dup("user"))?;
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -560,7 +565,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(user)
     }
 
@@ -606,8 +610,8 @@ impl Store for This {
                 None => StoreError::NotFound("user"),
             });
         }
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -618,7 +622,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         self.user(user_id)
             .await?
             .ok_or(StoreError::NotFound("user"))
@@ -648,8 +651,8 @@ impl Store for This {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -660,7 +663,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -704,8 +706,8 @@ impl Store for This {
                 .execute(&mut *tx)
                 .await?;
         }
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -716,7 +718,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -730,13 +731,12 @@ impl Store for This {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(None, "user.mfa_disable", "user", user_id, json!({})),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -772,13 +772,12 @@ impl Store for This {
         if n == 0 {
             return Ok(false);
         }
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(None, "user.recovery_code_used", "user", user_id, json!({})),
         )
         .await?;
-        tx.commit().await?;
         Ok(true)
     }
 
@@ -814,8 +813,8 @@ impl Store for This {
         .execute(&mut *tx)
         .await
         .map_err(fk("institution or user"))?;
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 Some(institution_id),
@@ -826,7 +825,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -850,8 +848,8 @@ impl Store for This {
         if n == 0 {
             return Err(StoreError::NotFound("role"));
         }
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 Some(institution_id),
@@ -862,7 +860,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -956,8 +953,8 @@ impl Store for This {
         .execute(&mut *tx)
         .await
         .map_err(fk("user"))?;
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -968,7 +965,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -1009,13 +1005,12 @@ impl Store for This {
         .fetch_optional(&mut *tx)
         .await?;
         let (user_id,) = user.ok_or(StoreError::NotFound("session"))?;
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(None, "auth.mfa_verified", "user", &user_id, json!({})),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -1026,15 +1021,13 @@ impl Store for This {
                 .bind(id_hash)
                 .fetch_optional(&mut *tx)
                 .await?;
-        if let Some((user_id,)) = user {
-            append(
-                &mut tx,
-                actor,
-                AuditDraft::new(None, "auth.sign_out", "user", &user_id, json!({})),
-            )
-            .await?;
+        match user {
+            Some((user_id,)) => {
+                let draft = AuditDraft::new(None, "auth.sign_out", "user", &user_id, json!({}));
+                finish(tx, actor, draft).await?;
+            }
+            None => tx.commit().await?,
         }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -1045,8 +1038,8 @@ impl Store for This {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -1057,7 +1050,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(n)
     }
 
@@ -1085,8 +1077,8 @@ impl Store for This {
         .execute(&mut *tx)
         .await
         .map_err(fk("user"))?;
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -1098,7 +1090,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -1127,8 +1118,8 @@ impl Store for This {
         if n == 0 {
             return Err(StoreError::NotFound("api token"));
         }
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -1139,7 +1130,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -1212,8 +1202,8 @@ impl Store for This {
             .execute(&mut *tx)
             .await?;
         }
-        append(
-            &mut tx,
+        finish(
+            tx,
             actor,
             AuditDraft::new(
                 None,
@@ -1225,7 +1215,6 @@ impl Store for This {
             ),
         )
         .await?;
-        tx.commit().await?;
         Ok(true)
     }
 
@@ -1261,10 +1250,7 @@ impl Store for This {
     }
 
     async fn record(&self, actor: &Actor, draft: AuditDraft) -> Result<AuditRecord> {
-        let mut tx = self.begin().await?;
-        let rec = append(&mut tx, actor, draft).await?;
-        tx.commit().await?;
-        Ok(rec)
+        finish(self.begin().await?, actor, draft).await
     }
 
     async fn audit_events(&self, f: &AuditFilter) -> Result<Vec<AuditRecord>> {
