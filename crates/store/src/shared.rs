@@ -230,6 +230,19 @@ async fn append(tx: &mut Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord
     Ok(rec)
 }
 
+/// Why a guarded update of a user changed no row: the user is missing, or the guard (a
+/// version, an existing second factor) refused it.
+async fn user_refusal(tx: &mut Tx, user_id: &str, guarded: &'static str) -> Result<StoreError> {
+    let exists: Option<(i64,)> = sqlx::query_as("SELECT version FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(match exists {
+        Some(_) => StoreError::Conflict(guarded),
+        None => StoreError::NotFound("user"),
+    })
+}
+
 /// End a mutation: append its audit event and commit, in one step, so that no change can be
 /// committed without its event.
 async fn finish(mut tx: Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord> {
@@ -601,14 +614,7 @@ impl Store for This {
         .await?
         .rows_affected();
         if n == 0 {
-            let exists: Option<(i64,)> = sqlx::query_as("SELECT version FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            return Err(match exists {
-                Some(_) => StoreError::Conflict("user"),
-                None => StoreError::NotFound("user"),
-            });
+            return Err(user_refusal(&mut tx, user_id, "user").await?);
         }
         finish(
             tx,
@@ -686,14 +692,7 @@ impl Store for This {
         .await?
         .rows_affected();
         if n == 0 {
-            let exists: Option<(i64,)> = sqlx::query_as("SELECT version FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            return Err(match exists {
-                Some(_) => StoreError::Conflict("second factor"),
-                None => StoreError::NotFound("user"),
-            });
+            return Err(user_refusal(&mut tx, user_id, "second factor").await?);
         }
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(user_id)

@@ -442,60 +442,42 @@ async fn verify_second_factor(state: &AppState, auth: &AnyAuth, code: &str) -> A
         .ok_or(AppError::NotSignedIn)?;
     let secret = ua.totp_secret.ok_or(AppError::NotSignedIn)?;
     let digits = code.trim().replace(' ', "");
-    let ok = if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
-        match auth::totp::matching_step(&secret, &digits, now) {
-            Some(step) => {
-                if state.store().accept_totp_step(&auth.user.id, step).await? {
-                    true
-                } else {
-                    state
-                        .store()
-                        .record(
-                            &auth.actor(),
-                            AuditDraft::new(
-                                None,
-                                "auth.mfa_failed",
-                                "user",
-                                &auth.user.id,
-                                serde_json::json!({"reason": "code_reused"}),
-                            ),
-                        )
-                        .await?;
-                    return Err(AppError::Invalid {
-                        field: "code",
-                        key: "error-code-reused",
-                    });
-                }
+    // Ok(()) when the code is right; otherwise why not (audited as one kind of failure).
+    let outcome: Result<(), (&str, &'static str)> =
+        if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            match auth::totp::matching_step(&secret, &digits, now) {
+                Some(step) if state.store().accept_totp_step(&auth.user.id, step).await? => Ok(()),
+                Some(_) => Err(("code_reused", "error-code-reused")),
+                None => Err(("wrong_code", "error-wrong-code")),
             }
-            None => false,
-        }
-    } else {
-        state
+        } else if state
             .store()
             .use_recovery_code(&auth.actor(), &auth.user.id, &auth::recovery_hash(code))
             .await?
-    };
-    if ok {
-        state.0.throttle.clear(&key);
-        Ok(())
-    } else {
-        state
-            .store()
-            .record(
-                &auth.actor(),
-                AuditDraft::new(
-                    None,
-                    "auth.mfa_failed",
-                    "user",
-                    &auth.user.id,
-                    serde_json::json!({}),
-                ),
-            )
-            .await?;
-        Err(AppError::Invalid {
-            field: "code",
-            key: "error-wrong-code",
-        })
+        {
+            Ok(())
+        } else {
+            Err(("wrong_recovery_code", "error-wrong-code"))
+        };
+    match outcome {
+        Ok(()) => {
+            state.0.throttle.clear(&key);
+            Ok(())
+        }
+        Err((reason, message)) => {
+            let draft = AuditDraft::new(
+                None,
+                "auth.mfa_failed",
+                "user",
+                &auth.user.id,
+                serde_json::json!({ "reason": reason }),
+            );
+            state.store().record(&auth.actor(), draft).await?;
+            Err(AppError::Invalid {
+                field: "code",
+                key: message,
+            })
+        }
     }
 }
 

@@ -134,6 +134,28 @@ async fn login(app: &App, email: &str) -> Session {
     Session { c, csrf }
 }
 
+/// Answer the second sign-in step with the current TOTP code of `secret`.
+async fn submit_totp(app: &App, c: &Client, secret: &str, next: &str) -> reqwest::Response {
+    let page = c
+        .get(format!("{}/login/mfa", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = totp::code_at(secret, now_ms()).unwrap();
+    c.post(format!("{}/login/mfa", app.base))
+        .form(&[
+            ("code", code.as_str()),
+            ("_csrf", &csrf_of(&page)),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Enrol a second factor for `email` directly in the store and sign in with it.
 async fn login_with_totp(app: &App, email: &str) -> Session {
     let user = app
@@ -157,25 +179,7 @@ async fn login_with_totp(app: &App, email: &str) -> Session {
         "{email}: {}",
         location(&r)
     );
-    let page = c
-        .get(format!("{}/login/mfa", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let code = totp::code_at(&secret, now_ms()).unwrap();
-    let r = c
-        .post(format!("{}/login/mfa", app.base))
-        .form(&[
-            ("code", code.as_str()),
-            ("_csrf", &csrf_of(&page)),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = submit_totp(app, &c, &secret, "/").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let profile = c.get(format!("{}/profile", app.base)).send().await.unwrap();
     assert_eq!(profile.status(), 200);
@@ -1739,25 +1743,7 @@ async fn the_session_id_changes_when_the_second_factor_is_proven() {
             .map(|v| v.split(';').next().unwrap().to_string())
     };
     let before = cookie_of(&r).unwrap();
-    let page = c
-        .get(format!("{}/login/mfa", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let code = totp::code_at(&secret, now_ms()).unwrap();
-    let r = c
-        .post(format!("{}/login/mfa", app.base))
-        .form(&[
-            ("code", code.as_str()),
-            ("_csrf", &csrf_of(&page)),
-            ("next", "/profile"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = submit_totp(&app, &c, &secret, "/profile").await;
     assert_eq!(location(&r), "/profile", "next survives the second step");
     let after = cookie_of(&r).expect("a new session cookie");
     assert_ne!(before, after);
