@@ -26,6 +26,8 @@ export const USERS = {
   officer: 'anzen@sakura.example.jp',
   executive: 'rijicho@sakura.example.jp',
   admin: 'admin@mamori.example',
+  vendorA: 'tanto@a-sha.example.jp',
+  vendorB: 'tanto@b-sha.example.jp',
 };
 
 const HEALTH_TIMEOUT_MS = 30_000;

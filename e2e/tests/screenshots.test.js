@@ -38,6 +38,16 @@ const SHOTS = [
   ['13-catalog-item', '/catalogs/mhlw/cyber-checklist-institution@R6/items/2-1', 'officer', 200, '2-(1)'],
   ['14-catalog-search', '/catalogs/search?q=%E5%8F%B0%E5%B8%B3', 'officer', 200, '検索'],
   ['15-catalog-unverified', '/catalogs/mhlw/cyber-checklist-vendor@R6/items/2-2', 'officer', 200],
+  ['18-systems', `${inst}/systems`, 'officer', 200, '医療情報システム'],
+  ['19-contracts', `${inst}/contracts`, 'officer', 200, '契約と役割分担'],
+  ['20-contract-b', 'contract:B社', 'officer', 200],
+  ['21-matrix', `${inst}/matrix`, 'officer', 200, '役割分担マトリクス'],
+  ['22-vendor-portal', '/vendor', 'vendorB', 200, '事業者ポータル'],
+  ['23-contract-b-as-vendor', 'contract:B社', 'vendorB', 200],
+  ['24-assessments', `${inst}/assessments`, 'officer', 200, 'サイバーセキュリティ対策チェックリスト'],
+  ['25-assessment', 'assessment:令和6年度', 'officer', 200],
+  ['26-vendor-certifications', '/vendor/certifications', 'vendorB', 200, '事業者の認証'],
+  ['27-vendor-standard-answers', '/vendor/standard-answers?product=%E9%9B%BB%E5%AD%90%E3%82%AB%E3%83%AB%E3%83%86%20X', 'vendorB', 200, '標準回答'],
 ];
 
 test(
@@ -83,8 +93,20 @@ test(
           return sessions.get(key).page;
         };
         try {
-          for (const [name, urlPath, who, status, h1] of SHOTS) {
+          for (const [name, target, who, status, h1] of SHOTS) {
             const page = await pageFor(who);
+            // `contract:VENDOR`: that vendor's contract at the demo hospital (ids are generated).
+            let urlPath = target;
+            if (target.startsWith('assessment:')) {
+              await page.goto(`${server.baseUrl}${inst}/assessments`);
+              const label = target.slice('assessment:'.length);
+              urlPath = await page.locator('tr', { hasText: label }).first().locator('a[href^="/assessments/"]').first().getAttribute('href');
+            } else if (target.startsWith('contract:')) {
+              const list = who === 'officer' ? `${inst}/contracts` : '/vendor';
+              await page.goto(`${server.baseUrl}${list}`);
+              const vendor = target.slice('contract:'.length);
+              urlPath = await page.locator('tr', { hasText: vendor }).first().locator('a[href^="/contracts/"]').first().getAttribute('href');
+            }
             const res = await page.goto(`${server.baseUrl}${urlPath}`);
             assert.equal(res.status(), status, `${vp.name} ${urlPath}: status (now at ${page.url()})`);
             assert.equal(new URL(page.url()).pathname, new URL(urlPath, server.baseUrl).pathname, `${vp.name} ${urlPath}: not redirected`);

@@ -311,3 +311,222 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Diff {
     }
     d
 }
+
+/// A checked import, ready to be shown (mapping and diff) and, on confirmation, stored.
+#[derive(Debug)]
+pub struct Plan {
+    /// The new version.
+    pub catalog: Catalog,
+    /// The latest existing version of the same document, which the new one is compared
+    /// with and takes its metadata and answer model from.
+    pub based_on: String,
+    pub diff: Diff,
+    /// Where the sheet's columns were found: (header row, 項番 column, 項目 column, 内容 column).
+    pub mapping: Mapping,
+    /// Validation problems of the generated catalog (an import with problems is refused).
+    pub problems: Vec<crate::Problem>,
+}
+
+/// Which cells of the sheet became what, in the sheet's own terms (行 N, 列 X).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapping {
+    pub header_row: usize,
+    pub number: String,
+    pub title: Option<String>,
+    pub text: String,
+}
+
+/// What the person importing says about the file.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// `publisher/document@version` of the new version.
+    pub id: String,
+    /// Title of the new version as printed; empty keeps the latest version's title.
+    pub title: String,
+    pub published: String,
+    pub sheet: Option<String>,
+}
+
+/// Read `bytes` (xlsx or CSV, told apart by content, not by name) as a new version of an
+/// existing document and compare it with that document's latest version in `registry`.
+pub fn plan(
+    registry: &crate::Registry,
+    file_name: &str,
+    bytes: &[u8],
+    req: &Request,
+) -> Result<Plan, ImportError> {
+    let (document, version) = req.id.split_once('@').ok_or_else(|| {
+        err(
+            "版の id",
+            "publisher/document@version の形で指定してください(例: mhlw/cyber-checklist-institution@R8)",
+        )
+    })?;
+    if version.is_empty()
+        || !version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err(err(
+            "版の id",
+            format!("版「{version}」には英数字と . _ - だけを使えます"),
+        ));
+    }
+    if registry.catalogs.contains_key(&req.id) {
+        return Err(err(
+            "版の id",
+            format!(
+                "{} は既にあります。新しい版の名前を指定してください",
+                req.id
+            ),
+        ));
+    }
+    if !valid_date(&req.published) {
+        return Err(err(
+            "公表日",
+            format!(
+                "公表日「{}」は YYYY、YYYY-MM、YYYY-MM-DD のいずれかで指定してください",
+                req.published
+            ),
+        ));
+    }
+    let latest = registry
+        .catalogs
+        .values()
+        .filter(|c| format!("{}/{}", c.catalog.publisher, c.catalog.document) == document)
+        .max_by(|a, b| a.catalog.published.cmp(&b.catalog.published))
+        .ok_or_else(|| {
+            err(
+                "版の id",
+                format!("文書 {document} の既存の版がありません(既存の文書の新しい版だけを読み込めます)"),
+            )
+        })?;
+    let rows = if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes, req.sheet.as_deref())?
+    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Err(err(
+            "ファイル",
+            "古い Excel 形式 (.xls) は読めません。Excel で「Excel ブック (.xlsx)」として保存し直してください",
+        ));
+    } else if bytes.contains(&0) {
+        return Err(err("ファイル", "Excel (xlsx) でも CSV でもありません"));
+    } else {
+        read_csv(bytes)?
+    };
+    let layout = find_layout(&rows)?;
+    let meta = ImportMeta {
+        template: latest.catalog.clone(),
+        version: version.to_string(),
+        published: req.published.clone(),
+        source_file: file_name.to_string(),
+    };
+    let mut catalog = catalog_from_rows(&rows, &meta)?;
+    if !req.title.trim().is_empty() {
+        catalog.catalog.title = req.title.trim().to_string();
+    }
+    // The sheet carries the numbers and the wording; the answer model (device classes, the
+    // item-0 rule, who answers) is the document's and carries over by printed number. An
+    // English rendering and the references stay only where the wording is unchanged.
+    catalog.catalog.title_en = String::new();
+    for item in &mut catalog.items {
+        if let Some(old) = latest.items.iter().find(|o| o.number == item.number) {
+            item.answer = old.answer;
+            item.devices = old.devices.clone();
+            item.role = old.role.clone();
+            item.gate = old.gate;
+            if old.text == item.text {
+                item.text_en = old.text_en.clone();
+                item.references = old.references.clone();
+            }
+        }
+    }
+    let d = diff(latest, &catalog);
+    let problems = crate::check_catalog(&catalog);
+    Ok(Plan {
+        mapping: Mapping {
+            header_row: layout.header_row + 1,
+            number: col_name(layout.number),
+            title: layout.title.map(col_name),
+            text: col_name(layout.text),
+        },
+        based_on: latest.catalog.id.clone(),
+        catalog,
+        diff: d,
+        problems,
+    })
+}
+
+fn valid_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.chars().all(|c| c.is_ascii_digit());
+    match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2) && (1..=12).contains(&m.parse().unwrap_or(0)),
+        [y, m, d] => {
+            digits(y, 4)
+                && digits(m, 2)
+                && digits(d, 2)
+                && (1..=12).contains(&m.parse().unwrap_or(0))
+                && (1..=31).contains(&d.parse().unwrap_or(0))
+        }
+        _ => false,
+    }
+}
+
+/// The crosswalk from an earlier version to an imported one, by printed number: unchanged
+/// wording is `equal`, changed wording under the same number `related` (for a person to
+/// confirm when answers are carried over).
+pub fn version_crosswalk(old: &Catalog, new: &Catalog) -> Crosswalk {
+    let id: String = format!(
+        "import-{}-{}--{}",
+        new.catalog.document, old.catalog.version, new.catalog.version
+    )
+    .chars()
+    .map(|c| {
+        if c.is_ascii_alphanumeric() || ".@_-".contains(c) {
+            c
+        } else {
+            '-'
+        }
+    })
+    .collect();
+    Crosswalk {
+        format: FORMAT,
+        crosswalk: CrosswalkMeta {
+            id,
+            from: old.catalog.id.clone(),
+            to: new.catalog.id.clone(),
+            title: format!(
+                "{} → {}(読み込み時に項番で対応付け)",
+                old.catalog.title, new.catalog.title
+            ),
+            source: format!("{} の読み込み", new.catalog.id),
+        },
+        relations: new
+            .items
+            .iter()
+            .filter_map(|n| {
+                let o = old.items.iter().find(|o| o.number == n.number)?;
+                let same = o.text == n.text;
+                Some(Relation {
+                    from: o.id.clone(),
+                    to: n.id.clone(),
+                    kind: if same {
+                        RelationKind::Equal
+                    } else {
+                        RelationKind::Related
+                    },
+                    provenance: if same {
+                        Provenance::Verbatim
+                    } else {
+                        Provenance::Unverified
+                    },
+                    note: if same {
+                        String::new()
+                    } else {
+                        "項番が同じで文言が変わった項目".into()
+                    },
+                })
+            })
+            .collect(),
+    }
+}

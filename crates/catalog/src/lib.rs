@@ -112,6 +112,15 @@ impl Registry {
         }
     }
 
+    /// Add a version read by [`import::plan`] with its crosswalk from `based_on`.
+    pub fn add_imported(&mut self, catalog: Catalog, based_on: &str) {
+        if let Some(old) = self.catalogs.get(based_on) {
+            let x = import::version_crosswalk(old, &catalog);
+            self.crosswalks.insert(x.crosswalk.id.clone(), x);
+        }
+        self.catalogs.insert(catalog.catalog.id.clone(), catalog);
+    }
+
     /// Every problem of every catalog and crosswalk, prefixed with its id.
     pub fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();

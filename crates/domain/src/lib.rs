@@ -1,10 +1,13 @@
 //! The pure domain of mamori: who the users are, what they may do, and the rules the
 //! product enforces. Nothing here performs I/O; storage, web and the binary build on it.
 
+pub mod assessment;
 pub mod audit;
 pub mod model;
 pub mod password;
 pub mod policy;
+pub mod role_sharing;
 pub mod validate;
+pub mod wareki;
 
 pub use model::*;

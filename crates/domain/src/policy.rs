@@ -23,11 +23,34 @@ pub enum Action {
     AdministerPlatform,
     /// Read the official documents (catalogs) and their crosswalks: public texts.
     BrowseCatalogs,
+    /// Systems, contracts, their role-sharing checklists and the cross-vendor matrix.
+    /// On a contract, also the contract's vendor.
+    ViewContracts,
+    /// Register systems and contracts (the institution's side of vendor management).
+    ManageContracts,
+    /// Propose, accept and reopen role-sharing items: the institution's planning side, or
+    /// on a contract the contract's vendor.
+    AnswerRoleSharing,
+    /// The vendor portal: the contracts of the vendors the user belongs to.
+    UseVendorPortal,
+    /// The institution's cybersecurity checklists (assessments) and their revisions.
+    ViewAssessments,
+    /// Start an assessment and answer its items.
+    AnswerAssessment,
+    /// Approve a completed assessment (経営層の承認).
+    ApproveAssessment,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 16] = [
         Action::BrowseCatalogs,
+        Action::ViewAssessments,
+        Action::AnswerAssessment,
+        Action::ApproveAssessment,
+        Action::ViewContracts,
+        Action::ManageContracts,
+        Action::AnswerRoleSharing,
+        Action::UseVendorPortal,
         Action::ManageOwnAccount,
         Action::ViewDashboard,
         Action::ViewMembers,
@@ -48,6 +71,11 @@ pub enum Scope<'a> {
     Institution(&'a str),
     /// The platform as a whole.
     Platform,
+    /// One contract: the institution's roles, or the contract's vendor.
+    Contract {
+        institution_id: &'a str,
+        vendor_id: &'a str,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +105,15 @@ pub fn institution_roles_for(action: Action) -> &'static [Role] {
         Action::ManageMembers => &[SecurityOfficer],
         Action::ViewAudit | Action::ExportAudit => &[Executive, SecurityOfficer],
         Action::ManageSettings => &[SecurityOfficer],
-        Action::ManageOwnAccount | Action::AdministerPlatform | Action::BrowseCatalogs => &[],
+        Action::ViewContracts => &[Executive, SecurityOfficer, PlanningManager, SystemOperator],
+        Action::ManageContracts | Action::AnswerRoleSharing => &[SecurityOfficer, PlanningManager],
+        Action::ViewAssessments => &[Executive, SecurityOfficer, PlanningManager, SystemOperator],
+        Action::AnswerAssessment => &[SecurityOfficer, PlanningManager, SystemOperator],
+        Action::ApproveAssessment => &[Executive],
+        Action::ManageOwnAccount
+        | Action::AdministerPlatform
+        | Action::BrowseCatalogs
+        | Action::UseVendorPortal => &[],
     }
 }
 
@@ -94,6 +130,14 @@ pub fn authorize(principal: &Principal, action: Action, scope: Scope<'_>, now: i
         (Action::ManageOwnAccount, Scope::OwnAccount) => true,
         (Action::BrowseCatalogs, Scope::Platform) => true,
         (Action::AdministerPlatform, Scope::Platform) => principal.platform_admin,
+        (Action::UseVendorPortal, Scope::Platform) => !principal.vendor_ids.is_empty(),
+        (
+            Action::ViewContracts | Action::AnswerRoleSharing,
+            Scope::Contract {
+                institution_id,
+                vendor_id,
+            },
+        ) => contract_party(principal, action, institution_id, vendor_id, now).is_some(),
         (Action::ViewMembers | Action::ManageMembers, Scope::Institution(_))
             if principal.platform_admin =>
         {
@@ -112,6 +156,29 @@ pub fn authorize(principal: &Principal, action: Action, scope: Scope<'_>, now: i
         Decision::Allow
     } else {
         Decision::Deny
+    }
+}
+
+/// On which side of a contract `principal` acts for `action`: the institution (a role that
+/// allows it there) or the contract's vendor (a member of that vendor). None: neither.
+pub fn contract_party(
+    principal: &Principal,
+    action: Action,
+    institution_id: &str,
+    vendor_id: &str,
+    now: i64,
+) -> Option<crate::role_sharing::Party> {
+    let needed = institution_roles_for(action);
+    if principal
+        .roles_in(institution_id, now)
+        .iter()
+        .any(|r| needed.contains(r))
+    {
+        Some(crate::role_sharing::Party::Institution)
+    } else if principal.vendor_ids.iter().any(|v| v == vendor_id) {
+        Some(crate::role_sharing::Party::Vendor)
+    } else {
+        None
     }
 }
 
@@ -181,7 +248,23 @@ mod tests {
         };
         for action in Action::ALL {
             assert!(!authorize(&p, action, Scope::Institution("i1"), 0).allowed());
+            let b = Scope::Contract {
+                institution_id: "i1",
+                vendor_id: "vendor-b",
+            };
+            assert!(
+                !authorize(&p, action, b, 0).allowed(),
+                "{action:?} on B's contract"
+            );
         }
+        let a = Scope::Contract {
+            institution_id: "i1",
+            vendor_id: "vendor-a",
+        };
+        assert!(authorize(&p, Action::ViewContracts, a, 0).allowed());
+        assert!(authorize(&p, Action::AnswerRoleSharing, a, 0).allowed());
+        assert!(!authorize(&p, Action::ManageContracts, a, 0).allowed());
+        assert!(authorize(&p, Action::UseVendorPortal, Scope::Platform, 0).allowed());
         assert!(authorize(&p, Action::BrowseCatalogs, Scope::Platform, 0).allowed());
         assert!(authorize(&p, Action::ManageOwnAccount, Scope::OwnAccount, 0).allowed());
     }

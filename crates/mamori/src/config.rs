@@ -18,13 +18,17 @@ struct FileConfig {
     session_absolute_secs: Option<i64>,
     secure_cookies: Option<bool>,
     max_body_bytes: Option<usize>,
+    max_upload_bytes: Option<usize>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    public_url: Option<String>,
     login_max_per_account: Option<u32>,
     login_max_per_address: Option<u32>,
     login_window_secs: Option<i64>,
 }
 
 /// Environment variables mamori reads (besides MAMORI_LOG for the log filter).
-const ENV_KEYS: [&str; 11] = [
+const ENV_KEYS: [&str; 15] = [
     "MAMORI_BIND",
     "MAMORI_DATA_DIR",
     "MAMORI_DATABASE_URL",
@@ -33,6 +37,10 @@ const ENV_KEYS: [&str; 11] = [
     "MAMORI_SESSION_ABSOLUTE_SECS",
     "MAMORI_SECURE_COOKIES",
     "MAMORI_MAX_BODY_BYTES",
+    "MAMORI_MAX_UPLOAD_BYTES",
+    "MAMORI_SMTP_URL",
+    "MAMORI_MAIL_FROM",
+    "MAMORI_PUBLIC_URL",
     "MAMORI_LOGIN_MAX_PER_ACCOUNT",
     "MAMORI_LOGIN_MAX_PER_ADDRESS",
     "MAMORI_LOGIN_WINDOW_SECS",
@@ -106,6 +114,16 @@ impl Config {
             max_body_bytes: env_parse("MAMORI_MAX_BODY_BYTES")?
                 .or(file.max_body_bytes)
                 .unwrap_or(d.max_body_bytes),
+            max_upload_bytes: env_parse("MAMORI_MAX_UPLOAD_BYTES")?
+                .or(file.max_upload_bytes)
+                .unwrap_or(d.max_upload_bytes),
+            smtp_url: env("MAMORI_SMTP_URL").or(file.smtp_url),
+            mail_from: env("MAMORI_MAIL_FROM")
+                .or(file.mail_from)
+                .unwrap_or(d.mail_from),
+            public_url: env("MAMORI_PUBLIC_URL")
+                .or(file.public_url)
+                .map(|u| u.trim_end_matches('/').to_string()),
             login_max_per_account: env_parse("MAMORI_LOGIN_MAX_PER_ACCOUNT")?
                 .or(file.login_max_per_account)
                 .unwrap_or(d.login_max_per_account),

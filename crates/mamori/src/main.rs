@@ -68,6 +68,67 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Write an institution's checklists in the official layouts (xlsx).
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The role-sharing checklist of the institution's contract with a vendor.
+    RoleSharing {
+        /// 医療機関コード (10 digits).
+        #[arg(long)]
+        institution: String,
+        /// The vendor's name as registered (e.g. B社).
+        #[arg(long)]
+        vendor: String,
+        /// Part of the contract's title, when the institution has several contracts with it.
+        #[arg(long)]
+        contract: Option<String>,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// `wareki` (令和6年6月10日, default) or `seireki` (2024年6月10日).
+        #[arg(long, default_value = "wareki")]
+        dates: String,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// The cybersecurity checklist of a fiscal year: the institution sheet and every
+    /// submitted vendor sheet, one worksheet each.
+    Checklist {
+        #[arg(long)]
+        institution: String,
+        /// The fiscal year as a Western year (2024 = 令和6年度).
+        #[arg(long)]
+        fiscal_year: i64,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long, default_value = "wareki")]
+        dates: String,
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// The cross-vendor role matrix of the institution.
+    Matrix {
+        #[arg(long)]
+        institution: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long, default_value = "wareki")]
+        dates: String,
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -79,8 +140,8 @@ enum CatalogCommand {
     /// Items matching every word of QUERY, across all catalogs.
     Search { query: Vec<String> },
     /// Read a new version of a document from the official Excel (xlsx) or CSV (UTF-8 or
-    /// Shift_JIS): show the mapping and the differences to the latest version, and write the
-    /// new catalog file only with --yes.
+    /// Shift_JIS): show the mapping and the differences to the latest version, and store the
+    /// new version in the database only with --yes.
     Import {
         file: std::path::PathBuf,
         /// The new version's id, e.g. mhlw/cyber-checklist-institution@R8.
@@ -92,12 +153,17 @@ enum CatalogCommand {
         /// Publication date of the new version (YYYY, YYYY-MM or YYYY-MM-DD).
         #[arg(long)]
         published: String,
-        /// Where to write the catalog file (default ./<document>@<version>.toml).
+        /// Title of the new version as printed (default: the latest version's title).
+        #[arg(long)]
+        title: Option<String>,
+        /// Also write the new catalog file here (for review or to ship it embedded).
         #[arg(long)]
         out: Option<std::path::PathBuf>,
-        /// Confirm: write the new version.
+        /// Confirm: store the new version in the database.
         #[arg(long)]
         yes: bool,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -326,7 +392,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             eprintln!("API トークンを作成しました(この表示が最後です)。Authorization: Bearer <token> で使います。");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Catalog { command } => catalog_command(command),
+        Command::Catalog { command } => catalog_command(command).await,
+        Command::Export { command } => export_command(command).await,
         Command::Audit {
             command: AuditCommand::Verify { data },
         } => {
@@ -346,7 +413,158 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
     }
 }
 
-fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
+async fn export_command(command: ExportCommand) -> Result<std::process::ExitCode> {
+    let (data, code, out, dates, force) = match &command {
+        ExportCommand::RoleSharing {
+            data,
+            institution,
+            out,
+            dates,
+            force,
+            ..
+        }
+        | ExportCommand::Matrix {
+            data,
+            institution,
+            out,
+            dates,
+            force,
+        }
+        | ExportCommand::Checklist {
+            data,
+            institution,
+            out,
+            dates,
+            force,
+            ..
+        } => (data, institution, out, dates, *force),
+    };
+    let dates = mamori_export::DateStyle::parse(dates)
+        .context("--dates は wareki か seireki を指定してください")?;
+    let pdf = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if pdf && !matches!(command, ExportCommand::Checklist { .. }) {
+        bail!("PDF で出力できるのはチェックリストだけです。.xlsx のファイル名を指定してください");
+    }
+    if out.exists() && !force {
+        bail!(
+            "{} は既にあります。上書きするには --force を付けてください",
+            out.display()
+        );
+    }
+    let cfg = config::Config::resolve(data, None)?;
+    let store = open(&cfg).await?;
+    let state = AppState::new(store.clone(), cfg.web.clone());
+    state.set_catalogs(mamori_web::catalogs::load(store.as_ref()).await?);
+    let inst = store
+        .institution_by_code(code)
+        .await?
+        .with_context(|| format!("医療機関コード {code} の医療機関はありません"))?;
+    let actor = Actor::system("cli");
+    let (bytes, target, what) = match &command {
+        ExportCommand::RoleSharing {
+            vendor, contract, ..
+        } => {
+            let all = store.contracts(&inst.id).await?;
+            let matching: Vec<_> = all
+                .iter()
+                .filter(|c| c.vendor_name == *vendor)
+                .filter(|c| {
+                    contract
+                        .as_ref()
+                        .is_none_or(|t| c.title.contains(t.as_str()))
+                })
+                .collect();
+            let c = match matching.as_slice() {
+                [one] => *one,
+                [] => bail!(
+                    "{} と事業者「{vendor}」の契約はありません(契約のある事業者: {})",
+                    inst.name,
+                    all.iter()
+                        .map(|c| c.vendor_name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+                many => bail!(
+                    "事業者「{vendor}」との契約が複数あります。--contract で契約名の一部を指定してください: {}",
+                    many.iter().map(|c| c.title.as_str()).collect::<Vec<_>>().join("、")
+                ),
+            };
+            let sheet = mamori_web::role_sharing::checklist_sheet(&state, c)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            (
+                mamori_export::checklist_xlsx(&sheet, dates)?,
+                ("contract", c.id.clone()),
+                "checklist.xlsx",
+            )
+        }
+        ExportCommand::Checklist { fiscal_year, .. } => {
+            let a = store
+                .assessments(&inst.id)
+                .await?
+                .into_iter()
+                .find(|a| a.fiscal_year == *fiscal_year)
+                .with_context(|| {
+                    format!(
+                        "{} の {fiscal_year} 年度のチェックリストはありません",
+                        inst.name
+                    )
+                })?;
+            let sheets = mamori_web::assessment_pages::check_sheets(&state, &a)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if pdf {
+                (
+                    mamori_pdf::checklist_pdf(&sheets, dates)?,
+                    ("assessment", a.id.clone()),
+                    "checklist.pdf",
+                )
+            } else {
+                (
+                    mamori_export::checklist_workbook(&sheets, dates)?,
+                    ("assessment", a.id.clone()),
+                    "checklist.xlsx",
+                )
+            }
+        }
+        ExportCommand::Matrix { .. } => {
+            let m = mamori_web::role_sharing::matrix(&state, &inst)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            (
+                mamori_export::matrix_xlsx(
+                    &mamori_web::role_sharing::matrix_sheet(&inst, &m),
+                    dates,
+                )?,
+                ("institution", inst.id.clone()),
+                "matrix.xlsx",
+            )
+        }
+    };
+    std::fs::write(out, &bytes).with_context(|| format!("書き込めません: {}", out.display()))?;
+    store
+        .record(
+            &actor,
+            mamori_store::AuditDraft::new(
+                Some(&inst.id),
+                if target.0 == "assessment" {
+                    "assessment.export"
+                } else {
+                    "role_sharing.export"
+                },
+                target.0,
+                &target.1,
+                serde_json::json!({"export": what, "via": "cli"}),
+            ),
+        )
+        .await?;
+    println!("{} を書き出しました({} バイト)", out.display(), bytes.len());
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
     use mamori_catalog::{parse, Document, Registry};
     use std::process::ExitCode;
     let registry =
@@ -425,52 +643,48 @@ fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
             id,
             sheet,
             published,
+            title,
             out,
             yes,
+            data,
         } => {
             use mamori_catalog::import;
-            let (document, version) = id
-                .split_once('@')
-                .context("--as は publisher/document@version の形で指定してください")?;
-            let latest = registry
-                .catalogs
-                .values()
-                .filter(|c| format!("{}/{}", c.catalog.publisher, c.catalog.document) == document)
-                .max_by(|a, b| a.catalog.published.cmp(&b.catalog.published))
-                .with_context(|| format!("文書 {document} の既存の版がありません(既存の文書の新しい版だけを読み込めます)"))?;
+            let cfg = config::Config::resolve(&data, None)?;
+            let store = open(&cfg).await?;
+            // Compare with what the product serves: the shipped versions and earlier imports.
+            let served = mamori_web::catalogs::load(store.as_ref()).await?;
             let bytes = std::fs::read(&file)
                 .with_context(|| format!("ファイルを読めません: {}", file.display()))?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let rows = if name.to_lowercase().ends_with(".xlsx") {
-                import::read_xlsx(&bytes, sheet.as_deref())
-            } else if name.to_lowercase().ends_with(".csv") {
-                import::read_csv(&bytes)
-            } else {
-                bail!("xlsx か csv のファイルを指定してください: {name}");
-            };
-            let meta = import::ImportMeta {
-                template: latest.catalog.clone(),
-                version: version.to_string(),
+            let req = import::Request {
+                id: id.clone(),
+                title: title.unwrap_or_default(),
                 published,
-                source_file: name.clone(),
+                sheet,
             };
-            let new = match rows.and_then(|r| import::catalog_from_rows(&r, &meta)) {
-                Ok(c) => c,
+            let plan = match import::plan(&served, &name, &bytes, &req) {
+                Ok(p) => p,
                 Err(e) => {
                     println!("{name}: {e}");
                     return Ok(ExitCode::from(1));
                 }
             };
-            if new.catalog.id != id {
-                bail!("--as の id が正しくありません: {id}");
-            }
+            let new = &plan.catalog;
+            let m = &plan.mapping;
             println!(
-                "読み込み: {name} → {} ({} 項目)",
+                "読み込み: {name} → {} ({} 項目)。見出し行 {}: 項番 = 列 {}{}, 内容 = 列 {}",
                 new.catalog.id,
-                new.items.len()
+                new.items.len(),
+                m.header_row,
+                m.number,
+                m.title
+                    .as_ref()
+                    .map(|t| format!(", 項目 = 列 {t}"))
+                    .unwrap_or_default(),
+                m.text
             );
             for i in new.items.iter().take(5) {
                 println!(
@@ -479,10 +693,10 @@ fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
                     i.text.chars().take(60).collect::<String>()
                 );
             }
-            let d = import::diff(latest, &new);
+            let d = &plan.diff;
             println!(
                 "{} との差分: 追加 {}、変更 {}、削除 {}、同じ {}",
-                latest.catalog.id,
+                plan.based_on,
                 d.added.len(),
                 d.changed.len(),
                 d.removed.len(),
@@ -500,9 +714,8 @@ fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
                     );
                 }
             }
-            let problems = mamori_catalog::check_catalog(&new);
-            if !problems.is_empty() {
-                for p in &problems {
+            if !plan.problems.is_empty() {
+                for p in &plan.problems {
                     println!("{p}");
                 }
                 return Ok(ExitCode::from(1));
@@ -513,24 +726,42 @@ fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
                 );
                 return Ok(ExitCode::SUCCESS);
             }
-            let out = out.unwrap_or_else(|| {
-                std::path::PathBuf::from(format!(
-                    "{}@{}.toml",
-                    new.catalog.document, new.catalog.version
-                ))
-            });
-            if out.exists() {
-                bail!(
-                    "{} は既にあります。別の --out を指定してください",
-                    out.display()
-                );
+            let body = new.to_toml()?;
+            if let Some(out) = &out {
+                if out.exists() {
+                    bail!(
+                        "{} は既にあります。別の --out を指定してください",
+                        out.display()
+                    );
+                }
+                std::fs::write(out, &body)
+                    .with_context(|| format!("書き込めません: {}", out.display()))?;
+                println!("カタログファイルを書き出しました: {}", out.display());
             }
-            std::fs::write(&out, new.to_toml()?)
-                .with_context(|| format!("書き込めません: {}", out.display()))?;
+            let record = mamori_store::CatalogImport {
+                id: mamori_store::new_id(),
+                catalog_id: new.catalog.id.clone(),
+                based_on: plan.based_on.clone(),
+                file_name: name,
+                file_sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+                mapping: format!(
+                    "見出し行 {}: 項番 = {}, 内容 = {}",
+                    m.header_row, m.number, m.text
+                ),
+                body,
+                status: "pending".into(),
+                created_by: None,
+                created_at: 0,
+                decided_at: None,
+            };
+            let actor = Actor::system("cli");
+            store.stage_catalog_import(&actor, &record).await?;
+            store
+                .decide_catalog_import(&actor, &record.id, true)
+                .await?;
             println!(
-                "新しい版を書き出しました: {}(mamori catalog check {} で検証できます)",
-                out.display(),
-                out.display()
+                "新しい版 {} を確定しました。mamori serve の次の起動から閲覧・検索できます(起動中のサーバは再起動してください)。",
+                new.catalog.id
             );
             Ok(ExitCode::SUCCESS)
         }

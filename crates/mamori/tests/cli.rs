@@ -429,23 +429,27 @@ fn catalog_commands_check_list_search_and_import() {
     let csv = dir.path().join("r8.csv");
     std::fs::write(&csv, "項番,チェック項目\n1-(1),医療情報システム安全管理責任者を設置している。\n2-(1),新しい文言。\n").unwrap();
     let target = dir.path().join("out.toml");
-    let args = |yes: bool| {
+    let data = dir.path().join("data");
+    let args_as = |yes: bool, id: &'static str| {
         let mut a = vec![
             "catalog",
             "import",
             csv.to_str().unwrap(),
             "--as",
-            "mhlw/cyber-checklist-institution@R8",
+            id,
             "--published",
             "2026-06",
             "--out",
             target.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
         ];
         if yes {
             a.push("--yes");
         }
         a
     };
+    let args = |yes: bool| args_as(yes, "mhlw/cyber-checklist-institution@R8");
     let preview = run(&args(false));
     assert_eq!(preview.status.code(), Some(0), "{}", text(&preview));
     assert!(
@@ -458,12 +462,130 @@ fn catalog_commands_check_list_search_and_import() {
     assert_eq!(done.status.code(), Some(0), "{}", text(&done));
     let check = run(&["catalog", "check", target.to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    // The confirmed version is in the database: the same id is refused the second time, and
+    // the next version compares with it (R8 is now the latest).
+    let again = run(&args(false));
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+    assert!(text(&again).contains("既にあります"), "{}", text(&again));
+    let verify = run(&["audit", "verify", "--data-dir", data.to_str().unwrap()]);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify));
     std::fs::write(&csv, "項番,チェック項目\n1-(1),a\n1-(1),b\n").unwrap();
-    let dup = run(&args(false));
+    let dup = run(&args_as(false, "mhlw/cyber-checklist-institution@R9"));
     assert_eq!(dup.status.code(), Some(1));
     assert!(
         text(&dup).contains("行 3, 列 A") && text(&dup).contains("重複"),
         "{}",
         text(&dup)
     );
+}
+
+#[tokio::test]
+async fn export_role_sharing_and_matrix_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    {
+        let _s = serve(&["--demo", "--data-dir", data]).await;
+    }
+    let out = dir.path().join("b.xlsx");
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "export",
+            "role-sharing",
+            "--institution",
+            "1311234567",
+            "--vendor",
+            "B社",
+            "--out",
+            out.to_str().unwrap(),
+            "--data-dir",
+            data,
+        ];
+        a.extend_from_slice(extra);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    fn refs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    let a = args(&[]);
+    let ok = run(&refs(&a));
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04") && bytes.len() > 4000);
+    let again = run(&refs(&a));
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again).contains("--force"), "{}", text(&again));
+    let forced = args(&["--force", "--dates", "seireki"]);
+    assert_eq!(run(&refs(&forced)).status.code(), Some(0));
+    let mut unknown = args(&["--force"]);
+    unknown[5] = "Z社".into();
+    let r = run(&refs(&unknown));
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        text(&r).contains("契約のある事業者: A社、B社、C社"),
+        "{}",
+        text(&r)
+    );
+    let m = dir.path().join("m.xlsx");
+    let r = run(&[
+        "export",
+        "matrix",
+        "--institution",
+        "1311234567",
+        "--out",
+        m.to_str().unwrap(),
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    assert!(std::fs::read(&m).unwrap().starts_with(b"PK"));
+    let c = dir.path().join("checklist.xlsx");
+    let r = run(&[
+        "export",
+        "checklist",
+        "--institution",
+        "1311234567",
+        "--fiscal-year",
+        "2024",
+        "--out",
+        c.to_str().unwrap(),
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    assert!(std::fs::read(&c).unwrap().starts_with(b"PK"));
+    let p = dir.path().join("checklist.pdf");
+    let r = run(&[
+        "export",
+        "checklist",
+        "--institution",
+        "1311234567",
+        "--fiscal-year",
+        "2024",
+        "--out",
+        p.to_str().unwrap(),
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r));
+    assert!(std::fs::read(&p).unwrap().starts_with(b"%PDF-"));
+    let r = run(&[
+        "export",
+        "checklist",
+        "--institution",
+        "1311234567",
+        "--fiscal-year",
+        "2023",
+        "--out",
+        dir.path().join("none.xlsx").to_str().unwrap(),
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        text(&r).contains("2023 年度のチェックリストはありません"),
+        "{}",
+        text(&r)
+    );
+    let verify = run(&["audit", "verify", "--data-dir", data]);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify));
 }

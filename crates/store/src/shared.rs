@@ -4,9 +4,12 @@
 
 use super::{Db, This};
 use crate::{
-    dup, new_id, now_ms, Actor, ApiToken, AuditDraft, AuditFilter, CatalogItemRecord,
-    CatalogRecord, ChainHead, InstitutionSettings, Member, NewInstitution, NewUser, Result,
-    SessionRecord, Store, StoreError, UserAuth,
+    dup, new_id, now_ms, Actor, ApiToken, Assessment, AssessmentAnswer, AssessmentRevision,
+    AuditDraft, AuditFilter, CatalogImport, CatalogItemRecord, CatalogRecord, Certification,
+    ChainHead, Contract, ContractDocument, Evidence, InspectorLink, InstitutionSettings, Invite,
+    Member, NewContract, NewInstitution, NewSystem, NewUser, Result, RoleSharingEvent,
+    RoleSharingItem, RoleSharingStep, SessionRecord, StandardAnswer, Store, StoreError,
+    Subcontractor, System, UserAuth, VendorSheet,
 };
 use async_trait::async_trait;
 use mamori_domain::audit::{AuditRecord, GENESIS, GLOBAL_CHAIN};
@@ -30,6 +33,48 @@ fn fk(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
         _ => StoreError::Db(e),
     }
 }
+
+const CONTRACT_SELECT: &str = "SELECT c.id, c.institution_id, i.code AS institution_code, \
+     i.name AS institution_name, c.vendor_id, v.name AS vendor_name, c.title, c.kind, \
+     c.starts_on, c.ends_on, c.catalog_id, c.version, c.created_at FROM contracts c \
+     JOIN institutions i ON i.id = c.institution_id JOIN vendors v ON v.id = c.vendor_id";
+
+const DOC_SELECT: &str = "SELECT id, institution_id, contract_id, kind, file_name, sha256, \
+     size, media_type, uploaded_by, uploaded_party, uploaded_at FROM contract_documents";
+
+const INVITE_SELECT: &str = "SELECT id, institution_id, vendor_id, email, display_name, \
+     created_by, created_at, expires_at, used_at, user_id FROM invites";
+
+const ASSESSMENT_SELECT: &str = "SELECT id, institution_id, fiscal_year, catalog_id, status, \
+     revision, previous_id, approved_at, approved_by, reopen_reason, version, created_at \
+     FROM assessments";
+
+const ANSWER_SELECT: &str = "SELECT institution_id, assessment_id, item_id, slot, check1, \
+     check1_on, check2, check2_on, target_on, note, carried, version, updated_at, updated_by, \
+     updated_label FROM assessment_answers";
+
+const SHEET_SELECT: &str = "SELECT s.id, s.institution_id, i.code AS institution_code, \
+     i.name AS institution_name, s.assessment_id, a.fiscal_year, s.contract_id, \
+     c.title AS contract_title, s.vendor_id, v.name AS vendor_name, s.catalog_id, s.status, \
+     s.requested_at, s.submitted_at, s.version FROM vendor_sheets s \
+     JOIN institutions i ON i.id = s.institution_id JOIN assessments a ON a.id = s.assessment_id \
+     JOIN contracts c ON c.id = s.contract_id JOIN vendors v ON v.id = s.vendor_id";
+
+const SHEET_ANSWER_SELECT: &str = "SELECT institution_id, sheet_id AS assessment_id, item_id, \
+     slot, check1, check1_on, check2, check2_on, target_on, note, FALSE AS carried, version, \
+     updated_at, updated_by, updated_label FROM vendor_sheet_answers";
+
+const LINK_SELECT: &str = "SELECT id, institution_id, assessment_id, label, expires_at, \
+     revoked_at, created_by, created_at FROM inspector_links";
+
+const EVIDENCE_SELECT: &str = "SELECT id, institution_id, assessment_id, item_id, kind, \
+     ref_id, label, sha256, media_type, effective_on, created_by, created_label, created_at \
+     FROM assessment_evidence";
+
+const ITEM_SELECT: &str = "SELECT institution_id, contract_id, item_id, responsibility, \
+     other_vendor_id, na_reason, agreed_content, written_in, first_check, first_checked_on, \
+     completed_on, remarks, state, proposed_by, version, updated_at, updated_by \
+     FROM role_sharing_items";
 
 #[derive(FromRow)]
 struct InstitutionRow {
@@ -245,6 +290,24 @@ async fn user_refusal(tx: &mut Tx, user_id: &str, guarded: &'static str) -> Resu
 
 /// End a mutation: append its audit event and commit, in one step, so that no change can be
 /// committed without its event.
+/// Keep a file's content under its SHA-256, once whatever the number of records pointing at it.
+async fn put_blob(tx: &mut Tx, sha256: &str, content: &[u8], now: i64) -> Result<()> {
+    let have: Option<(String,)> = sqlx::query_as("SELECT sha256 FROM blobs WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if have.is_none() {
+        sqlx::query("INSERT INTO blobs (sha256, size, content, created_at) VALUES ($1,$2,$3,$4)")
+            .bind(sha256)
+            .bind(content.len() as i64)
+            .bind(content)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 async fn finish(mut tx: Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord> {
     let rec = append(&mut tx, actor, d).await?;
     tx.commit().await?;
@@ -535,6 +598,23 @@ impl Store for This {
         )
         .await?;
         Ok(())
+    }
+
+    async fn vendor_contacts(&self, vendor_id: &str) -> Result<Vec<User>> {
+        let ids: Vec<(String,)> = sqlx::query_as(
+            "SELECT m.user_id FROM vendor_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.vendor_id = $1 AND NOT u.disabled ORDER BY u.display_name, u.id",
+        )
+        .bind(vendor_id)
+        .fetch_all(self.r())
+        .await?;
+        let mut out = Vec::new();
+        for (id,) in ids {
+            if let Some(u) = self.user(&id).await? {
+                out.push(u);
+            }
+        }
+        Ok(out)
     }
 
     async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
@@ -1215,6 +1295,1696 @@ impl Store for This {
         )
         .await?;
         Ok(true)
+    }
+
+    async fn stage_catalog_import(&self, actor: &Actor, i: &CatalogImport) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO catalog_imports (id, catalog_id, based_on, file_name, file_sha256, \
+             mapping, body, status, created_by, created_at) \
+             VALUES ($1,$2,$3,$4,$5,$9,$6,'pending',$7,$8)",
+        )
+        .bind(&i.id)
+        .bind(&i.catalog_id)
+        .bind(&i.based_on)
+        .bind(&i.file_name)
+        .bind(&i.file_sha256)
+        .bind(&i.body)
+        .bind(&i.created_by)
+        .bind(now_ms())
+        .bind(&i.mapping)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("catalog import"))?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                None,
+                "catalog.import.stage",
+                "catalog",
+                &i.catalog_id,
+                json!({"import": i.id, "file": i.file_name, "sha256": i.file_sha256,
+                       "based_on": i.based_on}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn catalog_import(&self, id: &str) -> Result<Option<CatalogImport>> {
+        Ok(sqlx::query_as::<_, CatalogImport>(
+            "SELECT id, catalog_id, based_on, file_name, file_sha256, mapping, body, status, created_by, \
+             created_at, decided_at FROM catalog_imports WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.r())
+        .await?)
+    }
+
+    async fn catalog_imports(&self, limit: i64) -> Result<Vec<CatalogImport>> {
+        Ok(sqlx::query_as::<_, CatalogImport>(
+            "SELECT id, catalog_id, based_on, file_name, file_sha256, mapping, '' AS body, status, \
+             created_by, created_at, decided_at FROM catalog_imports \
+             ORDER BY created_at DESC, id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn decide_catalog_import(&self, actor: &Actor, id: &str, confirm: bool) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT catalog_id FROM catalog_imports WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((catalog_id,)) = row else {
+            return Err(match self.catalog_import(id).await? {
+                Some(_) => StoreError::Conflict("catalog import"),
+                None => StoreError::NotFound("catalog import"),
+            });
+        };
+        let n = sqlx::query(
+            "UPDATE catalog_imports SET status = $1, decided_at = $2 \
+             WHERE id = $3 AND status = 'pending'",
+        )
+        .bind(if confirm { "confirmed" } else { "discarded" })
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("catalog version"))?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict("catalog import"));
+        }
+        let event = if confirm {
+            "catalog.import.confirm"
+        } else {
+            "catalog.import.discard"
+        };
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(None, event, "catalog", &catalog_id, json!({"import": id})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn confirmed_catalog_imports(&self) -> Result<Vec<CatalogImport>> {
+        Ok(sqlx::query_as::<_, CatalogImport>(
+            "SELECT id, catalog_id, based_on, file_name, file_sha256, mapping, body, status, created_by, \
+             created_at, decided_at FROM catalog_imports WHERE status = 'confirmed' \
+             ORDER BY decided_at, id",
+        )
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn create_system(&self, actor: &Actor, n: &NewSystem) -> Result<System> {
+        let mut tx = self.begin().await?;
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO systems (id, institution_id, name, category, hosting, \
+             holds_medical_info, note, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+        )
+        .bind(&id)
+        .bind(&n.institution_id)
+        .bind(&n.name)
+        .bind(&n.category)
+        .bind(&n.hosting)
+        .bind(n.holds_medical_info)
+        .bind(&n.note)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("system"))?;
+        let sys = sqlx::query_as::<_, System>(
+            "SELECT id, institution_id, name, category, hosting, holds_medical_info, note, \
+             version, created_at FROM systems WHERE id = $1",
+        )
+        .bind(&id)
+        .fetch_one(&mut *tx)
+        .await?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&n.institution_id),
+                "system.create",
+                "system",
+                &id,
+                json!({"name": n.name, "category": n.category, "hosting": n.hosting,
+                       "holds_medical_info": n.holds_medical_info}),
+            ),
+        )
+        .await?;
+        Ok(sys)
+    }
+
+    async fn systems(&self, institution_id: &str) -> Result<Vec<System>> {
+        Ok(sqlx::query_as::<_, System>(
+            "SELECT id, institution_id, name, category, hosting, holds_medical_info, note, \
+             version, created_at FROM systems WHERE institution_id = $1 ORDER BY created_at, id",
+        )
+        .bind(institution_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn link_systems(
+        &self,
+        actor: &Actor,
+        institution_id: &str,
+        a: &str,
+        b: &str,
+    ) -> Result<()> {
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        let mut tx = self.begin().await?;
+        let n: (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM systems WHERE institution_id = $1 AND id IN ($2, $3)",
+        )
+        .bind(institution_id)
+        .bind(a)
+        .bind(b)
+        .fetch_one(&mut *tx)
+        .await?;
+        if a == b || n.0 != 2 {
+            return Err(StoreError::NotFound("system"));
+        }
+        sqlx::query(
+            "INSERT INTO system_links (institution_id, system_a, system_b) VALUES ($1,$2,$3)",
+        )
+        .bind(institution_id)
+        .bind(a)
+        .bind(b)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("system link"))?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(institution_id),
+                "system.link",
+                "system",
+                a,
+                json!({"with": b}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn system_links(&self, institution_id: &str) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT system_a, system_b FROM system_links WHERE institution_id = $1 \
+             ORDER BY system_a, system_b",
+        )
+        .bind(institution_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn create_contract(&self, actor: &Actor, n: &NewContract) -> Result<Contract> {
+        let mut tx = self.begin().await?;
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO contracts (id, institution_id, vendor_id, title, kind, starts_on, \
+             ends_on, catalog_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+        )
+        .bind(&id)
+        .bind(&n.institution_id)
+        .bind(&n.vendor_id)
+        .bind(&n.title)
+        .bind(&n.kind)
+        .bind(&n.starts_on)
+        .bind(&n.ends_on)
+        .bind(&n.catalog_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("vendor"))?;
+        for sys in &n.system_ids {
+            // The system must be the institution's own.
+            let r = sqlx::query(
+                "INSERT INTO contract_systems (institution_id, contract_id, system_id) \
+                 SELECT $1, $2, id FROM systems WHERE id = $3 AND institution_id = $1",
+            )
+            .bind(&n.institution_id)
+            .bind(&id)
+            .bind(sys)
+            .execute(&mut *tx)
+            .await
+            .map_err(fk("system"))?;
+            if r.rows_affected() != 1 {
+                return Err(StoreError::NotFound("system"));
+            }
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&n.institution_id),
+                "contract.create",
+                "contract",
+                &id,
+                json!({"vendor_id": n.vendor_id, "title": n.title, "kind": n.kind,
+                       "systems": n.system_ids, "catalog": n.catalog_id}),
+            ),
+        )
+        .await?;
+        self.contract(&id)
+            .await?
+            .ok_or(StoreError::NotFound("contract"))
+    }
+
+    async fn contracts(&self, institution_id: &str) -> Result<Vec<Contract>> {
+        let mut list = sqlx::query_as::<_, Contract>(&format!(
+            "{CONTRACT_SELECT} WHERE c.institution_id = $1 ORDER BY c.created_at, c.id"
+        ))
+        .bind(institution_id)
+        .fetch_all(self.r())
+        .await?;
+        let links: Vec<(String, String)> = sqlx::query_as(
+            "SELECT contract_id, system_id FROM contract_systems WHERE institution_id = $1",
+        )
+        .bind(institution_id)
+        .fetch_all(self.r())
+        .await?;
+        for c in &mut list {
+            c.system_ids = links
+                .iter()
+                .filter(|(cid, _)| *cid == c.id)
+                .map(|(_, s)| s.clone())
+                .collect();
+        }
+        Ok(list)
+    }
+
+    async fn contract(&self, id: &str) -> Result<Option<Contract>> {
+        let Some(mut c) =
+            sqlx::query_as::<_, Contract>(&format!("{CONTRACT_SELECT} WHERE c.id = $1"))
+                .bind(id)
+                .fetch_optional(self.r())
+                .await?
+        else {
+            return Ok(None);
+        };
+        let systems: Vec<(String,)> = sqlx::query_as(
+            "SELECT system_id FROM contract_systems WHERE contract_id = $1 ORDER BY system_id",
+        )
+        .bind(id)
+        .fetch_all(self.r())
+        .await?;
+        c.system_ids = systems.into_iter().map(|(s,)| s).collect();
+        Ok(Some(c))
+    }
+
+    async fn vendor_contracts(&self, vendor_ids: &[String]) -> Result<Vec<Contract>> {
+        let mut out = Vec::new();
+        for v in vendor_ids {
+            let mut list = sqlx::query_as::<_, Contract>(&format!(
+                "{CONTRACT_SELECT} WHERE c.vendor_id = $1 ORDER BY i.name, c.created_at, c.id"
+            ))
+            .bind(v)
+            .fetch_all(self.r())
+            .await?;
+            let links: Vec<(String, String)> = sqlx::query_as(
+                "SELECT cs.contract_id, cs.system_id FROM contract_systems cs \
+                 JOIN contracts c ON c.id = cs.contract_id WHERE c.vendor_id = $1",
+            )
+            .bind(v)
+            .fetch_all(self.r())
+            .await?;
+            for c in &mut list {
+                c.system_ids = links
+                    .iter()
+                    .filter(|(cid, _)| *cid == c.id)
+                    .map(|(_, s)| s.clone())
+                    .collect();
+            }
+            out.extend(list);
+        }
+        Ok(out)
+    }
+
+    async fn role_sharing_items(&self, contract_id: &str) -> Result<Vec<RoleSharingItem>> {
+        Ok(
+            sqlx::query_as::<_, RoleSharingItem>(&format!("{ITEM_SELECT} WHERE contract_id = $1"))
+                .bind(contract_id)
+                .fetch_all(self.r())
+                .await?,
+        )
+    }
+
+    async fn role_sharing_item(
+        &self,
+        contract_id: &str,
+        item_id: &str,
+    ) -> Result<Option<RoleSharingItem>> {
+        Ok(sqlx::query_as::<_, RoleSharingItem>(&format!(
+            "{ITEM_SELECT} WHERE contract_id = $1 AND item_id = $2"
+        ))
+        .bind(contract_id)
+        .bind(item_id)
+        .fetch_optional(self.r())
+        .await?)
+    }
+
+    async fn vendor_role_sharing_tallies(
+        &self,
+        vendor_ids: &[String],
+    ) -> Result<Vec<(String, String, Option<String>, i64)>> {
+        let mut out = Vec::new();
+        for v in vendor_ids {
+            out.extend(
+                sqlx::query_as::<_, (String, String, Option<String>, i64)>(
+                    "SELECT r.contract_id, r.state, r.proposed_by, COUNT(*) \
+                     FROM role_sharing_items r JOIN contracts c ON c.id = r.contract_id \
+                     WHERE c.vendor_id = $1 GROUP BY r.contract_id, r.state, r.proposed_by",
+                )
+                .bind(v)
+                .fetch_all(self.r())
+                .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    async fn institution_role_sharing_items(
+        &self,
+        institution_id: &str,
+    ) -> Result<Vec<RoleSharingItem>> {
+        Ok(sqlx::query_as::<_, RoleSharingItem>(&format!(
+            "{ITEM_SELECT} WHERE institution_id = $1"
+        ))
+        .bind(institution_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn save_role_sharing_item(
+        &self,
+        actor: &Actor,
+        st: &RoleSharingStep,
+    ) -> Result<RoleSharingItem> {
+        let i = &st.item;
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        let written = if st.expected_version == 0 {
+            sqlx::query(
+                "INSERT INTO role_sharing_items (institution_id, contract_id, item_id, \
+                 responsibility, other_vendor_id, na_reason, agreed_content, written_in, \
+                 first_check, first_checked_on, completed_on, remarks, state, proposed_by, \
+                 version, updated_at, updated_by) \
+                 SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,1,$15,$16 \
+                 WHERE $17 = 0 AND NOT EXISTS (SELECT 1 FROM role_sharing_items \
+                 WHERE contract_id = $2 AND item_id = $3)",
+            )
+        } else {
+            sqlx::query(
+                "UPDATE role_sharing_items SET responsibility = $4, other_vendor_id = $5, \
+                 na_reason = $6, agreed_content = $7, written_in = $8, first_check = $9, \
+                 first_checked_on = $10, completed_on = $11, remarks = $12, state = $13, \
+                 proposed_by = $14, version = version + 1, updated_at = $15, updated_by = $16 \
+                 WHERE institution_id = $1 AND contract_id = $2 AND item_id = $3 \
+                 AND version = $17",
+            )
+        }
+        .bind(&i.institution_id)
+        .bind(&i.contract_id)
+        .bind(&i.item_id)
+        .bind(&i.responsibility)
+        .bind(&i.other_vendor_id)
+        .bind(&i.na_reason)
+        .bind(&i.agreed_content)
+        .bind(&i.written_in)
+        .bind(&i.first_check)
+        .bind(&i.first_checked_on)
+        .bind(&i.completed_on)
+        .bind(&i.remarks)
+        .bind(&i.state)
+        .bind(&i.proposed_by)
+        .bind(now)
+        .bind(&actor.user_id)
+        .bind(st.expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match e.as_database_error() {
+            Some(d) if d.is_unique_violation() => StoreError::Conflict("role-sharing item"),
+            Some(d) if d.is_foreign_key_violation() => StoreError::NotFound("vendor"),
+            _ => StoreError::Db(e),
+        })?
+        .rows_affected();
+        if written != 1 {
+            return Err(StoreError::Conflict("role-sharing item"));
+        }
+        let saved = sqlx::query_as::<_, RoleSharingItem>(&format!(
+            "{ITEM_SELECT} WHERE contract_id = $1 AND item_id = $2"
+        ))
+        .bind(&i.contract_id)
+        .bind(&i.item_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let answer = json!({
+            "responsibility": saved.responsibility, "other_vendor_id": saved.other_vendor_id,
+            "na_reason": saved.na_reason, "agreed_content": saved.agreed_content,
+            "written_in": saved.written_in, "first_check": saved.first_check,
+            "first_checked_on": saved.first_checked_on, "completed_on": saved.completed_on,
+            "remarks": saved.remarks,
+        });
+        sqlx::query(
+            "INSERT INTO role_sharing_history (id, institution_id, contract_id, item_id, at, \
+             user_id, actor_label, party, step, state, answer, note) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+        )
+        .bind(new_id())
+        .bind(&i.institution_id)
+        .bind(&i.contract_id)
+        .bind(&i.item_id)
+        .bind(now)
+        .bind(&actor.user_id)
+        .bind(&actor.label)
+        .bind(&st.party)
+        .bind(&st.step)
+        .bind(&saved.state)
+        .bind(answer.to_string())
+        .bind(&st.note)
+        .execute(&mut *tx)
+        .await?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&i.institution_id),
+                &format!("role_sharing.{}", st.step),
+                "contract",
+                &i.contract_id,
+                json!({"item": i.item_id, "party": st.party, "state": saved.state,
+                       "version": saved.version, "answer": answer, "note": st.note}),
+            ),
+        )
+        .await?;
+        Ok(saved)
+    }
+
+    async fn role_sharing_history(
+        &self,
+        contract_id: &str,
+        item_id: Option<&str>,
+    ) -> Result<Vec<RoleSharingEvent>> {
+        Ok(sqlx::query_as::<_, RoleSharingEvent>(
+            "SELECT id, contract_id, item_id, at, user_id, actor_label, party, step, state, \
+             answer, note FROM role_sharing_history WHERE contract_id = $1 \
+             AND ($2 IS NULL OR item_id = $2) ORDER BY at, id",
+        )
+        .bind(contract_id)
+        .bind(item_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn add_certification(&self, actor: &Actor, c: &Certification) -> Result<Certification> {
+        let mut tx = self.begin().await?;
+        let id = new_id();
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO vendor_certifications (id, vendor_id, kind, name, expires_on, created_at) \
+             VALUES ($1,$2,$3,$4,$5,$6)",
+        )
+        .bind(&id)
+        .bind(&c.vendor_id)
+        .bind(&c.kind)
+        .bind(&c.name)
+        .bind(&c.expires_on)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("vendor"))?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                None,
+                "vendor.certification.add",
+                "vendor",
+                &c.vendor_id,
+                json!({"id": id, "kind": c.kind, "name": c.name, "expires_on": c.expires_on}),
+            ),
+        )
+        .await?;
+        Ok(Certification {
+            id,
+            created_at: now,
+            ..c.clone()
+        })
+    }
+
+    async fn delete_certification(&self, actor: &Actor, vendor_id: &str, id: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("DELETE FROM vendor_certifications WHERE id = $1 AND vendor_id = $2")
+            .bind(id)
+            .bind(vendor_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound("certification"));
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                None,
+                "vendor.certification.delete",
+                "vendor",
+                vendor_id,
+                json!({"id": id}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn certifications(&self, vendor_ids: &[String]) -> Result<Vec<Certification>> {
+        let mut out = Vec::new();
+        for v in vendor_ids {
+            out.extend(
+                sqlx::query_as::<_, Certification>(
+                    "SELECT id, vendor_id, kind, name, expires_on, created_at \
+                     FROM vendor_certifications WHERE vendor_id = $1 ORDER BY kind, name, id",
+                )
+                .bind(v)
+                .fetch_all(self.r())
+                .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    async fn add_contract_document(
+        &self,
+        actor: &Actor,
+        d: &ContractDocument,
+        content: &[u8],
+    ) -> Result<ContractDocument> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        put_blob(&mut tx, &d.sha256, content, now).await?;
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO contract_documents (id, institution_id, contract_id, kind, file_name, \
+             sha256, size, media_type, uploaded_by, uploaded_party, uploaded_at) \
+             SELECT $1, institution_id, id, $3, $4, $5, $6, $7, $8, $9, $10 FROM contracts \
+             WHERE id = $2 AND institution_id = $11",
+        )
+        .bind(&id)
+        .bind(&d.contract_id)
+        .bind(&d.kind)
+        .bind(&d.file_name)
+        .bind(&d.sha256)
+        .bind(content.len() as i64)
+        .bind(&d.media_type)
+        .bind(&actor.user_id)
+        .bind(&d.uploaded_party)
+        .bind(now)
+        .bind(&d.institution_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("contract"))
+        .and_then(|r| {
+            if r.rows_affected() == 1 {
+                Ok(())
+            } else {
+                Err(StoreError::NotFound("contract"))
+            }
+        })?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&d.institution_id),
+                "contract.document.add",
+                "contract",
+                &d.contract_id,
+                json!({"document": id, "kind": d.kind, "file": d.file_name, "sha256": d.sha256,
+                       "size": content.len(), "media_type": d.media_type,
+                       "party": d.uploaded_party}),
+            ),
+        )
+        .await?;
+        Ok(ContractDocument {
+            id,
+            size: content.len() as i64,
+            uploaded_by: actor.user_id.clone(),
+            uploaded_at: now,
+            ..d.clone()
+        })
+    }
+
+    async fn contract_documents(&self, contract_id: &str) -> Result<Vec<ContractDocument>> {
+        Ok(sqlx::query_as::<_, ContractDocument>(&format!(
+            "{DOC_SELECT} WHERE contract_id = $1 ORDER BY uploaded_at, id"
+        ))
+        .bind(contract_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn institution_documents(&self, institution_id: &str) -> Result<Vec<ContractDocument>> {
+        Ok(sqlx::query_as::<_, ContractDocument>(&format!(
+            "{DOC_SELECT} WHERE institution_id = $1 ORDER BY uploaded_at, id"
+        ))
+        .bind(institution_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn contract_document(&self, id: &str) -> Result<Option<(ContractDocument, Vec<u8>)>> {
+        let Some(d) = sqlx::query_as::<_, ContractDocument>(&format!("{DOC_SELECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.r())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let (content,): (Vec<u8>,) = sqlx::query_as("SELECT content FROM blobs WHERE sha256 = $1")
+            .bind(&d.sha256)
+            .fetch_one(self.r())
+            .await?;
+        Ok(Some((d, content)))
+    }
+
+    async fn declare_subcontractor(
+        &self,
+        actor: &Actor,
+        sc: &Subcontractor,
+    ) -> Result<Subcontractor> {
+        let mut tx = self.begin().await?;
+        let id = new_id();
+        let now = now_ms();
+        let n = sqlx::query(
+            "INSERT INTO subcontractors (id, institution_id, contract_id, name, scope, \
+             declared_by, declared_at) SELECT $1, institution_id, id, $3, $4, $5, $6 \
+             FROM contracts WHERE id = $2 AND institution_id = $7",
+        )
+        .bind(&id)
+        .bind(&sc.contract_id)
+        .bind(&sc.name)
+        .bind(&sc.scope)
+        .bind(&actor.user_id)
+        .bind(now)
+        .bind(&sc.institution_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::NotFound("contract"));
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&sc.institution_id),
+                "contract.subcontractor.declare",
+                "contract",
+                &sc.contract_id,
+                json!({"subcontractor": id, "name": sc.name, "scope": sc.scope}),
+            ),
+        )
+        .await?;
+        Ok(Subcontractor {
+            id,
+            declared_by: actor.user_id.clone(),
+            declared_at: now,
+            approved_by: None,
+            approved_at: None,
+            ..sc.clone()
+        })
+    }
+
+    async fn approve_subcontractor(
+        &self,
+        actor: &Actor,
+        institution_id: &str,
+        id: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let row: Option<(String, Option<i64>)> = sqlx::query_as(
+            "SELECT contract_id, approved_at FROM subcontractors WHERE id = $1 \
+             AND institution_id = $2",
+        )
+        .bind(id)
+        .bind(institution_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((contract_id, None)) = row else {
+            return Err(if row.is_some() {
+                StoreError::Conflict("subcontractor")
+            } else {
+                StoreError::NotFound("subcontractor")
+            });
+        };
+        let n = sqlx::query(
+            "UPDATE subcontractors SET approved_by = $1, approved_at = $2 \
+             WHERE id = $3 AND approved_at IS NULL",
+        )
+        .bind(&actor.user_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("subcontractor"));
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(institution_id),
+                "contract.subcontractor.approve",
+                "contract",
+                &contract_id,
+                json!({"subcontractor": id}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn subcontractors(&self, institution_id: &str) -> Result<Vec<Subcontractor>> {
+        Ok(sqlx::query_as::<_, Subcontractor>(
+            "SELECT id, institution_id, contract_id, name, scope, declared_by, declared_at, \
+             approved_by, approved_at FROM subcontractors WHERE institution_id = $1 \
+             ORDER BY declared_at, id",
+        )
+        .bind(institution_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn create_invite(&self, actor: &Actor, i: &Invite, token_hash: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO invites (id, token_hash, institution_id, vendor_id, email, \
+             display_name, created_by, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+        )
+        .bind(&i.id)
+        .bind(token_hash)
+        .bind(&i.institution_id)
+        .bind(&i.vendor_id)
+        .bind(&i.email)
+        .bind(&i.display_name)
+        .bind(&actor.user_id)
+        .bind(now_ms())
+        .bind(i.expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("vendor"))?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&i.institution_id),
+                "vendor.invite",
+                "vendor",
+                &i.vendor_id,
+                json!({"invite": i.id, "email": i.email, "expires_at": i.expires_at}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn invite_by_token(&self, token_hash: &str) -> Result<Option<Invite>> {
+        Ok(
+            sqlx::query_as::<_, Invite>(&format!("{INVITE_SELECT} WHERE token_hash = $1"))
+                .bind(token_hash)
+                .fetch_optional(self.r())
+                .await?,
+        )
+    }
+
+    async fn invites(&self, institution_id: &str) -> Result<Vec<Invite>> {
+        Ok(sqlx::query_as::<_, Invite>(&format!(
+            "{INVITE_SELECT} WHERE institution_id = $1 ORDER BY created_at DESC, id"
+        ))
+        .bind(institution_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn accept_invite(
+        &self,
+        actor: &Actor,
+        token_hash: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<User> {
+        let mut tx = self.begin().await?;
+        let Some(inv) =
+            sqlx::query_as::<_, Invite>(&format!("{INVITE_SELECT} WHERE token_hash = $1"))
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Err(StoreError::NotFound("invite"));
+        };
+        if inv.used_at.is_some() || inv.expires_at <= now {
+            return Err(StoreError::Conflict("invite"));
+        }
+        let user = User {
+            id: new_id(),
+            email: inv.email.clone(),
+            display_name: inv.display_name.clone(),
+            platform_admin: false,
+            locale: "ja".into(),
+            mfa_enabled: false,
+            disabled: false,
+            version: 1,
+            created_at: now,
+        };
+        sqlx::query(
+            "INSERT INTO users (id, email, display_name, password_hash, platform_admin, locale, \
+             version, created_at) VALUES ($1,$2,$3,$4,FALSE,$5,1,$6)",
+        )
+        .bind(&user.id)
+        .bind(&user.email)
+        .bind(&user.display_name)
+        .bind(password_hash)
+        .bind(&user.locale)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(dup("user"))?;
+        sqlx::query("INSERT INTO vendor_members (vendor_id, user_id) VALUES ($1, $2)")
+            .bind(&inv.vendor_id)
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
+        let n = sqlx::query(
+            "UPDATE invites SET used_at = $1, user_id = $2 WHERE id = $3 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(&user.id)
+        .bind(&inv.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("invite"));
+        }
+        let mut actor = actor.clone();
+        actor.user_id = Some(user.id.clone());
+        actor.label = user.email.clone();
+        finish(
+            tx,
+            &actor,
+            AuditDraft::new(
+                Some(&inv.institution_id),
+                "vendor.invite.accept",
+                "vendor",
+                &inv.vendor_id,
+                json!({"invite": inv.id, "user_id": user.id, "email": user.email}),
+            ),
+        )
+        .await?;
+        Ok(user)
+    }
+
+    async fn save_standard_answer(&self, actor: &Actor, a: &StandardAnswer) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO vendor_standard_answers (vendor_id, product, catalog_id, item_id, \
+             responsibility, agreed_content, written_in, remarks, updated_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) \
+             ON CONFLICT (vendor_id, product, catalog_id, item_id) DO UPDATE SET \
+             responsibility = excluded.responsibility, agreed_content = excluded.agreed_content, \
+             written_in = excluded.written_in, remarks = excluded.remarks, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(&a.vendor_id)
+        .bind(&a.product)
+        .bind(&a.catalog_id)
+        .bind(&a.item_id)
+        .bind(&a.responsibility)
+        .bind(&a.agreed_content)
+        .bind(&a.written_in)
+        .bind(&a.remarks)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("vendor"))?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                None,
+                "vendor.standard_answer.save",
+                "vendor",
+                &a.vendor_id,
+                json!({"product": a.product, "catalog": a.catalog_id, "item": a.item_id,
+                       "responsibility": a.responsibility}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn standard_answers(&self, vendor_id: &str) -> Result<Vec<StandardAnswer>> {
+        Ok(sqlx::query_as::<_, StandardAnswer>(
+            "SELECT vendor_id, product, catalog_id, item_id, responsibility, agreed_content, \
+             written_in, remarks, updated_at FROM vendor_standard_answers WHERE vendor_id = $1 \
+             ORDER BY product, catalog_id, item_id",
+        )
+        .bind(vendor_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn create_assessment(
+        &self,
+        actor: &Actor,
+        a: &Assessment,
+        carried: &[AssessmentAnswer],
+    ) -> Result<Assessment> {
+        let mut tx = self.begin().await?;
+        let id = new_id();
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO assessments (id, institution_id, fiscal_year, catalog_id, status, \
+             previous_id, created_at) VALUES ($1,$2,$3,$4,'draft',$5,$6)",
+        )
+        .bind(&id)
+        .bind(&a.institution_id)
+        .bind(a.fiscal_year)
+        .bind(&a.catalog_id)
+        .bind(&a.previous_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("assessment"))?;
+        for c in carried {
+            sqlx::query(
+                "INSERT INTO assessment_answers (institution_id, assessment_id, item_id, slot, \
+                 check1, check1_on, check2, check2_on, target_on, note, carried, version, \
+                 updated_at, updated_by, updated_label) \
+                 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,TRUE,1,$11,$12,$13)",
+            )
+            .bind(&a.institution_id)
+            .bind(&id)
+            .bind(&c.item_id)
+            .bind(&c.slot)
+            .bind(&c.check1)
+            .bind(&c.check1_on)
+            .bind(&c.check2)
+            .bind(&c.check2_on)
+            .bind(&c.target_on)
+            .bind(&c.note)
+            .bind(now)
+            .bind(&c.updated_by)
+            .bind(&c.updated_label)
+            .execute(&mut *tx)
+            .await?;
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&a.institution_id),
+                "assessment.create",
+                "assessment",
+                &id,
+                json!({"fiscal_year": a.fiscal_year, "catalog": a.catalog_id,
+                       "previous": a.previous_id, "carried": carried.len()}),
+            ),
+        )
+        .await?;
+        self.assessment(&id)
+            .await?
+            .ok_or(StoreError::NotFound("assessment"))
+    }
+
+    async fn assessments(&self, institution_id: &str) -> Result<Vec<Assessment>> {
+        Ok(sqlx::query_as::<_, Assessment>(&format!(
+            "{ASSESSMENT_SELECT} WHERE institution_id = $1 ORDER BY fiscal_year DESC"
+        ))
+        .bind(institution_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn assessment(&self, id: &str) -> Result<Option<Assessment>> {
+        Ok(
+            sqlx::query_as::<_, Assessment>(&format!("{ASSESSMENT_SELECT} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(self.r())
+                .await?,
+        )
+    }
+
+    async fn assessment_answers(&self, assessment_id: &str) -> Result<Vec<AssessmentAnswer>> {
+        Ok(sqlx::query_as::<_, AssessmentAnswer>(&format!(
+            "{ANSWER_SELECT} WHERE assessment_id = $1 ORDER BY item_id, slot"
+        ))
+        .bind(assessment_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn save_assessment_answer(
+        &self,
+        actor: &Actor,
+        a: &AssessmentAnswer,
+        expected_version: i64,
+    ) -> Result<AssessmentAnswer> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        // Writes only into a draft of the institution's own assessment.
+        let draft: Option<(String,)> =
+            sqlx::query_as("SELECT status FROM assessments WHERE id = $1 AND institution_id = $2")
+                .bind(&a.assessment_id)
+                .bind(&a.institution_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match draft {
+            None => return Err(StoreError::NotFound("assessment")),
+            Some((s,)) if s != "draft" => return Err(StoreError::Conflict("approved assessment")),
+            Some(_) => {}
+        }
+        let n = if expected_version == 0 {
+            sqlx::query(
+                "INSERT INTO assessment_answers (institution_id, assessment_id, item_id, slot, \
+                 check1, check1_on, check2, check2_on, target_on, note, carried, version, \
+                 updated_at, updated_by, updated_label) \
+                 SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,FALSE,1,$11,$12,$13 \
+                 WHERE $14 = 0 AND NOT EXISTS (SELECT 1 FROM assessment_answers \
+                 WHERE assessment_id = $2 AND item_id = $3 AND slot = $4)",
+            )
+        } else {
+            sqlx::query(
+                "UPDATE assessment_answers SET check1 = $5, check1_on = $6, check2 = $7, \
+                 check2_on = $8, target_on = $9, note = $10, carried = FALSE, \
+                 version = version + 1, updated_at = $11, updated_by = $12, updated_label = $13 \
+                 WHERE institution_id = $1 AND assessment_id = $2 AND item_id = $3 \
+                 AND slot = $4 AND version = $14",
+            )
+        }
+        .bind(&a.institution_id)
+        .bind(&a.assessment_id)
+        .bind(&a.item_id)
+        .bind(&a.slot)
+        .bind(&a.check1)
+        .bind(&a.check1_on)
+        .bind(&a.check2)
+        .bind(&a.check2_on)
+        .bind(&a.target_on)
+        .bind(&a.note)
+        .bind(now)
+        .bind(&actor.user_id)
+        .bind(&actor.label)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match e.as_database_error() {
+            Some(d) if d.is_unique_violation() => StoreError::Conflict("assessment answer"),
+            _ => StoreError::Db(e),
+        })?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("assessment answer"));
+        }
+        let saved = sqlx::query_as::<_, AssessmentAnswer>(&format!(
+            "{ANSWER_SELECT} WHERE assessment_id = $1 AND item_id = $2 AND slot = $3"
+        ))
+        .bind(&a.assessment_id)
+        .bind(&a.item_id)
+        .bind(&a.slot)
+        .fetch_one(&mut *tx)
+        .await?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&a.institution_id),
+                "assessment.answer",
+                "assessment",
+                &a.assessment_id,
+                json!({"item": a.item_id, "slot": a.slot, "check1": a.check1,
+                       "check1_on": a.check1_on, "check2": a.check2, "check2_on": a.check2_on,
+                       "target_on": a.target_on, "version": saved.version}),
+            ),
+        )
+        .await?;
+        Ok(saved)
+    }
+
+    async fn approve_assessment(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+    ) -> Result<Assessment> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        let Some(a) =
+            sqlx::query_as::<_, Assessment>(&format!("{ASSESSMENT_SELECT} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Err(StoreError::NotFound("assessment"));
+        };
+        if a.status != "draft" || a.version != expected_version {
+            return Err(StoreError::Conflict("assessment"));
+        }
+        let answers = sqlx::query_as::<_, AssessmentAnswer>(&format!(
+            "{ANSWER_SELECT} WHERE assessment_id = $1 ORDER BY item_id, slot"
+        ))
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let snapshot = serde_json::to_string(&answers).unwrap_or_else(|_| "[]".into());
+        let n = sqlx::query(
+            "UPDATE assessments SET status = 'approved', approved_at = $1, approved_by = $2, \
+             reopen_reason = '', version = version + 1 WHERE id = $3 AND version = $4 \
+             AND status = 'draft'",
+        )
+        .bind(now)
+        .bind(&actor.user_id)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("assessment"));
+        }
+        sqlx::query(
+            "INSERT INTO assessment_revisions (id, institution_id, assessment_id, revision, \
+             approved_at, approved_by, approved_label, reason, snapshot) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+        )
+        .bind(new_id())
+        .bind(&a.institution_id)
+        .bind(id)
+        .bind(a.revision)
+        .bind(now)
+        .bind(&actor.user_id)
+        .bind(&actor.label)
+        .bind(&a.reopen_reason)
+        .bind(&snapshot)
+        .execute(&mut *tx)
+        .await?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&a.institution_id),
+                "assessment.approve",
+                "assessment",
+                id,
+                json!({"revision": a.revision, "answers": answers.len(),
+                       "fiscal_year": a.fiscal_year}),
+            ),
+        )
+        .await?;
+        self.assessment(id)
+            .await?
+            .ok_or(StoreError::NotFound("assessment"))
+    }
+
+    async fn reopen_assessment(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        reason: &str,
+    ) -> Result<Assessment> {
+        let mut tx = self.begin().await?;
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT institution_id, revision FROM assessments WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((institution_id, revision)) = row else {
+            return Err(StoreError::NotFound("assessment"));
+        };
+        let n = sqlx::query(
+            "UPDATE assessments SET status = 'draft', revision = revision + 1, \
+             reopen_reason = $1, approved_at = NULL, approved_by = NULL, version = version + 1 \
+             WHERE id = $2 AND version = $3 AND status = 'approved'",
+        )
+        .bind(reason)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("assessment"));
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&institution_id),
+                "assessment.reopen",
+                "assessment",
+                id,
+                json!({"reason": reason, "revision": revision + 1}),
+            ),
+        )
+        .await?;
+        self.assessment(id)
+            .await?
+            .ok_or(StoreError::NotFound("assessment"))
+    }
+
+    async fn assessment_revisions(&self, assessment_id: &str) -> Result<Vec<AssessmentRevision>> {
+        Ok(sqlx::query_as::<_, AssessmentRevision>(
+            "SELECT id, assessment_id, revision, approved_at, approved_by, approved_label, reason, \
+             snapshot FROM assessment_revisions WHERE assessment_id = $1 ORDER BY revision",
+        )
+        .bind(assessment_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn request_vendor_sheets(
+        &self,
+        actor: &Actor,
+        a: &Assessment,
+        contracts: &[(String, String)],
+        catalog_id: &str,
+    ) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        let mut created = 0;
+        for (contract_id, vendor_id) in contracts {
+            let n = sqlx::query(
+                "INSERT INTO vendor_sheets (id, institution_id, assessment_id, contract_id, \
+                 vendor_id, catalog_id, status, requested_at) \
+                 SELECT $1, c.institution_id, $2, c.id, c.vendor_id, $3, 'requested', $4 \
+                 FROM contracts c WHERE c.id = $5 AND c.vendor_id = $6 AND c.institution_id = $7 \
+                 AND NOT EXISTS (SELECT 1 FROM vendor_sheets s WHERE s.assessment_id = $2 \
+                 AND s.contract_id = c.id)",
+            )
+            .bind(new_id())
+            .bind(&a.id)
+            .bind(catalog_id)
+            .bind(now)
+            .bind(contract_id)
+            .bind(vendor_id)
+            .bind(&a.institution_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            created += n as usize;
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&a.institution_id),
+                "assessment.vendor_sheets.request",
+                "assessment",
+                &a.id,
+                json!({"requested": created, "catalog": catalog_id}),
+            ),
+        )
+        .await?;
+        Ok(created)
+    }
+
+    async fn vendor_sheets(&self, assessment_id: &str) -> Result<Vec<VendorSheet>> {
+        Ok(sqlx::query_as::<_, VendorSheet>(&format!(
+            "{SHEET_SELECT} WHERE s.assessment_id = $1 ORDER BY v.name, s.id"
+        ))
+        .bind(assessment_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn vendor_sheet(&self, id: &str) -> Result<Option<VendorSheet>> {
+        Ok(
+            sqlx::query_as::<_, VendorSheet>(&format!("{SHEET_SELECT} WHERE s.id = $1"))
+                .bind(id)
+                .fetch_optional(self.r())
+                .await?,
+        )
+    }
+
+    async fn vendor_sheets_of(&self, vendor_ids: &[String]) -> Result<Vec<VendorSheet>> {
+        let mut out = Vec::new();
+        for v in vendor_ids {
+            out.extend(
+                sqlx::query_as::<_, VendorSheet>(&format!(
+                    "{SHEET_SELECT} WHERE s.vendor_id = $1 ORDER BY a.fiscal_year DESC, i.name"
+                ))
+                .bind(v)
+                .fetch_all(self.r())
+                .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    async fn vendor_sheet_answers(&self, sheet_id: &str) -> Result<Vec<AssessmentAnswer>> {
+        Ok(sqlx::query_as::<_, AssessmentAnswer>(&format!(
+            "{SHEET_ANSWER_SELECT} WHERE sheet_id = $1 ORDER BY item_id, slot"
+        ))
+        .bind(sheet_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn save_vendor_sheet_answer(
+        &self,
+        actor: &Actor,
+        a: &AssessmentAnswer,
+        expected_version: i64,
+    ) -> Result<AssessmentAnswer> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        let st: Option<(String,)> = sqlx::query_as(
+            "SELECT status FROM vendor_sheets WHERE id = $1 AND institution_id = $2",
+        )
+        .bind(&a.assessment_id)
+        .bind(&a.institution_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match st {
+            None => return Err(StoreError::NotFound("vendor sheet")),
+            Some((s,)) if s != "requested" => {
+                return Err(StoreError::Conflict("submitted vendor sheet"))
+            }
+            Some(_) => {}
+        }
+        let n = if expected_version == 0 {
+            sqlx::query(
+                "INSERT INTO vendor_sheet_answers (institution_id, sheet_id, item_id, slot, \
+                 check1, check1_on, check2, check2_on, target_on, note, version, updated_at, \
+                 updated_by, updated_label) \
+                 SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,1,$11,$12,$13 WHERE $14 = 0 AND NOT EXISTS \
+                 (SELECT 1 FROM vendor_sheet_answers WHERE sheet_id = $2 AND item_id = $3 \
+                 AND slot = $4)",
+            )
+        } else {
+            sqlx::query(
+                "UPDATE vendor_sheet_answers SET check1 = $5, check1_on = $6, check2 = $7, \
+                 check2_on = $8, target_on = $9, note = $10, version = version + 1, \
+                 updated_at = $11, updated_by = $12, updated_label = $13 \
+                 WHERE institution_id = $1 AND sheet_id = $2 AND item_id = $3 AND slot = $4 \
+                 AND version = $14",
+            )
+        }
+        .bind(&a.institution_id)
+        .bind(&a.assessment_id)
+        .bind(&a.item_id)
+        .bind(&a.slot)
+        .bind(&a.check1)
+        .bind(&a.check1_on)
+        .bind(&a.check2)
+        .bind(&a.check2_on)
+        .bind(&a.target_on)
+        .bind(&a.note)
+        .bind(now)
+        .bind(&actor.user_id)
+        .bind(&actor.label)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("vendor sheet answer"));
+        }
+        let saved = sqlx::query_as::<_, AssessmentAnswer>(&format!(
+            "{SHEET_ANSWER_SELECT} WHERE sheet_id = $1 AND item_id = $2 AND slot = $3"
+        ))
+        .bind(&a.assessment_id)
+        .bind(&a.item_id)
+        .bind(&a.slot)
+        .fetch_one(&mut *tx)
+        .await?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&a.institution_id),
+                "vendor_sheet.answer",
+                "vendor_sheet",
+                &a.assessment_id,
+                json!({"item": a.item_id, "slot": a.slot, "check1": a.check1,
+                       "check1_on": a.check1_on, "target_on": a.target_on,
+                       "version": saved.version}),
+            ),
+        )
+        .await?;
+        Ok(saved)
+    }
+
+    async fn submit_vendor_sheet(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT institution_id FROM vendor_sheets WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((institution_id,)) = row else {
+            return Err(StoreError::NotFound("vendor sheet"));
+        };
+        let n = sqlx::query(
+            "UPDATE vendor_sheets SET status = 'submitted', submitted_at = $1, \
+             version = version + 1 WHERE id = $2 AND version = $3 AND status = 'requested'",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("vendor sheet"));
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&institution_id),
+                "vendor_sheet.submit",
+                "vendor_sheet",
+                id,
+                json!({}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn create_inspector_link(
+        &self,
+        actor: &Actor,
+        l: &InspectorLink,
+        token_hash: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "INSERT INTO inspector_links (id, token_hash, institution_id, assessment_id, label, \
+             expires_at, created_by, created_at) SELECT $1, $2, institution_id, id, $3, $4, $5, $6 \
+             FROM assessments WHERE id = $7 AND institution_id = $8",
+        )
+        .bind(&l.id)
+        .bind(token_hash)
+        .bind(&l.label)
+        .bind(l.expires_at)
+        .bind(&actor.user_id)
+        .bind(now_ms())
+        .bind(&l.assessment_id)
+        .bind(&l.institution_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::NotFound("assessment"));
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&l.institution_id),
+                "inspector.link.create",
+                "assessment",
+                &l.assessment_id,
+                json!({"link": l.id, "label": l.label, "expires_at": l.expires_at}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn inspector_link_by_token(&self, token_hash: &str) -> Result<Option<InspectorLink>> {
+        Ok(
+            sqlx::query_as::<_, InspectorLink>(&format!("{LINK_SELECT} WHERE token_hash = $1"))
+                .bind(token_hash)
+                .fetch_optional(self.r())
+                .await?,
+        )
+    }
+
+    async fn inspector_links(&self, assessment_id: &str) -> Result<Vec<InspectorLink>> {
+        Ok(sqlx::query_as::<_, InspectorLink>(&format!(
+            "{LINK_SELECT} WHERE assessment_id = $1 ORDER BY created_at DESC, id"
+        ))
+        .bind(assessment_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn revoke_inspector_link(
+        &self,
+        actor: &Actor,
+        assessment_id: &str,
+        id: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let row: Option<(String, Option<i64>)> = sqlx::query_as(
+            "SELECT institution_id, revoked_at FROM inspector_links WHERE id = $1 \
+             AND assessment_id = $2",
+        )
+        .bind(id)
+        .bind(assessment_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((institution_id, None)) = row else {
+            return Err(if row.is_some() {
+                StoreError::Conflict("inspector link")
+            } else {
+                StoreError::NotFound("inspector link")
+            });
+        };
+        sqlx::query(
+            "UPDATE inspector_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&institution_id),
+                "inspector.link.revoke",
+                "assessment",
+                assessment_id,
+                json!({"link": id}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn add_evidence(
+        &self,
+        actor: &Actor,
+        e: &Evidence,
+        content: Option<&[u8]>,
+    ) -> Result<Evidence> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        if let (Some(bytes), Some(hash)) = (content, &e.sha256) {
+            put_blob(&mut tx, hash, bytes, now).await?;
+        }
+        let id = new_id();
+        let n = sqlx::query(
+            "INSERT INTO assessment_evidence (id, institution_id, assessment_id, item_id, kind, \
+             ref_id, label, sha256, media_type, effective_on, created_by, created_label, \
+             created_at) SELECT $1, institution_id, id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 \
+             FROM assessments WHERE id = $12 AND institution_id = $13",
+        )
+        .bind(&id)
+        .bind(&e.item_id)
+        .bind(&e.kind)
+        .bind(&e.ref_id)
+        .bind(&e.label)
+        .bind(&e.sha256)
+        .bind(&e.media_type)
+        .bind(&e.effective_on)
+        .bind(&actor.user_id)
+        .bind(&actor.label)
+        .bind(now)
+        .bind(&e.assessment_id)
+        .bind(&e.institution_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk("evidence"))?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::NotFound("assessment"));
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&e.institution_id),
+                "assessment.evidence.add",
+                "assessment",
+                &e.assessment_id,
+                json!({"evidence": id, "item": e.item_id, "kind": e.kind, "ref": e.ref_id,
+                       "label": e.label, "sha256": e.sha256, "effective_on": e.effective_on}),
+            ),
+        )
+        .await?;
+        Ok(Evidence {
+            id,
+            created_at: now,
+            created_by: actor.user_id.clone(),
+            created_label: actor.label.clone(),
+            ..e.clone()
+        })
+    }
+
+    async fn evidence(&self, assessment_id: &str) -> Result<Vec<Evidence>> {
+        Ok(sqlx::query_as::<_, Evidence>(&format!(
+            "{EVIDENCE_SELECT} WHERE assessment_id = $1 ORDER BY item_id, created_at, id"
+        ))
+        .bind(assessment_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn evidence_file(&self, id: &str) -> Result<Option<(Evidence, Option<Vec<u8>>)>> {
+        let Some(e) = sqlx::query_as::<_, Evidence>(&format!("{EVIDENCE_SELECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.r())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let content = match &e.sha256 {
+            Some(h) => Some(
+                sqlx::query_as::<_, (Vec<u8>,)>("SELECT content FROM blobs WHERE sha256 = $1")
+                    .bind(h)
+                    .fetch_one(self.r())
+                    .await?
+                    .0,
+            ),
+            None => None,
+        };
+        Ok(Some((e, content)))
     }
 
     async fn search_catalog_items(

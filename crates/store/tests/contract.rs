@@ -841,3 +841,723 @@ async fn catalogs_load_once_and_japanese_search_finds_items() {
         assert_eq!(loads, 2);
     }
 }
+
+#[tokio::test]
+async fn catalog_imports_are_staged_then_confirmed_or_discarded_once() {
+    use mamori_store::{CatalogImport, StoreError};
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let admin = s
+            .create_user(&actor(), user("import@example.jp"))
+            .await
+            .unwrap();
+        let staged = |id: &str, catalog: &str| CatalogImport {
+            id: id.into(),
+            catalog_id: catalog.into(),
+            based_on: "mhlw/cyber-checklist-institution@R7".into(),
+            file_name: "r8.xlsx".into(),
+            file_sha256: "ab".repeat(32),
+            mapping: "見出し行 1: 項番 = A, 内容 = B".into(),
+            body: "format = 1\n".into(),
+            status: String::new(),
+            created_by: Some(admin.id.clone()),
+            created_at: 0,
+            decided_at: None,
+        };
+        let r8 = "mhlw/cyber-checklist-institution@R8";
+        s.stage_catalog_import(&actor(), &staged("i1", r8))
+            .await
+            .unwrap();
+        s.stage_catalog_import(&actor(), &staged("i2", r8))
+            .await
+            .unwrap();
+        s.stage_catalog_import(
+            &actor(),
+            &staged("i3", "mhlw/cyber-checklist-institution@R9"),
+        )
+        .await
+        .unwrap();
+        let got = s.catalog_import("i1").await.unwrap().unwrap();
+        assert_eq!(got.status, "pending", "{}", b.name);
+        assert_eq!(got.body, "format = 1\n");
+        assert_eq!(got.created_by.as_deref(), Some(admin.id.as_str()));
+        assert!(s.confirmed_catalog_imports().await.unwrap().is_empty());
+        let list = s.catalog_imports(10).await.unwrap();
+        assert_eq!(list.len(), 3, "{}", b.name);
+        assert!(
+            list.iter().all(|i| i.body.is_empty()),
+            "lists carry no bodies"
+        );
+
+        s.decide_catalog_import(&actor(), "i1", true).await.unwrap();
+        // Decided once only; a second version of the same id cannot be confirmed.
+        assert!(matches!(
+            s.decide_catalog_import(&actor(), "i1", false).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(
+            matches!(
+                s.decide_catalog_import(&actor(), "i2", true).await,
+                Err(StoreError::Duplicate(_))
+            ),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            s.catalog_import("i2").await.unwrap().unwrap().status,
+            "pending",
+            "a refused confirmation changes nothing"
+        );
+        s.decide_catalog_import(&actor(), "i2", false)
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.decide_catalog_import(&actor(), "nope", true).await,
+            Err(StoreError::NotFound(_))
+        ));
+        let confirmed = s.confirmed_catalog_imports().await.unwrap();
+        assert_eq!(confirmed.len(), 1);
+        assert_eq!(confirmed[0].id, "i1");
+        assert!(confirmed[0].decided_at.is_some());
+        // Two administrators deciding at once: one wins.
+        let who = actor();
+        let (a, c) = tokio::join!(
+            s.decide_catalog_import(&who, "i3", true),
+            s.decide_catalog_import(&who, "i3", false)
+        );
+        assert!(
+            a.is_ok() != c.is_ok(),
+            "{}: exactly one decision wins",
+            b.name
+        );
+        let heads = s
+            .audit_chain(mamori_domain::audit::GLOBAL_CHAIN, 0, 1000)
+            .await
+            .unwrap();
+        let actions: Vec<&str> = heads.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"catalog.import.stage"));
+        assert!(actions.contains(&"catalog.import.confirm"));
+        assert!(actions.contains(&"catalog.import.discard"));
+        assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
+    }
+}
+
+#[tokio::test]
+async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
+    use mamori_store::{NewContract, NewSystem, RoleSharingItem, RoleSharingStep, StoreError};
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let i = s
+            .create_institution(&actor(), inst("1311111111"))
+            .await
+            .unwrap();
+        let other = s
+            .create_institution(&actor(), inst("1322222222"))
+            .await
+            .unwrap();
+        let va = s.create_vendor(&actor(), "A社").await.unwrap();
+        let vb = s.create_vendor(&actor(), "B社").await.unwrap();
+        let sys = |inst: &str, name: &str| NewSystem {
+            institution_id: inst.into(),
+            name: name.into(),
+            category: "ehr".into(),
+            hosting: "on_premise".into(),
+            holds_medical_info: true,
+            note: String::new(),
+        };
+        let ehr = s
+            .create_system(&actor(), &sys(&i.id, "電子カルテ"))
+            .await
+            .unwrap();
+        let rec = s
+            .create_system(&actor(), &sys(&i.id, "レセコン"))
+            .await
+            .unwrap();
+        let foreign = s
+            .create_system(&actor(), &sys(&other.id, "電子カルテ"))
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.create_system(&actor(), &sys(&i.id, "電子カルテ")).await,
+            Err(StoreError::Duplicate(_))
+        ));
+        s.link_systems(&actor(), &i.id, &rec.id, &ehr.id)
+            .await
+            .unwrap();
+        assert!(
+            s.link_systems(&actor(), &i.id, &ehr.id, &foreign.id)
+                .await
+                .is_err(),
+            "{}: cross-tenant link",
+            b.name
+        );
+        assert_eq!(s.system_links(&i.id).await.unwrap().len(), 1);
+
+        let contract = |vendor: &str, systems: Vec<String>| NewContract {
+            institution_id: i.id.clone(),
+            vendor_id: vendor.into(),
+            title: "保守契約".into(),
+            kind: "maintenance".into(),
+            starts_on: Some("2024-04-01".into()),
+            ends_on: None,
+            catalog_id: "mhlw/role-sharing@2024-06".into(),
+            system_ids: systems,
+        };
+        let cb = s
+            .create_contract(&actor(), &contract(&vb.id, vec![ehr.id.clone()]))
+            .await
+            .unwrap();
+        assert_eq!(cb.vendor_name, "B社");
+        assert_eq!(cb.institution_code, "1311111111");
+        assert_eq!(cb.system_ids, vec![ehr.id.clone()]);
+        assert!(
+            s.create_contract(&actor(), &contract(&va.id, vec![foreign.id.clone()]))
+                .await
+                .is_err(),
+            "{}: a contract covers only the institution's own systems",
+            b.name
+        );
+        assert_eq!(
+            s.contracts(&i.id).await.unwrap().len(),
+            1,
+            "the refused contract left nothing"
+        );
+        let ca = s
+            .create_contract(&actor(), &contract(&va.id, vec![rec.id.clone()]))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.vendor_contracts(std::slice::from_ref(&va.id))
+                .await
+                .unwrap(),
+            vec![ca.clone()]
+        );
+        assert!(s.contracts(&other.id).await.unwrap().is_empty());
+
+        let item = RoleSharingItem {
+            institution_id: i.id.clone(),
+            contract_id: cb.id.clone(),
+            item_id: "part2-a-2".into(),
+            responsibility: Some("vendor".into()),
+            state: "negotiating".into(),
+            proposed_by: Some("vendor".into()),
+            ..Default::default()
+        };
+        let step = |item: &RoleSharingItem, v: i64, name: &str| RoleSharingStep {
+            item: item.clone(),
+            expected_version: v,
+            party: "vendor".into(),
+            step: name.into(),
+            note: String::new(),
+        };
+        let saved = s
+            .save_role_sharing_item(&actor(), &step(&item, 0, "propose"))
+            .await
+            .unwrap();
+        assert_eq!(saved.version, 1);
+        assert!(matches!(
+            s.save_role_sharing_item(&actor(), &step(&item, 0, "propose"))
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        let mut accepted = item.clone();
+        accepted.state = "agreed".into();
+        // Two saves from the same version: one wins, the other is refused.
+        let who = actor();
+        let (sa, sp) = (step(&accepted, 1, "accept"), step(&item, 1, "propose"));
+        let (x, y) = tokio::join!(
+            s.save_role_sharing_item(&who, &sa),
+            s.save_role_sharing_item(&who, &sp)
+        );
+        assert!(
+            x.is_ok() != y.is_ok(),
+            "{}: one of two concurrent saves",
+            b.name
+        );
+        let mut bad = item.clone();
+        bad.other_vendor_id = Some("no-such-vendor".into());
+        assert!(s
+            .save_role_sharing_item(&actor(), &step(&bad, 2, "propose"))
+            .await
+            .is_err());
+        let items = s.role_sharing_items(&cb.id).await.unwrap();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].version, 2);
+        assert_eq!(
+            s.institution_role_sharing_items(&i.id).await.unwrap().len(),
+            1
+        );
+        assert!(s
+            .institution_role_sharing_items(&other.id)
+            .await
+            .unwrap()
+            .is_empty());
+        let h = s
+            .role_sharing_history(&cb.id, Some("part2-a-2"))
+            .await
+            .unwrap();
+        assert_eq!(h.len(), 2, "{}", b.name);
+        assert_eq!(h[0].step, "propose");
+        assert!(h[0].answer.contains("\"responsibility\":\"vendor\""));
+        assert_eq!(s.role_sharing_history(&cb.id, None).await.unwrap().len(), 2);
+        assert!(events(s, &i.id)
+            .await
+            .iter()
+            .any(|e| e.starts_with("role_sharing.")));
+        assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
+    }
+}
+
+#[tokio::test]
+async fn certifications_documents_subcontractors_invites_and_standard_answers() {
+    use mamori_store::{
+        Certification, ContractDocument, Invite, NewContract, StandardAnswer, StoreError,
+        Subcontractor,
+    };
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let i = s
+            .create_institution(&actor(), inst("1333333333"))
+            .await
+            .unwrap();
+        let other = s
+            .create_institution(&actor(), inst("1344444444"))
+            .await
+            .unwrap();
+        let v = s.create_vendor(&actor(), "B社").await.unwrap();
+        let cert = |name: &str, exp: Option<&str>| Certification {
+            id: String::new(),
+            vendor_id: v.id.clone(),
+            kind: "jisq27001".into(),
+            name: name.into(),
+            expires_on: exp.map(String::from),
+            created_at: 0,
+        };
+        let c1 = s
+            .add_certification(&actor(), &cert("ISMS", Some("2027-01-10")))
+            .await
+            .unwrap();
+        s.add_certification(&actor(), &cert("Pマーク", None))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.certifications(std::slice::from_ref(&v.id))
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(matches!(
+            s.delete_certification(&actor(), "other-vendor", &c1.id)
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+        s.delete_certification(&actor(), &v.id, &c1.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.certifications(std::slice::from_ref(&v.id))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        let c = s
+            .create_contract(
+                &actor(),
+                &NewContract {
+                    institution_id: i.id.clone(),
+                    vendor_id: v.id.clone(),
+                    title: "保守契約".into(),
+                    kind: "maintenance".into(),
+                    catalog_id: "mhlw/role-sharing@2024-06".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let doc = |inst: &str| ContractDocument {
+            id: String::new(),
+            institution_id: inst.into(),
+            contract_id: c.id.clone(),
+            kind: "sla".into(),
+            file_name: "SLA.pdf".into(),
+            sha256: "ab".repeat(32),
+            size: 0,
+            media_type: "application/pdf".into(),
+            uploaded_by: None,
+            uploaded_party: "institution".into(),
+            uploaded_at: 0,
+        };
+        let content = b"%PDF-1.4 test".to_vec();
+        let d1 = s
+            .add_contract_document(&actor(), &doc(&i.id), &content)
+            .await
+            .unwrap();
+        s.add_contract_document(&actor(), &doc(&i.id), &content)
+            .await
+            .unwrap();
+        assert!(
+            s.add_contract_document(&actor(), &doc(&other.id), &content)
+                .await
+                .is_err(),
+            "{}: a document goes only to the contract's own institution",
+            b.name
+        );
+        assert_eq!(s.contract_documents(&c.id).await.unwrap().len(), 2);
+        assert_eq!(s.institution_documents(&other.id).await.unwrap().len(), 0);
+        let (got, bytes) = s.contract_document(&d1.id).await.unwrap().unwrap();
+        assert_eq!((got.size, bytes), (content.len() as i64, content.clone()));
+
+        let sc = s
+            .declare_subcontractor(
+                &actor(),
+                &Subcontractor {
+                    id: String::new(),
+                    institution_id: i.id.clone(),
+                    contract_id: c.id.clone(),
+                    name: "X データセンター".into(),
+                    scope: "バックアップの保管".into(),
+                    declared_by: None,
+                    declared_at: 0,
+                    approved_by: None,
+                    approved_at: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.approve_subcontractor(&actor(), &other.id, &sc.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+        s.approve_subcontractor(&actor(), &i.id, &sc.id)
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.approve_subcontractor(&actor(), &i.id, &sc.id).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(s.subcontractors(&i.id).await.unwrap()[0]
+            .approved_at
+            .is_some());
+
+        let now = now_ms();
+        let invite = |id: &str, email: &str, expires: i64| Invite {
+            id: id.into(),
+            institution_id: i.id.clone(),
+            vendor_id: v.id.clone(),
+            email: email.into(),
+            display_name: "B社 山田".into(),
+            created_by: None,
+            created_at: 0,
+            expires_at: expires,
+            used_at: None,
+            user_id: None,
+        };
+        s.create_invite(
+            &actor(),
+            &invite("v1", "yamada@b.example.jp", now + 60_000),
+            "h1",
+        )
+        .await
+        .unwrap();
+        s.create_invite(&actor(), &invite("v2", "old@b.example.jp", now - 1), "h2")
+            .await
+            .unwrap();
+        let u = s
+            .accept_invite(&actor(), "h1", "$argon2id$x", now)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.principal(&u.id).await.unwrap().vendor_ids,
+            vec![v.id.clone()]
+        );
+        assert!(matches!(
+            s.accept_invite(&actor(), "h1", "$argon2id$x", now).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            s.accept_invite(&actor(), "h2", "$argon2id$x", now).await,
+            Err(StoreError::Conflict(_))
+        ));
+        s.create_invite(
+            &actor(),
+            &invite("v3", "yamada@b.example.jp", now + 60_000),
+            "h3",
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            s.accept_invite(&actor(), "h3", "$argon2id$x", now).await,
+            Err(StoreError::Duplicate(_))
+        ));
+        assert!(
+            s.invite_by_token("h3")
+                .await
+                .unwrap()
+                .unwrap()
+                .used_at
+                .is_none(),
+            "nothing used"
+        );
+        assert_eq!(s.invites(&i.id).await.unwrap().len(), 3);
+
+        let mut a = StandardAnswer {
+            vendor_id: v.id.clone(),
+            product: "電子カルテ X".into(),
+            catalog_id: "mhlw/role-sharing@2024-06".into(),
+            item_id: "part2-a-11".into(),
+            responsibility: "vendor".into(),
+            ..Default::default()
+        };
+        s.save_standard_answer(&actor(), &a).await.unwrap();
+        a.agreed_content = "月次で提供する。".into();
+        s.save_standard_answer(&actor(), &a).await.unwrap();
+        let all = s.standard_answers(&v.id).await.unwrap();
+        assert_eq!(all.len(), 1, "{}", b.name);
+        assert_eq!(all[0].agreed_content, "月次で提供する。");
+        assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
+    }
+}
+
+#[tokio::test]
+async fn assessments_answers_approval_lock_and_revisions() {
+    use mamori_store::{Assessment, AssessmentAnswer, StoreError};
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let i = s
+            .create_institution(&actor(), inst("1355555555"))
+            .await
+            .unwrap();
+        let other = s
+            .create_institution(&actor(), inst("1366666666"))
+            .await
+            .unwrap();
+        let new = |inst: &str, fy: i64| Assessment {
+            id: String::new(),
+            institution_id: inst.into(),
+            fiscal_year: fy,
+            catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
+            status: String::new(),
+            revision: 1,
+            previous_id: None,
+            approved_at: None,
+            approved_by: None,
+            reopen_reason: String::new(),
+            version: 0,
+            created_at: 0,
+        };
+        let a = s
+            .create_assessment(&actor(), &new(&i.id, 2024), &[])
+            .await
+            .unwrap();
+        assert_eq!((a.status.as_str(), a.revision, a.version), ("draft", 1, 1));
+        assert!(matches!(
+            s.create_assessment(&actor(), &new(&i.id, 2024), &[]).await,
+            Err(StoreError::Duplicate(_))
+        ));
+        let ans = |inst: &str, item: &str, slot: &str| AssessmentAnswer {
+            institution_id: inst.into(),
+            assessment_id: a.id.clone(),
+            item_id: item.into(),
+            slot: slot.into(),
+            check1: Some("no".into()),
+            check1_on: Some("2024-06-10".into()),
+            target_on: Some("2024-12-01".into()),
+            ..Default::default()
+        };
+        let saved = s
+            .save_assessment_answer(&actor(), &ans(&i.id, "2-4", "server"), 0)
+            .await
+            .unwrap();
+        assert_eq!(saved.version, 1);
+        assert!(matches!(
+            s.save_assessment_answer(&actor(), &ans(&i.id, "2-4", "server"), 0)
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(
+            matches!(
+                s.save_assessment_answer(&actor(), &ans(&other.id, "2-4", "terminal"), 0)
+                    .await,
+                Err(StoreError::NotFound(_))
+            ),
+            "{}: another institution cannot write into it",
+            b.name
+        );
+        let who = actor();
+        let (x, y) = (ans(&i.id, "2-4", "server"), ans(&i.id, "2-4", "server"));
+        let (r1, r2) = tokio::join!(
+            s.save_assessment_answer(&who, &x, 1),
+            s.save_assessment_answer(&who, &y, 1)
+        );
+        assert!(
+            r1.is_ok() != r2.is_ok(),
+            "{}: one of two concurrent saves",
+            b.name
+        );
+
+        let approved = s.approve_assessment(&actor(), &a.id, 1).await.unwrap();
+        assert_eq!(approved.status, "approved");
+        assert!(
+            matches!(
+                s.save_assessment_answer(&actor(), &ans(&i.id, "1-1", "all"), 0)
+                    .await,
+                Err(StoreError::Conflict(_))
+            ),
+            "an approved sheet is locked"
+        );
+        assert!(matches!(
+            s.approve_assessment(&actor(), &a.id, approved.version)
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        let reopened = s
+            .reopen_assessment(&actor(), &a.id, approved.version, "機器の追加")
+            .await
+            .unwrap();
+        assert_eq!((reopened.status.as_str(), reopened.revision), ("draft", 2));
+        s.save_assessment_answer(&actor(), &ans(&i.id, "1-1", "all"), 0)
+            .await
+            .unwrap();
+        s.approve_assessment(&actor(), &a.id, reopened.version)
+            .await
+            .unwrap();
+        let revs = s.assessment_revisions(&a.id).await.unwrap();
+        assert_eq!(revs.len(), 2);
+        assert_eq!(revs[1].reason, "機器の追加");
+        assert!(
+            !revs[0].snapshot.contains("\"1-1\""),
+            "revision 1 as it was approved"
+        );
+        assert!(revs[1].snapshot.contains("\"1-1\""));
+
+        // The next year starts from this one, its answers carried for re-confirmation.
+        let carried = s.assessment_answers(&a.id).await.unwrap();
+        let mut next = new(&i.id, 2025);
+        next.previous_id = Some(a.id.clone());
+        let n = s
+            .create_assessment(&actor(), &next, &carried)
+            .await
+            .unwrap();
+        let got = s.assessment_answers(&n.id).await.unwrap();
+        assert_eq!(got.len(), 2);
+        assert!(got.iter().all(|x| x.carried));
+        assert_eq!(s.assessments(&i.id).await.unwrap().len(), 2);
+        assert!(s.assessments(&other.id).await.unwrap().is_empty());
+        assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
+    }
+}
+
+#[tokio::test]
+async fn vendor_sheets_requested_answered_and_submitted() {
+    use mamori_store::{Assessment, AssessmentAnswer, NewContract, StoreError};
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let i = s
+            .create_institution(&actor(), inst("1377777777"))
+            .await
+            .unwrap();
+        let v = s.create_vendor(&actor(), "B社").await.unwrap();
+        let c = s
+            .create_contract(
+                &actor(),
+                &NewContract {
+                    institution_id: i.id.clone(),
+                    vendor_id: v.id.clone(),
+                    title: "保守契約".into(),
+                    kind: "maintenance".into(),
+                    catalog_id: "mhlw/role-sharing@2024-06".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let a = s
+            .create_assessment(
+                &actor(),
+                &Assessment {
+                    id: String::new(),
+                    institution_id: i.id.clone(),
+                    fiscal_year: 2024,
+                    catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
+                    status: String::new(),
+                    revision: 1,
+                    previous_id: None,
+                    approved_at: None,
+                    approved_by: None,
+                    reopen_reason: String::new(),
+                    version: 0,
+                    created_at: 0,
+                },
+                &[],
+            )
+            .await
+            .unwrap();
+        let pair = vec![(c.id.clone(), v.id.clone())];
+        let vendor_catalog = "mhlw/cyber-checklist-vendor@R6";
+        assert_eq!(
+            s.request_vendor_sheets(&actor(), &a, &pair, vendor_catalog)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            s.request_vendor_sheets(&actor(), &a, &pair, vendor_catalog)
+                .await
+                .unwrap(),
+            0
+        );
+        let wrong = vec![(c.id.clone(), "other-vendor".to_string())];
+        assert_eq!(
+            s.request_vendor_sheets(&actor(), &a, &wrong, vendor_catalog)
+                .await
+                .unwrap(),
+            0
+        );
+        let sheets = s.vendor_sheets(&a.id).await.unwrap();
+        assert_eq!(sheets.len(), 1);
+        let sh = &sheets[0];
+        assert_eq!((sh.vendor_name.as_str(), sh.fiscal_year), ("B社", 2024));
+        assert_eq!(
+            s.vendor_sheets_of(std::slice::from_ref(&v.id))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let ans = AssessmentAnswer {
+            institution_id: i.id.clone(),
+            assessment_id: sh.id.clone(),
+            item_id: "1-1".into(),
+            slot: "all".into(),
+            check1: Some("yes".into()),
+            check1_on: Some("2024-07-01".into()),
+            ..Default::default()
+        };
+        let saved = s.save_vendor_sheet_answer(&actor(), &ans, 0).await.unwrap();
+        assert_eq!(saved.version, 1);
+        assert!(matches!(
+            s.save_vendor_sheet_answer(&actor(), &ans, 0).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert_eq!(s.vendor_sheet_answers(&sh.id).await.unwrap().len(), 1);
+        s.submit_vendor_sheet(&actor(), &sh.id, sh.version)
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                s.save_vendor_sheet_answer(&actor(), &ans, 1).await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{}: a submitted sheet is locked",
+            b.name
+        );
+        assert_eq!(
+            s.vendor_sheet(&sh.id).await.unwrap().unwrap().status,
+            "submitted"
+        );
+        assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
+    }
+}

@@ -541,7 +541,10 @@ pub async fn create_vendor(
     paths(me, update_me, password, mfa_setup, mfa_enable, mfa_disable, sign_out_everywhere, tokens, create_token, revoke_token,
           institutions, create_institution, institution, update_institution, members, add_member, grant_role, revoke_role,
           audit, audit_csv, vendors, create_vendor,
-          crate::catalogs::api_list, crate::catalogs::api_search),
+          crate::catalogs::api_list, crate::catalogs::api_search,
+          crate::role_sharing_api::contracts, crate::role_sharing_api::vendor_contracts,
+          crate::role_sharing_api::items, crate::role_sharing_api::step,
+          crate::role_sharing_api::matrix),
     components(schemas(ErrorBody, ErrorDetail, Role, InstitutionKind)),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -295,25 +295,51 @@ pub async fn csrf_guard(req: Request, next: Next) -> Result<Response, AppError> 
             Err(AppError::Csrf)
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_string();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(AppError::Csrf);
     }
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .map_err(|_| AppError::PayloadTooLarge)?;
-    let ok = form_urlencoded_value(&bytes, CSRF_FIELD).is_some_and(|v| same(&v, &expected));
+    let token = if multipart {
+        multipart_value(&content_type, &bytes, CSRF_FIELD).await
+    } else {
+        form_urlencoded_value(&bytes, CSRF_FIELD)
+    };
+    let ok = token.is_some_and(|v| same(&v, &expected));
     if !ok {
         return Err(AppError::Csrf);
     }
     Ok(next
         .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await)
+}
+
+/// A text field of a multipart form (an upload form puts its CSRF field first, so the
+/// file parts after it are not read here).
+async fn multipart_value(
+    content_type: &str,
+    body: &axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let chunk = Ok::<_, std::convert::Infallible>(body.clone());
+    let mut form =
+        multer::Multipart::new(futures_util::stream::once(async move { chunk }), boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_value(body: &[u8], name: &str) -> Option<String> {

@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::pages::{render, PageCtx};
 use crate::service;
-use crate::state::AppState;
+use crate::state::{AppState, Catalogs};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -17,60 +17,99 @@ use mamori_store::{Actor, CatalogItemRecord, CatalogRecord, Store};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// Load every embedded catalog into the search index (unchanged ones are skipped).
-pub async fn sync(store: &dyn Store, registry: &Registry) -> mamori_store::Result<usize> {
+/// Load every catalog served (embedded and imported) into the search index; unchanged ones
+/// are skipped.
+pub async fn sync(store: &dyn Store, catalogs: &Catalogs) -> mamori_store::Result<usize> {
     let actor = Actor::system("catalog-loader");
     let mut loaded = 0;
-    for c in registry.catalogs.values() {
-        let m = &c.catalog;
-        let body = c.to_toml().unwrap_or_default();
-        let record = CatalogRecord {
-            id: m.id.clone(),
-            document: format!("{}/{}", m.publisher, m.document),
-            version: m.version.clone(),
-            kind: format!("{:?}", m.kind),
-            title: m.title.clone(),
-            complete: m.coverage.complete,
-            content_hash: hex::encode(Sha256::digest(body.as_bytes())),
-            origin: "embedded".into(),
-            items: c
-                .items
-                .iter()
-                .map(|i| CatalogItemRecord {
-                    catalog_id: m.id.clone(),
-                    item_id: i.id.clone(),
-                    kind: "item".into(),
-                    number: i.number.clone(),
-                    section_title: c
-                        .section(&i.section)
-                        .map(|s| s.title.clone())
-                        .unwrap_or_default(),
-                    text: i.text.clone(),
-                    extra: format!("{} {}", i.references.join(" "), i.note),
-                    provenance: provenance_code(i.provenance).into(),
-                })
-                .chain(c.sections.iter().filter(|s| !s.title.is_empty()).map(|s| {
-                    CatalogItemRecord {
-                        catalog_id: m.id.clone(),
-                        item_id: s.id.clone(),
-                        kind: "section".into(),
-                        number: s.number.clone(),
-                        section_title: c
-                            .section(&s.parent)
-                            .map(|p| p.title.clone())
-                            .unwrap_or_default(),
-                        text: s.title.clone(),
-                        extra: String::new(),
-                        provenance: "verbatim".into(),
-                    }
-                }))
-                .collect(),
+    for c in catalogs.catalogs.values() {
+        let origin = if catalogs.imported.contains(&c.catalog.id) {
+            "imported"
+        } else {
+            "embedded"
         };
-        if store.load_catalog(&actor, &record).await? {
+        if store.load_catalog(&actor, &index_record(c, origin)).await? {
             loaded += 1;
         }
     }
     Ok(loaded)
+}
+
+/// The embedded catalogs plus every confirmed import (an import whose version has since
+/// been shipped embedded gives way to the shipped file).
+pub async fn load(store: &dyn Store) -> mamori_store::Result<Catalogs> {
+    let mut catalogs = Catalogs {
+        registry: Registry::embedded().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "embedded catalogs could not be parsed");
+            Registry::default()
+        }),
+        imported: Default::default(),
+    };
+    for i in store.confirmed_catalog_imports().await? {
+        if catalogs.catalogs.contains_key(&i.catalog_id) {
+            tracing::info!(catalog = %i.catalog_id, "imported version is now shipped; using the shipped file");
+            continue;
+        }
+        match mamori_catalog::parse(&i.catalog_id, &i.body) {
+            Ok(mamori_catalog::Document::Catalog(c)) => {
+                catalogs.imported.insert(c.catalog.id.clone());
+                catalogs.registry.add_imported(c, &i.based_on);
+            }
+            Ok(_) => tracing::error!(import = %i.id, "stored import is not a catalog"),
+            Err(e) => {
+                tracing::error!(import = %i.id, error = %e, "stored import could not be parsed")
+            }
+        }
+    }
+    Ok(catalogs)
+}
+
+/// A catalog as the search index keeps it.
+pub fn index_record(c: &Catalog, origin: &str) -> CatalogRecord {
+    let m = &c.catalog;
+    let body = c.to_toml().unwrap_or_default();
+    CatalogRecord {
+        id: m.id.clone(),
+        document: format!("{}/{}", m.publisher, m.document),
+        version: m.version.clone(),
+        kind: format!("{:?}", m.kind),
+        title: m.title.clone(),
+        complete: m.coverage.complete,
+        content_hash: hex::encode(Sha256::digest(body.as_bytes())),
+        origin: origin.into(),
+        items: c
+            .items
+            .iter()
+            .map(|i| CatalogItemRecord {
+                catalog_id: m.id.clone(),
+                item_id: i.id.clone(),
+                kind: "item".into(),
+                number: i.number.clone(),
+                section_title: c
+                    .section(&i.section)
+                    .map(|s| s.title.clone())
+                    .unwrap_or_default(),
+                text: i.text.clone(),
+                extra: format!("{} {} {}", i.references.join(" "), i.note, i.text_en),
+                provenance: provenance_code(i.provenance).into(),
+            })
+            .chain(c.sections.iter().filter(|s| !s.title.is_empty()).map(|s| {
+                CatalogItemRecord {
+                    catalog_id: m.id.clone(),
+                    item_id: s.id.clone(),
+                    kind: "section".into(),
+                    number: s.number.clone(),
+                    section_title: c
+                        .section(&s.parent)
+                        .map(|p| p.title.clone())
+                        .unwrap_or_default(),
+                    text: s.title.clone(),
+                    extra: String::new(),
+                    provenance: "verbatim".into(),
+                }
+            }))
+            .collect(),
+    }
 }
 
 fn provenance_code(p: Provenance) -> &'static str {
@@ -81,7 +120,7 @@ fn provenance_code(p: Provenance) -> &'static str {
     }
 }
 
-fn answer_key(a: Answer) -> &'static str {
+pub(crate) fn answer_key(a: Answer) -> &'static str {
     match a {
         Answer::None => "answer-none",
         Answer::YesNo => "answer-yes-no",
@@ -99,9 +138,8 @@ fn item_href(catalog_id: &str, item_id: &str) -> String {
     format!("/catalogs/{catalog_id}/items/{item_id}")
 }
 
-fn catalog<'a>(state: &'a AppState, publisher: &str, docver: &str) -> AppResult<&'a Catalog> {
-    state
-        .catalogs()
+fn catalog<'a>(catalogs: &'a Catalogs, publisher: &str, docver: &str) -> AppResult<&'a Catalog> {
+    catalogs
         .catalogs
         .get(&format!("{publisher}/{docver}"))
         .ok_or(AppError::NotFound)
@@ -118,6 +156,7 @@ pub struct CatalogRow {
     pub items: usize,
     pub unverified: usize,
     pub complete: bool,
+    pub imported: bool,
 }
 
 #[derive(Template)]
@@ -133,7 +172,8 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> AppResult<Respon
     let page = PageCtx::signed_in(&state, &auth, "catalogs", None, "/catalogs").await?;
     let tr = page.tr;
     let mut groups: Vec<(String, Vec<CatalogRow>)> = Vec::new();
-    for c in state.catalogs().catalogs.values() {
+    let catalogs = state.catalogs();
+    for c in catalogs.catalogs.values() {
         let m = &c.catalog;
         let label = tr.t(&format!(
             "catalog-kind-{}",
@@ -152,6 +192,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> AppResult<Respon
                 .filter(|i| i.provenance == Provenance::Unverified)
                 .count(),
             complete: m.coverage.complete,
+            imported: catalogs.imported.contains(&m.id),
         };
         match groups.iter_mut().find(|(l, _)| *l == label) {
             Some((_, rows)) => rows.push(row),
@@ -240,7 +281,7 @@ pub async fn show(
     Path((publisher, docver)): Path<(String, String)>,
 ) -> AppResult<Response> {
     service::require(&auth, Action::BrowseCatalogs, Scope::Platform)?;
-    let c = catalog(&state, &publisher, &docver)?.clone();
+    let c = catalog(&state.catalogs(), &publisher, &docver)?.clone();
     let page = PageCtx::signed_in(&state, &auth, "catalogs", None, &href(&c.catalog.id)).await?;
     let sections = section_rows(&page.tr, &c);
     let unverified = c
@@ -291,7 +332,7 @@ pub async fn item(
 ) -> AppResult<Response> {
     service::require(&auth, Action::BrowseCatalogs, Scope::Platform)?;
     let registry = state.catalogs();
-    let c = catalog(&state, &publisher, &docver)?;
+    let c = catalog(&registry, &publisher, &docver)?;
     let item = c.item(&item_id).ok_or(AppError::NotFound)?.clone();
     let page = PageCtx::signed_in(
         &state,

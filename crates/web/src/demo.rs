@@ -17,7 +17,7 @@ pub struct DemoUser {
     pub platform_admin: bool,
 }
 
-pub const DEMO_USERS: [DemoUser; 10] = [
+pub const DEMO_USERS: [DemoUser; 11] = [
     DemoUser {
         email: "admin@mamori.example",
         name: "プラットフォーム管理者",
@@ -88,13 +88,21 @@ pub const DEMO_USERS: [DemoUser; 10] = [
         vendor: Some("C社"),
         platform_admin: false,
     },
+    DemoUser {
+        email: "tanto@d-sha.example.jp",
+        name: "D社 担当者",
+        role: None,
+        vendor: Some("D社"),
+        platform_admin: false,
+    },
 ];
 
 /// The demo vendors and what each provides to the demo hospital.
-pub const DEMO_VENDORS: [(&str, &str); 3] = [
+pub const DEMO_VENDORS: [(&str, &str); 4] = [
     ("A社", "レセコン"),
     ("B社", "電子カルテ"),
     ("C社", "PACS クラウド"),
+    ("D社", "(さくら総合病院とは契約なし)"),
 ];
 
 /// Load the demo into an empty database. Returns false (and changes nothing) when the
@@ -148,5 +156,482 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<bool> {
             }
         }
     }
+    let vendor = |name: &str| {
+        vendor_ids
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, id)| id.clone())
+            .unwrap_or_default()
+    };
+    role_sharing(
+        store,
+        &actor,
+        &inst.id,
+        vendor("A社"),
+        vendor("B社"),
+        vendor("C社"),
+    )
+    .await?;
+    assessment(store, &actor, &inst.id).await?;
     Ok(true)
+}
+
+/// 令和6年度 (FY2024) checklist on the 令和6年度版 sheet, in progress: most first checks done,
+/// one device class answered いいえ with a target date, a few items still open.
+async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Result<()> {
+    use mamori_store::{Assessment, AssessmentAnswer};
+    let a = store
+        .create_assessment(
+            actor,
+            &Assessment {
+                id: String::new(),
+                institution_id: inst.into(),
+                fiscal_year: 2024,
+                catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
+                status: String::new(),
+                revision: 1,
+                previous_id: None,
+                approved_at: None,
+                approved_by: None,
+                reopen_reason: String::new(),
+                version: 0,
+                created_at: 0,
+            },
+            &[],
+        )
+        .await?;
+    let rows: [(&str, &str, &str, Option<&str>); 9] = [
+        ("0", "all", "yes", None),
+        ("1-1", "all", "yes", None),
+        ("2-1", "all", "yes", None),
+        ("2-2", "all", "yes", None),
+        ("2-3", "all", "no", Some("2024-12-27")),
+        ("2-4", "server", "yes", None),
+        ("2-4", "terminal", "no", Some("2025-03-31")),
+        ("2-5", "server", "yes", None),
+        ("2-5", "terminal", "yes", None),
+    ];
+    for (item, slot, check, target) in rows {
+        store
+            .save_assessment_answer(
+                actor,
+                &AssessmentAnswer {
+                    institution_id: inst.into(),
+                    assessment_id: a.id.clone(),
+                    item_id: item.into(),
+                    slot: slot.into(),
+                    check1: Some(check.into()),
+                    check1_on: Some("2024-07-01".into()),
+                    target_on: target.map(String::from),
+                    ..Default::default()
+                },
+                0,
+            )
+            .await?;
+    }
+    // Vendor sheets requested from A社, B社 and C社: B社 has answered and submitted its sheet;
+    // A社's and C社's are outstanding.
+    let contracts: Vec<(String, String)> = store
+        .contracts(inst)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.vendor_id))
+        .collect();
+    let vendor_catalog = "mhlw/cyber-checklist-vendor@R6";
+    store
+        .request_vendor_sheets(actor, &a, &contracts, vendor_catalog)
+        .await?;
+    let registry = mamori_catalog::Registry::embedded().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let cat = registry
+        .catalogs
+        .get(vendor_catalog)
+        .ok_or_else(|| anyhow::anyhow!("vendor sheet catalog"))?;
+    if let Some(b) = store
+        .vendor_sheets(&a.id)
+        .await?
+        .into_iter()
+        .find(|s| s.vendor_name == "B社")
+    {
+        for item in &cat.items {
+            let slots: Vec<&str> = if item.devices.is_empty() {
+                vec!["all"]
+            } else {
+                item.devices
+                    .iter()
+                    .map(|d| match d {
+                        mamori_catalog::Device::Server => "server",
+                        mamori_catalog::Device::Terminal => "terminal",
+                        mamori_catalog::Device::Network => "network",
+                    })
+                    .collect()
+            };
+            for slot in slots {
+                store
+                    .save_vendor_sheet_answer(
+                        actor,
+                        &AssessmentAnswer {
+                            institution_id: inst.into(),
+                            assessment_id: b.id.clone(),
+                            item_id: item.id.clone(),
+                            slot: slot.into(),
+                            check1: Some("yes".into()),
+                            check1_on: Some("2024-08-20".into()),
+                            ..Default::default()
+                        },
+                        0,
+                    )
+                    .await?;
+            }
+        }
+        store.submit_vendor_sheet(actor, &b.id, b.version).await?;
+    }
+    Ok(())
+}
+
+/// The seed's scenario, half agreed: A社 has long maintained the receipt computer; the
+/// hospital now buys an electronic medical record from B社, whose contract also covers the
+/// interface to the receipt computer; C社 provides PACS as a cloud service. On the matrix:
+/// A and B both claim Part2 A11 alone on the receipt computer (an overlap), nobody has agreed
+/// Part2 A12 (a gap), B's first check of A12 is いいえ without a completion date, and C's
+/// checklist has barely started.
+async fn role_sharing(
+    store: &dyn Store,
+    actor: &Actor,
+    inst: &str,
+    a: String,
+    b: String,
+    c: String,
+) -> anyhow::Result<()> {
+    use mamori_store::{NewContract, NewSystem, RoleSharingItem, RoleSharingStep};
+    let system = |name: &str, category: &str, hosting: &str| NewSystem {
+        institution_id: inst.into(),
+        name: name.into(),
+        category: category.into(),
+        hosting: hosting.into(),
+        holds_medical_info: true,
+        note: String::new(),
+    };
+    let ehr = store
+        .create_system(actor, &system("電子カルテ", "ehr", "on_premise"))
+        .await?;
+    let receipt = store
+        .create_system(actor, &system("レセコン", "receipt", "on_premise"))
+        .await?;
+    let pacs = store
+        .create_system(actor, &system("PACS", "pacs", "cloud"))
+        .await?;
+    store
+        .link_systems(actor, inst, &ehr.id, &receipt.id)
+        .await?;
+    store.link_systems(actor, inst, &ehr.id, &pacs.id).await?;
+    let catalog = "mhlw/role-sharing@2024-06";
+    let contract =
+        |vendor: &str, title: &str, kind: &str, from: &str, systems: Vec<String>| NewContract {
+            institution_id: inst.into(),
+            vendor_id: vendor.into(),
+            title: title.into(),
+            kind: kind.into(),
+            starts_on: Some(from.into()),
+            ends_on: None,
+            catalog_id: catalog.into(),
+            system_ids: systems,
+        };
+    let ca = store
+        .create_contract(
+            actor,
+            &contract(
+                &a,
+                "レセコン保守契約",
+                "maintenance",
+                "2019-04-01",
+                vec![receipt.id.clone()],
+            ),
+        )
+        .await?;
+    let cb = store
+        .create_contract(
+            actor,
+            &contract(
+                &b,
+                "電子カルテ導入・保守契約(レセコン連携を含む)",
+                "introduction",
+                "2024-10-01",
+                vec![ehr.id.clone(), receipt.id.clone()],
+            ),
+        )
+        .await?;
+    let cc = store
+        .create_contract(
+            actor,
+            &contract(
+                &c,
+                "PACS クラウドサービス利用契約",
+                "cloud",
+                "2023-04-01",
+                vec![pacs.id.clone()],
+            ),
+        )
+        .await?;
+    // (contract, item, responsibility, state, proposed by, first check, date, completed,
+    //  agreed content, written in)
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        &'a str,
+        &'a str,
+    );
+    let rows: Vec<Row> = vec![
+        (
+            &ca.id,
+            "part1-a-1",
+            None,
+            "agreed",
+            "institution",
+            Some("yes"),
+            Some("2024-07-08"),
+            None,
+            "A社の MDS/SDS(2024年版)を確認した。",
+            "",
+        ),
+        (
+            &ca.id,
+            "part1-a-2-1",
+            None,
+            "agreed",
+            "institution",
+            Some("yes"),
+            Some("2024-07-08"),
+            None,
+            "",
+            "",
+        ),
+        (
+            &ca.id,
+            "part2-a-1",
+            Some("vendor"),
+            "agreed",
+            "vendor",
+            Some("yes"),
+            Some("2024-07-10"),
+            None,
+            "A社は事業者向けガイドラインを確認し、準拠状況を年1回報告する。",
+            "保守契約書 第8条",
+        ),
+        (
+            &ca.id,
+            "part2-a-2",
+            Some("joint"),
+            "agreed",
+            "institution",
+            Some("yes"),
+            Some("2024-07-10"),
+            None,
+            "電子カルテ導入に際し、A社・B社・当院で連携部分の役割分担を確認する。",
+            "保守契約書 別紙2",
+        ),
+        (
+            &ca.id,
+            "part2-a-11",
+            Some("vendor"),
+            "agreed",
+            "vendor",
+            Some("yes"),
+            Some("2024-07-10"),
+            None,
+            "A社はレセコンに関する脆弱性情報を月次で提供する。",
+            "SLA 4.1",
+        ),
+        (
+            &ca.id,
+            "part2-a-12",
+            Some("vendor"),
+            "negotiating",
+            "vendor",
+            None,
+            None,
+            None,
+            "A社は年1回、対策の見直しを提案する。",
+            "",
+        ),
+        (
+            &cb.id,
+            "part1-a-1",
+            None,
+            "agreed",
+            "institution",
+            Some("no"),
+            Some("2024-10-15"),
+            Some("2024-11-20"),
+            "B社の MDS/SDS の提出を受けて確認した。",
+            "",
+        ),
+        (
+            &cb.id,
+            "part2-a-1",
+            Some("vendor"),
+            "agreed",
+            "vendor",
+            Some("yes"),
+            Some("2024-10-15"),
+            None,
+            "B社は事業者向けガイドラインを確認済み。",
+            "導入契約書 第15条",
+        ),
+        (
+            &cb.id,
+            "part2-a-2",
+            Some("joint"),
+            "negotiating",
+            "institution",
+            Some("yes"),
+            Some("2024-10-15"),
+            None,
+            "B社は構築段階から A社と連携部分の役割分担を協議する。",
+            "",
+        ),
+        (
+            &cb.id,
+            "part2-a-11",
+            Some("vendor"),
+            "agreed",
+            "vendor",
+            Some("yes"),
+            Some("2024-10-15"),
+            None,
+            "B社は電子カルテとレセコン連携部分の脆弱性情報を提供する。",
+            "保守契約書 第9条",
+        ),
+        (
+            &cb.id,
+            "part2-a-12",
+            Some("vendor"),
+            "negotiating",
+            "vendor",
+            Some("no"),
+            Some("2024-10-15"),
+            None,
+            "",
+            "",
+        ),
+        (
+            &cc.id,
+            "part2-a-1",
+            Some("vendor"),
+            "agreed",
+            "vendor",
+            Some("yes"),
+            Some("2024-05-20"),
+            None,
+            "C社はクラウドサービス事業者としてガイドラインに準拠する。",
+            "利用規約 第20条",
+        ),
+    ];
+    // Certifications (A社's ISMS runs out within 60 days of the demo's start), C社's
+    // subcontractor awaiting approval, and B社's SLA on file.
+    let day = |d: i64| {
+        (chrono::Utc::now() + chrono::Duration::days(d))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    for (vendor, kind, name, expires) in [
+        (&a, "jisq27001", "ISMS(JIS Q 27001)認証", Some(day(45))),
+        (&b, "jisq27001", "ISMS(JIS Q 27001)認証", Some(day(400))),
+        (
+            &b,
+            "jisq15001",
+            "プライバシーマーク(JIS Q 15001)",
+            Some(day(700)),
+        ),
+        (&c, "jisq27001", "ISMS(JIS Q 27001)認証", Some(day(200))),
+    ] {
+        store
+            .add_certification(
+                actor,
+                &mamori_store::Certification {
+                    id: String::new(),
+                    vendor_id: vendor.clone(),
+                    kind: kind.into(),
+                    name: name.into(),
+                    expires_on: expires,
+                    created_at: 0,
+                },
+            )
+            .await?;
+    }
+    store
+        .declare_subcontractor(
+            actor,
+            &mamori_store::Subcontractor {
+                id: String::new(),
+                institution_id: inst.into(),
+                contract_id: cc.id.clone(),
+                name: "X データセンター株式会社".into(),
+                scope: "PACS 画像のバックアップの保管".into(),
+                declared_by: None,
+                declared_at: 0,
+                approved_by: None,
+                approved_at: None,
+            },
+        )
+        .await?;
+    let sla = "B社 電子カルテ保守 SLA(デモ用のファイルです)\n障害受付: 24時間365日\n".as_bytes();
+    store
+        .add_contract_document(
+            actor,
+            &mamori_store::ContractDocument {
+                id: String::new(),
+                institution_id: inst.into(),
+                contract_id: cb.id.clone(),
+                kind: "sla".into(),
+                file_name: "B社_SLA_デモ.txt".into(),
+                sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(sla)),
+                size: 0,
+                media_type: "text/plain".into(),
+                uploaded_by: None,
+                uploaded_party: "vendor".into(),
+                uploaded_at: 0,
+            },
+            sla,
+        )
+        .await?;
+    for (contract_id, item, resp, state, by, check, on, done, content, written) in rows {
+        let item = RoleSharingItem {
+            institution_id: inst.into(),
+            contract_id: contract_id.into(),
+            item_id: item.into(),
+            responsibility: resp.map(String::from),
+            first_check: check.map(String::from),
+            first_checked_on: on.map(String::from),
+            completed_on: done.map(String::from),
+            agreed_content: content.into(),
+            written_in: written.into(),
+            state: state.into(),
+            proposed_by: Some(by.into()),
+            ..Default::default()
+        };
+        store
+            .save_role_sharing_item(
+                actor,
+                &RoleSharingStep {
+                    item,
+                    expected_version: 0,
+                    party: by.into(),
+                    step: if state == "agreed" {
+                        "accept"
+                    } else {
+                        "propose"
+                    }
+                    .into(),
+                    note: String::new(),
+                },
+            )
+            .await?;
+    }
+    Ok(())
 }

@@ -3,15 +3,22 @@
 
 pub mod account;
 pub mod api;
+pub mod assessment_pages;
 pub mod auth;
+pub mod catalog_import;
 pub mod catalogs;
+pub mod contract_pages;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod mail;
 pub mod pages;
+pub mod role_sharing;
+pub mod role_sharing_api;
 pub mod service;
 pub mod state;
 pub mod throttle;
+pub mod vendor_pages;
 
 use crate::auth::{CurrentSession, Meta};
 use crate::error::ErrorInfo;
@@ -81,6 +88,123 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/i/{code}/audit", get(pages::audit))
         .route("/i/{code}/audit.csv", get(pages::audit_csv))
+        .route(
+            "/i/{code}/systems",
+            get(contract_pages::systems).post(contract_pages::add_system),
+        )
+        .route(
+            "/i/{code}/systems/links",
+            post(contract_pages::link_systems),
+        )
+        .route(
+            "/i/{code}/contracts",
+            get(contract_pages::contracts).post(contract_pages::add_contract),
+        )
+        .route("/i/{code}/matrix", get(contract_pages::matrix))
+        .route("/contracts/{id}", get(contract_pages::contract))
+        .route(
+            "/contracts/{id}/export.xlsx",
+            get(contract_pages::contract_xlsx),
+        )
+        .route(
+            "/contracts/{id}/subcontractors",
+            post(vendor_pages::declare_subcontractor),
+        )
+        .route(
+            "/contracts/{id}/subcontractors/{sub}/approve",
+            post(vendor_pages::approve_subcontractor),
+        )
+        .route("/contract-documents/{doc}", get(vendor_pages::document))
+        .route("/i/{code}/invites", post(vendor_pages::create_invite))
+        .route(
+            "/invite/{token}",
+            get(vendor_pages::invite_page).post(vendor_pages::accept_invite),
+        )
+        .route(
+            "/vendor/certifications",
+            get(vendor_pages::certifications).post(vendor_pages::add_certification),
+        )
+        .route(
+            "/vendor/certifications/{id}/delete",
+            post(vendor_pages::delete_certification),
+        )
+        .route(
+            "/vendor/standard-answers",
+            get(vendor_pages::standard_answers).post(vendor_pages::save_standard_answer),
+        )
+        .route(
+            "/vendor/standard-answers/apply",
+            post(vendor_pages::apply_standard_answers),
+        )
+        .route("/contracts/{id}/print", get(contract_pages::contract_print))
+        .route("/i/{code}/matrix.xlsx", get(contract_pages::matrix_xlsx))
+        .route(
+            "/contracts/{id}/items/{item}",
+            post(contract_pages::item_step),
+        )
+        .route("/vendor", get(contract_pages::vendor_portal))
+        .route(
+            "/i/{code}/assessments",
+            get(assessment_pages::list).post(assessment_pages::start),
+        )
+        .route("/assessments/{id}", get(assessment_pages::sheet))
+        .route("/assessments/{id}/answers", post(assessment_pages::answer))
+        .route("/assessments/{id}/approve", post(assessment_pages::approve))
+        .route(
+            "/assessments/{id}/vendor-sheets",
+            post(assessment_pages::request_sheets),
+        )
+        .route("/vendor-sheets/{id}", get(assessment_pages::vendor_sheet))
+        .route(
+            "/assessments/{id}/inspector-links",
+            post(assessment_pages::create_inspector_link),
+        )
+        .route(
+            "/assessments/{id}/inspector-links/{link}/revoke",
+            post(assessment_pages::revoke_inspector_link),
+        )
+        .route("/inspect/{token}", get(assessment_pages::inspect))
+        .route(
+            "/inspect/{token}/evidence/{ev}",
+            get(assessment_pages::inspect_evidence),
+        )
+        .route(
+            "/assessments/{id}/evidence/{ev}",
+            get(assessment_pages::evidence_file),
+        )
+        .route(
+            "/assessments/{id}/export.xlsx",
+            get(assessment_pages::export_xlsx),
+        )
+        .route(
+            "/assessments/{id}/export.pdf",
+            get(assessment_pages::export_pdf),
+        )
+        .route(
+            "/assessments/{id}/bundle.zip",
+            get(assessment_pages::bundle),
+        )
+        .route(
+            "/inspect/{token}/bundle.zip",
+            get(assessment_pages::inspect_bundle),
+        )
+        .route(
+            "/vendor-sheets/{id}/answers",
+            post(assessment_pages::vendor_sheet_answer),
+        )
+        .route(
+            "/vendor-sheets/{id}/submit",
+            post(assessment_pages::submit_vendor_sheet),
+        )
+        .route(
+            "/vendor-sheets/{id}/copy",
+            post(assessment_pages::copy_vendor_sheet),
+        )
+        .route("/assessments/{id}/reopen", post(assessment_pages::reopen))
+        .route(
+            "/assessments/{id}/revisions/{n}",
+            get(assessment_pages::revision),
+        )
         .route("/catalogs", get(catalogs::list))
         .route("/catalogs/search", get(catalogs::search_page))
         .route("/catalogs/{publisher}/{docver}", get(catalogs::show))
@@ -94,6 +218,35 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(auth::csrf_guard))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(from_fn(finish_html));
+    // Uploads: the same layers with the larger upload limit.
+    let upload_limit = state.cfg().max_upload_bytes;
+    let uploads = Router::new()
+        .route(
+            "/catalog-imports",
+            get(catalog_import::upload_page).post(catalog_import::upload),
+        )
+        .route("/catalog-imports/{id}", get(catalog_import::preview))
+        .route(
+            "/catalog-imports/{id}/confirm",
+            post(catalog_import::confirm),
+        )
+        .route(
+            "/catalog-imports/{id}/discard",
+            post(catalog_import::discard),
+        )
+        .route(
+            "/contracts/{id}/documents",
+            post(vendor_pages::upload_document),
+        )
+        .route(
+            "/assessments/{id}/evidence",
+            post(assessment_pages::add_evidence),
+        )
+        .layer(from_fn(auth::csrf_guard))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
+        .layer(from_fn(finish_html));
+    let html = html.merge(uploads);
     let api = Router::new()
         .route("/me", get(api::me).patch(api::update_me))
         .route("/me/password", post(api::password))
@@ -121,6 +274,17 @@ pub fn router(state: AppState) -> Router {
         .route("/institutions/{code}/audit", get(api::audit))
         .route("/institutions/{code}/audit.csv", get(api::audit_csv))
         .route("/vendors", get(api::vendors).post(api::create_vendor))
+        .route(
+            "/institutions/{code}/contracts",
+            get(role_sharing_api::contracts),
+        )
+        .route(
+            "/institutions/{code}/role-sharing-matrix",
+            get(role_sharing_api::matrix),
+        )
+        .route("/vendor/contracts", get(role_sharing_api::vendor_contracts))
+        .route("/contracts/{id}/items", get(role_sharing_api::items))
+        .route("/contracts/{id}/items/{item}", post(role_sharing_api::step))
         .route("/catalogs", get(catalogs::api_list))
         .route("/catalogs/search", get(catalogs::api_search))
         .route("/openapi.json", get(api::openapi))
@@ -143,7 +307,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let loaded = catalogs::sync(state.store(), state.catalogs())
+    let served = catalogs::load(state.store())
+        .await
+        .map_err(std::io::Error::other)?;
+    state.set_catalogs(served);
+    let loaded = catalogs::sync(state.store(), &state.catalogs())
         .await
         .map_err(std::io::Error::other)?;
     tracing::info!(loaded, "catalogs synchronised with the search index");
@@ -192,7 +360,7 @@ struct Asset {
     bytes: &'static [u8],
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 4] = [
     Asset {
         name: "app.css",
         mime: "text/css; charset=utf-8",
@@ -202,6 +370,11 @@ const ASSETS: [Asset; 3] = [
         name: "htmx.min.js",
         mime: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../assets/htmx.min.js"),
+    },
+    Asset {
+        name: "app.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/app.js"),
     },
     Asset {
         name: "favicon.svg",

@@ -25,6 +25,8 @@ use serde::Deserialize;
 pub struct NavUser {
     pub display_name: String,
     pub platform_admin: bool,
+    /// Belongs to a vendor: the vendor portal is in the menu.
+    pub vendor: bool,
 }
 
 /// What the base layout needs on every page.
@@ -40,6 +42,8 @@ pub struct PageCtx {
     pub can_members: bool,
     pub can_audit: bool,
     pub can_settings: bool,
+    pub can_contracts: bool,
+    pub can_assessments: bool,
     pub flash: Option<String>,
     pub flash_error: Option<String>,
     pub path: String,
@@ -71,6 +75,8 @@ impl PageCtx {
                 can_members: false,
                 can_audit: false,
                 can_settings: false,
+                can_contracts: false,
+                can_assessments: false,
                 flash: None,
                 flash_error: None,
                 path: path.to_string(),
@@ -106,6 +112,7 @@ impl PageCtx {
             user: Some(NavUser {
                 display_name: auth.user.display_name.clone(),
                 platform_admin: auth.principal.platform_admin,
+                vendor: !auth.principal.vendor_ids.is_empty(),
             }),
             institutions,
             current: current.map(|i| i.code.clone()),
@@ -115,6 +122,8 @@ impl PageCtx {
             can_members: can(Action::ViewMembers),
             can_audit: can(Action::ViewAudit),
             can_settings: can(Action::ManageSettings),
+            can_contracts: can(Action::ViewContracts),
+            can_assessments: can(Action::ViewAssessments),
             flash: None,
             flash_error: None,
             path: path.to_string(),
@@ -196,6 +205,7 @@ struct LoginPage {
 pub struct NextQuery {
     next: Option<String>,
     expired: Option<String>,
+    ok: Option<String>,
 }
 
 pub async fn login_page(
@@ -213,6 +223,10 @@ pub async fn login_page(
         page.csrf = a.csrf();
     }
     let error = q.expired.map(|_| page.tr.t("error-session-expired"));
+    let page = page.with_flash(&Flash {
+        ok: q.ok.clone(),
+        err: None,
+    });
     let body = render(&LoginPage {
         page,
         error,
@@ -603,6 +617,8 @@ struct DashboardPage {
     mfa_summary: String,
     role_counts: Vec<(String, usize)>,
     recent: Vec<EventRow>,
+    signals: Option<crate::contract_pages::Signals>,
+    checklist: Option<crate::assessment_pages::Signals>,
 }
 
 pub async fn dashboard(
@@ -675,7 +691,19 @@ pub async fn dashboard(
     } else {
         vec![]
     };
+    let signals = if page.can_contracts {
+        Some(crate::contract_pages::signals(&state, &inst, &tr).await?)
+    } else {
+        None
+    };
+    let checklist = if page.can_assessments {
+        crate::assessment_pages::signals(&state, &inst, &tr).await?
+    } else {
+        None
+    };
     let body = DashboardPage {
+        signals,
+        checklist,
         kind_label: kind_label(&tr, inst.kind),
         prefecture: validate::prefecture_name(&inst.prefecture, tr.lang == Lang::Ja)
             .unwrap_or("")

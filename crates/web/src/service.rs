@@ -504,14 +504,7 @@ pub async fn audit_csv(
     ];
     w.write_record(header)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    // A cell that starts like a formula is prefixed so that Excel shows it as text.
-    let cell = |v: &str| -> String {
-        if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{v}")
-        } else {
-            v.to_string()
-        }
-    };
+    let cell = |v: &str| csv_safe(v);
     for e in &events {
         let seq = e.seq.to_string();
         w.write_record(
@@ -770,4 +763,13 @@ pub async fn disable_mfa(state: &AppState, auth: &Auth, code: &str) -> AppResult
     }
     state.0.throttle.clear(&key);
     Ok(store.disable_totp(&auth.actor(), &auth.user.id).await?)
+}
+
+/// A CSV cell that starts like a formula is prefixed so that Excel shows it as text.
+pub fn csv_safe(v: &str) -> String {
+    if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    }
 }

@@ -21,6 +21,16 @@ pub struct WebConfig {
     pub login_max_per_address: u32,
     /// The throttling window (seconds).
     pub login_window_secs: i64,
+    /// Largest uploaded file accepted (bytes): catalog imports, contract documents.
+    pub max_upload_bytes: usize,
+    /// SMTP relay for invitations, `smtp://host:port` (plain SMTP to a relay the hospital
+    /// runs). Without it (or without `public_url`), an invitation link is shown to the
+    /// inviter to pass on.
+    pub smtp_url: Option<String>,
+    /// Sender of mamori's mail.
+    pub mail_from: String,
+    /// The address users reach mamori at (`https://mamori.example.jp`), for links in mail.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -33,14 +43,33 @@ impl Default for WebConfig {
             login_max_per_account: 5,
             login_max_per_address: 30,
             login_window_secs: 15 * 60,
+            max_upload_bytes: 10 * 1024 * 1024,
+            smtp_url: None,
+            mail_from: "mamori@localhost".into(),
+            public_url: None,
         }
+    }
+}
+
+/// The catalogs served: the embedded ones and the confirmed imports.
+#[derive(Debug, Default)]
+pub struct Catalogs {
+    pub registry: mamori_catalog::Registry,
+    /// Ids of the versions that came from an import (not shipped with this release).
+    pub imported: std::collections::BTreeSet<String>,
+}
+
+impl std::ops::Deref for Catalogs {
+    type Target = mamori_catalog::Registry;
+    fn deref(&self) -> &Self::Target {
+        &self.registry
     }
 }
 
 pub struct Inner {
     pub store: Arc<dyn Store>,
-    /// The embedded catalogs, parsed once at start-up.
-    pub catalogs: mamori_catalog::Registry,
+    /// Replaced as a whole when an import is confirmed; readers keep the set they took.
+    pub catalogs: std::sync::RwLock<Arc<Catalogs>>,
     pub cfg: WebConfig,
     pub throttle: Throttle,
 }
@@ -53,13 +82,16 @@ impl AppState {
         let throttle = Throttle::new(cfg.login_window_secs);
         // The embedded files are validated by the test suite; should one ever fail to
         // parse, the product still starts and says so in the log.
-        let catalogs = mamori_catalog::Registry::embedded().unwrap_or_else(|e| {
+        let registry = mamori_catalog::Registry::embedded().unwrap_or_else(|e| {
             tracing::error!(error = %e, "embedded catalogs could not be parsed");
             mamori_catalog::Registry::default()
         });
         AppState(Arc::new(Inner {
             store,
-            catalogs,
+            catalogs: std::sync::RwLock::new(Arc::new(Catalogs {
+                registry,
+                imported: Default::default(),
+            })),
             cfg,
             throttle,
         }))
@@ -70,7 +102,19 @@ impl AppState {
     pub fn cfg(&self) -> &WebConfig {
         &self.0.cfg
     }
-    pub fn catalogs(&self) -> &mamori_catalog::Registry {
-        &self.0.catalogs
+    /// The catalogs as they are now (a snapshot: an import confirmed meanwhile is not in it).
+    pub fn catalogs(&self) -> Arc<Catalogs> {
+        match self.0.catalogs.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+    /// Replace the catalogs served.
+    pub fn set_catalogs(&self, catalogs: Catalogs) {
+        let new = Arc::new(catalogs);
+        match self.0.catalogs.write() {
+            Ok(mut c) => *c = new,
+            Err(poisoned) => *poisoned.into_inner() = new,
+        }
     }
 }

@@ -1131,6 +1131,10 @@ enum Who {
     Anonymous,
     Role(Role),
     VendorNoContract,
+    /// B社: the vendor of the contract the probes open.
+    ContractVendor,
+    /// A社: a vendor with a contract at the institution, but not this one.
+    OtherContractVendor,
     PlatformAdmin,
     OtherInstitutionOfficer,
 }
@@ -1143,6 +1147,8 @@ const EVERYONE: &[Who] = &[
     Who::Role(Role::Staff),
     Who::Role(Role::Inspector),
     Who::VendorNoContract,
+    Who::ContractVendor,
+    Who::OtherContractVendor,
     Who::PlatformAdmin,
     Who::OtherInstitutionOfficer,
 ];
@@ -1163,6 +1169,52 @@ const MANAGE_MEMBERS: &[Who] = &[Who::Role(Role::SecurityOfficer), Who::Platform
 const AUDIT: &[Who] = &[Who::Role(Role::Executive), Who::Role(Role::SecurityOfficer)];
 const SETTINGS: &[Who] = &[Who::Role(Role::SecurityOfficer)];
 const PLATFORM: &[Who] = &[Who::PlatformAdmin];
+const VIEW_CONTRACTS: &[Who] = &[
+    Who::Role(Role::Executive),
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::Role(Role::SystemOperator),
+];
+const MANAGE_CONTRACTS: &[Who] = &[
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+];
+const CONTRACT_VIEW: &[Who] = &[
+    Who::Role(Role::Executive),
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::Role(Role::SystemOperator),
+    Who::ContractVendor,
+];
+const CONTRACT_ANSWER: &[Who] = &[
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::ContractVendor,
+];
+const VIEW_ASSESSMENTS: &[Who] = &[
+    Who::Role(Role::Executive),
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::Role(Role::SystemOperator),
+];
+const ANSWER_ASSESSMENT: &[Who] = &[
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::Role(Role::SystemOperator),
+];
+const APPROVE_ASSESSMENT: &[Who] = &[Who::Role(Role::Executive)];
+const SHEET_B_VIEW: &[Who] = &[
+    Who::Role(Role::Executive),
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::Role(Role::SystemOperator),
+    Who::ContractVendor,
+];
+const VENDOR_PORTAL: &[Who] = &[
+    Who::VendorNoContract,
+    Who::ContractVendor,
+    Who::OtherContractVendor,
+];
 
 struct Probe {
     method: Method,
@@ -1399,6 +1451,258 @@ fn probes() -> Vec<Probe> {
             EVERYONE,
             200,
         ),
+        p(Method::GET, "/i/1311234567/systems", VIEW_CONTRACTS, 200),
+        f(
+            "/i/1311234567/systems",
+            &[("name", ""), ("category", "ehr"), ("hosting", "cloud")],
+            MANAGE_CONTRACTS,
+            422,
+        ),
+        f(
+            "/i/1311234567/systems/links",
+            &[("a", "x"), ("b", "x")],
+            MANAGE_CONTRACTS,
+            303,
+        ),
+        p(Method::GET, "/i/1311234567/contracts", VIEW_CONTRACTS, 200),
+        f(
+            "/i/1311234567/contracts",
+            &[("title", ""), ("vendor_id", ""), ("kind", "maintenance")],
+            MANAGE_CONTRACTS,
+            422,
+        ),
+        p(Method::GET, "/i/1311234567/matrix", VIEW_CONTRACTS, 200),
+        p(Method::GET, "/contracts/{contract_b}", CONTRACT_VIEW, 200),
+        f(
+            "/contracts/{contract_b}/items/part2-a-1",
+            &[("step", "accept"), ("version", "999")],
+            CONTRACT_ANSWER,
+            409,
+        ),
+        p(Method::GET, "/vendor", VENDOR_PORTAL, 200),
+        p(
+            Method::GET,
+            "/i/1311234567/assessments",
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        f(
+            "/i/1311234567/assessments",
+            &[("fiscal_year", "1999"), ("catalog_id", "x")],
+            ANSWER_ASSESSMENT,
+            422,
+        ),
+        p(
+            Method::GET,
+            "/assessments/{assessment}",
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        f(
+            "/assessments/{assessment}/answers",
+            &[("item_id", "1-1"), ("slot", "all"), ("version", "999")],
+            ANSWER_ASSESSMENT,
+            409,
+        ),
+        f(
+            "/assessments/{assessment}/approve",
+            &[("version", "999")],
+            APPROVE_ASSESSMENT,
+            303,
+        ),
+        f(
+            "/assessments/{assessment}/reopen",
+            &[("version", "999"), ("reason", "x")],
+            ANSWER_ASSESSMENT,
+            303,
+        ),
+        p(
+            Method::GET,
+            "/assessments/{assessment}/revisions/1",
+            VIEW_ASSESSMENTS,
+            404,
+        ),
+        f(
+            "/assessments/{assessment}/vendor-sheets",
+            &[],
+            ANSWER_ASSESSMENT,
+            303,
+        ),
+        p(Method::GET, "/vendor-sheets/{sheet_b}", SHEET_B_VIEW, 200),
+        f(
+            "/vendor-sheets/{sheet_a}/answers",
+            &[("item_id", "1-1"), ("slot", "all"), ("version", "999")],
+            &[Who::OtherContractVendor],
+            409,
+        ),
+        f(
+            "/vendor-sheets/{sheet_a}/submit",
+            &[("version", "999")],
+            &[Who::OtherContractVendor],
+            303,
+        ),
+        f(
+            "/assessments/{assessment}/inspector-links",
+            &[("label", ""), ("days", "7")],
+            ANSWER_ASSESSMENT,
+            303,
+        ),
+        f(
+            "/assessments/{assessment}/inspector-links/unknown/revoke",
+            &[],
+            ANSWER_ASSESSMENT,
+            404,
+        ),
+        p(Method::GET, "/inspect/not-a-token", &[], 410),
+        f(
+            "/assessments/{assessment}/evidence",
+            &[("item_id", "1-1")],
+            ANSWER_ASSESSMENT,
+            400,
+        ),
+        p(
+            Method::GET,
+            "/assessments/{assessment}/evidence/unknown",
+            VIEW_ASSESSMENTS,
+            404,
+        ),
+        p(Method::GET, "/inspect/not-a-token/evidence/x", &[], 404),
+        p(
+            Method::GET,
+            "/assessments/{assessment}/bundle.zip",
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        p(Method::GET, "/inspect/not-a-token/bundle.zip", &[], 404),
+        p(
+            Method::GET,
+            "/assessments/{assessment}/export.xlsx",
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/assessments/{assessment}/export.pdf",
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        f(
+            "/vendor-sheets/{sheet_a}/copy",
+            &[("from", "none")],
+            &[Who::OtherContractVendor],
+            404,
+        ),
+        f(
+            "/contracts/{contract_b}/subcontractors",
+            &[("name", "")],
+            CONTRACT_ANSWER,
+            303,
+        ),
+        f(
+            "/contracts/{contract_c}/subcontractors/{sub_c}/approve",
+            &[],
+            MANAGE_CONTRACTS,
+            303,
+        ),
+        p(
+            Method::GET,
+            "/contract-documents/{doc_b}",
+            CONTRACT_VIEW,
+            200,
+        ),
+        f(
+            "/contracts/{contract_b}/documents",
+            &[("kind", "sla")],
+            CONTRACT_ANSWER,
+            400,
+        ),
+        f(
+            "/i/1311234567/invites",
+            &[("vendor_id", "x"), ("email", "bad"), ("display_name", "x")],
+            MANAGE_CONTRACTS,
+            303,
+        ),
+        p(Method::GET, "/invite/not-a-token", &[], 410),
+        f("/invite/not-a-token", &[("password", "x")], &[], 410),
+        p(Method::GET, "/vendor/certifications", VENDOR_PORTAL, 200),
+        f(
+            "/vendor/certifications",
+            &[("vendor_id", "x"), ("kind", "other"), ("name", "x")],
+            VENDOR_PORTAL,
+            404,
+        ),
+        f(
+            "/vendor/certifications/unknown/delete",
+            &[],
+            VENDOR_PORTAL,
+            404,
+        ),
+        p(Method::GET, "/vendor/standard-answers", VENDOR_PORTAL, 200),
+        f(
+            "/vendor/standard-answers",
+            &[
+                ("vendor_id", "x"),
+                ("product", "p"),
+                ("item_id", "part2-a-1"),
+            ],
+            VENDOR_PORTAL,
+            404,
+        ),
+        f(
+            "/vendor/standard-answers/apply",
+            &[("vendor_id", "x"), ("product", "p")],
+            VENDOR_PORTAL,
+            404,
+        ),
+        p(
+            Method::GET,
+            "/contracts/{contract_b}/export.xlsx",
+            CONTRACT_VIEW,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/contracts/{contract_b}/print",
+            CONTRACT_VIEW,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/i/1311234567/matrix.xlsx?dates=seireki",
+            VIEW_CONTRACTS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234567/contracts",
+            VIEW_CONTRACTS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234567/role-sharing-matrix",
+            VIEW_CONTRACTS,
+            200,
+        ),
+        p(Method::GET, "/api/v1/vendor/contracts", VENDOR_PORTAL, 200),
+        p(
+            Method::GET,
+            "/api/v1/contracts/{contract_b}/items",
+            CONTRACT_VIEW,
+            200,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/contracts/{contract_b}/items/part2-a-1",
+            json!({"step": "accept", "version": 999}),
+            CONTRACT_ANSWER,
+            409,
+        ),
+        p(Method::GET, "/catalog-imports", PLATFORM, 200),
+        f("/catalog-imports", &[("document", "x")], PLATFORM, 400),
+        p(Method::GET, "/catalog-imports/unknown", PLATFORM, 404),
+        f("/catalog-imports/unknown/confirm", &[], PLATFORM, 404),
+        f("/catalog-imports/unknown/discard", &[], PLATFORM, 404),
         p(Method::GET, "/api/v1/catalogs", EVERYONE, 200),
         p(
             Method::GET,
@@ -1487,6 +1791,39 @@ async fn policy_matrix_every_route_every_role() {
         .user
         .id;
 
+    let contract_b = app
+        .store
+        .contracts(&inst.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.vendor_name == "B社")
+        .expect("the demo has B社's contract")
+        .id;
+    let contracts = app.store.contracts(&inst.id).await.unwrap();
+    let contract_c = contracts
+        .iter()
+        .find(|c| c.vendor_name == "C社")
+        .unwrap()
+        .id
+        .clone();
+    let sub_c = app.store.subcontractors(&inst.id).await.unwrap()[0]
+        .id
+        .clone();
+    let doc_b = app.store.contract_documents(&contract_b).await.unwrap()[0]
+        .id
+        .clone();
+    let assessment = app.store.assessments(&inst.id).await.unwrap()[0].id.clone();
+    let sheets = app.store.vendor_sheets(&assessment).await.unwrap();
+    let sheet_of = |v: &str| {
+        sheets
+            .iter()
+            .find(|s| s.vendor_name == v)
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (sheet_a, sheet_b) = (sheet_of("A社"), sheet_of("B社"));
     let email_of = |w: Who| match w {
         Who::Role(Role::Executive) => "rijicho@sakura.example.jp",
         Who::Role(Role::SecurityOfficer) => "anzen@sakura.example.jp",
@@ -1494,7 +1831,9 @@ async fn policy_matrix_every_route_every_role() {
         Who::Role(Role::SystemOperator) => "unyo@sakura.example.jp",
         Who::Role(Role::Staff) => "shokuin@sakura.example.jp",
         Who::Role(Role::Inspector) => "kensa@pref.tokyo.example.jp",
-        Who::VendorNoContract => "tanto@a-sha.example.jp",
+        Who::VendorNoContract => "tanto@d-sha.example.jp",
+        Who::ContractVendor => "tanto@b-sha.example.jp",
+        Who::OtherContractVendor => "tanto@a-sha.example.jp",
         Who::PlatformAdmin => "admin@mamori.example",
         Who::OtherInstitutionOfficer => "officer@naniwa.example.jp",
         _ => unreachable!(),
@@ -1517,7 +1856,14 @@ async fn policy_matrix_every_route_every_role() {
             let path = probe
                 .path
                 .replace("{inspector}", &inspector)
-                .replace("{staff}", &staff);
+                .replace("{staff}", &staff)
+                .replace("{contract_b}", &contract_b)
+                .replace("{contract_c}", &contract_c)
+                .replace("{sub_c}", &sub_c)
+                .replace("{doc_b}", &doc_b)
+                .replace("{assessment}", &assessment)
+                .replace("{sheet_a}", &sheet_a)
+                .replace("{sheet_b}", &sheet_b);
             let r = if !probe.form.is_empty()
                 || (probe.method == Method::POST && !path.starts_with("/api/"))
             {
@@ -1610,6 +1956,8 @@ async fn policy_matrix_every_route_every_role() {
                 .replace("/roles/inspector", "/roles/{role}")
                 .replace("/roles/staff", "/roles/{role}")
                 .replace("/tokens/unknown", "/tokens/{id}")
+                .replace("{contract_b}", "{id}")
+                .replace("/items/part2-a-1", "/items/{item}")
         })
         .collect();
     for path in doc["paths"].as_object().unwrap().keys() {
@@ -2038,4 +2386,1669 @@ async fn every_catalog_and_item_page_renders_and_search_finds_across_documents()
         .await
         .unwrap();
     assert_eq!(empty.as_array().unwrap().len(), 0);
+}
+
+// ------------------------------------------------------------------ catalog import
+
+async fn upload(
+    s: &Session,
+    app: &App,
+    fields: &[(&str, &str)],
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    // The CSRF field first, as the page's form sends it.
+    let mut form = reqwest::multipart::Form::new().text("_csrf", s.csrf.clone());
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+    );
+    s.c.post(format!("{}/catalog-imports", app.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn csv_cell(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+#[tokio::test]
+async fn catalog_import_upload_preview_diff_confirm_and_serve_after_restart() {
+    let app = start().await;
+    let admin = login_with_totp(&app, "admin@mamori.example").await;
+    let page = admin.get(&app, "/catalog-imports").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("enctype=\"multipart/form-data\""));
+    let document = "mhlw/cyber-checklist-institution";
+    let fields = |version: &'static str| {
+        vec![
+            ("document", document),
+            ("version", version),
+            ("title", "令和8年度版 医療機関確認用"),
+            ("published", "2026-05"),
+        ]
+    };
+
+    // Refused files: the row and column are named and nothing is staged.
+    let dup = upload(
+        &admin,
+        &app,
+        &fields("R8"),
+        "r8.csv",
+        "項番,チェック項目\n1-(1),a\n1-(1),b\n".as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(dup.status(), 422);
+    let html = dup.text().await.unwrap();
+    assert!(
+        html.contains("行 3, 列 A") && html.contains("重複"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"R8\""),
+        "the form keeps what was typed"
+    );
+    let xls = upload(
+        &admin,
+        &app,
+        &fields("R8"),
+        "r8.xls",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest".to_vec(),
+    )
+    .await;
+    assert_eq!(xls.status(), 422);
+    assert!(xls.text().await.unwrap().contains(".xlsx"));
+    let no_file = upload(&admin, &app, &fields("R8"), "", vec![]).await;
+    assert_eq!(no_file.status(), 422);
+    let bad_date = upload(
+        &admin,
+        &app,
+        &[
+            ("document", document),
+            ("version", "R8"),
+            ("published", "令和8年"),
+        ],
+        "r8.csv",
+        "項番,チェック項目\n1,a\n".as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(bad_date.status(), 422);
+    assert!(app.store.catalog_imports(10).await.unwrap().is_empty());
+
+    // A new version: first item unchanged, second reworded, one added, the rest removed.
+    let registry = mamori_catalog::Registry::embedded().unwrap();
+    let r7 = &registry.catalogs[&format!("{document}@R7")];
+    let (keep, reword) = (&r7.items[0], &r7.items[1]);
+    let csv = format!(
+        "項番,チェック項目\n{},{}\n{},{}\n9-(9),{}\n",
+        keep.number,
+        csv_cell(&keep.text),
+        reword.number,
+        csv_cell("改訂された文言で確認する。"),
+        csv_cell("量子耐性暗号への移行計画を策定している。")
+    );
+    let r = upload(&admin, &app, &fields("R8"), "r8.csv", csv.into_bytes()).await;
+    assert_eq!(r.status(), 303);
+    let preview_path = location(&r);
+    assert!(preview_path.starts_with("/catalog-imports/"));
+    let preview = admin.get(&app, &preview_path).await.text().await.unwrap();
+    let removed = r7.items.len() - 2;
+    for expected in [
+        "追加 1 件".to_string(),
+        "変更 1 件".to_string(),
+        format!("削除 {removed} 件"),
+        "同じ 1 件".into(),
+        "見出し行 1: 項番 = A, 内容 = B".into(),
+        "改訂された文言で確認する。".into(),
+        reword.text.clone(),
+    ] {
+        assert!(preview.contains(&expected), "{expected} in preview");
+    }
+    assert_eq!(
+        admin
+            .get(&app, &format!("/catalogs/{document}@R8"))
+            .await
+            .status(),
+        404,
+        "nothing is served before confirmation"
+    );
+
+    // Confirm: served at once, searchable, with a crosswalk from R7.
+    let id = preview_path.trim_start_matches("/catalog-imports/");
+    let done = admin
+        .form(&app, &format!("/catalog-imports/{id}/confirm"), &[])
+        .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(location(&done), format!("/catalogs/{document}@R8"));
+    let cat = admin.get(&app, &format!("/catalogs/{document}@R8")).await;
+    assert_eq!(cat.status(), 200);
+    assert!(cat
+        .text()
+        .await
+        .unwrap()
+        .contains("令和8年度版 医療機関確認用"));
+    let list = admin.get(&app, "/catalogs").await.text().await.unwrap();
+    assert!(list.contains("読み込み版"));
+    let found = admin
+        .get(
+            &app,
+            "/catalogs/search?q=%E9%87%8F%E5%AD%90%E8%80%90%E6%80%A7",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        found.contains(&format!("/catalogs/{document}@R8/items/")),
+        "{found}"
+    );
+    let item = admin
+        .get(&app, &format!("/catalogs/{document}@R8/items/{}", keep.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        item.contains(&format!("/catalogs/{document}@R7/items/{}", keep.id)),
+        "crosswalk to the previous version"
+    );
+    assert_eq!(
+        admin
+            .form(&app, &format!("/catalog-imports/{id}/confirm"), &[])
+            .await
+            .status(),
+        409,
+        "confirmed once only"
+    );
+    let again = upload(
+        &admin,
+        &app,
+        &fields("R8"),
+        "r8.csv",
+        "項番,チェック項目\n1,a\n".as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(again.status(), 422);
+    assert!(again.text().await.unwrap().contains("既にあります"));
+
+    // Discard: never served, and cannot be confirmed afterwards.
+    let r = upload(
+        &admin,
+        &app,
+        &fields("R9"),
+        "r9.csv",
+        "項番,チェック項目\n1,a\n".as_bytes().to_vec(),
+    )
+    .await;
+    let r9 = location(&r);
+    assert_eq!(
+        admin
+            .form(&app, &format!("{r9}/discard"), &[])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        admin
+            .form(&app, &format!("{r9}/confirm"), &[])
+            .await
+            .status(),
+        409
+    );
+    assert_eq!(
+        admin
+            .get(&app, &format!("/catalogs/{document}@R9"))
+            .await
+            .status(),
+        404
+    );
+
+    // A second server on the same database serves the confirmed version.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (_tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(mamori_web::serve(
+        listener,
+        AppState::new(app.store.clone(), WebConfig::default()),
+        async move {
+            let _ = rx.await;
+        },
+    ));
+    let staff = login(
+        &App {
+            base: base.clone(),
+            store: app.store.clone(),
+            _dir: tempfile::tempdir().unwrap(),
+            _stop: tokio::sync::oneshot::channel().0,
+        },
+        "shokuin@sakura.example.jp",
+    )
+    .await;
+    let r = staff
+        .c
+        .get(format!("{base}/catalogs/{document}@R8"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "served after a restart");
+    let r = staff
+        .c
+        .get(format!("{base}/catalog-imports"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "only the platform administrator imports");
+    assert!(mamori_store::verify_audit(app.store.as_ref())
+        .await
+        .unwrap()
+        .is_ok());
+}
+
+// ------------------------------------------------------------------ role sharing
+
+async fn demo_contract(app: &App, vendor: &str) -> mamori_store::Contract {
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .contracts(&inst.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.vendor_name == vendor)
+        .unwrap()
+}
+
+async fn item_row(app: &App, contract: &str, item: &str) -> Option<mamori_store::RoleSharingItem> {
+    app.store
+        .role_sharing_items(contract)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.item_id == item)
+}
+
+#[tokio::test]
+async fn role_sharing_both_parties_propose_accept_reopen_and_bad_input_changes_nothing() {
+    let app = start().await;
+    let cb = demo_contract(&app, "B社").await;
+    let d_vendor = app
+        .store
+        .list_vendors()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name == "D社")
+        .unwrap()
+        .id;
+    let b = login(&app, "tanto@b-sha.example.jp").await;
+    let a = login(&app, "tanto@a-sha.example.jp").await;
+    let d = login(&app, "tanto@d-sha.example.jp").await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let path = format!("/contracts/{}", cb.id);
+    let step = |item: &str| format!("{path}/items/{item}");
+
+    // The vendor sees its contract and what awaits it; other vendors see nothing of it.
+    let page = b.get(&app, &path).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("あなたの承認待ち 1"),
+        "B must accept Part2 A2"
+    );
+    for other in [&a, &d] {
+        assert_eq!(other.get(&app, &path).await.status(), 404);
+        let r = other
+            .form(
+                &app,
+                &step("part2-a-2"),
+                &[("step", "accept"), ("version", "1")],
+            )
+            .await;
+        assert_eq!(r.status(), 404, "another vendor cannot answer B's contract");
+    }
+    let portal = b.get(&app, "/vendor").await.text().await.unwrap();
+    assert!(portal.contains("さくら総合病院") && portal.contains(&cb.title));
+    assert!(
+        !portal.contains("レセコン保守契約"),
+        "A's contract is not in B's portal"
+    );
+
+    // B accepts the institution's proposal on A2.
+    let r = b
+        .form(
+            &app,
+            &step("part2-a-2"),
+            &[("step", "accept"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        item_row(&app, &cb.id, "part2-a-2").await.unwrap().state,
+        "agreed"
+    );
+    // An agreed item is not edited without reopening.
+    let r = b
+        .form(
+            &app,
+            &step("part2-a-2"),
+            &[
+                ("step", "propose"),
+                ("version", "2"),
+                ("responsibility", "vendor"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("再協議"));
+
+    // Bad input: dates out of order, a vendor without a contract, a Part 1 item.
+    let before = item_row(&app, &cb.id, "part2-a-12").await.unwrap();
+    let bad = [
+        vec![
+            ("step", "propose"),
+            ("version", "1"),
+            ("responsibility", "vendor"),
+            ("agreed_content", "年1回、見直し案を提出する。"),
+            ("first_check", "no"),
+            ("first_checked_on", "2024-10-15"),
+            ("completed_on", "2024-10-01"),
+        ],
+        vec![
+            ("step", "propose"),
+            ("version", "1"),
+            ("responsibility", "other_vendor"),
+            ("other_vendor_id", d_vendor.as_str()),
+        ],
+        vec![
+            ("step", "propose"),
+            ("version", "1"),
+            ("responsibility", "vendor"),
+            ("first_checked_on", "2024-02-30"),
+        ],
+    ];
+    let expected = ["初回確認日より前", "契約がありません", "実在する日"];
+    for (fields, msg) in bad.iter().zip(expected) {
+        let r = b.form(&app, &step("part2-a-12"), fields).await;
+        assert_eq!(r.status(), 422, "{msg}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains(msg), "{msg}");
+        if fields.iter().any(|(k, _)| *k == "agreed_content") {
+            assert!(
+                html.contains("年1回、見直し案を提出する。"),
+                "typed text kept"
+            );
+        }
+    }
+    assert_eq!(
+        item_row(&app, &cb.id, "part2-a-12").await.unwrap(),
+        before,
+        "nothing changed"
+    );
+    let r = b
+        .form(
+            &app,
+            &step("part1-a-2-1"),
+            &[("step", "propose"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Part1"));
+
+    // B corrects A12; the institution accepts; a stale accept is refused.
+    let r = b
+        .form(
+            &app,
+            &step("part2-a-12"),
+            &[
+                ("step", "propose"),
+                ("version", "1"),
+                ("responsibility", "vendor"),
+                ("agreed_content", "年1回、見直し案を提出する。"),
+                ("written_in", "保守契約書 第10条"),
+                ("first_check", "no"),
+                ("first_checked_on", "2024-10-15"),
+                ("completed_on", "2024-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        so.form(
+            &app,
+            &step("part2-a-12"),
+            &[("step", "accept"), ("version", "1")]
+        )
+        .await
+        .status(),
+        409,
+        "accepting what was read before B's change is refused"
+    );
+    assert_eq!(
+        b.form(
+            &app,
+            &step("part2-a-12"),
+            &[("step", "accept"), ("version", "2")]
+        )
+        .await
+        .status(),
+        422,
+        "B cannot accept its own proposal"
+    );
+    let r = so
+        .form(
+            &app,
+            &step("part2-a-12"),
+            &[("step", "accept"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let row = item_row(&app, &cb.id, "part2-a-12").await.unwrap();
+    assert_eq!((row.state.as_str(), row.version), ("agreed", 3));
+
+    // Reopen needs a reason; both parties read the history.
+    assert_eq!(
+        so.form(
+            &app,
+            &step("part2-a-12"),
+            &[("step", "reopen"), ("version", "3")]
+        )
+        .await
+        .status(),
+        422
+    );
+    let r = so
+        .form(
+            &app,
+            &step("part2-a-12"),
+            &[
+                ("step", "reopen"),
+                ("version", "3"),
+                ("reason", "契約更新のため"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let history = app
+        .store
+        .role_sharing_history(&cb.id, Some("part2-a-12"))
+        .await
+        .unwrap();
+    let steps: Vec<&str> = history.iter().map(|h| h.step.as_str()).collect();
+    assert_eq!(steps, ["propose", "propose", "accept", "reopen"]);
+    let html = b.get(&app, &path).await.text().await.unwrap();
+    assert!(
+        html.contains("契約更新のため"),
+        "the vendor reads the reason"
+    );
+
+    // The matrix: A and B both claim A11 alone on the receipt computer.
+    let m = so.get(&app, "/i/1311234567/matrix?flag=overlap").await;
+    assert_eq!(m.status(), 200);
+    let html = m.text().await.unwrap();
+    assert!(
+        html.contains("重複:A社・B社"),
+        "the overlap names both vendors"
+    );
+    assert!(!html.contains("Part2 A12"), "filtered to overlaps");
+    assert!(mamori_store::verify_audit(app.store.as_ref())
+        .await
+        .unwrap()
+        .is_ok());
+}
+
+#[tokio::test]
+async fn role_sharing_exports_are_downloads_that_read_back_as_stored() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = start().await;
+    let cb = demo_contract(&app, "B社").await;
+    let b = login(&app, "tanto@b-sha.example.jp").await;
+    let r = b
+        .get(&app, &format!("/contracts/{}/export.xlsx", cb.id))
+        .await;
+    assert_eq!(r.status(), 200);
+    let cd = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cd.starts_with("attachment;") && cd.contains("filename*=UTF-8''"),
+        "{cd}"
+    );
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let range = wb.worksheet_range("確認表").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    o => o.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows[2][1], "B社");
+    let stored = app.store.role_sharing_items(&cb.id).await.unwrap();
+    let registry = mamori_catalog::Registry::embedded().unwrap();
+    let cat = &registry.catalogs[&cb.catalog_id];
+    let mut compared = 0;
+    for s in &stored {
+        let number = &cat.item(&s.item_id).unwrap().number;
+        let row = rows
+            .iter()
+            .find(|r| r[0] == *number)
+            .expect("every answered item is exported");
+        let check = match s.first_check.as_deref() {
+            Some("yes") => "はい",
+            Some("no") => "いいえ",
+            _ => "",
+        };
+        let date = s
+            .first_checked_on
+            .as_deref()
+            .map(|d| mamori_domain::wareki::wareki(d).unwrap())
+            .unwrap_or_default();
+        let first = match (check.is_empty(), date.is_empty()) {
+            (true, true) => String::new(),
+            (false, true) => check.to_string(),
+            (true, false) => date,
+            (false, false) => format!("{check}({date})"),
+        };
+        assert_eq!(row[3], first, "{number} 初回確認");
+        assert_eq!(
+            row[4],
+            s.completed_on
+                .as_deref()
+                .map(|d| mamori_domain::wareki::wareki(d).unwrap())
+                .unwrap_or_default(),
+            "{number} 完了日"
+        );
+        assert_eq!(row[5], s.remarks, "{number} 備考欄");
+        assert_eq!(row[7], s.agreed_content, "{number} 合意内容");
+        assert_eq!(row[8], s.written_in, "{number} 記載箇所");
+        compared += 1;
+    }
+    assert!(compared >= 5);
+    let print = b
+        .get(&app, &format!("/contracts/{}/print?dates=seireki", cb.id))
+        .await;
+    assert_eq!(print.status(), 200);
+    assert!(print.text().await.unwrap().contains("2024年10月15日"));
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let m = so.get(&app, "/i/1311234567/matrix.xlsx").await;
+    assert_eq!(m.status(), 200);
+    assert_eq!(
+        m.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(
+        so.get(&app, "/i/1311234567/matrix.xlsx?dates=xx")
+            .await
+            .status(),
+        422
+    );
+}
+
+#[tokio::test]
+async fn documents_subcontractors_invitations_standard_answers_and_dashboard_signals() {
+    let app = start().await;
+    let cb = demo_contract(&app, "B社").await;
+    let b = login(&app, "tanto@b-sha.example.jp").await;
+    let a = login(&app, "tanto@a-sha.example.jp").await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+
+    // Dashboard: A社's ISMS expires within 60 days; C社's subcontractor awaits approval.
+    let dash = so.get(&app, "/i/1311234567").await.text().await.unwrap();
+    assert!(dash.contains("60日以内に期限") && dash.contains("X データセンター株式会社"));
+    assert!(dash.contains("抜け "), "gap count on the dashboard");
+    let staff = login(&app, "shokuin@sakura.example.jp").await;
+    let dash = staff.get(&app, "/i/1311234567").await.text().await.unwrap();
+    assert!(
+        !dash.contains("role-sharing-signals"),
+        "staff see no contract signals"
+    );
+
+    // Documents: sniffed, kept by hash, downloads only; unknown kinds refused.
+    let upload = |s: &Session, kind: &str, name: &str, bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", s.csrf.clone())
+            .text("kind", kind.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        s.c.post(format!("{}/contracts/{}/documents", app.base, cb.id))
+            .multipart(form)
+            .send()
+    };
+    let pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\n".to_vec();
+    let r = upload(&b, "mds_sds", "B社_MDS.pdf", pdf.clone())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).contains("ok=flash-document-added"));
+    let r = upload(&b, "other", "x.bin", vec![0, 1, 2, 3])
+        .await
+        .unwrap();
+    assert!(location(&r).contains("err=error-document-type"));
+    let docs = app.store.contract_documents(&cb.id).await.unwrap();
+    let mds = docs.iter().find(|d| d.kind == "mds_sds").unwrap();
+    assert_eq!(
+        docs.len(),
+        2,
+        "the demo SLA and the MDS; the refused file left nothing"
+    );
+    assert_eq!(mds.media_type, "application/pdf");
+    let r = so
+        .get(&app, &format!("/contract-documents/{}", mds.id))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    assert_eq!(
+        a.get(&app, &format!("/contract-documents/{}", mds.id))
+            .await
+            .status(),
+        404,
+        "vendor A cannot fetch B's document"
+    );
+
+    // Subcontracting: B declares, only the institution approves, once.
+    let r = b
+        .form(
+            &app,
+            &format!("/contracts/{}/subcontractors", cb.id),
+            &[("name", "Y システムサービス"), ("scope", "夜間の監視")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let sub = app
+        .store
+        .subcontractors(&inst.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == "Y システムサービス")
+        .unwrap();
+    let approve = format!("/contracts/{}/subcontractors/{}/approve", cb.id, sub.id);
+    assert_eq!(b.form(&app, &approve, &[]).await.status(), 403);
+    assert!(
+        location(&so.form(&app, &approve, &[]).await).contains("ok=flash-subcontractor-approved")
+    );
+    assert!(
+        location(&so.form(&app, &approve, &[]).await).contains("err=error-subcontractor-approved")
+    );
+
+    // Invitation: a one-time link, shown to the inviter; the contact sets a password.
+    let page = so
+        .form(
+            &app,
+            "/i/1311234567/invites",
+            &[
+                ("vendor_id", cb.vendor_id.as_str()),
+                ("email", "yamada@b-sha.example.jp"),
+                ("display_name", "B社 山田"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("/invite/").unwrap();
+    let link = page[start..start + page[start..].find('<').unwrap()].to_string();
+    let guest = client();
+    let html = guest
+        .get(format!("{}{link}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&html);
+    let post = |pw: &str| {
+        guest
+            .post(format!("{}{link}", app.base))
+            .form(&[("_csrf", csrf.as_str()), ("password", pw)])
+            .send()
+    };
+    assert_eq!(post("short").await.unwrap().status(), 422);
+    let r = post("yamada-b-sha-2026!").await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        post("yamada-b-sha-2026!").await.unwrap().status(),
+        410,
+        "used once"
+    );
+    let r = try_login(
+        &app,
+        &client(),
+        "yamada@b-sha.example.jp",
+        "yamada-b-sha-2026!",
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // Standard answers: proposed where the item is open; agreed items are left alone.
+    for (item, resp) in [("part2-a-1", "vendor"), ("part2-a-2", "joint")] {
+        let r = b
+            .form(
+                &app,
+                "/vendor/standard-answers",
+                &[
+                    ("vendor_id", cb.vendor_id.as_str()),
+                    ("product", "電子カルテ X"),
+                    ("item_id", item),
+                    ("responsibility", resp),
+                    ("agreed_content", "標準の合意内容"),
+                ],
+            )
+            .await;
+        assert!(location(&r).contains("ok=flash-standard-saved"), "{item}");
+    }
+    let r = b
+        .form(
+            &app,
+            "/vendor/standard-answers/apply",
+            &[
+                ("vendor_id", cb.vendor_id.as_str()),
+                ("product", "電子カルテ X"),
+                ("contract", cb.id.as_str()),
+            ],
+        )
+        .await;
+    assert!(
+        location(&r).contains("applied=1&skipped=1"),
+        "{}",
+        location(&r)
+    );
+    let row = item_row(&app, &cb.id, "part2-a-2").await.unwrap();
+    assert_eq!(
+        (
+            row.state.as_str(),
+            row.proposed_by.as_deref(),
+            row.agreed_content.as_str()
+        ),
+        ("negotiating", Some("vendor"), "標準の合意内容")
+    );
+    let a_contract = demo_contract(&app, "A社").await;
+    let r = b
+        .form(
+            &app,
+            "/vendor/standard-answers/apply",
+            &[
+                ("vendor_id", cb.vendor_id.as_str()),
+                ("product", "電子カルテ X"),
+                ("contract", a_contract.id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 404, "B cannot apply answers to A's contract");
+    assert!(mamori_store::verify_audit(app.store.as_ref())
+        .await
+        .unwrap()
+        .is_ok());
+}
+
+/// A loopback SMTP sink that accepts one message and hands its text back.
+async fn smtp_sink() -> (u16, tokio::sync::oneshot::Receiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (sock, _) = listener.accept().await.unwrap();
+        let (r, mut w) = sock.into_split();
+        let mut lines = BufReader::new(r).lines();
+        w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+        let mut data = String::new();
+        let mut in_data = false;
+        while let Ok(Some(line)) = lines.next_line().await {
+            if in_data {
+                if line == "." {
+                    in_data = false;
+                    w.write_all(b"250 queued\r\n").await.unwrap();
+                } else {
+                    data.push_str(&line);
+                    data.push('\n');
+                }
+                continue;
+            }
+            let upper = line.to_uppercase();
+            let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                b"250 sink\r\n"
+            } else if upper.starts_with("DATA") {
+                in_data = true;
+                b"354 go on\r\n"
+            } else if upper.starts_with("QUIT") {
+                w.write_all(b"221 bye\r\n").await.unwrap();
+                break;
+            } else {
+                b"250 ok\r\n"
+            };
+            w.write_all(reply).await.unwrap();
+        }
+        let _ = tx.send(data);
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn invitations_are_mailed_when_smtp_is_configured() {
+    let (port, mail) = smtp_sink().await;
+    let app = start_with(WebConfig {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        public_url: Some("https://mamori.example.jp".into()),
+        mail_from: "mamori@sakura.example.jp".into(),
+        ..WebConfig::default()
+    })
+    .await;
+    let cb = demo_contract(&app, "B社").await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let page = so
+        .form(
+            &app,
+            "/i/1311234567/invites",
+            &[
+                ("vendor_id", cb.vendor_id.as_str()),
+                ("email", "sato@b-sha.example.jp"),
+                ("display_name", "B社 佐藤"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("invite-mailed"), "sent, not shown");
+    assert!(
+        !page.contains("/invite/"),
+        "the link is not shown when it was mailed"
+    );
+    let text = tokio::time::timeout(std::time::Duration::from_secs(10), mail)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(text.contains("To: sato@b-sha.example.jp"));
+    // The body is base64 (UTF-8 Japanese text).
+    let encoded: String = text
+        .split("\n\n")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    use base64::Engine;
+    let text = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(text.contains("さくら総合病院"));
+    let at = text
+        .find("https://mamori.example.jp/invite/")
+        .expect("the link is in the mail");
+    let path: String = text[at + "https://mamori.example.jp".len()..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let guest = client();
+    let html = guest
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(html.status(), 200, "the mailed link works");
+    let csrf = csrf_of(&html.text().await.unwrap());
+    let r = guest
+        .post(format!("{}{path}", app.base))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("password", "sato-b-sha-pass-2026"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+
+    // A relay that is down: the inviter is told, and gets the link to pass on.
+    let app = start_with(WebConfig {
+        smtp_url: Some("smtp://127.0.0.1:1".into()),
+        public_url: Some("https://mamori.example.jp".into()),
+        ..WebConfig::default()
+    })
+    .await;
+    let cb = demo_contract(&app, "B社").await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let page = so
+        .form(
+            &app,
+            "/i/1311234567/invites",
+            &[
+                ("vendor_id", cb.vendor_id.as_str()),
+                ("email", "sato@b-sha.example.jp"),
+                ("display_name", "B社 佐藤"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("メールを送れませんでした") && page.contains("/invite/"));
+}
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_refused_and_nothing_is_kept() {
+    let app = start_with(WebConfig {
+        max_upload_bytes: 2048,
+        ..WebConfig::default()
+    })
+    .await;
+    let cb = demo_contract(&app, "B社").await;
+    let b = login(&app, "tanto@b-sha.example.jp").await;
+    let before = app.store.contract_documents(&cb.id).await.unwrap().len();
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(8192, b' ');
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", b.csrf.clone())
+        .text("kind", "contract")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf).file_name("big.pdf"),
+        );
+    let r =
+        b.c.post(format!("{}/contracts/{}/documents", app.base, cb.id))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(r.text().await.unwrap().contains("大きすぎ"));
+    assert_eq!(
+        app.store.contract_documents(&cb.id).await.unwrap().len(),
+        before
+    );
+}
+
+// ------------------------------------------------------------------ cyber checklist
+
+#[tokio::test]
+async fn cyber_checklist_answers_item_zero_approval_lock_revision_and_next_year() {
+    let app = start().await;
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
+    assert_eq!(a.fiscal_year, 2024);
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let exec = login(&app, "rijicho@sakura.example.jp").await;
+    let path = format!("/assessments/{}", a.id);
+    let sheet = so.get(&app, &path).await.text().await.unwrap();
+    assert!(sheet.contains("令和6年度") && sheet.contains("端末PC"));
+    let dash = so.get(&app, "/i/1311234567").await.text().await.unwrap();
+    assert!(
+        dash.contains("checklist-signals") && dash.contains("2-(3)"),
+        "いいえ items on the dashboard"
+    );
+    assert!(
+        dash.contains("A社、C社"),
+        "outstanding vendor sheets on the dashboard"
+    );
+    let version = |item: &str, slot: &str| {
+        let store = app.store.clone();
+        let (id, item, slot) = (a.id.clone(), item.to_string(), slot.to_string());
+        async move {
+            store
+                .assessment_answers(&id)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|x| x.item_id == item && x.slot == slot)
+                .map(|x| x.version)
+                .unwrap_or(0)
+                .to_string()
+        }
+    };
+    let save = |s: &Session, item: &str, slot: &str, v: String, extra: &[(&str, &str)]| {
+        let mut f: Vec<(String, String)> = vec![
+            ("item_id".into(), item.into()),
+            ("slot".into(), slot.into()),
+            ("version".into(), v),
+        ];
+        f.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let url = format!("{}{path}/answers", app.base);
+        let csrf = s.csrf.clone();
+        let c = s.c.clone();
+        async move {
+            f.push(("_csrf".into(), csrf));
+            c.post(url).form(&f).send().await.unwrap()
+        }
+    };
+    let yes = [("check1", "yes"), ("check1_on", "2024-07-01")];
+    // Bad input: target outside the fiscal year, a slot the item does not have, stale.
+    let r = save(
+        &so,
+        "2-6",
+        "server",
+        "0".into(),
+        &[
+            ("check1", "no"),
+            ("check1_on", "2024-07-01"),
+            ("target_on", "2025-04-30"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("年度内"));
+    assert_eq!(
+        save(&so, "2-6", "all", "0".into(), &yes).await.status(),
+        422
+    );
+    assert_eq!(
+        save(&so, "1-1", "all", "0".into(), &yes).await.status(),
+        409,
+        "1-1 exists"
+    );
+    assert_eq!(version("2-6", "server").await, "0", "nothing saved");
+    // Item 0 いいえ: nothing else applies, and cannot be answered.
+    let v0 = version("0", "all").await;
+    assert_eq!(
+        save(
+            &so,
+            "0",
+            "all",
+            v0,
+            &[("check1", "no"), ("check1_on", "2024-07-01")]
+        )
+        .await
+        .status(),
+        303
+    );
+    let r = save(&so, "2-6", "server", "0".into(), &yes).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("確認不要"));
+    let v0 = version("0", "all").await;
+    assert_eq!(save(&so, "0", "all", v0, &yes).await.status(), 303);
+
+    // Approval needs every first check; then the sheet is locked.
+    let ver = app
+        .store
+        .assessment(&a.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string();
+    let r = exec
+        .form(&app, &format!("{path}/approve"), &[("version", &ver)])
+        .await;
+    assert!(location(&r).contains("err=error-cy-incomplete"));
+    let registry = mamori_catalog::Registry::embedded().unwrap();
+    let cat = &registry.catalogs[&a.catalog_id];
+    for item in &cat.items {
+        let slots: Vec<&str> = if item.devices.is_empty() {
+            vec!["all"]
+        } else {
+            item.devices
+                .iter()
+                .map(|d| match d {
+                    mamori_catalog::Device::Server => "server",
+                    mamori_catalog::Device::Terminal => "terminal",
+                    mamori_catalog::Device::Network => "network",
+                })
+                .collect()
+        };
+        for slot in slots {
+            if version(&item.id, slot).await == "0" {
+                assert_eq!(
+                    save(&so, &item.id, slot, "0".into(), &yes).await.status(),
+                    303
+                );
+            }
+        }
+    }
+    assert_eq!(
+        so.form(&app, &format!("{path}/approve"), &[("version", &ver)])
+            .await
+            .status(),
+        403,
+        "only the executive approves"
+    );
+    let r = exec
+        .form(&app, &format!("{path}/approve"), &[("version", &ver)])
+        .await;
+    assert!(
+        location(&r).contains("ok=flash-cy-approved"),
+        "{}",
+        location(&r)
+    );
+    let v = version("1-1", "all").await;
+    let r = save(&so, "1-1", "all", v, &yes).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("新しい版"));
+    let ver = app
+        .store
+        .assessment(&a.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string();
+    let r = so
+        .form(
+            &app,
+            &format!("{path}/reopen"),
+            &[("version", &ver), ("reason", "端末の追加")],
+        )
+        .await;
+    assert!(location(&r).contains("ok=flash-cy-reopened"));
+    let again = app.store.assessment(&a.id).await.unwrap().unwrap();
+    assert_eq!((again.status.as_str(), again.revision), ("draft", 2));
+    assert_eq!(
+        so.get(&app, &format!("{path}/revisions/1")).await.status(),
+        200
+    );
+
+    // 令和7年度 on the 令和7年度版: answers carried through the crosswalk for re-confirmation.
+    let r = so
+        .form(
+            &app,
+            "/i/1311234567/assessments",
+            &[
+                ("fiscal_year", "2025"),
+                ("catalog_id", "mhlw/cyber-checklist-institution@R7"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let next = app
+        .store
+        .assessments(&inst.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.fiscal_year == 2025)
+        .unwrap();
+    let carried = app.store.assessment_answers(&next.id).await.unwrap();
+    assert!(!carried.is_empty() && carried.iter().all(|x| x.carried));
+    let html = so
+        .get(&app, &format!("/assessments/{}", next.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("前年度の回答(要再確認)"));
+    assert!(
+        html.contains("data-testid=\"cy-progress\">0 /"),
+        "carried answers are not this year's"
+    );
+    assert!(mamori_store::verify_audit(app.store.as_ref())
+        .await
+        .unwrap()
+        .is_ok());
+}
+
+#[tokio::test]
+async fn vendor_sheets_outstanding_answered_in_the_portal_and_submitted() {
+    let app = start().await;
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
+    let sheets = app.store.vendor_sheets(&a.id).await.unwrap();
+    let sheet_a = sheets
+        .iter()
+        .find(|s| s.vendor_name == "A社")
+        .unwrap()
+        .clone();
+    let sheet_b = sheets
+        .iter()
+        .find(|s| s.vendor_name == "B社")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (sheet_b.status.as_str(), sheet_a.status.as_str()),
+        ("submitted", "requested")
+    );
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let va = login(&app, "tanto@a-sha.example.jp").await;
+    let vb = login(&app, "tanto@b-sha.example.jp").await;
+    let page = so
+        .get(&app, &format!("/assessments/{}", a.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("提出済") && page.contains("未提出"),
+        "submitted and outstanding"
+    );
+    // The portal lists A's outstanding sheet; B sees only its own.
+    let portal = va.get(&app, "/vendor").await.text().await.unwrap();
+    assert!(portal.contains(&format!("/vendor-sheets/{}", sheet_a.id)));
+    assert!(!portal.contains(&format!("/vendor-sheets/{}", sheet_b.id)));
+    assert_eq!(
+        vb.get(&app, &format!("/vendor-sheets/{}", sheet_a.id))
+            .await
+            .status(),
+        404
+    );
+    // A vendor cannot answer the institution's sheet; the institution does not answer A's.
+    let r = va
+        .form(
+            &app,
+            &format!("/assessments/{}/answers", a.id),
+            &[("item_id", "2-6"), ("slot", "server"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+    let url = format!("/vendor-sheets/{}/answers", sheet_a.id);
+    let fields = |v: &'static str| {
+        [
+            ("item_id", "1-1"),
+            ("slot", "all"),
+            ("version", v),
+            ("check1", "yes"),
+            ("check1_on", "2024-08-01"),
+        ]
+    };
+    assert_eq!(so.form(&app, &url, &fields("0")).await.status(), 403);
+    assert_eq!(va.form(&app, &url, &fields("0")).await.status(), 303);
+    assert_eq!(
+        va.form(&app, &url, &fields("0")).await.status(),
+        409,
+        "stale"
+    );
+    // Submitting an incomplete sheet is refused.
+    let r = va
+        .form(
+            &app,
+            &format!("/vendor-sheets/{}/submit", sheet_a.id),
+            &[("version", &sheet_a.version.to_string())],
+        )
+        .await;
+    assert!(location(&r).contains("err=error-cy-incomplete"));
+    // A cannot copy B's answers (another vendor's sheet).
+    let r = va
+        .form(
+            &app,
+            &format!("/vendor-sheets/{}/copy", sheet_a.id),
+            &[("from", sheet_b.id.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+    assert!(mamori_store::verify_audit(app.store.as_ref())
+        .await
+        .unwrap()
+        .is_ok());
+}
+
+#[tokio::test]
+async fn inspector_link_shows_only_the_sheets_is_audited_and_stops_when_revoked() {
+    let app = start().await;
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let page = so
+        .form(
+            &app,
+            &format!("/assessments/{}/inspector-links", a.id),
+            &[("label", "東京都 立入検査"), ("days", "7")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let at = page.find("/inspect/").expect("the link is shown once");
+    let path: String = page[at..].chars().take_while(|c| *c != '<').collect();
+    let inspector = client();
+    let r = inspector
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("さくら総合病院") && html.contains("令和6年度"));
+    assert!(
+        html.contains("事業者確認用"),
+        "B社's submitted vendor sheet"
+    );
+    assert!(
+        html.contains("A社") && html.contains("C社"),
+        "outstanding vendor sheets named"
+    );
+    assert!(
+        !html.contains("/i/1311234567"),
+        "no way into the rest of the institution"
+    );
+    for other in [
+        "/i/1311234567",
+        "/vendor",
+        &format!("/assessments/{}", a.id),
+    ] {
+        let r = inspector
+            .get(format!("{}{other}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{other}: the link opens nothing else");
+    }
+    let events = app
+        .store
+        .audit_events(&mamori_store::AuditFilter {
+            institution_id: inst.id.clone(),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(events.iter().any(|e| e.action == "inspector.access"));
+    let link = app.store.inspector_links(&a.id).await.unwrap()[0].clone();
+    let r = so
+        .form(
+            &app,
+            &format!("/assessments/{}/inspector-links/{}/revoke", a.id, link.id),
+            &[],
+        )
+        .await;
+    assert!(location(&r).contains("ok=flash-inspector-revoked"));
+    let r = inspector
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 410, "revoked");
+    // An expired link is refused the same way.
+    app.store
+        .create_inspector_link(
+            &Actor::system("test"),
+            &mamori_store::InspectorLink {
+                id: "expired".into(),
+                institution_id: inst.id.clone(),
+                assessment_id: a.id.clone(),
+                label: "期限切れ".into(),
+                expires_at: mamori_store::now_ms() - 1,
+                revoked_at: None,
+                created_by: None,
+                created_at: 0,
+            },
+            &hex_sha256("expired-token"),
+        )
+        .await
+        .unwrap();
+    let r = inspector
+        .get(format!("{}/inspect/expired-token", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 410);
+    let vendor = login(&app, "tanto@b-sha.example.jp").await;
+    let r = vendor
+        .form(
+            &app,
+            &format!("/assessments/{}/inspector-links", a.id),
+            &[("label", "x"), ("days", "7")],
+        )
+        .await;
+    assert_eq!(r.status(), 404, "a vendor issues no inspection link");
+}
+
+fn hex_sha256(s: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn checklist_export_reads_back_as_answered() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = start().await;
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let r = so
+        .get(&app, &format!("/assessments/{}/export.xlsx", a.id))
+        .await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["医療機関確認用", "事業者確認用 B社"]);
+    let rows: Vec<Vec<String>> = wb
+        .worksheet_range("医療機関確認用")
+        .unwrap()
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    o => o.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let answers = app.store.assessment_answers(&a.id).await.unwrap();
+    let registry = mamori_catalog::Registry::embedded().unwrap();
+    let cat = &registry.catalogs[&a.catalog_id];
+    let slot_label = |s: &str| match s {
+        "all" => "医療情報システム全般",
+        "server" => "サーバ",
+        "terminal" => "端末PC",
+        _ => "ネットワーク機器",
+    };
+    // Each answer's row: find the item's first row, then its slot below it.
+    for x in &answers {
+        let number = &cat.item(&x.item_id).unwrap().number;
+        let start = rows.iter().position(|r| r[0] == *number).unwrap();
+        let row = rows[start..]
+            .iter()
+            .find(|r| r[2] == slot_label(&x.slot))
+            .unwrap();
+        let check = match x.check1.as_deref() {
+            Some("yes") => "はい",
+            Some("no") => "いいえ",
+            _ => "",
+        };
+        assert_eq!(row[3], check, "{number} {}", x.slot);
+        assert_eq!(
+            row[4],
+            mamori_domain::wareki::wareki(x.check1_on.as_deref().unwrap()).unwrap()
+        );
+        assert_eq!(
+            row[5],
+            x.target_on
+                .as_deref()
+                .map(|t| mamori_domain::wareki::wareki(t).unwrap())
+                .unwrap_or_default(),
+            "{number} 目標日"
+        );
+    }
+    assert!(answers.len() >= 9);
+}
+
+#[tokio::test]
+async fn evidence_files_and_links_suggestions_staleness_and_the_inspector_view() {
+    let app = start().await;
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let path = format!("/assessments/{}", a.id);
+    let html = so.get(&app, &path).await.text().await.unwrap();
+    assert!(
+        html.contains("が任命されています"),
+        "1-(1) suggested from the officer role"
+    );
+    assert!(
+        html.contains("MDS/SDS が登録されていない契約があります"),
+        "2-(3) from the documents"
+    );
+    let add = |fields: Vec<(&'static str, String)>, file: Option<(&'static str, Vec<u8>)>| {
+        let mut form = reqwest::multipart::Form::new().text("_csrf", so.csrf.clone());
+        for (k, v) in fields {
+            form = form.text(k, v);
+        }
+        if let Some((name, bytes)) = file {
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        }
+        so.c.post(format!("{}{path}/evidence", app.base))
+            .multipart(form)
+            .send()
+    };
+    let officer = app
+        .store
+        .user_auth_by_email("anzen@sakura.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let r = add(
+        vec![
+            ("item_id", "1-1".into()),
+            ("target", format!("officer:{officer}")),
+            ("effective_on", "2024-04-01".into()),
+        ],
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(location(&r).contains("ok=flash-evidence-added"));
+    let r = add(
+        vec![
+            ("item_id", "3-3".into()),
+            ("target", String::new()),
+            ("effective_on", "2023-01-10".into()),
+        ],
+        Some(("BCP.pdf", b"%PDF-1.4 BCP".to_vec())),
+    )
+    .await
+    .unwrap();
+    assert!(location(&r).contains("ok=flash-evidence-added"));
+    let r = add(
+        vec![
+            ("item_id", "1-1".into()),
+            ("target", "officer:someone-else".into()),
+            ("effective_on", "2024-04-01".into()),
+        ],
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(
+        location(&r).contains("err=error-evidence-target"),
+        "only the institution's records"
+    );
+    let ev = app.store.evidence(&a.id).await.unwrap();
+    assert_eq!(ev.len(), 2);
+    let html = so.get(&app, &path).await.text().await.unwrap();
+    assert!(
+        html.contains("BCP.pdf") && html.contains("1年以上前"),
+        "stale evidence marked"
+    );
+    let file = ev.iter().find(|e| e.kind == "file").unwrap();
+    let r = so.get(&app, &format!("{path}/evidence/{}", file.id)).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), b"%PDF-1.4 BCP".to_vec());
+    // The inspector sees the evidence and can fetch the file through the link.
+    let page = so
+        .form(
+            &app,
+            &format!("{path}/inspector-links"),
+            &[("label", "検査"), ("days", "3")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let at = page.find("/inspect/").unwrap();
+    let link: String = page[at..].chars().take_while(|c| *c != '<').collect();
+    let inspector = client();
+    let html = inspector
+        .get(format!("{}{link}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("BCP.pdf"));
+    let r = inspector
+        .get(format!("{}{link}/evidence/{}", app.base, file.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // The whole bundle: sheets as xlsx and PDF, the evidence index and the files.
+    for bundle in [
+        so.get(&app, &format!("{path}/bundle.zip")).await,
+        inspector
+            .get(format!("{}{link}/bundle.zip", app.base))
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        assert_eq!(bundle.status(), 200);
+        let bytes = bundle.bytes().await.unwrap().to_vec();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let names: Vec<String> = (0..z.len())
+            .map(|i| z.by_index(i).unwrap().name().to_string())
+            .collect();
+        assert!(names.contains(&"checklist.xlsx".to_string()), "{names:?}");
+        assert!(names.contains(&"checklist.pdf".to_string()));
+        assert!(names
+            .iter()
+            .any(|n| n.starts_with("evidence/") && n.ends_with("BCP.pdf")));
+        let mut index = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("evidence-index.csv").unwrap(), &mut index)
+            .unwrap();
+        assert!(
+            index.contains("3-(3)") && index.contains("はい"),
+            "stale marked in the index"
+        );
+    }
 }

@@ -146,3 +146,69 @@ fn broken_files_are_refused_with_row_and_column() {
     let e = read_csv(&[0x82, 0xa0, 0xff, 0xff, 0x80]).unwrap_err();
     assert!(e.message.contains("文字コード"), "{e}");
 }
+
+#[test]
+fn plan_carries_the_answer_model_and_builds_a_crosswalk_that_validates() {
+    use mamori_catalog::import::{plan, Request};
+    let mut registry = mamori_catalog::Registry::embedded().unwrap();
+    let r6 = registry.catalogs["mhlw/cyber-checklist-pharmacy@R6"].clone();
+    let gate = r6
+        .items
+        .iter()
+        .find(|i| i.gate)
+        .expect("the pharmacy sheet has the item-0 rule");
+    let per_device = r6
+        .items
+        .iter()
+        .find(|i| !i.devices.is_empty())
+        .expect("the pharmacy sheet has per-device items");
+    let csv = format!(
+        "項番,チェック項目\n{},{}\n{},新しい文言。\n",
+        gate.number, gate.text, per_device.number
+    );
+    let req = Request {
+        id: "mhlw/cyber-checklist-pharmacy@R7".into(),
+        title: String::new(),
+        published: "2026-05".into(),
+        sheet: None,
+    };
+    let p = plan(&registry, "r8.csv", csv.as_bytes(), &req).unwrap();
+    assert_eq!(p.based_on, "mhlw/cyber-checklist-pharmacy@R6");
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert_eq!(p.mapping.number, "A");
+    let g = &p.catalog.items[0];
+    assert!(g.gate && g.answer == gate.answer && g.text_en == gate.text_en);
+    let d = &p.catalog.items[1];
+    assert_eq!(d.devices, per_device.devices, "device classes carry over");
+    assert!(
+        d.text_en.is_empty(),
+        "a changed wording drops the old English"
+    );
+    assert_eq!(p.diff.changed, vec![per_device.number.clone()]);
+    let x = mamori_catalog::import::version_crosswalk(&r6, &p.catalog);
+    assert_eq!(x.relations.len(), 2);
+    assert_eq!(x.relations[0].kind, mamori_catalog::RelationKind::Equal);
+    assert_eq!(x.relations[1].kind, mamori_catalog::RelationKind::Related);
+    registry.add_imported(p.catalog, "mhlw/cyber-checklist-pharmacy@R6");
+    assert!(registry.problems().is_empty(), "{:?}", registry.problems());
+    // The same id again, a malformed id, an unknown document, a bad date: refused.
+    for (id, published, needle) in [
+        ("mhlw/cyber-checklist-pharmacy@R7", "2026", "既にあります"),
+        (
+            "mhlw/cyber-checklist-pharmacy",
+            "2026",
+            "publisher/document@version",
+        ),
+        ("mhlw/nothing@1", "2026", "既存の版がありません"),
+        ("mhlw/cyber-checklist-pharmacy@R9", "R9", "公表日"),
+        ("mhlw/cyber-checklist-pharmacy@R 9", "2026", "英数字"),
+    ] {
+        let req = Request {
+            id: id.into(),
+            published: published.into(),
+            ..Default::default()
+        };
+        let e = plan(&registry, "x.csv", csv.as_bytes(), &req).unwrap_err();
+        assert!(e.to_string().contains(needle), "{id}: {e}");
+    }
+}

@@ -1,0 +1,295 @@
+//! The yearly cybersecurity checklist (サイバーセキュリティ対策チェックリスト) of one
+//! institution: answers per item and, where the item asks for it, per device class; the
+//! item-0 rule; the 1回目 / 2回目 checks with their dates; a target date within the fiscal
+//! year for an item first answered いいえ; approval and revisions.
+
+use serde::{Deserialize, Serialize};
+
+/// Where an answer goes: the item as a whole, or one device class of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Slot {
+    /// 医療情報システム全般 (items answered once)
+    All,
+    /// サーバ
+    Server,
+    /// 端末PC
+    Terminal,
+    /// ネットワーク機器
+    Network,
+}
+
+impl Slot {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Slot::All => "all",
+            Slot::Server => "server",
+            Slot::Terminal => "terminal",
+            Slot::Network => "network",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Slot::All, Slot::Server, Slot::Terminal, Slot::Network]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// はい / いいえ of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YesNo {
+    Yes,
+    No,
+}
+
+impl YesNo {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            YesNo::Yes => "yes",
+            YesNo::No => "no",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "yes" => Some(YesNo::Yes),
+            "no" => Some(YesNo::No),
+            _ => None,
+        }
+    }
+}
+
+/// One answer (one item, one slot).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub check1: Option<YesNo>,
+    /// YYYY-MM-DD
+    pub check1_on: Option<String>,
+    pub check2: Option<YesNo>,
+    pub check2_on: Option<String>,
+    /// 目標日, for an item whose first check is いいえ.
+    pub target_on: Option<String>,
+    pub note: String,
+}
+
+/// Why an answer is refused; each has a message key (`error-cy-…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error("item 0 is no: this item does not apply")]
+    NotApplicable,
+    #[error("the item is not answered per device, or not for this device")]
+    WrongSlot,
+    #[error("a check needs its date")]
+    DateRequired,
+    #[error("a date is not a valid date")]
+    BadDate,
+    #[error("a date is outside the fiscal year")]
+    OutsideFiscalYear,
+    #[error("a target date is only for a first check of no")]
+    TargetWithoutNo,
+    #[error("the second check comes after the first")]
+    SecondBeforeFirst,
+    #[error("the second check needs a first check")]
+    SecondWithoutFirst,
+    #[error("the note is too long")]
+    TooLong,
+    #[error("the sheet is approved: a change needs a new revision")]
+    Locked,
+}
+
+impl AnswerError {
+    pub fn key(self) -> &'static str {
+        match self {
+            AnswerError::NotApplicable => "error-cy-not-applicable",
+            AnswerError::WrongSlot => "error-cy-wrong-slot",
+            AnswerError::DateRequired => "error-cy-date-required",
+            AnswerError::BadDate => "error-rs-bad-date",
+            AnswerError::OutsideFiscalYear => "error-cy-outside-fy",
+            AnswerError::TargetWithoutNo => "error-cy-target-without-no",
+            AnswerError::SecondBeforeFirst => "error-cy-second-before-first",
+            AnswerError::SecondWithoutFirst => "error-cy-second-without-first",
+            AnswerError::TooLong => "error-rs-too-long",
+            AnswerError::Locked => "error-cy-locked",
+        }
+    }
+}
+
+/// The fiscal year (April to March) as its first and last day: 2024 → 2024-04-01, 2025-03-31.
+pub fn fiscal_year_range(year: i32) -> (String, String) {
+    (format!("{year}-04-01"), format!("{}-03-31", year + 1))
+}
+
+/// The fiscal year a date falls in.
+pub fn fiscal_year_of(date: &str) -> Option<i32> {
+    use chrono::Datelike;
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some(if d.month() >= 4 {
+        d.year()
+    } else {
+        d.year() - 1
+    })
+}
+
+fn valid(d: &str) -> bool {
+    crate::role_sharing::valid_date(d)
+}
+
+/// The slots an item is answered in: its device classes, or the item as a whole.
+pub fn slots(devices: &[Slot]) -> Vec<Slot> {
+    if devices.is_empty() {
+        vec![Slot::All]
+    } else {
+        devices.to_vec()
+    }
+}
+
+/// Check one answer. `applicable`: false when item 0 is いいえ and this is not item 0.
+/// `item_slots`: the slots of the item.
+pub fn check_answer(
+    fiscal_year: i32,
+    applicable: bool,
+    item_slots: &[Slot],
+    slot: Slot,
+    a: &Answer,
+) -> Result<(), AnswerError> {
+    if !applicable {
+        return Err(AnswerError::NotApplicable);
+    }
+    if !item_slots.contains(&slot) {
+        return Err(AnswerError::WrongSlot);
+    }
+    if a.note.chars().count() > 4000 {
+        return Err(AnswerError::TooLong);
+    }
+    for d in [&a.check1_on, &a.check2_on, &a.target_on]
+        .into_iter()
+        .flatten()
+    {
+        if !valid(d) {
+            return Err(AnswerError::BadDate);
+        }
+    }
+    if (a.check1.is_some() && a.check1_on.is_none())
+        || (a.check2.is_some() && a.check2_on.is_none())
+    {
+        return Err(AnswerError::DateRequired);
+    }
+    if a.check2.is_some() && a.check1.is_none() {
+        return Err(AnswerError::SecondWithoutFirst);
+    }
+    if let (Some(first), Some(second)) = (&a.check1_on, &a.check2_on) {
+        if second < first {
+            return Err(AnswerError::SecondBeforeFirst);
+        }
+    }
+    if let Some(t) = &a.target_on {
+        if a.check1 != Some(YesNo::No) {
+            return Err(AnswerError::TargetWithoutNo);
+        }
+        let (from, to) = fiscal_year_range(fiscal_year);
+        if t.as_str() < from.as_str() || t.as_str() > to.as_str() {
+            return Err(AnswerError::OutsideFiscalYear);
+        }
+    }
+    Ok(())
+}
+
+/// Is an answer's target date past (and the item still not settled by a second check of はい)?
+pub fn overdue(a: &Answer, today: &str) -> bool {
+    a.check1 == Some(YesNo::No)
+        && a.check2 != Some(YesNo::Yes)
+        && a.target_on.as_deref().is_some_and(|t| t < today)
+}
+
+/// Progress of a sheet: (slots whose first check is filled in, slots that need one). When
+/// item 0 is いいえ, item 0 alone needs an answer.
+pub fn progress(
+    gate_no: bool,
+    slots_per_item: &[(bool, Vec<Slot>)],
+    answered: usize,
+) -> (usize, usize) {
+    let needed = if gate_no {
+        1
+    } else {
+        slots_per_item.iter().map(|(_, s)| s.len()).sum()
+    };
+    (answered.min(needed), needed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(check1: Option<YesNo>, on: Option<&str>) -> Answer {
+        Answer {
+            check1,
+            check1_on: on.map(String::from),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn answers_are_checked() {
+        let all = [Slot::All];
+        let ok = |x: &Answer| check_answer(2024, true, &all, Slot::All, x);
+        assert!(ok(&a(Some(YesNo::Yes), Some("2024-06-10"))).is_ok());
+        assert_eq!(
+            ok(&a(Some(YesNo::Yes), None)),
+            Err(AnswerError::DateRequired)
+        );
+        assert_eq!(
+            check_answer(2024, false, &all, Slot::All, &a(None, None)),
+            Err(AnswerError::NotApplicable)
+        );
+        assert_eq!(
+            check_answer(2024, true, &all, Slot::Server, &a(None, None)),
+            Err(AnswerError::WrongSlot)
+        );
+        let mut n = a(Some(YesNo::No), Some("2024-06-10"));
+        n.target_on = Some("2025-04-01".into());
+        assert_eq!(ok(&n), Err(AnswerError::OutsideFiscalYear));
+        n.target_on = Some("2025-03-31".into());
+        assert!(ok(&n).is_ok());
+        n.check1 = Some(YesNo::Yes);
+        assert_eq!(ok(&n), Err(AnswerError::TargetWithoutNo));
+        let mut s = a(Some(YesNo::No), Some("2024-06-10"));
+        s.check2 = Some(YesNo::Yes);
+        s.check2_on = Some("2024-06-01".into());
+        assert_eq!(ok(&s), Err(AnswerError::SecondBeforeFirst));
+        let mut s2 = a(None, None);
+        s2.check2 = Some(YesNo::Yes);
+        s2.check2_on = Some("2024-06-01".into());
+        assert_eq!(ok(&s2), Err(AnswerError::SecondWithoutFirst));
+        assert_eq!(
+            ok(&a(Some(YesNo::Yes), Some("2024-13-01"))),
+            Err(AnswerError::BadDate)
+        );
+    }
+
+    #[test]
+    fn fiscal_years_and_overdue() {
+        assert_eq!(
+            fiscal_year_range(2024),
+            ("2024-04-01".into(), "2025-03-31".into())
+        );
+        assert_eq!(fiscal_year_of("2025-03-31"), Some(2024));
+        assert_eq!(fiscal_year_of("2025-04-01"), Some(2025));
+        let mut n = a(Some(YesNo::No), Some("2024-06-10"));
+        n.target_on = Some("2024-09-30".into());
+        assert!(overdue(&n, "2024-10-01"));
+        assert!(!overdue(&n, "2024-09-30"));
+        n.check2 = Some(YesNo::Yes);
+        n.check2_on = Some("2024-09-20".into());
+        assert!(!overdue(&n, "2024-10-01"), "settled at the second check");
+    }
+
+    #[test]
+    fn item_zero_no_means_one_answer_is_enough() {
+        let items = vec![
+            (true, vec![Slot::All]),
+            (false, vec![Slot::Server, Slot::Terminal]),
+        ];
+        assert_eq!(progress(true, &items, 1), (1, 1));
+        assert_eq!(progress(false, &items, 1), (1, 3));
+    }
+}

@@ -1,0 +1,787 @@
+//! The role-sharing checklist (役割分担等に関する確認表) of one contract, and the
+//! cross-vendor matrix over all the contracts of an institution.
+//!
+//! Part 1 items are answered by the institution alone. Each Part 2 item needs both parties:
+//! one proposes an answer, the other accepts it (未確認 → 協議中 → 合意済); a change after
+//! agreement reopens the item. The rules here are pure; the store keeps the rows and the
+//! history, the web layer asks these functions before it writes.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Who carries out a Part 2 item for one contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Responsibility {
+    /// 医療機関
+    Institution,
+    /// この事業者
+    Vendor,
+    /// 共同
+    Joint,
+    /// 他の事業者 (named)
+    OtherVendor,
+    /// 該当なし (with a reason)
+    NotApplicable,
+}
+
+impl Responsibility {
+    pub const ALL: [Responsibility; 5] = [
+        Responsibility::Institution,
+        Responsibility::Vendor,
+        Responsibility::Joint,
+        Responsibility::OtherVendor,
+        Responsibility::NotApplicable,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Responsibility::Institution => "institution",
+            Responsibility::Vendor => "vendor",
+            Responsibility::Joint => "joint",
+            Responsibility::OtherVendor => "other_vendor",
+            Responsibility::NotApplicable => "not_applicable",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// 未確認 → 協議中 → 合意済 (Part 1: 未回答 → 回答済, stored as `Agreed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    Unconfirmed,
+    Negotiating,
+    Agreed,
+}
+
+impl ItemState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Unconfirmed => "unconfirmed",
+            ItemState::Negotiating => "negotiating",
+            ItemState::Agreed => "agreed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            ItemState::Unconfirmed,
+            ItemState::Negotiating,
+            ItemState::Agreed,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// The two sides of a contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    Institution,
+    Vendor,
+}
+
+impl Party {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Party::Institution => "institution",
+            Party::Vendor => "vendor",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "institution" => Some(Party::Institution),
+            "vendor" => Some(Party::Vendor),
+            _ => None,
+        }
+    }
+}
+
+/// 初回確認: はい / いいえ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    Yes,
+    No,
+}
+
+impl Check {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::Yes => "yes",
+            Check::No => "no",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "yes" => Some(Check::Yes),
+            "no" => Some(Check::No),
+            _ => None,
+        }
+    }
+}
+
+/// The answer to one item of one contract's checklist.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemAnswer {
+    pub responsibility: Option<Responsibility>,
+    /// The vendor named by [`Responsibility::OtherVendor`].
+    pub other_vendor_id: Option<String>,
+    /// Why the item does not apply ([`Responsibility::NotApplicable`]).
+    pub na_reason: String,
+    /// 合意内容
+    pub agreed_content: String,
+    /// Where the agreement is written: document and clause (e.g. 保守契約書 第12条).
+    pub written_in: String,
+    /// 初回確認
+    pub first_check: Option<Check>,
+    /// Date of the first check (YYYY-MM-DD).
+    pub first_checked_on: Option<String>,
+    /// 完了日, for an item first answered いいえ (YYYY-MM-DD).
+    pub completed_on: Option<String>,
+    /// 備考
+    pub remarks: String,
+}
+
+/// A step on one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Part 1: the institution records its answer. Part 2: one party proposes an answer.
+    Propose(ItemAnswer),
+    /// Part 2: the other party accepts the current proposal as it stands.
+    Accept,
+    /// Reopen an agreed item (with the reason) so that it can be changed.
+    Reopen(String),
+}
+
+impl Step {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Step::Propose(_) => "propose",
+            Step::Accept => "accept",
+            Step::Reopen(_) => "reopen",
+        }
+    }
+}
+
+/// Why a step or an answer is refused. Each has a message key (`error-rs-…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("a Part 1 item is answered by the institution")]
+    Part1InstitutionOnly,
+    #[error("the item is agreed; reopen it first")]
+    ReopenFirst,
+    #[error("there is no proposal to accept")]
+    NothingToAccept,
+    #[error("a party cannot accept its own proposal")]
+    OwnProposal,
+    #[error("only an agreed item can be reopened")]
+    NotAgreed,
+    #[error("a reason is needed to reopen")]
+    ReasonRequired,
+    #[error("a Part 2 item needs a responsibility")]
+    ResponsibilityRequired,
+    #[error("name the other vendor")]
+    OtherVendorRequired,
+    #[error("the other vendor has no contract with this institution")]
+    OtherVendorWithoutContract,
+    #[error("the other vendor cannot be this contract's vendor")]
+    OtherVendorIsThisVendor,
+    #[error("say why the item does not apply")]
+    NaReasonRequired,
+    #[error("the first check needs its date")]
+    FirstCheckDateRequired,
+    #[error("a date is not a valid date")]
+    BadDate,
+    #[error("a completion date is only for an item first answered no")]
+    CompletionWithoutNo,
+    #[error("the completion date is before the first check")]
+    CompletionBeforeFirstCheck,
+    #[error("a text is too long")]
+    TooLong,
+}
+
+impl RuleError {
+    /// Fluent key of the message.
+    pub fn key(self) -> &'static str {
+        match self {
+            RuleError::Part1InstitutionOnly => "error-rs-part1-institution",
+            RuleError::ReopenFirst => "error-rs-reopen-first",
+            RuleError::NothingToAccept => "error-rs-nothing-to-accept",
+            RuleError::OwnProposal => "error-rs-own-proposal",
+            RuleError::NotAgreed => "error-rs-not-agreed",
+            RuleError::ReasonRequired => "error-rs-reason-required",
+            RuleError::ResponsibilityRequired => "error-rs-responsibility-required",
+            RuleError::OtherVendorRequired => "error-rs-other-vendor-required",
+            RuleError::OtherVendorWithoutContract => "error-rs-other-vendor-no-contract",
+            RuleError::OtherVendorIsThisVendor => "error-rs-other-vendor-self",
+            RuleError::NaReasonRequired => "error-rs-na-reason",
+            RuleError::FirstCheckDateRequired => "error-rs-first-check-date",
+            RuleError::BadDate => "error-rs-bad-date",
+            RuleError::CompletionWithoutNo => "error-rs-completion-without-no",
+            RuleError::CompletionBeforeFirstCheck => "error-rs-completion-before-first",
+            RuleError::TooLong => "error-rs-too-long",
+        }
+    }
+}
+
+/// A calendar date written YYYY-MM-DD.
+pub fn valid_date(s: &str) -> bool {
+    s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+}
+
+const MAX_TEXT: usize = 4000;
+
+/// Check an answer. `part2`: the item is a Part 2 item. `this_vendor`: the contract's
+/// vendor; `vendors_with_contract`: every vendor with a contract at the institution.
+pub fn check_answer(
+    part2: bool,
+    a: &ItemAnswer,
+    this_vendor: &str,
+    vendors_with_contract: &BTreeSet<String>,
+) -> Result<(), RuleError> {
+    for t in [&a.na_reason, &a.agreed_content, &a.written_in, &a.remarks] {
+        if t.chars().count() > MAX_TEXT {
+            return Err(RuleError::TooLong);
+        }
+    }
+    if part2 {
+        match a.responsibility {
+            None => return Err(RuleError::ResponsibilityRequired),
+            Some(Responsibility::OtherVendor) => match a.other_vendor_id.as_deref() {
+                None | Some("") => return Err(RuleError::OtherVendorRequired),
+                Some(v) if v == this_vendor => return Err(RuleError::OtherVendorIsThisVendor),
+                Some(v) if !vendors_with_contract.contains(v) => {
+                    return Err(RuleError::OtherVendorWithoutContract)
+                }
+                Some(_) => {}
+            },
+            Some(Responsibility::NotApplicable) if a.na_reason.trim().is_empty() => {
+                return Err(RuleError::NaReasonRequired)
+            }
+            Some(_) => {}
+        }
+    }
+    for d in [&a.first_checked_on, &a.completed_on].into_iter().flatten() {
+        if !valid_date(d) {
+            return Err(RuleError::BadDate);
+        }
+    }
+    if a.first_check.is_some() && a.first_checked_on.is_none() {
+        return Err(RuleError::FirstCheckDateRequired);
+    }
+    if let Some(done) = &a.completed_on {
+        if a.first_check != Some(Check::No) {
+            return Err(RuleError::CompletionWithoutNo);
+        }
+        if let Some(first) = &a.first_checked_on {
+            // Both are YYYY-MM-DD: the string order is the date order.
+            if done < first {
+                return Err(RuleError::CompletionBeforeFirstCheck);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where an item stands: its state and who made the current proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub state: ItemState,
+    pub proposed_by: Option<Party>,
+}
+
+impl Standing {
+    pub const NEW: Standing = Standing {
+        state: ItemState::Unconfirmed,
+        proposed_by: None,
+    };
+}
+
+/// The standing after `actor` takes `step` on an item in `now`.
+pub fn transition(
+    part2: bool,
+    now: Standing,
+    actor: Party,
+    step: &Step,
+) -> Result<Standing, RuleError> {
+    if !part2 && actor != Party::Institution {
+        return Err(RuleError::Part1InstitutionOnly);
+    }
+    match step {
+        Step::Propose(_) => {
+            if now.state == ItemState::Agreed {
+                return Err(RuleError::ReopenFirst);
+            }
+            Ok(if part2 {
+                Standing {
+                    state: ItemState::Negotiating,
+                    proposed_by: Some(actor),
+                }
+            } else {
+                Standing {
+                    state: ItemState::Agreed,
+                    proposed_by: Some(actor),
+                }
+            })
+        }
+        Step::Accept => {
+            if !part2 || now.state != ItemState::Negotiating {
+                return Err(RuleError::NothingToAccept);
+            }
+            if now.proposed_by == Some(actor) {
+                return Err(RuleError::OwnProposal);
+            }
+            Ok(Standing {
+                state: ItemState::Agreed,
+                proposed_by: now.proposed_by,
+            })
+        }
+        Step::Reopen(reason) => {
+            if now.state != ItemState::Agreed {
+                return Err(RuleError::NotAgreed);
+            }
+            if reason.trim().is_empty() {
+                return Err(RuleError::ReasonRequired);
+            }
+            Ok(if part2 {
+                // The agreed answer stands as the reopener's proposal: the other party
+                // accepts it again or proposes a change.
+                Standing {
+                    state: ItemState::Negotiating,
+                    proposed_by: Some(actor),
+                }
+            } else {
+                Standing::NEW
+            })
+        }
+    }
+}
+
+// ------------------------------------------------------------------ the matrix
+
+/// One contract's answer to one item, as the matrix sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub responsibility: Option<Responsibility>,
+    pub other_vendor_id: Option<String>,
+    pub state: ItemState,
+    pub first_check: Option<Check>,
+    pub completed_on: Option<String>,
+}
+
+/// A contract as a column of the matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub contract_id: String,
+    pub vendor_id: String,
+    pub system_ids: Vec<String>,
+}
+
+/// What the matrix is computed from.
+#[derive(Debug, Clone, Default)]
+pub struct MatrixInput {
+    /// Systems in display order.
+    pub systems: Vec<String>,
+    /// Pairs of systems that connect (either order).
+    pub links: Vec<(String, String)>,
+    pub columns: Vec<Column>,
+    /// Part 2 items in catalog order.
+    pub items: Vec<String>,
+    /// (contract id, item id) → answer; missing means 未確認.
+    pub cells: BTreeMap<(String, String), Cell>,
+}
+
+/// A finding on one (system, item).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Flag {
+    /// No agreed answer on any contract of the system gives the item to a party.
+    Gap,
+    /// Two parties each claim the item alone (agreed answers): the claimants, `institution`
+    /// or a vendor id.
+    Overlap(Vec<String>),
+    /// A contract names another vendor whose own contract for the system does not take the
+    /// item: (contract naming, vendor named).
+    Disagreement { contract_id: String, named: String },
+    /// First check いいえ and no 完了日 yet, on this contract.
+    NoWithoutCompletion(String),
+    /// The system connects to another system served by a different vendor, and both
+    /// vendors take the item: (other system, other vendor).
+    Coordinate {
+        other_system: String,
+        other_vendor: String,
+    },
+}
+
+impl Flag {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Flag::Gap => "gap",
+            Flag::Overlap(_) => "overlap",
+            Flag::Disagreement { .. } => "disagreement",
+            Flag::NoWithoutCompletion(_) => "no-without-completion",
+            Flag::Coordinate { .. } => "coordinate",
+        }
+    }
+}
+
+fn takes(r: Option<Responsibility>) -> bool {
+    matches!(r, Some(Responsibility::Vendor | Responsibility::Joint))
+}
+
+/// Every flag of every (system, item), keyed by (system id, item id). Only systems with at
+/// least one contract are judged (a system with none is reported by the caller).
+pub fn analyse(m: &MatrixInput) -> BTreeMap<(String, String), Vec<Flag>> {
+    let mut out: BTreeMap<(String, String), Vec<Flag>> = BTreeMap::new();
+    let cols_of = |system: &str| -> Vec<&Column> {
+        m.columns
+            .iter()
+            .filter(|c| c.system_ids.iter().any(|s| s == system))
+            .collect()
+    };
+    let cell = |contract: &str, item: &str| m.cells.get(&(contract.to_string(), item.to_string()));
+    let agreed =
+        |contract: &str, item: &str| cell(contract, item).filter(|c| c.state == ItemState::Agreed);
+    for system in &m.systems {
+        let cols = cols_of(system);
+        if cols.is_empty() {
+            continue;
+        }
+        for item in &m.items {
+            let mut flags = Vec::new();
+            let mut covered = false;
+            let mut all_na = true;
+            let mut sole: BTreeSet<String> = BTreeSet::new();
+            for c in &cols {
+                let Some(a) = agreed(&c.contract_id, item) else {
+                    all_na = false;
+                    continue;
+                };
+                match a.responsibility {
+                    Some(Responsibility::Institution) => {
+                        covered = true;
+                        all_na = false;
+                        sole.insert("institution".into());
+                    }
+                    Some(Responsibility::Vendor) => {
+                        covered = true;
+                        all_na = false;
+                        sole.insert(c.vendor_id.clone());
+                    }
+                    Some(Responsibility::Joint) => {
+                        covered = true;
+                        all_na = false;
+                    }
+                    Some(Responsibility::OtherVendor) => {
+                        all_na = false;
+                        let named = a.other_vendor_id.clone().unwrap_or_default();
+                        let confirmed = cols.iter().any(|o| {
+                            o.vendor_id == named
+                                && agreed(&o.contract_id, item)
+                                    .is_some_and(|x| takes(x.responsibility))
+                        });
+                        if confirmed {
+                            covered = true;
+                        } else {
+                            flags.push(Flag::Disagreement {
+                                contract_id: c.contract_id.clone(),
+                                named,
+                            });
+                        }
+                    }
+                    Some(Responsibility::NotApplicable) => {}
+                    None => all_na = false,
+                }
+            }
+            if !covered && !all_na {
+                flags.insert(0, Flag::Gap);
+            }
+            if sole.len() >= 2 {
+                flags.push(Flag::Overlap(sole.into_iter().collect()));
+            }
+            for c in &cols {
+                if let Some(a) = cell(&c.contract_id, item) {
+                    if a.first_check == Some(Check::No) && a.completed_on.is_none() {
+                        flags.push(Flag::NoWithoutCompletion(c.contract_id.clone()));
+                    }
+                }
+            }
+            // Vendors of connected systems that both take the item must coordinate.
+            for (a, b) in &m.links {
+                let other = if a == system {
+                    b
+                } else if b == system {
+                    a
+                } else {
+                    continue;
+                };
+                for mine in &cols {
+                    if !cell(&mine.contract_id, item).is_some_and(|x| takes(x.responsibility)) {
+                        continue;
+                    }
+                    for theirs in cols_of(other) {
+                        if theirs.vendor_id != mine.vendor_id
+                            && cell(&theirs.contract_id, item)
+                                .is_some_and(|x| takes(x.responsibility))
+                        {
+                            let f = Flag::Coordinate {
+                                other_system: other.clone(),
+                                other_vendor: theirs.vendor_id.clone(),
+                            };
+                            if !flags.contains(&f) {
+                                flags.push(f);
+                            }
+                        }
+                    }
+                }
+            }
+            if !flags.is_empty() {
+                out.insert((system.clone(), item.clone()), flags);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(r: Responsibility) -> ItemAnswer {
+        ItemAnswer {
+            responsibility: Some(r),
+            ..Default::default()
+        }
+    }
+
+    fn vendors(v: &[&str]) -> BTreeSet<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn propose_accept_reopen() {
+        let p = Step::Propose(answer(Responsibility::Vendor));
+        let s = transition(true, Standing::NEW, Party::Vendor, &p).unwrap();
+        assert_eq!(s.state, ItemState::Negotiating);
+        assert_eq!(
+            transition(true, s, Party::Vendor, &Step::Accept),
+            Err(RuleError::OwnProposal)
+        );
+        // A counter-proposal changes who must accept.
+        let s2 = transition(true, s, Party::Institution, &p).unwrap();
+        assert_eq!(s2.proposed_by, Some(Party::Institution));
+        let agreed = transition(true, s, Party::Institution, &Step::Accept).unwrap();
+        assert_eq!(agreed.state, ItemState::Agreed);
+        assert_eq!(
+            transition(true, agreed, Party::Vendor, &p),
+            Err(RuleError::ReopenFirst)
+        );
+        assert_eq!(
+            transition(true, agreed, Party::Vendor, &Step::Reopen(" ".into())),
+            Err(RuleError::ReasonRequired)
+        );
+        let reopened = transition(
+            true,
+            agreed,
+            Party::Vendor,
+            &Step::Reopen("契約更新".into()),
+        )
+        .unwrap();
+        assert_eq!(reopened.state, ItemState::Negotiating);
+        assert_eq!(
+            transition(true, reopened, Party::Institution, &Step::Accept)
+                .unwrap()
+                .state,
+            ItemState::Agreed
+        );
+        assert_eq!(
+            transition(true, Standing::NEW, Party::Institution, &Step::Accept),
+            Err(RuleError::NothingToAccept)
+        );
+        assert_eq!(
+            transition(
+                true,
+                Standing::NEW,
+                Party::Vendor,
+                &Step::Reopen("x".into())
+            ),
+            Err(RuleError::NotAgreed)
+        );
+    }
+
+    #[test]
+    fn part1_is_the_institutions_alone() {
+        let p = Step::Propose(ItemAnswer::default());
+        assert_eq!(
+            transition(false, Standing::NEW, Party::Vendor, &p),
+            Err(RuleError::Part1InstitutionOnly)
+        );
+        let s = transition(false, Standing::NEW, Party::Institution, &p).unwrap();
+        assert_eq!(s.state, ItemState::Agreed);
+        assert_eq!(
+            transition(false, s, Party::Institution, &p),
+            Err(RuleError::ReopenFirst)
+        );
+    }
+
+    #[test]
+    fn answers_are_checked() {
+        let v = vendors(&["a", "b"]);
+        let ok = |a: &ItemAnswer| check_answer(true, a, "a", &v);
+        assert_eq!(
+            ok(&ItemAnswer::default()),
+            Err(RuleError::ResponsibilityRequired)
+        );
+        assert!(check_answer(false, &ItemAnswer::default(), "a", &v).is_ok());
+        let mut a = answer(Responsibility::OtherVendor);
+        assert_eq!(ok(&a), Err(RuleError::OtherVendorRequired));
+        a.other_vendor_id = Some("a".into());
+        assert_eq!(ok(&a), Err(RuleError::OtherVendorIsThisVendor));
+        a.other_vendor_id = Some("z".into());
+        assert_eq!(ok(&a), Err(RuleError::OtherVendorWithoutContract));
+        a.other_vendor_id = Some("b".into());
+        assert!(ok(&a).is_ok());
+        assert_eq!(
+            ok(&answer(Responsibility::NotApplicable)),
+            Err(RuleError::NaReasonRequired)
+        );
+        let mut d = answer(Responsibility::Joint);
+        d.first_check = Some(Check::No);
+        assert_eq!(ok(&d), Err(RuleError::FirstCheckDateRequired));
+        d.first_checked_on = Some("2024-06-31".into());
+        assert_eq!(ok(&d), Err(RuleError::BadDate));
+        d.first_checked_on = Some("2024-06-10".into());
+        d.completed_on = Some("2024-06-01".into());
+        assert_eq!(ok(&d), Err(RuleError::CompletionBeforeFirstCheck));
+        d.completed_on = Some("2024-07-01".into());
+        assert!(ok(&d).is_ok());
+        d.first_check = Some(Check::Yes);
+        assert_eq!(ok(&d), Err(RuleError::CompletionWithoutNo));
+    }
+
+    fn col(id: &str, vendor: &str, systems: &[&str]) -> Column {
+        Column {
+            contract_id: id.into(),
+            vendor_id: vendor.into(),
+            system_ids: systems.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn agreed(r: Responsibility) -> Cell {
+        Cell {
+            responsibility: Some(r),
+            other_vendor_id: None,
+            state: ItemState::Agreed,
+            first_check: Some(Check::Yes),
+            completed_on: None,
+        }
+    }
+
+    /// The seed's scenario: vendor A runs the receipt system, vendor B brings the EHR; they
+    /// connect.
+    fn ab() -> MatrixInput {
+        MatrixInput {
+            systems: vec!["receipt".into(), "ehr".into(), "pacs".into()],
+            links: vec![("ehr".into(), "receipt".into())],
+            columns: vec![
+                col("ca", "A", &["receipt"]),
+                col("cb", "B", &["ehr"]),
+                col("cc", "C", &["ehr"]),
+            ],
+            items: vec!["i1".into(), "i2".into(), "i3".into(), "i4".into()],
+            cells: BTreeMap::new(),
+        }
+    }
+
+    fn put(m: &mut MatrixInput, contract: &str, item: &str, c: Cell) {
+        m.cells.insert((contract.into(), item.into()), c);
+    }
+
+    #[test]
+    fn gaps_overlaps_disagreements_and_coordination() {
+        let mut m = ab();
+        // i1: A takes it on the receipt system; on the EHR, B and C each claim it alone.
+        put(&mut m, "ca", "i1", agreed(Responsibility::Vendor));
+        put(&mut m, "cb", "i1", agreed(Responsibility::Vendor));
+        put(&mut m, "cc", "i1", agreed(Responsibility::Vendor));
+        // i2: joint on the EHR via B, C says not applicable; the receipt system: nobody.
+        put(&mut m, "cb", "i2", agreed(Responsibility::Joint));
+        let mut na = agreed(Responsibility::NotApplicable);
+        na.first_check = Some(Check::No);
+        put(&mut m, "cc", "i2", na);
+        // i3: B points at C, but C's answer is only a proposal.
+        let mut to_c = agreed(Responsibility::OtherVendor);
+        to_c.other_vendor_id = Some("C".into());
+        put(&mut m, "cb", "i3", to_c);
+        let mut proposal = agreed(Responsibility::Vendor);
+        proposal.state = ItemState::Negotiating;
+        put(&mut m, "cc", "i3", proposal);
+        put(&mut m, "ca", "i3", agreed(Responsibility::Institution));
+        let f = analyse(&m);
+        let at = |s: &str, i: &str| {
+            f.get(&(s.to_string(), i.to_string()))
+                .cloned()
+                .unwrap_or_default()
+        };
+
+        assert_eq!(
+            at("ehr", "i1"),
+            vec![
+                Flag::Overlap(vec!["B".into(), "C".into()]),
+                Flag::Coordinate {
+                    other_system: "receipt".into(),
+                    other_vendor: "A".into()
+                }
+            ]
+        );
+        assert_eq!(
+            at("receipt", "i1"),
+            vec![
+                Flag::Coordinate {
+                    other_system: "ehr".into(),
+                    other_vendor: "B".into()
+                },
+                Flag::Coordinate {
+                    other_system: "ehr".into(),
+                    other_vendor: "C".into()
+                }
+            ]
+        );
+        assert_eq!(at("receipt", "i2"), vec![Flag::Gap]);
+        assert_eq!(
+            at("ehr", "i2"),
+            vec![Flag::NoWithoutCompletion("cc".into())]
+        );
+        assert_eq!(
+            at("ehr", "i3"),
+            vec![
+                Flag::Gap,
+                Flag::Disagreement {
+                    contract_id: "cb".into(),
+                    named: "C".into()
+                }
+            ]
+        );
+        assert!(at("receipt", "i3").is_empty(), "the institution covers it");
+        // i4: nobody answered anywhere: a gap on every system with a contract, none on PACS.
+        assert_eq!(at("receipt", "i4"), vec![Flag::Gap]);
+        assert_eq!(at("ehr", "i4"), vec![Flag::Gap]);
+        assert!(at("pacs", "i4").is_empty());
+
+        // Once C agrees to take i3, B's pointer holds and the gap closes.
+        put(&mut m, "cc", "i3", agreed(Responsibility::Vendor));
+        let f = analyse(&m);
+        assert!(!f.contains_key(&("ehr".to_string(), "i3".to_string())));
+    }
+
+    #[test]
+    fn all_not_applicable_is_no_gap() {
+        let mut m = ab();
+        let mut na = agreed(Responsibility::NotApplicable);
+        na.first_check = None;
+        put(&mut m, "ca", "i1", na);
+        assert!(!analyse(&m).contains_key(&("receipt".to_string(), "i1".to_string())));
+    }
+}

@@ -1,0 +1,68 @@
+//! 和暦: dates as the official forms print them (令和6年6月10日).
+
+/// Eras since 1926, newest first: (name, first day as YYYY-MM-DD, Gregorian year of 元年).
+const ERAS: [(&str, &str, i32); 3] = [
+    ("令和", "2019-05-01", 2019),
+    ("平成", "1989-01-08", 1989),
+    ("昭和", "1926-12-25", 1926),
+];
+
+/// `2024-06-10` → `令和6年6月10日` (`元年` for an era's first year). None for a string that
+/// is not a date, or a date before 昭和.
+pub fn wareki(date: &str) -> Option<String> {
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let iso = d.format("%Y-%m-%d").to_string();
+    let (name, _, first) = ERAS.iter().find(|(_, start, _)| iso.as_str() >= *start)?;
+    use chrono::Datelike;
+    let n = d.year() - first + 1;
+    let year = if n == 1 {
+        "元".to_string()
+    } else {
+        n.to_string()
+    };
+    Some(format!("{name}{year}年{}月{}日", d.month(), d.day()))
+}
+
+/// The fiscal year (April–March) as 令和N年度: `2024` → `令和6年度`. A fiscal year is named by
+/// the era in effect at its end (FY2019 is 令和元年度, as the government wrote it).
+pub fn fiscal_year(year: i32) -> String {
+    let end = format!("{}-03-31", year + 1);
+    let (name, _, first) = ERAS
+        .iter()
+        .find(|(_, start, _)| end.as_str() >= *start)
+        .copied()
+        .unwrap_or(ERAS[2]);
+    let n = year - first + 1;
+    if n == 1 {
+        format!("{name}元年度")
+    } else {
+        format!("{name}{n}年度")
+    }
+}
+
+/// `2024-06-10` → `2024年6月10日`.
+pub fn seireki(date: &str) -> Option<String> {
+    use chrono::Datelike;
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some(format!("{}年{}月{}日", d.year(), d.month(), d.day()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn era_boundaries() {
+        assert_eq!(wareki("2019-04-30").as_deref(), Some("平成31年4月30日"));
+        assert_eq!(wareki("2019-05-01").as_deref(), Some("令和元年5月1日"));
+        assert_eq!(wareki("2024-06-10").as_deref(), Some("令和6年6月10日"));
+        assert_eq!(wareki("1989-01-07").as_deref(), Some("昭和64年1月7日"));
+        assert_eq!(wareki("1989-01-08").as_deref(), Some("平成元年1月8日"));
+        assert_eq!(wareki("2024-02-30"), None);
+        assert_eq!(wareki("1900-01-01"), None);
+        assert_eq!(fiscal_year(2024), "令和6年度");
+        assert_eq!(fiscal_year(2019), "令和元年度");
+        assert_eq!(fiscal_year(2018), "平成30年度");
+        assert_eq!(seireki("2024-06-10").as_deref(), Some("2024年6月10日"));
+    }
+}

@@ -1,0 +1,73 @@
+//! Outgoing mail (invitations) through the hospital's SMTP relay, when one is configured.
+
+use crate::state::WebConfig;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("SMTP is not configured")]
+    NotConfigured,
+    #[error("bad SMTP URL: {0}")]
+    BadUrl(String),
+    #[error("bad address: {0}")]
+    Address(String),
+    #[error("SMTP: {0}")]
+    Smtp(String),
+}
+
+/// `smtp://host[:port]` → (host, port); the port defaults to 25.
+fn relay(url: &str) -> Result<(String, u16), MailError> {
+    let rest = url
+        .strip_prefix("smtp://")
+        .ok_or_else(|| MailError::BadUrl(url.into()))?
+        .trim_end_matches('/');
+    match rest.rsplit_once(':') {
+        Some((h, p)) => Ok((
+            h.to_string(),
+            p.parse().map_err(|_| MailError::BadUrl(url.into()))?,
+        )),
+        None => Ok((rest.to_string(), 25)),
+    }
+}
+
+/// Send a plain-text message.
+pub async fn send(cfg: &WebConfig, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    let url = cfg.smtp_url.as_deref().ok_or(MailError::NotConfigured)?;
+    let (host, port) = relay(url)?;
+    let msg = Message::builder()
+        .from(
+            cfg.mail_from
+                .parse()
+                .map_err(|e| MailError::Address(format!("{e}")))?,
+        )
+        .to(to.parse().map_err(|e| MailError::Address(format!("{e}")))?)
+        .subject(subject)
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+        .body(body.to_string())
+        .map_err(|e| MailError::Smtp(e.to_string()))?;
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(port)
+        .timeout(Some(std::time::Duration::from_secs(10)))
+        .build();
+    transport
+        .send(msg)
+        .await
+        .map_err(|e| MailError::Smtp(e.to_string()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn relay_urls() {
+        assert_eq!(
+            super::relay("smtp://relay.local").unwrap(),
+            ("relay.local".into(), 25)
+        );
+        assert_eq!(
+            super::relay("smtp://127.0.0.1:2525/").unwrap(),
+            ("127.0.0.1".into(), 2525)
+        );
+        assert!(super::relay("http://x").is_err());
+    }
+}

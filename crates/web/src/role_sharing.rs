@@ -1,0 +1,690 @@
+//! Systems, contracts and the role-sharing checklist of each contract, for both parties,
+//! and the institution's cross-vendor matrix. The rules are the domain's
+//! (`mamori_domain::role_sharing`); this module loads, asks, and stores.
+
+use crate::auth::AnyAuth;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use mamori_catalog::{Addressee, Answer, Catalog, Item};
+use mamori_domain::policy::{self, Action, Scope};
+use mamori_domain::role_sharing::{
+    self as rs, Check, ItemAnswer, ItemState, Party, Responsibility, Standing, Step,
+};
+use mamori_domain::Institution;
+use mamori_store::{Contract, RoleSharingItem, RoleSharingStep, Store};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// The role-sharing catalog version a new contract's checklist follows: the latest shipped
+/// or imported version of `mhlw/role-sharing`.
+pub fn current_catalog(state: &AppState) -> Option<String> {
+    state
+        .catalogs()
+        .catalogs
+        .values()
+        .filter(|c| c.catalog.publisher == "mhlw" && c.catalog.document == "role-sharing")
+        .max_by(|a, b| a.catalog.published.cmp(&b.catalog.published))
+        .map(|c| c.catalog.id.clone())
+}
+
+/// Is this a Part 2 item (agreed by both parties)?
+pub fn is_part2(item: &Item) -> bool {
+    item.role.contains(&Addressee::Joint)
+}
+
+/// The items a checklist answers (reference items, answer `none`, are shown, not answered).
+pub fn answerable(item: &Item) -> bool {
+    item.answer != Answer::None
+}
+
+/// The contract and the side the user acts on, for `action`. A vendor user outside the
+/// contract, or a user of another institution, gets 404; a member of the institution without
+/// the role gets 403.
+pub async fn contract_for(
+    store: &dyn Store,
+    auth: &AnyAuth,
+    id: &str,
+    action: Action,
+) -> AppResult<(Contract, Party)> {
+    let c = store.contract(id).await?.ok_or(AppError::NotFound)?;
+    let scope = Scope::Contract {
+        institution_id: &c.institution_id,
+        vendor_id: &c.vendor_id,
+    };
+    if policy::authorize(&auth.principal, action, scope, auth.now).allowed() {
+        if let Some(p) = policy::contract_party(
+            &auth.principal,
+            action,
+            &c.institution_id,
+            &c.vendor_id,
+            auth.now,
+        ) {
+            return Ok((c, p));
+        }
+    }
+    let member = !auth
+        .principal
+        .roles_in(&c.institution_id, auth.now)
+        .is_empty()
+        || auth.principal.vendor_ids.contains(&c.vendor_id);
+    Err(if member {
+        AppError::Forbidden
+    } else {
+        AppError::NotFound
+    })
+}
+
+/// The catalog a contract's checklist follows.
+pub fn catalog_of(
+    state: &AppState,
+    c: &Contract,
+) -> AppResult<(Arc<crate::state::Catalogs>, String)> {
+    let catalogs = state.catalogs();
+    if !catalogs.catalogs.contains_key(&c.catalog_id) {
+        return Err(AppError::Internal(format!(
+            "role-sharing catalog {} of contract {} is not served",
+            c.catalog_id, c.id
+        )));
+    }
+    Ok((catalogs, c.catalog_id.clone()))
+}
+
+/// A step as the user sends it (form or JSON).
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct StepInput {
+    /// `propose`, `accept` or `reopen`.
+    pub step: String,
+    /// The item's version as read (0 when it has never been answered).
+    #[serde(default)]
+    pub version: i64,
+    #[serde(default)]
+    pub responsibility: String,
+    #[serde(default)]
+    pub other_vendor_id: String,
+    #[serde(default)]
+    pub na_reason: String,
+    #[serde(default)]
+    pub agreed_content: String,
+    #[serde(default)]
+    pub written_in: String,
+    /// `yes`, `no` or empty.
+    #[serde(default)]
+    pub first_check: String,
+    #[serde(default)]
+    pub first_checked_on: String,
+    #[serde(default)]
+    pub completed_on: String,
+    #[serde(default)]
+    pub remarks: String,
+    /// Why an agreed item is reopened.
+    #[serde(default)]
+    pub reason: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn invalid(key: &'static str) -> AppError {
+    AppError::Invalid { field: "item", key }
+}
+
+impl StepInput {
+    fn answer(&self) -> AppResult<ItemAnswer> {
+        let responsibility = match opt(&self.responsibility) {
+            None => None,
+            Some(r) => Some(Responsibility::parse(&r).ok_or(invalid("error-rs-bad-value"))?),
+        };
+        let first_check = match opt(&self.first_check) {
+            None => None,
+            Some(c) => Some(Check::parse(&c).ok_or(invalid("error-rs-bad-value"))?),
+        };
+        Ok(ItemAnswer {
+            responsibility,
+            other_vendor_id: opt(&self.other_vendor_id)
+                .filter(|_| responsibility == Some(Responsibility::OtherVendor)),
+            na_reason: if responsibility == Some(Responsibility::NotApplicable) {
+                self.na_reason.trim().to_string()
+            } else {
+                String::new()
+            },
+            agreed_content: self.agreed_content.trim().to_string(),
+            written_in: self.written_in.trim().to_string(),
+            first_check,
+            first_checked_on: opt(&self.first_checked_on),
+            completed_on: opt(&self.completed_on),
+            remarks: self.remarks.trim().to_string(),
+        })
+    }
+
+    fn to_step(&self) -> AppResult<Step> {
+        Ok(match self.step.as_str() {
+            "propose" => Step::Propose(self.answer()?),
+            "accept" => Step::Accept,
+            "reopen" => Step::Reopen(self.reason.trim().to_string()),
+            _ => return Err(invalid("error-rs-bad-value")),
+        })
+    }
+}
+
+/// The stored row as the domain's standing.
+pub fn standing(row: Option<&RoleSharingItem>) -> Standing {
+    match row {
+        None => Standing::NEW,
+        Some(r) => Standing {
+            state: ItemState::parse(&r.state).unwrap_or(ItemState::Unconfirmed),
+            proposed_by: r.proposed_by.as_deref().and_then(Party::parse),
+        },
+    }
+}
+
+/// Take one step on one item of a contract's checklist, as `party`.
+pub async fn apply_step(
+    state: &AppState,
+    auth: &AnyAuth,
+    contract: &Contract,
+    party: Party,
+    item_id: &str,
+    input: &StepInput,
+) -> AppResult<RoleSharingItem> {
+    let (catalogs, catalog_id) = catalog_of(state, contract)?;
+    let item = catalogs.catalogs[&catalog_id]
+        .item(item_id)
+        .filter(|i| answerable(i))
+        .ok_or(AppError::NotFound)?;
+    let part2 = is_part2(item);
+    let store = state.store();
+    let current_row = store.role_sharing_item(&contract.id, item_id).await?;
+    let current = current_row.as_ref();
+    let version = current.map(|r| r.version).unwrap_or(0);
+    if input.version != version {
+        return Err(AppError::Conflict("role-sharing item"));
+    }
+    let step = input.to_step()?;
+    let next =
+        rs::transition(part2, standing(current), party, &step).map_err(|e| invalid(e.key()))?;
+    let mut row = current.cloned().unwrap_or_else(|| RoleSharingItem {
+        institution_id: contract.institution_id.clone(),
+        contract_id: contract.id.clone(),
+        item_id: item_id.to_string(),
+        ..Default::default()
+    });
+    let mut note = String::new();
+    match &step {
+        Step::Propose(a) => {
+            // Only an answer naming another vendor needs the institution's other contracts.
+            let vendors: BTreeSet<String> = if a.responsibility == Some(Responsibility::OtherVendor)
+            {
+                store
+                    .contracts(&contract.institution_id)
+                    .await?
+                    .into_iter()
+                    .map(|c| c.vendor_id)
+                    .collect()
+            } else {
+                BTreeSet::new()
+            };
+            rs::check_answer(part2, a, &contract.vendor_id, &vendors)
+                .map_err(|e| invalid(e.key()))?;
+            row.responsibility = a.responsibility.map(|r| r.as_str().to_string());
+            row.other_vendor_id = a.other_vendor_id.clone();
+            row.na_reason = a.na_reason.clone();
+            row.agreed_content = a.agreed_content.clone();
+            row.written_in = a.written_in.clone();
+            row.first_check = a.first_check.map(|c| c.as_str().to_string());
+            row.first_checked_on = a.first_checked_on.clone();
+            row.completed_on = a.completed_on.clone();
+            row.remarks = a.remarks.clone();
+        }
+        Step::Accept => {}
+        Step::Reopen(reason) => note = reason.clone(),
+    }
+    row.state = next.state.as_str().to_string();
+    row.proposed_by = next.proposed_by.map(|p| p.as_str().to_string());
+    let saved = store
+        .save_role_sharing_item(
+            &auth.actor(),
+            &RoleSharingStep {
+                item: row,
+                expected_version: version,
+                party: party.as_str().to_string(),
+                step: step.name().to_string(),
+                note,
+            },
+        )
+        .await?;
+    Ok(saved)
+}
+
+// ------------------------------------------------------------------ the matrix
+
+/// One row of one system group of the matrix.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MatrixRow {
+    pub item_id: String,
+    pub number: String,
+    pub text: String,
+    /// One cell per contract of the group, in the group's order.
+    pub cells: Vec<MatrixCell>,
+    pub flags: Vec<MatrixFlag>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MatrixCell {
+    pub contract_id: String,
+    /// `institution`, `vendor`, `joint`, `other_vendor`, `not_applicable`, or null.
+    pub responsibility: Option<String>,
+    /// The vendor named by `other_vendor`.
+    pub other_vendor: Option<String>,
+    /// `unconfirmed`, `negotiating`, `agreed`.
+    pub state: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MatrixFlag {
+    /// `gap`, `overlap`, `disagreement`, `no-without-completion`, `coordinate`.
+    pub code: String,
+    /// Vendor names (or 医療機関) the flag is about.
+    pub parties: Vec<String>,
+    /// The contract to open to fix it (the first one concerned).
+    pub contract_id: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MatrixGroup {
+    pub system_id: String,
+    pub system_name: String,
+    /// Names of the systems it connects to.
+    pub connects_to: Vec<String>,
+    /// (contract id, vendor name, contract title)
+    pub contracts: Vec<MatrixContract>,
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MatrixContract {
+    pub contract_id: String,
+    pub vendor_name: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Matrix {
+    pub groups: Vec<MatrixGroup>,
+    /// Count of (system, item) pairs per flag code.
+    pub counts: BTreeMap<String, usize>,
+    /// Systems no contract covers.
+    pub systems_without_contract: Vec<String>,
+    /// Contracts that cover no system.
+    pub contracts_without_system: Vec<String>,
+}
+
+/// The cross-vendor matrix of an institution: Part 2 items × contracts, grouped by system.
+pub async fn matrix(state: &AppState, inst: &Institution) -> AppResult<Matrix> {
+    let store = state.store();
+    let (contracts, rows) = tokio::try_join!(
+        store.contracts(&inst.id),
+        store.institution_role_sharing_items(&inst.id),
+    )?;
+    matrix_of(state, inst, contracts, rows).await
+}
+
+/// The matrix from contracts and checklist rows already read (the dashboard has them).
+pub async fn matrix_of(
+    state: &AppState,
+    inst: &Institution,
+    contracts: Vec<Contract>,
+    rows: Vec<RoleSharingItem>,
+) -> AppResult<Matrix> {
+    let store = state.store();
+    let (systems, links) =
+        tokio::try_join!(store.systems(&inst.id), store.system_links(&inst.id),)?;
+    let catalogs = state.catalogs();
+    // Rows: the Part 2 items of the catalogs the contracts follow (normally one version).
+    let mut items: Vec<&Item> = Vec::new();
+    let mut used: Vec<&Catalog> = Vec::new();
+    for c in &contracts {
+        if let Some(cat) = catalogs.catalogs.get(&c.catalog_id) {
+            if !used.iter().any(|u| u.catalog.id == cat.catalog.id) {
+                used.push(cat);
+            }
+        }
+    }
+    if used.is_empty() {
+        if let Some(cat) = current_catalog(state).and_then(|id| catalogs.catalogs.get(&id)) {
+            used.push(cat);
+        }
+    }
+    for cat in &used {
+        for i in &cat.items {
+            if is_part2(i) && answerable(i) && !items.iter().any(|x| x.id == i.id) {
+                items.push(i);
+            }
+        }
+    }
+    let vendor_name: BTreeMap<&str, &str> = contracts
+        .iter()
+        .map(|c| (c.vendor_id.as_str(), c.vendor_name.as_str()))
+        .collect();
+    let name_of = |v: &str| -> String {
+        if v == "institution" {
+            "医療機関".to_string()
+        } else {
+            vendor_name
+                .get(v)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| v.to_string())
+        }
+    };
+    let system_name: BTreeMap<&str, &str> = systems
+        .iter()
+        .map(|s| (s.id.as_str(), s.name.as_str()))
+        .collect();
+    let input = rs::MatrixInput {
+        systems: systems.iter().map(|s| s.id.clone()).collect(),
+        links: links.clone(),
+        columns: contracts
+            .iter()
+            .map(|c| rs::Column {
+                contract_id: c.id.clone(),
+                vendor_id: c.vendor_id.clone(),
+                system_ids: c.system_ids.clone(),
+            })
+            .collect(),
+        items: items.iter().map(|i| i.id.clone()).collect(),
+        cells: rows
+            .iter()
+            .map(|r| {
+                (
+                    (r.contract_id.clone(), r.item_id.clone()),
+                    rs::Cell {
+                        responsibility: r.responsibility.as_deref().and_then(Responsibility::parse),
+                        other_vendor_id: r.other_vendor_id.clone(),
+                        state: ItemState::parse(&r.state).unwrap_or(ItemState::Unconfirmed),
+                        first_check: r.first_check.as_deref().and_then(Check::parse),
+                        completed_on: r.completed_on.clone(),
+                    },
+                )
+            })
+            .collect(),
+    };
+    let flags = rs::analyse(&input);
+    let by_key: std::collections::HashMap<(&str, &str), &RoleSharingItem> = rows
+        .iter()
+        .map(|r| ((r.contract_id.as_str(), r.item_id.as_str()), r))
+        .collect();
+    let mut m = Matrix::default();
+    for s in &systems {
+        let cols: Vec<&Contract> = contracts
+            .iter()
+            .filter(|c| c.system_ids.contains(&s.id))
+            .collect();
+        if cols.is_empty() {
+            m.systems_without_contract.push(s.name.clone());
+            continue;
+        }
+        let connects_to = links
+            .iter()
+            .filter_map(|(a, b)| {
+                if *a == s.id {
+                    Some(b)
+                } else if *b == s.id {
+                    Some(a)
+                } else {
+                    None
+                }
+            })
+            .map(|o| system_name.get(o.as_str()).unwrap_or(&"").to_string())
+            .collect();
+        let mut group = MatrixGroup {
+            system_id: s.id.clone(),
+            system_name: s.name.clone(),
+            connects_to,
+            contracts: cols
+                .iter()
+                .map(|c| MatrixContract {
+                    contract_id: c.id.clone(),
+                    vendor_name: c.vendor_name.clone(),
+                    title: c.title.clone(),
+                })
+                .collect(),
+            rows: Vec::new(),
+        };
+        for item in &items {
+            let cells = cols
+                .iter()
+                .map(|c| {
+                    let r = by_key.get(&(c.id.as_str(), item.id.as_str())).copied();
+                    MatrixCell {
+                        contract_id: c.id.clone(),
+                        responsibility: r.and_then(|r| r.responsibility.clone()),
+                        other_vendor: r.and_then(|r| r.other_vendor_id.as_deref()).map(name_of),
+                        state: r
+                            .map(|r| r.state.clone())
+                            .unwrap_or_else(|| "unconfirmed".into()),
+                    }
+                })
+                .collect();
+            let row_flags: Vec<MatrixFlag> = flags
+                .get(&(s.id.clone(), item.id.clone()))
+                .map(|fs| {
+                    fs.iter()
+                        .map(|f| {
+                            *m.counts.entry(f.code().to_string()).or_default() += 1;
+                            let first = cols.first().map(|c| c.id.clone());
+                            match f {
+                                rs::Flag::Gap => MatrixFlag {
+                                    code: f.code().into(),
+                                    parties: vec![],
+                                    contract_id: first,
+                                },
+                                rs::Flag::Overlap(who) => MatrixFlag {
+                                    code: f.code().into(),
+                                    parties: who.iter().map(|v| name_of(v)).collect(),
+                                    contract_id: cols
+                                        .iter()
+                                        .find(|c| who.contains(&c.vendor_id))
+                                        .map(|c| c.id.clone())
+                                        .or(first),
+                                },
+                                rs::Flag::Disagreement { contract_id, named } => MatrixFlag {
+                                    code: f.code().into(),
+                                    parties: vec![name_of(named)],
+                                    contract_id: Some(contract_id.clone()),
+                                },
+                                rs::Flag::NoWithoutCompletion(cid) => MatrixFlag {
+                                    code: f.code().into(),
+                                    parties: cols
+                                        .iter()
+                                        .filter(|c| c.id == *cid)
+                                        .map(|c| c.vendor_name.clone())
+                                        .collect(),
+                                    contract_id: Some(cid.clone()),
+                                },
+                                rs::Flag::Coordinate {
+                                    other_system,
+                                    other_vendor,
+                                } => MatrixFlag {
+                                    code: f.code().into(),
+                                    parties: vec![
+                                        name_of(other_vendor),
+                                        system_name
+                                            .get(other_system.as_str())
+                                            .unwrap_or(&"")
+                                            .to_string(),
+                                    ],
+                                    contract_id: first,
+                                },
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            group.rows.push(MatrixRow {
+                item_id: item.id.clone(),
+                number: item.number.clone(),
+                text: item.text.clone(),
+                cells,
+                flags: row_flags,
+            });
+        }
+        m.groups.push(group);
+    }
+    m.contracts_without_system = contracts
+        .iter()
+        .filter(|c| c.system_ids.is_empty())
+        .map(|c| format!("{}({})", c.title, c.vendor_name))
+        .collect();
+    Ok(m)
+}
+
+// ------------------------------------------------------------------ exports
+
+fn ja(key: &str) -> String {
+    crate::i18n::Tr::new(crate::i18n::Lang::Ja).t(key)
+}
+
+/// A contract's checklist as the export lays it out (labels in Japanese, as the official
+/// form).
+pub async fn checklist_sheet(
+    state: &AppState,
+    c: &Contract,
+) -> AppResult<mamori_export::ChecklistSheet> {
+    let (catalogs, catalog_id) = catalog_of(state, c)?;
+    let cat = &catalogs.catalogs[&catalog_id];
+    let rows = state.store().role_sharing_items(&c.id).await?;
+    let mut out = Vec::new();
+    for s in &cat.sections {
+        let items: Vec<&Item> = cat.items.iter().filter(|i| i.section == s.id).collect();
+        let heading = format!("{} {}", s.number, s.title).trim().to_string();
+        out.push(mamori_export::ChecklistRow {
+            heading: heading.clone(),
+            is_heading: true,
+            ..Default::default()
+        });
+        for i in items {
+            let r = rows.iter().find(|r| r.item_id == i.id);
+            let part2 = is_part2(i);
+            let state_key = match (answerable(i), part2, r.map(|r| r.state.as_str())) {
+                (false, _, _) => "rs-reference".to_string(),
+                (true, false, Some("agreed")) => "rs-state-answered".to_string(),
+                (true, false, _) => "rs-state-unanswered".to_string(),
+                (true, true, s) => format!("rs-state-{}", s.unwrap_or("unconfirmed")),
+            };
+            let resp = r
+                .and_then(|r| r.responsibility.as_deref())
+                .map(|x| {
+                    let mut l = ja(&format!("rs-resp-{}", x.replace('_', "-")));
+                    if let Some(v) = r.and_then(|r| r.other_vendor_id.as_deref()) {
+                        l.push_str(&format!("({v})"));
+                    }
+                    l
+                })
+                .unwrap_or_default();
+            out.push(mamori_export::ChecklistRow {
+                number: i.number.clone(),
+                heading: s.title.clone(),
+                text: i.text.clone(),
+                first_check: r.and_then(|r| r.first_check.clone()).unwrap_or_default(),
+                first_checked_on: r
+                    .and_then(|r| r.first_checked_on.clone())
+                    .unwrap_or_default(),
+                completed_on: r.and_then(|r| r.completed_on.clone()).unwrap_or_default(),
+                remarks: r.map(|r| r.remarks.clone()).unwrap_or_default(),
+                responsibility: resp,
+                agreed_content: r.map(|r| r.agreed_content.clone()).unwrap_or_default(),
+                written_in: r.map(|r| r.written_in.clone()).unwrap_or_default(),
+                state: ja(&state_key),
+                is_heading: false,
+            });
+        }
+    }
+    // Vendor ids named by "another vendor" are shown by name.
+    let contracts = state.store().contracts(&c.institution_id).await?;
+    for row in &mut out {
+        for other in &contracts {
+            if row.responsibility.contains(&other.vendor_id) {
+                row.responsibility = row
+                    .responsibility
+                    .replace(&other.vendor_id, &other.vendor_name);
+            }
+        }
+    }
+    Ok(mamori_export::ChecklistSheet {
+        title: format!("{}({})", cat.catalog.title, cat.catalog.version),
+        institution: format!("{}({})", c.institution_name, c.institution_code),
+        vendor: c.vendor_name.clone(),
+        contract: c.title.clone(),
+        exported_on: today(),
+        rows: out,
+    })
+}
+
+/// Today in Japan (YYYY-MM-DD).
+pub fn today() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(9))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// The matrix as the export lays it out.
+pub fn matrix_sheet(inst: &Institution, m: &Matrix) -> mamori_export::MatrixSheet {
+    mamori_export::MatrixSheet {
+        institution: format!("{}({})", inst.name, inst.code),
+        exported_on: today(),
+        groups: m
+            .groups
+            .iter()
+            .map(|g| mamori_export::MatrixGroup {
+                system: g.system_name.clone(),
+                contracts: g
+                    .contracts
+                    .iter()
+                    .map(|c| format!("{}({})", c.vendor_name, c.title))
+                    .collect(),
+                rows: g
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.number.clone(),
+                            r.text.clone(),
+                            r.cells
+                                .iter()
+                                .map(|c| {
+                                    let who = c
+                                        .responsibility
+                                        .as_deref()
+                                        .map(|x| ja(&format!("rs-resp-{}", x.replace('_', "-"))))
+                                        .unwrap_or_else(|| "—".into());
+                                    let other = c
+                                        .other_vendor
+                                        .as_ref()
+                                        .map(|o| format!(":{o}"))
+                                        .unwrap_or_default();
+                                    format!(
+                                        "{who}{other}({})",
+                                        ja(&format!("rs-state-{}", c.state))
+                                    )
+                                })
+                                .collect(),
+                            r.flags
+                                .iter()
+                                .map(|f| {
+                                    let l = ja(&format!("matrix-flag-{}", f.code));
+                                    if f.parties.is_empty() {
+                                        l
+                                    } else {
+                                        format!("{l}: {}", f.parties.join("・"))
+                                    }
+                                })
+                                .collect::<Vec<_>>()
+                                .join(" / "),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}

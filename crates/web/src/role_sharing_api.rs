@@ -1,0 +1,188 @@
+//! `/api/v1` for contracts and role-sharing checklists: the same service, policy and audit
+//! as the pages.
+
+use crate::api::{ApiJson, ErrorBody};
+use crate::auth::Auth;
+use crate::error::AppResult;
+use crate::role_sharing::{self as rsw, Matrix, StepInput};
+use crate::service::{self, institution_for};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::Json;
+use mamori_domain::policy::{Action, Scope};
+use mamori_store::{Contract, RoleSharingItem};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct ContractView {
+    pub id: String,
+    pub institution_code: String,
+    pub institution_name: String,
+    pub vendor_id: String,
+    pub vendor_name: String,
+    pub title: String,
+    /// `introduction`, `maintenance`, `cloud`, `external_storage`, `other`
+    pub kind: String,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    /// The role-sharing catalog version its checklist follows.
+    pub catalog_id: String,
+    pub system_ids: Vec<String>,
+}
+
+impl From<Contract> for ContractView {
+    fn from(c: Contract) -> Self {
+        ContractView {
+            id: c.id,
+            institution_code: c.institution_code,
+            institution_name: c.institution_name,
+            vendor_id: c.vendor_id,
+            vendor_name: c.vendor_name,
+            title: c.title,
+            kind: c.kind,
+            starts_on: c.starts_on,
+            ends_on: c.ends_on,
+            catalog_id: c.catalog_id,
+            system_ids: c.system_ids,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemView {
+    pub item_id: String,
+    /// The number as printed (`Part2 A11`).
+    pub number: String,
+    pub text: String,
+    /// Part 2 items are agreed by both parties; Part 1 items are the institution's.
+    pub part2: bool,
+    /// `unconfirmed`, `negotiating`, `agreed`.
+    pub state: String,
+    /// `institution` or `vendor`.
+    pub proposed_by: Option<String>,
+    /// Send this back with the next step (0: never answered).
+    pub version: i64,
+    pub responsibility: Option<String>,
+    pub other_vendor_id: Option<String>,
+    pub na_reason: String,
+    pub agreed_content: String,
+    pub written_in: String,
+    pub first_check: Option<String>,
+    pub first_checked_on: Option<String>,
+    pub completed_on: Option<String>,
+    pub remarks: String,
+}
+
+fn item_view(item: &mamori_catalog::Item, row: Option<&RoleSharingItem>) -> ItemView {
+    let r = row.cloned().unwrap_or_default();
+    ItemView {
+        item_id: item.id.clone(),
+        number: item.number.clone(),
+        text: item.text.clone(),
+        part2: rsw::is_part2(item),
+        state: if row.is_some() {
+            r.state
+        } else {
+            "unconfirmed".into()
+        },
+        proposed_by: r.proposed_by,
+        version: r.version,
+        responsibility: r.responsibility,
+        other_vendor_id: r.other_vendor_id,
+        na_reason: r.na_reason,
+        agreed_content: r.agreed_content,
+        written_in: r.written_in,
+        first_check: r.first_check,
+        first_checked_on: r.first_checked_on,
+        completed_on: r.completed_on,
+        remarks: r.remarks,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/institutions/{code}/contracts", tag = "role-sharing",
+    params(("code" = String, Path)), responses((status = 200, body = Vec<ContractView>)))]
+pub async fn contracts(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+) -> AppResult<Json<Vec<ContractView>>> {
+    let inst = institution_for(state.store(), &auth, &code, Action::ViewContracts).await?;
+    Ok(Json(
+        state
+            .store()
+            .contracts(&inst.id)
+            .await?
+            .into_iter()
+            .map(ContractView::from)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/vendor/contracts", tag = "role-sharing",
+    responses((status = 200, body = Vec<ContractView>)))]
+pub async fn vendor_contracts(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> AppResult<Json<Vec<ContractView>>> {
+    service::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
+    Ok(Json(
+        state
+            .store()
+            .vendor_contracts(&auth.principal.vendor_ids)
+            .await?
+            .into_iter()
+            .map(ContractView::from)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/contracts/{id}/items", tag = "role-sharing",
+    params(("id" = String, Path)), responses((status = 200, body = Vec<ItemView>)))]
+pub async fn items(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<ItemView>>> {
+    let (c, _) = rsw::contract_for(state.store(), &auth, &id, Action::ViewContracts).await?;
+    let (catalogs, catalog_id) = rsw::catalog_of(&state, &c)?;
+    let rows = state.store().role_sharing_items(&c.id).await?;
+    Ok(Json(
+        catalogs.catalogs[&catalog_id]
+            .items
+            .iter()
+            .filter(|i| rsw::answerable(i))
+            .map(|i| item_view(i, rows.iter().find(|r| r.item_id == i.id)))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/items/{item}", tag = "role-sharing",
+    request_body = StepInput, params(("id" = String, Path), ("item" = String, Path)),
+    responses((status = 200, body = ItemView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn step(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, item_id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<StepInput>,
+) -> AppResult<Json<ItemView>> {
+    let (c, party) =
+        rsw::contract_for(state.store(), &auth, &id, Action::AnswerRoleSharing).await?;
+    let saved = rsw::apply_step(&state, &auth, &c, party, &item_id, &input).await?;
+    let (catalogs, catalog_id) = rsw::catalog_of(&state, &c)?;
+    let item = catalogs.catalogs[&catalog_id]
+        .item(&item_id)
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok(Json(item_view(item, Some(&saved))))
+}
+
+#[utoipa::path(get, path = "/api/v1/institutions/{code}/role-sharing-matrix", tag = "role-sharing",
+    params(("code" = String, Path)), responses((status = 200, body = Matrix)))]
+pub async fn matrix(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+) -> AppResult<Json<Matrix>> {
+    let inst = institution_for(state.store(), &auth, &code, Action::ViewContracts).await?;
+    Ok(Json(rsw::matrix(&state, &inst).await?))
+}

@@ -1,0 +1,101 @@
+// The cybersecurity checklist in the browser: the security officer fills the institution
+// sheet, requests the vendor sheets, B社 answers and submits its sheet in the portal, the
+// executive approves, and the inspector opens the read-only link.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { INSTITUTION, USERS, launchBrowser, newPage, signIn, startServer } from './helpers.js';
+
+describe('cyber checklist (browser)', { timeout: 240_000 }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  }, { timeout: 60_000 });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  }, { timeout: 30_000 });
+
+  test('fill the sheet, request vendor sheets, answer as the vendor, approve, open the inspector link', { timeout: 200_000 }, async () => {
+    const base = server.baseUrl;
+    const officer = await newPage(browser);
+    const vendor = await newPage(browser);
+    const exec = await newPage(browser);
+    const inspector = await newPage(browser);
+    for (const p of [officer.page, vendor.page, exec.page]) p.on('dialog', (d) => d.accept());
+    const go = (page, selector) => Promise.all([page.waitForNavigation(), page.click(selector)]);
+    try {
+      const o = officer.page;
+      await signIn(o, base, USERS.officer);
+      await o.goto(`${base}/i/${INSTITUTION}/assessments`);
+      await go(o, 'table[data-testid="assessments"] a');
+      const sheetUrl = o.url();
+
+      // Every slot still without a first check: はい, today. Item 1-(1) through the suggestion.
+      const suggestion = o.locator('#item-1-1 [data-testid="accept-suggestion"]');
+      if (await suggestion.count()) await go(o, '#item-1-1 [data-testid="accept-suggestion"]');
+      for (;;) {
+        const open = o.locator('.cy-slot form.cy-form').filter({ has: o.locator('select[name="check1"] option[value=""]:checked') });
+        if ((await open.count()) === 0) break;
+        // Pin the form by its item and slot: the filtered locator moves on once it is filled.
+        const item = await open.first().locator('input[name="item_id"]').inputValue();
+        const slot = await open.first().locator('input[name="slot"]').inputValue();
+        const form = o.locator(`[data-item="${item}"] .cy-slot[data-slot="${slot}"] form.cy-form`);
+        await form.locator('select[name="check1"]').selectOption('yes');
+        await form.locator('input[name="check1_on"]').fill('2024-08-01');
+        await Promise.all([o.waitForNavigation(), form.locator('[data-testid="cy-save"]').click()]);
+      }
+      const progress = (await o.textContent('[data-testid="cy-progress"]')).trim();
+      const [done, needed] = progress.split('/').map((x) => Number(x.trim()));
+      assert.equal(done, needed, `all first checks filled (${progress})`);
+
+      // Vendor sheets: requested from every vendor under contract (the demo asked already).
+      await go(o, '[data-testid="vs-request"]');
+      assert.ok((await o.textContent('table[data-testid="vendor-sheets"]')).includes('A社'));
+
+      // A社 answers its outstanding sheet in the portal and submits it.
+      const v = vendor.page;
+      await signIn(v, base, USERS.vendorA);
+      await v.goto(`${base}/vendor`);
+      await go(v, 'table[data-testid="portal-sheets"] a');
+      for (;;) {
+        const open = v.locator('form.cy-form').filter({ has: v.locator('select[name="check1"] option[value=""]:checked') });
+        if ((await open.count()) === 0) break;
+        // Pin the form by its item and slot: the filtered locator moves on once it is filled.
+        const item = await open.first().locator('input[name="item_id"]').inputValue();
+        const slot = await open.first().locator('input[name="slot"]').inputValue();
+        const form = v.locator(`[data-item="${item}"] .cy-slot[data-slot="${slot}"] form.cy-form`);
+        await form.locator('select[name="check1"]').selectOption('yes');
+        await form.locator('input[name="check1_on"]').fill('2024-08-05');
+        await Promise.all([v.waitForNavigation(), form.locator('[data-testid="cy-save"]').click()]);
+      }
+      await go(v, '[data-testid="vs-submit"]');
+      assert.equal((await v.textContent('[data-testid="vs-status"]')).trim(), '提出済');
+
+      // The executive approves the complete sheet; it is then locked.
+      const e = exec.page;
+      await signIn(e, base, USERS.executive);
+      await e.goto(sheetUrl);
+      await go(e, '[data-testid="approve"]');
+      assert.equal((await e.textContent('[data-testid="cy-status"]')).trim(), '承認済');
+      await o.goto(sheetUrl);
+      assert.equal(await o.locator('form.cy-form').count(), 0, 'no answer form on an approved sheet');
+
+      // The inspector link shows the sheets, read-only.
+      await o.fill('#inspector input[name="label"]', '東京都 立入検査');
+      await go(o, '#inspector button[type="submit"]');
+      const link = (await o.textContent('[data-testid="inspector-link"]')).trim();
+      const i = inspector.page;
+      const res = await i.goto(link.startsWith('http') ? link : `${base}${link}`);
+      assert.equal(res.status(), 200);
+      assert.ok((await i.locator('[data-testid="inspect-sheet"]').count()) >= 3, 'institution sheet and the submitted vendor sheets');
+      assert.equal(await i.locator('nav.mainnav').count(), 0, 'the inspector has no way into the rest');
+    } finally {
+      for (const s of [officer, vendor, exec, inspector]) await s.context.close();
+    }
+  });
+});
