@@ -1,6 +1,6 @@
 // The cybersecurity checklist in the browser: the security officer fills the institution
-// sheet, requests the vendor sheets, B社 answers and submits its sheet in the portal, the
-// executive approves, and the inspector opens the read-only link.
+// sheet, requests the vendor sheets, A社 answers and submits its sheet in the portal, the
+// officer sends it back once and A社 resubmits, the executive approves, and the inspector opens the read-only link.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -75,6 +75,24 @@ describe('cyber checklist (browser)', { timeout: 240_000 }, () => {
       }
       await go(v, '[data-testid="vs-submit"]');
       assert.equal((await v.textContent('[data-testid="vs-status"]')).trim(), '提出済');
+      const vendorSheetUrl = v.url();
+
+      // The officer finds a mistake and sends A社's sheet back (差し戻し) with a reason; A社
+      // sees the reason in its portal and submits again.
+      await o.goto(sheetUrl);
+      await go(o, 'table[data-testid="vendor-sheets"] tr:has-text("A社") a');
+      await o.fill('textarea[name="reason"]', '1-(1) の確認日を契約開始後の日付にしてください');
+      await go(o, '[data-testid="vs-return"]');
+      assert.equal((await o.textContent('[data-testid="vs-status"]')).trim(), '回答待ち');
+      await o.goto(sheetUrl);
+      assert.ok((await o.textContent('table[data-testid="vendor-sheets"]')).includes('差し戻し中'));
+      await v.goto(`${base}/vendor`);
+      assert.ok((await v.textContent('table[data-testid="portal-sheets"]')).includes('差し戻し中'));
+      await v.goto(vendorSheetUrl);
+      assert.ok((await v.textContent('[data-testid="vs-returned"]')).includes('契約開始後'));
+      await go(v, '[data-testid="vs-submit"]');
+      assert.equal((await v.textContent('[data-testid="vs-status"]')).trim(), '提出済');
+      assert.equal(await v.locator('[data-testid="vs-returned"]').count(), 0, 'the reason is gone once resubmitted');
 
       // The executive approves the complete sheet; it is then locked.
       const e = exec.page;

@@ -6,24 +6,78 @@
 use crate::model::*;
 use std::collections::BTreeMap;
 
-/// A refused file: where, and why.
+/// A refused file: where, and why. `Display` gives the Japanese text (the command line);
+/// the web renders [`Place::key`] and [`Problem::key`] with their arguments in the user's
+/// language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{place}: {message}")]
+#[error("{place}: {problem}")]
 pub struct ImportError {
-    /// "行 12, 列 C" style place (or the file/sheet).
-    pub place: String,
-    pub message: String,
+    pub place: Place,
+    pub problem: Problem,
 }
 
-fn err(place: impl Into<String>, message: impl Into<String>) -> ImportError {
-    ImportError {
-        place: place.into(),
-        message: message.into(),
-    }
+/// Where in the upload a problem is. Rows and columns count from 1 as Excel shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    File,
+    Sheet(String),
+    Cell {
+        row: usize,
+        col: usize,
+    },
+    Row(usize),
+    RowsFrom(usize),
+    /// The first 20 rows, where the header row is looked for.
+    Head,
+    VersionId,
+    Published,
 }
 
-fn col_name(c: usize) -> String {
-    let mut n = c + 1;
+/// What is wrong with the upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Encoding,
+    Csv(String),
+    Xlsx(String),
+    NoSuchSheet {
+        sheet: String,
+        have: String,
+    },
+    NoSheet,
+    Unreadable(String),
+    /// A cell merged across rows, down to `to` (row, column).
+    MergedAcrossRows {
+        to: (usize, usize),
+    },
+    NoHeader,
+    EmptyText {
+        number: String,
+    },
+    /// The number appears first at `first` (row, column).
+    DuplicateNumber {
+        number: String,
+        first: (usize, usize),
+    },
+    NoItems,
+    IdShape,
+    VersionChars {
+        version: String,
+    },
+    Exists {
+        id: String,
+    },
+    PublishedShape {
+        published: String,
+    },
+    UnknownDocument {
+        document: String,
+    },
+    OldXls,
+    NotXlsxOrCsv,
+}
+
+pub fn col_name(c: usize) -> String {
+    let mut n = c;
     let mut s = String::new();
     while n > 0 {
         let r = (n - 1) % 26;
@@ -33,8 +87,130 @@ fn col_name(c: usize) -> String {
     s
 }
 
-fn at(row: usize, col: usize) -> String {
-    format!("行 {}, 列 {}", row + 1, col_name(col))
+impl Place {
+    /// The Fluent message id and its arguments.
+    pub fn key(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            Place::File => ("import-at-file", vec![]),
+            Place::Sheet(name) => ("import-at-sheet", vec![("sheet", name.clone())]),
+            Place::Cell { row, col } => (
+                "import-at-cell",
+                vec![("row", row.to_string()), ("col", col_name(*col))],
+            ),
+            Place::Row(row) => ("import-at-row", vec![("row", row.to_string())]),
+            Place::RowsFrom(row) => ("import-at-rows-from", vec![("row", row.to_string())]),
+            Place::Head => ("import-at-head", vec![]),
+            Place::VersionId => ("import-at-version-id", vec![]),
+            Place::Published => ("import-at-published", vec![]),
+        }
+    }
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::File => write!(f, "ファイル"),
+            Place::Sheet(name) if name.is_empty() => write!(f, "シート"),
+            Place::Sheet(name) => write!(f, "シート「{name}」"),
+            Place::Cell { row, col } => write!(f, "行 {row}, 列 {}", col_name(*col)),
+            Place::Row(row) => write!(f, "行 {row}"),
+            Place::RowsFrom(row) => write!(f, "行 {row} 以降"),
+            Place::Head => write!(f, "先頭20行"),
+            Place::VersionId => write!(f, "版の id"),
+            Place::Published => write!(f, "公表日"),
+        }
+    }
+}
+
+fn cell(rc: &(usize, usize)) -> String {
+    Place::Cell {
+        row: rc.0,
+        col: rc.1,
+    }
+    .to_string()
+}
+
+impl Problem {
+    /// The Fluent message id and its arguments.
+    pub fn key(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        let one = |k, n, v: &String| (k, vec![(n, v.clone())]);
+        match self {
+            Problem::Encoding => ("import-problem-encoding", vec![]),
+            Problem::Csv(e) => one("import-problem-csv", "detail", e),
+            Problem::Xlsx(e) => one("import-problem-xlsx", "detail", e),
+            Problem::NoSuchSheet { sheet, have } => (
+                "import-problem-no-such-sheet",
+                vec![("sheet", sheet.clone()), ("have", have.clone())],
+            ),
+            Problem::NoSheet => ("import-problem-no-sheet", vec![]),
+            Problem::Unreadable(e) => one("import-problem-unreadable", "detail", e),
+            Problem::MergedAcrossRows { to } => (
+                "import-problem-merged",
+                vec![("row", to.0.to_string()), ("col", col_name(to.1))],
+            ),
+            Problem::NoHeader => ("import-problem-no-header", vec![]),
+            Problem::EmptyText { number } => one("import-problem-empty-text", "number", number),
+            Problem::DuplicateNumber { number, first } => (
+                "import-problem-duplicate",
+                vec![
+                    ("number", number.clone()),
+                    ("row", first.0.to_string()),
+                    ("col", col_name(first.1)),
+                ],
+            ),
+            Problem::NoItems => ("import-problem-no-items", vec![]),
+            Problem::IdShape => ("import-problem-id-shape", vec![]),
+            Problem::VersionChars { version } => {
+                one("import-problem-version-chars", "version", version)
+            }
+            Problem::Exists { id } => one("import-problem-exists", "id", id),
+            Problem::PublishedShape { published } => {
+                one("import-problem-published", "published", published)
+            }
+            Problem::UnknownDocument { document } => {
+                one("import-problem-unknown-document", "document", document)
+            }
+            Problem::OldXls => ("import-problem-old-xls", vec![]),
+            Problem::NotXlsxOrCsv => ("import-problem-not-xlsx-or-csv", vec![]),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Encoding => write!(f, "文字コードを判別できません(UTF-8 か Shift_JIS で保存してください)"),
+            Problem::Csv(e) => write!(f, "CSV として読めません: {e}"),
+            Problem::Xlsx(e) => write!(f, "Excel (xlsx) として読めません: {e}"),
+            Problem::NoSuchSheet { sheet, have } => write!(f, "シート「{sheet}」はありません(あるのは: {have})"),
+            Problem::NoSheet => write!(f, "シートがありません"),
+            Problem::Unreadable(e) => write!(f, "読めません: {e}"),
+            Problem::MergedAcrossRows { to } => write!(f, "行をまたいで結合されたセルがあります({}まで)。結合を解除してから読み込んでください", cell(to)),
+            Problem::NoHeader => write!(f, "見出し行(「項番」と「内容」または「チェック項目」の列)が見つかりません。公式の様式のシートか確認してください"),
+            Problem::EmptyText { number } => write!(f, "項番 {number} の内容が空です"),
+            Problem::DuplicateNumber { number, first } => write!(f, "項番 {number} が重複しています({}にもあります)", cell(first)),
+            Problem::NoItems => write!(f, "項目が1件もありません"),
+            Problem::IdShape => write!(f, "publisher/document@version の形で指定してください(例: mhlw/cyber-checklist-institution@R8)"),
+            Problem::VersionChars { version } => write!(f, "版「{version}」には英数字と . _ - だけを使えます"),
+            Problem::Exists { id } => write!(f, "{id} は既にあります。新しい版の名前を指定してください"),
+            Problem::PublishedShape { published } => write!(f, "公表日「{published}」は YYYY、YYYY-MM、YYYY-MM-DD のいずれかで指定してください"),
+            Problem::UnknownDocument { document } => write!(f, "文書 {document} の既存の版がありません(既存の文書の新しい版だけを読み込めます)"),
+            Problem::OldXls => write!(f, "古い Excel 形式 (.xls) は読めません。Excel で「Excel ブック (.xlsx)」として保存し直してください"),
+            Problem::NotXlsxOrCsv => write!(f, "Excel (xlsx) でも CSV でもありません"),
+        }
+    }
+}
+
+fn err(place: Place, problem: Problem) -> ImportError {
+    ImportError { place, problem }
+}
+
+/// The place of a 0-based cell.
+fn at(row: usize, col: usize) -> Place {
+    Place::Cell {
+        row: row + 1,
+        col: col + 1,
+    }
 }
 
 /// Rows of cells from a CSV file: UTF-8 (with or without BOM) or Shift_JIS.
@@ -44,10 +220,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ImportError> {
         Err(_) => {
             let (t, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
             if bad {
-                return Err(err(
-                    "ファイル",
-                    "文字コードを判別できません(UTF-8 か Shift_JIS で保存してください)",
-                ));
+                return Err(err(Place::File, Problem::Encoding));
             }
             t.into_owned()
         }
@@ -58,12 +231,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ImportError> {
         .flexible(true)
         .from_reader(text.as_bytes());
     for (n, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| {
-            err(
-                format!("行 {}", n + 1),
-                format!("CSV として読めません: {e}"),
-            )
-        })?;
+        let rec = rec.map_err(|e| err(Place::Row(n + 1), Problem::Csv(e.to_string())))?;
         rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
     }
     Ok(rows)
@@ -75,7 +243,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ImportError> {
 pub fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, ImportError> {
     use calamine::{Data, Reader, Xlsx};
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| err("ファイル", format!("Excel (xlsx) として読めません: {e}")))?;
+        .map_err(|e| err(Place::File, Problem::Xlsx(e.to_string())))?;
     let names = wb.sheet_names().to_vec();
     let name = match sheet {
         Some(s) => names
@@ -84,18 +252,24 @@ pub fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
             .cloned()
             .ok_or_else(|| {
                 err(
-                    "シート",
-                    format!("シート「{s}」はありません(あるのは: {})", names.join("、")),
+                    Place::Sheet(String::new()),
+                    Problem::NoSuchSheet {
+                        sheet: s.to_string(),
+                        have: names.join("、"),
+                    },
                 )
             })?,
         None => names
             .first()
             .cloned()
-            .ok_or_else(|| err("ファイル", "シートがありません"))?,
+            .ok_or_else(|| err(Place::File, Problem::NoSheet))?,
     };
-    let range = wb
-        .worksheet_range(&name)
-        .map_err(|e| err(format!("シート「{name}」"), format!("読めません: {e}")))?;
+    let range = wb.worksheet_range(&name).map_err(|e| {
+        err(
+            Place::Sheet(name.clone()),
+            Problem::Unreadable(e.to_string()),
+        )
+    })?;
     let (r0, c0) = range
         .start()
         .map(|(r, c)| (r as usize, c as usize))
@@ -117,7 +291,9 @@ pub fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
             if start.0 != end.0 {
                 return Err(err(
                     at(start.0 as usize, start.1 as usize),
-                    format!("行をまたいで結合されたセルがあります({}〜{})。結合を解除してから読み込んでください", at(start.0 as usize, start.1 as usize), at(end.0 as usize, end.1 as usize)),
+                    Problem::MergedAcrossRows {
+                        to: (end.0 as usize + 1, end.1 as usize + 1),
+                    },
                 ));
             }
         }
@@ -163,7 +339,7 @@ fn find_layout(rows: &[Vec<String>]) -> Result<Layout, ImportError> {
             }
         }
     }
-    Err(err("先頭20行", "見出し行(「項番」と「内容」または「チェック項目」の列)が見つかりません。公式の様式のシートか確認してください"))
+    Err(err(Place::Head, Problem::NoHeader))
 }
 
 /// Facts about the new version that the sheet does not carry.
@@ -214,15 +390,20 @@ pub fn catalog_from_rows(rows: &[Vec<String>], meta: &ImportMeta) -> Result<Cata
             continue;
         }
         if text.is_empty() {
-            return Err(err(at(r, l.text), format!("項番 {number} の内容が空です")));
+            return Err(err(
+                at(r, l.text),
+                Problem::EmptyText {
+                    number: number.clone(),
+                },
+            ));
         }
         if let Some(first) = seen.insert(number.clone(), r) {
             return Err(err(
                 at(r, l.number),
-                format!(
-                    "項番 {number} が重複しています({}にもあります)",
-                    at(first, l.number)
-                ),
+                Problem::DuplicateNumber {
+                    number: number.clone(),
+                    first: (first + 1, l.number + 1),
+                },
             ));
         }
         let id: String = number
@@ -263,10 +444,7 @@ pub fn catalog_from_rows(rows: &[Vec<String>], meta: &ImportMeta) -> Result<Cata
         });
     }
     if items.is_empty() {
-        return Err(err(
-            format!("行 {} 以降", l.header_row + 2),
-            "項目が1件もありません",
-        ));
+        return Err(err(Place::RowsFrom(l.header_row + 2), Problem::NoItems));
     }
     let t = &meta.template;
     Ok(Catalog {
@@ -355,38 +533,34 @@ pub fn plan(
     bytes: &[u8],
     req: &Request,
 ) -> Result<Plan, ImportError> {
-    let (document, version) = req.id.split_once('@').ok_or_else(|| {
-        err(
-            "版の id",
-            "publisher/document@version の形で指定してください(例: mhlw/cyber-checklist-institution@R8)",
-        )
-    })?;
+    let (document, version) = req
+        .id
+        .split_once('@')
+        .ok_or_else(|| err(Place::VersionId, Problem::IdShape))?;
     if version.is_empty()
         || !version
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
     {
         return Err(err(
-            "版の id",
-            format!("版「{version}」には英数字と . _ - だけを使えます"),
+            Place::VersionId,
+            Problem::VersionChars {
+                version: version.to_string(),
+            },
         ));
     }
     if registry.catalogs.contains_key(&req.id) {
         return Err(err(
-            "版の id",
-            format!(
-                "{} は既にあります。新しい版の名前を指定してください",
-                req.id
-            ),
+            Place::VersionId,
+            Problem::Exists { id: req.id.clone() },
         ));
     }
     if !valid_date(&req.published) {
         return Err(err(
-            "公表日",
-            format!(
-                "公表日「{}」は YYYY、YYYY-MM、YYYY-MM-DD のいずれかで指定してください",
-                req.published
-            ),
+            Place::Published,
+            Problem::PublishedShape {
+                published: req.published.clone(),
+            },
         ));
     }
     let latest = registry
@@ -396,19 +570,18 @@ pub fn plan(
         .max_by(|a, b| a.catalog.published.cmp(&b.catalog.published))
         .ok_or_else(|| {
             err(
-                "版の id",
-                format!("文書 {document} の既存の版がありません(既存の文書の新しい版だけを読み込めます)"),
+                Place::VersionId,
+                Problem::UnknownDocument {
+                    document: document.to_string(),
+                },
             )
         })?;
     let rows = if bytes.starts_with(b"PK\x03\x04") {
         read_xlsx(bytes, req.sheet.as_deref())?
     } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        return Err(err(
-            "ファイル",
-            "古い Excel 形式 (.xls) は読めません。Excel で「Excel ブック (.xlsx)」として保存し直してください",
-        ));
+        return Err(err(Place::File, Problem::OldXls));
     } else if bytes.contains(&0) {
-        return Err(err("ファイル", "Excel (xlsx) でも CSV でもありません"));
+        return Err(err(Place::File, Problem::NotXlsxOrCsv));
     } else {
         read_csv(bytes)?
     };
@@ -444,9 +617,9 @@ pub fn plan(
     Ok(Plan {
         mapping: Mapping {
             header_row: layout.header_row + 1,
-            number: col_name(layout.number),
-            title: layout.title.map(col_name),
-            text: col_name(layout.text),
+            number: col_name(layout.number + 1),
+            title: layout.title.map(|c| col_name(c + 1)),
+            text: col_name(layout.text + 1),
         },
         based_on: latest.catalog.id.clone(),
         catalog,

@@ -439,6 +439,8 @@ pub struct VendorSheet {
     pub status: String,
     pub requested_at: i64,
     pub submitted_at: Option<i64>,
+    /// Why the institution sent the sheet back (empty unless returned and not resubmitted).
+    pub returned_reason: String,
     pub version: i64,
 }
 
@@ -818,6 +820,15 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
         id: &str,
         expected_version: i64,
+    ) -> Result<()>;
+    /// Send a submitted sheet back to its vendor with the reason (差し戻し): it can be
+    /// answered and submitted again. `Conflict` when stale or not submitted.
+    async fn return_vendor_sheet(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        reason: &str,
     ) -> Result<()>;
 
     // Inspector links (tenant data)

@@ -56,7 +56,7 @@ const ANSWER_SELECT: &str = "SELECT institution_id, assessment_id, item_id, slot
 const SHEET_SELECT: &str = "SELECT s.id, s.institution_id, i.code AS institution_code, \
      i.name AS institution_name, s.assessment_id, a.fiscal_year, s.contract_id, \
      c.title AS contract_title, s.vendor_id, v.name AS vendor_name, s.catalog_id, s.status, \
-     s.requested_at, s.submitted_at, s.version FROM vendor_sheets s \
+     s.requested_at, s.submitted_at, s.returned_reason, s.version FROM vendor_sheets s \
      JOIN institutions i ON i.id = s.institution_id JOIN assessments a ON a.id = s.assessment_id \
      JOIN contracts c ON c.id = s.contract_id JOIN vendors v ON v.id = s.vendor_id";
 
@@ -2768,7 +2768,8 @@ impl Store for This {
         };
         let n = sqlx::query(
             "UPDATE vendor_sheets SET status = 'submitted', submitted_at = $1, \
-             version = version + 1 WHERE id = $2 AND version = $3 AND status = 'requested'",
+             returned_reason = '', version = version + 1 \
+             WHERE id = $2 AND version = $3 AND status = 'requested'",
         )
         .bind(now_ms())
         .bind(id)
@@ -2788,6 +2789,51 @@ impl Store for This {
                 "vendor_sheet",
                 id,
                 json!({}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn return_vendor_sheet(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        reason: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT institution_id FROM vendor_sheets WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((institution_id,)) = row else {
+            return Err(StoreError::NotFound("vendor sheet"));
+        };
+        let n = sqlx::query(
+            "UPDATE vendor_sheets SET status = 'requested', submitted_at = NULL, \
+             returned_reason = $1, version = version + 1 \
+             WHERE id = $2 AND version = $3 AND status = 'submitted'",
+        )
+        .bind(reason)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("vendor sheet"));
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&institution_id),
+                "vendor_sheet.return",
+                "vendor_sheet",
+                id,
+                json!({ "reason": reason }),
             ),
         )
         .await?;

@@ -47,6 +47,12 @@ async fn backends() -> Vec<Backend> {
     if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
         let schema = format!("mamori_t_{}", uuid_simple());
         let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        // Tests run in parallel: on a fresh database two concurrent CREATE EXTENSION calls
+        // collide, so the shared set-up holds an advisory lock (released with the connection).
+        sqlx::query("SELECT pg_advisory_lock(7460001)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
         // Schemas of earlier runs (older than ten minutes) are dropped.
         let old: Vec<(String,)> = sqlx::query_as(
             "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'mamori\\_t\\_%'",
@@ -75,6 +81,10 @@ async fn backends() -> Vec<Backend> {
             .await
             .unwrap();
         sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query("SELECT pg_advisory_unlock(7460001)")
             .execute(&mut conn)
             .await
             .unwrap();
@@ -1554,10 +1564,41 @@ async fn vendor_sheets_requested_answered_and_submitted() {
             "{}: a submitted sheet is locked",
             b.name
         );
+        let submitted = s.vendor_sheet(&sh.id).await.unwrap().unwrap();
+        assert_eq!(submitted.status, "submitted");
+        // 差し戻し: only a submitted sheet at its current version; it opens again with the
+        // reason, and the next submission clears the reason.
+        assert!(matches!(
+            s.return_vendor_sheet(&actor(), &sh.id, submitted.version + 1, "備考が空")
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        s.return_vendor_sheet(&actor(), &sh.id, submitted.version, "1-1 の確認日が誤り")
+            .await
+            .unwrap();
+        let returned = s.vendor_sheet(&sh.id).await.unwrap().unwrap();
         assert_eq!(
-            s.vendor_sheet(&sh.id).await.unwrap().unwrap().status,
-            "submitted"
+            (returned.status.as_str(), returned.returned_reason.as_str()),
+            ("requested", "1-1 の確認日が誤り")
         );
+        assert_eq!(returned.submitted_at, None);
+        assert!(
+            matches!(
+                s.return_vendor_sheet(&actor(), &sh.id, returned.version, "again")
+                    .await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{}: a sheet not submitted cannot be returned",
+            b.name
+        );
+        let again = s.save_vendor_sheet_answer(&actor(), &ans, 1).await.unwrap();
+        assert_eq!(again.version, 2, "answerable again after the return");
+        s.submit_vendor_sheet(&actor(), &sh.id, returned.version)
+            .await
+            .unwrap();
+        let resubmitted = s.vendor_sheet(&sh.id).await.unwrap().unwrap();
+        assert_eq!(resubmitted.status, "submitted");
+        assert_eq!(resubmitted.returned_reason, "");
         assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
     }
 }

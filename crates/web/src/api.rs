@@ -544,7 +544,9 @@ pub async fn create_vendor(
           crate::catalogs::api_list, crate::catalogs::api_search,
           crate::role_sharing_api::contracts, crate::role_sharing_api::vendor_contracts,
           crate::role_sharing_api::items, crate::role_sharing_api::step,
-          crate::role_sharing_api::matrix),
+          crate::role_sharing_api::matrix,
+          crate::assessment_api::list, crate::assessment_api::sheet,
+          crate::assessment_api::answer, crate::assessment_api::approve),
     components(schemas(ErrorBody, ErrorDetail, Role, InstitutionKind)),
     modifiers(&BearerAuth),
     security(("bearer" = []))

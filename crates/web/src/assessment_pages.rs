@@ -19,7 +19,7 @@ use mamori_domain::{Institution, InstitutionKind};
 use mamori_store::{Assessment, AssessmentAnswer};
 use serde::Deserialize;
 
-fn slot_of(d: Device) -> Slot {
+pub(crate) fn slot_of(d: Device) -> Slot {
     match d {
         Device::Server => Slot::Server,
         Device::Terminal => Slot::Terminal,
@@ -633,7 +633,7 @@ fn slot_view(
     v
 }
 
-fn to_domain(x: &AssessmentAnswer) -> asm::Answer {
+pub(crate) fn to_domain(x: &AssessmentAnswer) -> asm::Answer {
     asm::Answer {
         check1: x.check1.as_deref().and_then(YesNo::parse),
         check1_on: x.check1_on.clone(),
@@ -675,20 +675,27 @@ pub async fn sheet(
     sheet_view(&state, &auth, a, &inst, None, &flash).await
 }
 
-#[derive(Debug, Default, Deserialize, Clone)]
+/// One answer as a form or the API sends it; empty means not answered.
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct AnswerForm {
     pub item_id: String,
+    /// `all`, or the device class the item asks about: `server`, `terminal`, `network`.
     pub slot: String,
+    /// The answer's version as read (0: never answered); a stale one gets 409.
     #[serde(default)]
     pub version: i64,
+    /// 1回目: `yes` or `no`.
     #[serde(default)]
     pub check1: String,
+    /// Date of the first check (`YYYY-MM-DD`).
     #[serde(default)]
     pub check1_on: String,
+    /// 2回目: `yes` or `no`.
     #[serde(default)]
     pub check2: String,
     #[serde(default)]
     pub check2_on: String,
+    /// For a first `no`: the target date, within the fiscal year.
     #[serde(default)]
     pub target_on: String,
     #[serde(default)]
@@ -843,27 +850,41 @@ pub async fn approve(
     Form(f): Form<VersionForm>,
 ) -> AppResult<Response> {
     let (a, _) = assessment_for(&state, &auth, &id, Action::ApproveAssessment).await?;
+    match approve_checked(&state, &auth, &a, f.version).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/assessments/{id}?ok=flash-cy-approved")).into_response())
+        }
+        Err(AppError::Invalid { key, .. }) => {
+            Ok(Redirect::to(&format!("/assessments/{id}?err={key}")).into_response())
+        }
+        Err(AppError::Conflict(_)) => {
+            Ok(Redirect::to(&format!("/assessments/{id}?err=error-conflict")).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Approve a complete sheet at `version` (the caller holds the approval right): an
+/// incomplete sheet is refused, a stale version is a conflict.
+pub async fn approve_checked(
+    state: &AppState,
+    auth: &Auth,
+    a: &Assessment,
+    version: i64,
+) -> AppResult<Assessment> {
     let reg = state.catalogs();
     let cat = reg.catalogs.get(&a.catalog_id).ok_or(AppError::NotFound)?;
     let m = model(cat, &state.store().assessment_answers(&a.id).await?);
     if m.done < m.needed {
-        return Ok(
-            Redirect::to(&format!("/assessments/{id}?err=error-cy-incomplete")).into_response(),
-        );
+        return Err(AppError::Invalid {
+            field: "assessment",
+            key: "error-cy-incomplete",
+        });
     }
-    match state
+    Ok(state
         .store()
-        .approve_assessment(&auth.actor(), &id, f.version)
-        .await
-    {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/assessments/{id}?ok=flash-cy-approved")).into_response())
-        }
-        Err(mamori_store::StoreError::Conflict(_)) => {
-            Ok(Redirect::to(&format!("/assessments/{id}?err=error-conflict")).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+        .approve_assessment(&auth.actor(), &a.id, version)
+        .await?)
 }
 
 pub async fn reopen(
@@ -1077,11 +1098,23 @@ pub fn vendor_catalog(reg: &Registry, assessment_catalog: &str) -> Option<String
         .map(|c| c.catalog.id.clone())
 }
 
+/// A vendor sheet's state for lists: `submitted`, `returned` or `requested`.
+pub fn sheet_state(s: &mamori_store::VendorSheet) -> &'static str {
+    if s.status == "submitted" {
+        "submitted"
+    } else if s.returned_reason.is_empty() {
+        "requested"
+    } else {
+        "returned"
+    }
+}
+
 pub struct SheetRow {
     pub href: String,
     pub vendor: String,
     pub contract: String,
-    pub submitted: bool,
+    /// `submitted`, `returned` (sent back, awaiting resubmission) or `requested`.
+    pub state: &'static str,
     pub done: usize,
     pub needed: usize,
 }
@@ -1100,9 +1133,9 @@ pub async fn sheet_rows(state: &AppState, a: &Assessment) -> AppResult<Vec<Sheet
         };
         rows.push(SheetRow {
             href: format!("/vendor-sheets/{}", s.id),
+            state: sheet_state(&s),
             vendor: s.vendor_name,
             contract: s.contract_title,
-            submitted: s.status == "submitted",
             done,
             needed,
         });
@@ -1180,6 +1213,8 @@ struct VendorSheetPage {
     needed: usize,
     can_answer: bool,
     can_submit: bool,
+    /// The institution may send the submitted sheet back (差し戻し).
+    can_return: bool,
     /// Earlier submitted sheets of this vendor to reuse answers from: (id, label).
     sources: Vec<(String, String)>,
 }
@@ -1297,6 +1332,15 @@ async fn vendor_sheet_view(
             needed: m.needed,
             can_answer: open && party == Party::Vendor,
             can_submit: open && party == Party::Vendor && m.done >= m.needed,
+            can_return: s.status == "submitted"
+                && party == Party::Institution
+                && policy::authorize(
+                    &auth.principal,
+                    Action::AnswerAssessment,
+                    Scope::Institution(&s.institution_id),
+                    auth.now,
+                )
+                .allowed(),
             sources,
             s,
             page,
@@ -1433,6 +1477,45 @@ pub async fn submit_vendor_sheet(
     {
         Ok(()) => {
             Ok(Redirect::to(&format!("/vendor-sheets/{id}?ok=flash-cy-submitted")).into_response())
+        }
+        Err(mamori_store::StoreError::Conflict(_)) => {
+            Ok(Redirect::to(&format!("/vendor-sheets/{id}?err=error-conflict")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The institution sends a submitted sheet back to its vendor with a reason (差し戻し):
+/// the vendor can correct it and submit again.
+pub async fn return_vendor_sheet(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> AppResult<Response> {
+    let (s, party) = sheet_for(&state, &auth, &id).await?;
+    if party != mamori_domain::role_sharing::Party::Institution {
+        return Err(AppError::Forbidden);
+    }
+    service::require(
+        &auth,
+        Action::AnswerAssessment,
+        Scope::Institution(&s.institution_id),
+    )?;
+    let reason = f.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Ok(
+            Redirect::to(&format!("/vendor-sheets/{id}?err=error-vs-return-reason"))
+                .into_response(),
+        );
+    }
+    match state
+        .store()
+        .return_vendor_sheet(&auth.actor(), &id, f.version, reason)
+        .await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/vendor-sheets/{id}?ok=flash-vs-returned")).into_response())
         }
         Err(mamori_store::StoreError::Conflict(_)) => {
             Ok(Redirect::to(&format!("/vendor-sheets/{id}?err=error-conflict")).into_response())

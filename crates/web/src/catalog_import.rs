@@ -208,7 +208,14 @@ pub async fn upload(
     let plan = match import::plan(&catalogs, &file_name, &bytes, &req) {
         Ok(p) => p,
         Err(e) => {
-            let msg = format!("{}: {e}", tr.t("import-error-refused"));
+            let (place, place_args) = e.place.key();
+            let (problem, problem_args) = e.problem.key();
+            let msg = format!(
+                "{}: {}: {}",
+                tr.t("import-error-refused"),
+                tr.targs(place, &place_args),
+                tr.targs(problem, &problem_args)
+            );
             return upload_view(&state, &auth, form, Some(msg), &Flash::default()).await;
         }
     };

@@ -1013,8 +1013,8 @@ struct PortalPage {
     rows: Vec<PortalRow>,
     institutions: usize,
     your_turn: usize,
-    /// (href, institution, fiscal year, contract, submitted)
-    sheets: Vec<(String, String, String, String, bool)>,
+    /// (link, institution, fiscal year, contract, `submitted` / `returned` / `requested`)
+    sheets: Vec<(String, String, String, String, &'static str)>,
 }
 
 pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
@@ -1067,12 +1067,13 @@ pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResu
         .await?
         .into_iter()
         .map(|x| {
+            let st = crate::assessment_pages::sheet_state(&x);
             (
                 format!("/vendor-sheets/{}", x.id),
                 x.institution_name,
                 mamori_domain::wareki::fiscal_year(x.fiscal_year as i32),
                 x.contract_title,
-                x.status == "submitted",
+                st,
             )
         })
         .collect();

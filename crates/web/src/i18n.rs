@@ -110,6 +110,15 @@ impl Tr {
         self.lookup(key, Some(&args))
     }
 
+    /// The message `key` with named arguments.
+    pub fn targs(&self, key: &str, named: &[(&str, String)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in named {
+            args.set(name.to_string(), FluentValue::from(value.clone()));
+        }
+        self.lookup(key, Some(&args))
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }

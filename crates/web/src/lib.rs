@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod api;
+pub mod assessment_api;
 pub mod assessment_pages;
 pub mod auth;
 pub mod catalog_import;
@@ -193,6 +194,10 @@ pub fn router(state: AppState) -> Router {
             post(assessment_pages::vendor_sheet_answer),
         )
         .route(
+            "/vendor-sheets/{id}/return",
+            post(assessment_pages::return_vendor_sheet),
+        )
+        .route(
             "/vendor-sheets/{id}/submit",
             post(assessment_pages::submit_vendor_sheet),
         )
@@ -285,6 +290,13 @@ pub fn router(state: AppState) -> Router {
         .route("/vendor/contracts", get(role_sharing_api::vendor_contracts))
         .route("/contracts/{id}/items", get(role_sharing_api::items))
         .route("/contracts/{id}/items/{item}", post(role_sharing_api::step))
+        .route(
+            "/institutions/{code}/assessments",
+            get(assessment_api::list),
+        )
+        .route("/assessments/{id}", get(assessment_api::sheet))
+        .route("/assessments/{id}/answers", post(assessment_api::answer))
+        .route("/assessments/{id}/approve", post(assessment_api::approve))
         .route("/catalogs", get(catalogs::api_list))
         .route("/catalogs/search", get(catalogs::api_search))
         .route("/openapi.json", get(api::openapi))

@@ -1530,6 +1530,12 @@ fn probes() -> Vec<Probe> {
         ),
         p(Method::GET, "/vendor-sheets/{sheet_b}", SHEET_B_VIEW, 200),
         f(
+            "/vendor-sheets/{sheet_b}/return",
+            &[("version", "999"), ("reason", "x")],
+            ANSWER_ASSESSMENT,
+            303,
+        ),
+        f(
             "/vendor-sheets/{sheet_a}/answers",
             &[("item_id", "1-1"), ("slot", "all"), ("version", "999")],
             &[Who::OtherContractVendor],
@@ -1697,6 +1703,32 @@ fn probes() -> Vec<Probe> {
             json!({"step": "accept", "version": 999}),
             CONTRACT_ANSWER,
             409,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234567/assessments",
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/assessments/{assessment}",
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/assessments/{assessment}/answers",
+            json!({"item_id": "1-1", "slot": "all", "version": 999}),
+            ANSWER_ASSESSMENT,
+            409,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/assessments/{assessment}/approve",
+            json!({"version": 999}),
+            APPROVE_ASSESSMENT,
+            422,
         ),
         p(Method::GET, "/catalog-imports", PLATFORM, 200),
         f("/catalog-imports", &[("document", "x")], PLATFORM, 400),
@@ -1957,6 +1989,7 @@ async fn policy_matrix_every_route_every_role() {
                 .replace("/roles/staff", "/roles/{role}")
                 .replace("/tokens/unknown", "/tokens/{id}")
                 .replace("{contract_b}", "{id}")
+                .replace("{assessment}", "{id}")
                 .replace("/items/part2-a-1", "/items/{item}")
         })
         .collect();
@@ -2464,6 +2497,36 @@ async fn catalog_import_upload_preview_diff_confirm_and_serve_after_restart() {
     .await;
     assert_eq!(xls.status(), 422);
     assert!(xls.text().await.unwrap().contains(".xlsx"));
+    // The same refusal in English: place and problem are translated, not only the frame.
+    admin
+        .form(
+            &app,
+            "/lang",
+            &[("lang", "en"), ("next", "/catalog-imports")],
+        )
+        .await;
+    let dup_en = upload(
+        &admin,
+        &app,
+        &fields("R8"),
+        "r8.csv",
+        "項番,チェック項目\n1-(1),a\n1-(1),b\n".as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(dup_en.status(), 422);
+    let html = dup_en.text().await.unwrap();
+    assert!(
+        html.contains("Row 3, column A")
+            && html.contains("appears twice (also at row 2, column A)"),
+        "{html}"
+    );
+    admin
+        .form(
+            &app,
+            "/lang",
+            &[("lang", "ja"), ("next", "/catalog-imports")],
+        )
+        .await;
     let no_file = upload(&admin, &app, &fields("R8"), "", vec![]).await;
     assert_eq!(no_file.status(), 422);
     let bad_date = upload(
@@ -3702,6 +3765,124 @@ async fn vendor_sheets_outstanding_answered_in_the_portal_and_submitted() {
         )
         .await;
     assert_eq!(r.status(), 404);
+
+    // 差し戻し: the institution sends B's submitted sheet back with a reason; B sees the
+    // reason, corrects an answer and submits again. B cannot send it back itself; the
+    // executive reads sheets but does not send them back; a reason is required.
+    let ret = format!("/vendor-sheets/{}/return", sheet_b.id);
+    let v = sheet_b.version.to_string();
+    assert_eq!(
+        vb.form(&app, &ret, &[("version", &v), ("reason", "x")])
+            .await
+            .status(),
+        403
+    );
+    let exec = login(&app, "rijicho@sakura.example.jp").await;
+    assert_eq!(
+        exec.form(&app, &ret, &[("version", &v), ("reason", "x")])
+            .await
+            .status(),
+        403
+    );
+    let r = so
+        .form(&app, &ret, &[("version", &v), ("reason", "  ")])
+        .await;
+    assert!(location(&r).contains("err=error-vs-return-reason"));
+    let stale = (sheet_b.version + 1).to_string();
+    let r = so
+        .form(&app, &ret, &[("version", &stale), ("reason", "x")])
+        .await;
+    assert!(location(&r).contains("err=error-conflict"));
+    let unchanged = app.store.vendor_sheet(&sheet_b.id).await.unwrap().unwrap();
+    assert_eq!(unchanged, sheet_b, "refusals changed nothing");
+    let sheet_page = so
+        .get(&app, &format!("/vendor-sheets/{}", sheet_b.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(sheet_page.contains("data-testid=\"vs-return\""));
+    let r = so
+        .form(
+            &app,
+            &ret,
+            &[("version", &v), ("reason", "1-1 の確認日が契約開始前です")],
+        )
+        .await;
+    assert!(
+        location(&r).contains("ok=flash-vs-returned"),
+        "{}",
+        location(&r)
+    );
+    let page = so
+        .get(&app, &format!("/assessments/{}", a.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("差し戻し中"));
+    let portal = vb.get(&app, "/vendor").await.text().await.unwrap();
+    assert!(portal.contains("差し戻し中"));
+    let theirs = vb
+        .get(&app, &format!("/vendor-sheets/{}", sheet_b.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(theirs.contains("1-1 の確認日が契約開始前です"));
+    assert!(
+        theirs.contains("data-testid=\"vs-submit\""),
+        "complete, so submittable again"
+    );
+    let returned = app.store.vendor_sheet(&sheet_b.id).await.unwrap().unwrap();
+    let answer_v = app
+        .store
+        .vendor_sheet_answers(&sheet_b.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.item_id == "1-1" && x.slot == "all")
+        .unwrap()
+        .version
+        .to_string();
+    let r = vb
+        .form(
+            &app,
+            &format!("/vendor-sheets/{}/answers", sheet_b.id),
+            &[
+                ("item_id", "1-1"),
+                ("slot", "all"),
+                ("version", &answer_v),
+                ("check1", "yes"),
+                ("check1_on", "2024-09-02"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = vb
+        .form(
+            &app,
+            &format!("/vendor-sheets/{}/submit", sheet_b.id),
+            &[("version", &returned.version.to_string())],
+        )
+        .await;
+    assert!(location(&r).contains("ok=flash-cy-submitted"));
+    let again = app.store.vendor_sheet(&sheet_b.id).await.unwrap().unwrap();
+    assert_eq!(
+        (again.status.as_str(), again.returned_reason.as_str()),
+        ("submitted", "")
+    );
+    let audit = app
+        .store
+        .audit_events(&mamori_store::AuditFilter {
+            institution_id: inst.id.clone(),
+            action_prefix: Some("vendor_sheet.return".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1, "the return is audited once");
     assert!(mamori_store::verify_audit(app.store.as_ref())
         .await
         .unwrap()
@@ -4051,4 +4232,184 @@ async fn evidence_files_and_links_suggestions_staleness_and_the_inspector_view()
             "stale marked in the index"
         );
     }
+}
+
+#[tokio::test]
+async fn assessment_api_fills_the_sheet_refuses_bad_input_and_the_executive_approves() {
+    let app = start().await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let list: Value = so
+        .json(
+            &app,
+            Method::GET,
+            "/api/v1/institutions/1311234567/assessments",
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let a = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["fiscal_year"] == 2024)
+        .expect("the demo's 令和6年度 sheet")
+        .clone();
+    assert_eq!(a["fiscal_year_label"], "令和6年度");
+    assert_eq!(a["status"], "draft");
+    assert!(a["done"].as_u64().unwrap() < a["needed"].as_u64().unwrap());
+    let id = a["id"].as_str().unwrap().to_string();
+    let sheet_path = format!("/api/v1/assessments/{id}");
+    let answers_path = format!("{sheet_path}/answers");
+    let read = |s: &Session| {
+        let (c, csrf, url) = (
+            s.c.clone(),
+            s.csrf.clone(),
+            format!("{}{sheet_path}", app.base),
+        );
+        async move {
+            let r = c
+                .get(url)
+                .header("x-csrf-token", csrf)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let sheet = read(&so).await;
+    let rows = sheet["answers"].as_array().unwrap().clone();
+    assert_eq!(rows.len() as u64, a["needed"].as_u64().unwrap());
+    assert!(rows
+        .iter()
+        .any(|r| r["number"] == "2-(6)" && r["slot"] == "server"));
+    let version_of = |sheet: &Value, item: &str, slot: &str| {
+        sheet["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["item_id"] == item && r["slot"] == slot)
+            .unwrap()["version"]
+            .as_i64()
+            .unwrap()
+    };
+
+    // Bad input: a target date outside the fiscal year, a slot the item lacks, a stale
+    // version, a non-member. Nothing changes.
+    let v = version_of(&sheet, "2-6", "server");
+    let r = so
+        .json(
+            &app,
+            Method::POST,
+            &answers_path,
+            Some(json!({"item_id": "2-6", "slot": "server", "version": v,
+                "check1": "no", "check1_on": "2024-07-01", "target_on": "2025-04-30"})),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("年度内"));
+    let r = so
+        .json(
+            &app,
+            Method::POST,
+            &answers_path,
+            Some(json!({"item_id": "2-6", "slot": "all", "version": 0, "check1": "yes"})),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = so
+        .json(
+            &app,
+            Method::POST,
+            &answers_path,
+            Some(
+                json!({"item_id": "2-6", "slot": "server", "version": v + 7, "check1": "yes",
+                "check1_on": "2024-07-01"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(read(&so).await, sheet, "refusals changed nothing");
+    let staff = login(&app, "shokuin@sakura.example.jp").await;
+    assert_eq!(
+        staff
+            .json(&app, Method::GET, &sheet_path, None)
+            .await
+            .status(),
+        403
+    );
+
+    // Fill every first check still open through the API, then approve as the executive.
+    for row in &rows {
+        if row["check1"].is_string() && !row["carried"].as_bool().unwrap() {
+            continue;
+        }
+        let r = so
+            .json(
+                &app,
+                Method::POST,
+                &answers_path,
+                Some(json!({"item_id": row["item_id"], "slot": row["slot"],
+                    "version": row["version"], "check1": "yes", "check1_on": "2024-07-01"})),
+            )
+            .await;
+        assert_eq!(r.status(), 200, "{row}");
+        let saved: Value = r.json().await.unwrap();
+        assert_eq!(saved["check1"], "yes");
+        assert_eq!(saved["version"], row["version"].as_i64().unwrap() + 1);
+    }
+    let filled = read(&so).await;
+    assert_eq!(
+        filled["assessment"]["done"], filled["assessment"]["needed"],
+        "complete"
+    );
+    let exec = login(&app, "rijicho@sakura.example.jp").await;
+    let approve = format!("{sheet_path}/approve");
+    let v = filled["assessment"]["version"].as_i64().unwrap();
+    assert_eq!(
+        so.json(&app, Method::POST, &approve, Some(json!({"version": v})))
+            .await
+            .status(),
+        403,
+        "only the executive approves"
+    );
+    assert_eq!(
+        exec.json(
+            &app,
+            Method::POST,
+            &approve,
+            Some(json!({"version": v + 1}))
+        )
+        .await
+        .status(),
+        409
+    );
+    let r = exec
+        .json(&app, Method::POST, &approve, Some(json!({"version": v})))
+        .await;
+    assert_eq!(r.status(), 200);
+    let approved: Value = r.json().await.unwrap();
+    assert_eq!(approved["status"], "approved");
+    // An approved sheet is locked.
+    let v = version_of(&filled, "2-6", "server");
+    let r = so
+        .json(
+            &app,
+            Method::POST,
+            &answers_path,
+            Some(
+                json!({"item_id": "2-6", "slot": "server", "version": v, "check1": "no",
+                "check1_on": "2024-07-02", "target_on": "2025-01-31"}),
+            ),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(version_of(&read(&so).await, "2-6", "server"), v);
 }

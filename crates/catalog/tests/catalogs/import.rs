@@ -1,6 +1,7 @@
 //! Import from the official Excel and CSV layouts, including broken files.
 
 use mamori_catalog::import::*;
+use mamori_catalog::import::{Place, Problem};
 use mamori_catalog::*;
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -117,17 +118,34 @@ fn broken_files_are_refused_with_row_and_column() {
     let dup: &[&[&str]] = &[&["項番", "チェック項目"], &["1-(1)", "a"], &["1-(1)", "b"]];
     let e =
         catalog_from_rows(&read_xlsx(&xlsx(dup, None), None).unwrap(), &template()).unwrap_err();
-    assert_eq!(e.place, "行 5, 列 A");
-    assert!(
-        e.message.contains("重複") && e.message.contains("行 4"),
-        "{e}"
+    assert_eq!(e.place, Place::Cell { row: 5, col: 1 });
+    assert_eq!(
+        e.problem,
+        Problem::DuplicateNumber {
+            number: "1-(1)".into(),
+            first: (4, 1)
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "行 5, 列 A: 項番 1-(1) が重複しています(行 4, 列 Aにもあります)"
+    );
+    let (key, args) = e.problem.key();
+    assert_eq!(key, "import-problem-duplicate");
+    assert_eq!(args[1], ("row", "4".to_string()));
+    assert_eq!(
+        e.place.key(),
+        (
+            "import-at-cell",
+            vec![("row", "5".to_string()), ("col", "A".to_string())]
+        )
     );
 
     let empty: &[&[&str]] = &[&["項番", "チェック項目"], &["1-(1)", ""]];
     let e =
         catalog_from_rows(&read_xlsx(&xlsx(empty, None), None).unwrap(), &template()).unwrap_err();
-    assert_eq!(e.place, "行 4, 列 B");
-    assert!(e.message.contains("内容が空"), "{e}");
+    assert_eq!(e.place.to_string(), "行 4, 列 B");
+    assert!(e.to_string().contains("内容が空"), "{e}");
 
     let no_header: &[&[&str]] = &[&["番号なし", "文言"], &["1", "a"]];
     let e = catalog_from_rows(
@@ -135,16 +153,19 @@ fn broken_files_are_refused_with_row_and_column() {
         &template(),
     )
     .unwrap_err();
-    assert!(e.message.contains("見出し行"), "{e}");
+    assert_eq!(e.problem, Problem::NoHeader);
+    assert!(e.to_string().contains("見出し行"), "{e}");
 
     // 項番 merged down over two rows: refused, naming the cells.
     let e = read_xlsx(&xlsx(GOOD, Some((4, 0, 5, 0))), None).unwrap_err();
-    assert!(e.message.contains("結合") && e.place == "行 5, 列 A", "{e}");
+    assert_eq!(e.place, Place::Cell { row: 5, col: 1 });
+    assert_eq!(e.problem, Problem::MergedAcrossRows { to: (6, 1) });
+    assert!(e.to_string().contains("結合"), "{e}");
 
     let e = read_xlsx(b"not a zip", None).unwrap_err();
-    assert!(e.message.contains("xlsx"), "{e}");
+    assert!(matches!(e.problem, Problem::Xlsx(_)), "{e}");
     let e = read_csv(&[0x82, 0xa0, 0xff, 0xff, 0x80]).unwrap_err();
-    assert!(e.message.contains("文字コード"), "{e}");
+    assert_eq!((e.place, e.problem), (Place::File, Problem::Encoding));
 }
 
 #[test]
