@@ -396,6 +396,10 @@ where
             "dashboard, 2,000-row checklist, 20 sheets",
         ),
         (format!("/assessments/{}", assessment.id), "checklist page"),
+        (
+            format!("/api/v1/assessments/{}", assessment.id),
+            "checklist sheet, JSON API",
+        ),
     ] {
         let (p50, p99, _) = measure(&officer, &format!("{base}{path}"), requests.min(50)).await?;
         println!("{label:<42} {p50:>10.3} ms {p99:>10.3} ms");

@@ -807,6 +807,12 @@ pub trait Store: Send + Sync + 'static {
     async fn vendor_sheets_of(&self, vendor_ids: &[String]) -> Result<Vec<VendorSheet>>;
     /// A vendor sheet's answers (`assessment_id` holds the sheet id).
     async fn vendor_sheet_answers(&self, sheet_id: &str) -> Result<Vec<AssessmentAnswer>>;
+    /// The answers of every vendor sheet of an assessment in one read (`assessment_id`
+    /// holds each answer's sheet id), for the progress of all sheets on one page.
+    async fn vendor_sheet_answers_of_assessment(
+        &self,
+        assessment_id: &str,
+    ) -> Result<Vec<AssessmentAnswer>>;
     /// Save one answer of a sheet not yet submitted, at `expected_version` (0: new).
     async fn save_vendor_sheet_answer(
         &self,

@@ -328,9 +328,74 @@ pub(crate) fn like_escape(s: &str) -> String {
     out
 }
 
+/// A vendor sheet's two moves: the vendor submits it, the institution sends it back.
+enum SheetMove<'a> {
+    Submit,
+    Return(&'a str),
+}
+
 impl This {
     async fn begin(&self) -> Result<Tx> {
         Ok(self.w().begin().await?)
+    }
+
+    /// Submit (`requested` → `submitted`, the reason of an earlier return cleared) or send
+    /// back (`submitted` → `requested` with the reason) at `expected_version`, audited in the
+    /// same transaction; `Conflict` when stale or not in the state the move starts from.
+    async fn move_vendor_sheet(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        m: SheetMove<'_>,
+    ) -> Result<()> {
+        let (from, to, submitted_at, reason, action) = match m {
+            SheetMove::Submit => (
+                "requested",
+                "submitted",
+                Some(now_ms()),
+                "",
+                "vendor_sheet.submit",
+            ),
+            SheetMove::Return(r) => ("submitted", "requested", None, r, "vendor_sheet.return"),
+        };
+        let mut tx = self.begin().await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT institution_id FROM vendor_sheets WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((institution_id,)) = row else {
+            return Err(StoreError::NotFound("vendor sheet"));
+        };
+        let n = sqlx::query(
+            "UPDATE vendor_sheets SET status = $1, submitted_at = $2, returned_reason = $3, \
+             version = version + 1 WHERE id = $4 AND version = $5 AND status = $6",
+        )
+        .bind(to)
+        .bind(submitted_at)
+        .bind(reason)
+        .bind(id)
+        .bind(expected_version)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("vendor sheet"));
+        }
+        let detail = if reason.is_empty() {
+            json!({})
+        } else {
+            json!({ "reason": reason })
+        };
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(Some(&institution_id), action, "vendor_sheet", id, detail),
+        )
+        .await?;
+        Ok(())
     }
 
     async fn institution_where(&self, column: &str, value: &str) -> Result<Option<Institution>> {
@@ -2666,6 +2731,19 @@ impl Store for This {
         .await?)
     }
 
+    async fn vendor_sheet_answers_of_assessment(
+        &self,
+        assessment_id: &str,
+    ) -> Result<Vec<AssessmentAnswer>> {
+        Ok(sqlx::query_as::<_, AssessmentAnswer>(&format!(
+            "{SHEET_ANSWER_SELECT} WHERE sheet_id IN \
+             (SELECT id FROM vendor_sheets WHERE assessment_id = $1) ORDER BY sheet_id, item_id, slot"
+        ))
+        .bind(assessment_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
     async fn save_vendor_sheet_answer(
         &self,
         actor: &Actor,
@@ -2757,42 +2835,8 @@ impl Store for This {
         id: &str,
         expected_version: i64,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT institution_id FROM vendor_sheets WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((institution_id,)) = row else {
-            return Err(StoreError::NotFound("vendor sheet"));
-        };
-        let n = sqlx::query(
-            "UPDATE vendor_sheets SET status = 'submitted', submitted_at = $1, \
-             returned_reason = '', version = version + 1 \
-             WHERE id = $2 AND version = $3 AND status = 'requested'",
-        )
-        .bind(now_ms())
-        .bind(id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict("vendor sheet"));
-        }
-        finish(
-            tx,
-            actor,
-            AuditDraft::new(
-                Some(&institution_id),
-                "vendor_sheet.submit",
-                "vendor_sheet",
-                id,
-                json!({}),
-            ),
-        )
-        .await?;
-        Ok(())
+        self.move_vendor_sheet(actor, id, expected_version, SheetMove::Submit)
+            .await
     }
 
     async fn return_vendor_sheet(
@@ -2802,42 +2846,8 @@ impl Store for This {
         expected_version: i64,
         reason: &str,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT institution_id FROM vendor_sheets WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((institution_id,)) = row else {
-            return Err(StoreError::NotFound("vendor sheet"));
-        };
-        let n = sqlx::query(
-            "UPDATE vendor_sheets SET status = 'requested', submitted_at = NULL, \
-             returned_reason = $1, version = version + 1 \
-             WHERE id = $2 AND version = $3 AND status = 'submitted'",
-        )
-        .bind(reason)
-        .bind(id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict("vendor sheet"));
-        }
-        finish(
-            tx,
-            actor,
-            AuditDraft::new(
-                Some(&institution_id),
-                "vendor_sheet.return",
-                "vendor_sheet",
-                id,
-                json!({ "reason": reason }),
-            ),
-        )
-        .await?;
-        Ok(())
+        self.move_vendor_sheet(actor, id, expected_version, SheetMove::Return(reason))
+            .await
     }
 
     async fn create_inspector_link(

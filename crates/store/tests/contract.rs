@@ -1553,6 +1553,14 @@ async fn vendor_sheets_requested_answered_and_submitted() {
             Err(StoreError::Conflict(_))
         ));
         assert_eq!(s.vendor_sheet_answers(&sh.id).await.unwrap().len(), 1);
+        let all = s.vendor_sheet_answers_of_assessment(&a.id).await.unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].assessment_id, sh.id, "each answer names its sheet");
+        assert!(s
+            .vendor_sheet_answers_of_assessment("unknown")
+            .await
+            .unwrap()
+            .is_empty());
         s.submit_vendor_sheet(&actor(), &sh.id, sh.version)
             .await
             .unwrap();

@@ -1123,10 +1123,20 @@ pub struct SheetRow {
 pub async fn sheet_rows(state: &AppState, a: &Assessment) -> AppResult<Vec<SheetRow>> {
     let reg = state.catalogs();
     let mut rows = Vec::new();
+    // Two reads whatever the number of vendors: the sheets, and all their answers.
+    let mut answers: std::collections::HashMap<String, Vec<AssessmentAnswer>> =
+        std::collections::HashMap::new();
+    for x in state
+        .store()
+        .vendor_sheet_answers_of_assessment(&a.id)
+        .await?
+    {
+        answers.entry(x.assessment_id.clone()).or_default().push(x);
+    }
     for s in state.store().vendor_sheets(&a.id).await? {
         let (done, needed) = match reg.catalogs.get(&s.catalog_id) {
             Some(cat) => {
-                let m = model(cat, &state.store().vendor_sheet_answers(&s.id).await?);
+                let m = model(cat, answers.get(&s.id).map(Vec::as_slice).unwrap_or(&[]));
                 (m.done, m.needed)
             }
             None => (0, 0),
