@@ -861,8 +861,19 @@ pub trait Store: Send + Sync + 'static {
         e: &Evidence,
         content: Option<&[u8]>,
     ) -> Result<Evidence>;
+    /// The evidence of an assessment, withdrawn evidence left out.
     async fn evidence(&self, assessment_id: &str) -> Result<Vec<Evidence>>;
-    /// One piece of evidence and, for a file, its content.
+    /// Withdraw evidence attached by mistake, with the reason, while the assessment is a
+    /// draft. The row is kept (who, when, why) and the audit event names what it was.
+    /// `NotFound` when unknown or already withdrawn; `Conflict` once the sheet is approved.
+    async fn withdraw_evidence(
+        &self,
+        actor: &Actor,
+        assessment_id: &str,
+        evidence_id: &str,
+        reason: &str,
+    ) -> Result<()>;
+    /// One piece of current (not withdrawn) evidence and, for a file, its content.
     async fn evidence_file(&self, id: &str) -> Result<Option<(Evidence, Option<Vec<u8>>)>>;
 
     // Audit

@@ -3015,18 +3015,73 @@ impl Store for This {
 
     async fn evidence(&self, assessment_id: &str) -> Result<Vec<Evidence>> {
         Ok(sqlx::query_as::<_, Evidence>(&format!(
-            "{EVIDENCE_SELECT} WHERE assessment_id = $1 ORDER BY item_id, created_at, id"
+            "{EVIDENCE_SELECT} WHERE assessment_id = $1 AND withdrawn_at IS NULL \
+             ORDER BY item_id, created_at, id"
         ))
         .bind(assessment_id)
         .fetch_all(self.r())
         .await?)
     }
 
+    async fn withdraw_evidence(
+        &self,
+        actor: &Actor,
+        assessment_id: &str,
+        evidence_id: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let Some(e) = sqlx::query_as::<_, Evidence>(&format!(
+            "{EVIDENCE_SELECT} WHERE id = $1 AND assessment_id = $2 AND withdrawn_at IS NULL"
+        ))
+        .bind(evidence_id)
+        .bind(assessment_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Err(StoreError::NotFound("evidence"));
+        };
+        // The sheet must still be a draft, checked in the same statement as the change so
+        // that an approval in between cannot be slipped past.
+        let n = sqlx::query(
+            "UPDATE assessment_evidence SET withdrawn_at = $1, withdrawn_label = $2, \
+             withdrawn_reason = $3 WHERE id = $4 AND withdrawn_at IS NULL AND EXISTS \
+             (SELECT 1 FROM assessments a WHERE a.id = assessment_evidence.assessment_id \
+             AND a.status = 'draft')",
+        )
+        .bind(now_ms())
+        .bind(&actor.label)
+        .bind(reason)
+        .bind(evidence_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("approved assessment"));
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&e.institution_id),
+                "assessment.evidence.withdraw",
+                "assessment",
+                assessment_id,
+                json!({"evidence": e.id, "item": e.item_id, "kind": e.kind, "label": e.label,
+                       "sha256": e.sha256, "reason": reason}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
     async fn evidence_file(&self, id: &str) -> Result<Option<(Evidence, Option<Vec<u8>>)>> {
-        let Some(e) = sqlx::query_as::<_, Evidence>(&format!("{EVIDENCE_SELECT} WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.r())
-            .await?
+        let Some(e) = sqlx::query_as::<_, Evidence>(&format!(
+            "{EVIDENCE_SELECT} WHERE id = $1 AND withdrawn_at IS NULL"
+        ))
+        .bind(id)
+        .fetch_optional(self.r())
+        .await?
         else {
             return Ok(None);
         };

@@ -1408,8 +1408,74 @@ async fn assessments_answers_approval_lock_and_revisions() {
             b.name
         );
 
+        // Evidence: a file attached by mistake is withdrawn with a reason; it is no longer
+        // listed or served; the other stays; once approved nothing can be withdrawn.
+        let ev = |kind: &str, label: &str, sha: Option<String>| mamori_store::Evidence {
+            id: String::new(),
+            institution_id: i.id.clone(),
+            assessment_id: a.id.clone(),
+            item_id: "1-1".into(),
+            kind: kind.into(),
+            ref_id: None,
+            label: label.into(),
+            sha256: sha,
+            media_type: Some("application/pdf".into()),
+            effective_on: "2024-06-01".into(),
+            created_by: None,
+            created_label: String::new(),
+            created_at: 0,
+        };
+        let content = b"%PDF-1.7 wrong file".to_vec();
+        let hash = format!("{:064x}", 7u8);
+        let wrong = s
+            .add_evidence(
+                &actor(),
+                &ev("file", "別病院の規程.pdf", Some(hash)),
+                Some(&content),
+            )
+            .await
+            .unwrap();
+        let kept = s
+            .add_evidence(&actor(), &ev("officer", "安全管理責任者", None), None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.withdraw_evidence(&actor(), "other-assessment", &wrong.id, "x")
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+        s.withdraw_evidence(&actor(), &a.id, &wrong.id, "別の病院の文書を誤って添付")
+            .await
+            .unwrap();
+        let listed = s.evidence(&a.id).await.unwrap();
+        assert_eq!(listed.len(), 1, "{}", b.name);
+        assert_eq!(listed[0].id, kept.id);
+        assert!(s.evidence_file(&wrong.id).await.unwrap().is_none());
+        assert!(
+            matches!(
+                s.withdraw_evidence(&actor(), &a.id, &wrong.id, "again")
+                    .await,
+                Err(StoreError::NotFound(_))
+            ),
+            "{}: withdrawn once",
+            b.name
+        );
+        assert!(events(s, &i.id)
+            .await
+            .iter()
+            .any(|e| e == "assessment.evidence.withdraw"));
+
         let approved = s.approve_assessment(&actor(), &a.id, 1).await.unwrap();
         assert_eq!(approved.status, "approved");
+        assert!(
+            matches!(
+                s.withdraw_evidence(&actor(), &a.id, &kept.id, "x").await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{}: evidence of an approved sheet stays",
+            b.name
+        );
+        assert_eq!(s.evidence(&a.id).await.unwrap().len(), 1);
         assert!(
             matches!(
                 s.save_assessment_answer(&actor(), &ans(&i.id, "1-1", "all"), 0)

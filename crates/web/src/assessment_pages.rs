@@ -336,6 +336,7 @@ pub struct SlotView {
 }
 
 pub struct EvRow {
+    pub id: String,
     pub label: String,
     pub kind: String,
     pub effective_on: String,
@@ -471,6 +472,7 @@ async fn sheet_view(
                         .iter()
                         .filter(|e| e.item_id == i.id)
                         .map(|e| EvRow {
+                            id: e.id.clone(),
                             label: e.label.clone(),
                             kind: tr.t(&format!("ev-kind-{}", e.kind.replace('_', "-"))),
                             effective_on: e.effective_on.clone(),
@@ -2170,12 +2172,7 @@ pub async fn add_evidence(
             _ => {}
         }
     }
-    let back = |q: &str| {
-        Ok(Redirect::to(&format!("/assessments/{id}?{q}#item-{item_id}")).into_response())
-    };
-    if a.status != "draft" {
-        return back("err=error-cy-locked");
-    }
+    // The item is checked first: the redirects below name it in the URL.
     let reg = state.catalogs();
     if reg
         .catalogs
@@ -2184,6 +2181,12 @@ pub async fn add_evidence(
         .is_none()
     {
         return Err(AppError::NotFound);
+    }
+    let back = |q: &str| {
+        Ok(Redirect::to(&format!("/assessments/{id}?{q}#item-{item_id}")).into_response())
+    };
+    if a.status != "draft" {
+        return back("err=error-cy-locked");
     }
     if !mamori_domain::role_sharing::valid_date(&effective_on) {
         return back("err=error-rs-bad-date");
@@ -2226,6 +2229,48 @@ pub async fn add_evidence(
         .add_evidence(&auth.actor(), &e, content)
         .await?;
     back("ok=flash-evidence-added")
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Withdraw evidence attached by mistake (取り下げ), with a reason, while the sheet is a
+/// draft: it is no longer shown, listed for the inspector or served; the row and the audit
+/// event keep what it was.
+pub async fn withdraw_evidence(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, ev)): Path<(String, String)>,
+    Form(f): Form<WithdrawForm>,
+) -> AppResult<Response> {
+    let (a, _) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
+    let current = state.store().evidence(&a.id).await?;
+    let e = current
+        .iter()
+        .find(|e| e.id == ev)
+        .ok_or(AppError::NotFound)?;
+    let back = |q: &str| {
+        Ok(Redirect::to(&format!("/assessments/{id}?{q}#item-{}", e.item_id)).into_response())
+    };
+    if a.status != "draft" {
+        return back("err=error-cy-locked");
+    }
+    let reason = f.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return back("err=error-ev-withdraw-reason");
+    }
+    match state
+        .store()
+        .withdraw_evidence(&auth.actor(), &a.id, &e.id, reason)
+        .await
+    {
+        Ok(()) => back("ok=flash-evidence-withdrawn"),
+        Err(mamori_store::StoreError::Conflict(_)) => back("err=error-cy-locked"),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// A file of evidence, as a download (institution members who see the assessment).

@@ -247,6 +247,10 @@ pub fn router(state: AppState) -> Router {
             "/assessments/{id}/evidence",
             post(assessment_pages::add_evidence),
         )
+        .route(
+            "/assessments/{id}/evidence/{ev}/withdraw",
+            post(assessment_pages::withdraw_evidence),
+        )
         .layer(from_fn(auth::csrf_guard))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))

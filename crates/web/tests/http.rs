@@ -1566,6 +1566,12 @@ fn probes() -> Vec<Probe> {
             ANSWER_ASSESSMENT,
             400,
         ),
+        f(
+            "/assessments/{assessment}/evidence/unknown/withdraw",
+            &[("reason", "x")],
+            ANSWER_ASSESSMENT,
+            404,
+        ),
         p(
             Method::GET,
             "/assessments/{assessment}/evidence/unknown",
@@ -4232,6 +4238,95 @@ async fn evidence_files_and_links_suggestions_staleness_and_the_inspector_view()
             "stale marked in the index"
         );
     }
+
+    // The file was attached by mistake: withdrawn (取り下げ) with a reason. A reason is
+    // required, the executive (who does not answer) cannot, and afterwards the file is gone
+    // from the sheet, the inspector's view, its download and the bundle; the audit keeps it.
+    let withdraw = format!("{path}/evidence/{}/withdraw", file.id);
+    assert!(html_has_withdraw(
+        &so.get(&app, &path).await.text().await.unwrap()
+    ));
+    let r = so.form(&app, &withdraw, &[("reason", " ")]).await;
+    assert!(location(&r).contains("err=error-ev-withdraw-reason"));
+    let exec = login(&app, "rijicho@sakura.example.jp").await;
+    assert_eq!(
+        exec.form(&app, &withdraw, &[("reason", "x")])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.store.evidence(&a.id).await.unwrap().len(),
+        2,
+        "nothing changed"
+    );
+    let r = so
+        .form(&app, &withdraw, &[("reason", "前年度の BCP を誤って添付")])
+        .await;
+    assert!(
+        location(&r).contains("ok=flash-evidence-withdrawn"),
+        "{}",
+        location(&r)
+    );
+    assert_eq!(app.store.evidence(&a.id).await.unwrap().len(), 1);
+    assert!(!so
+        .get(&app, &path)
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("BCP.pdf"));
+    assert_eq!(
+        so.get(&app, &format!("{path}/evidence/{}", file.id))
+            .await
+            .status(),
+        404
+    );
+    let html = inspector
+        .get(format!("{}{link}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("BCP.pdf"));
+    let r = inspector
+        .get(format!("{}{link}/evidence/{}", app.base, file.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let bytes = so
+        .get(&app, &format!("{path}/bundle.zip"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    assert!(!z.file_names().any(|n| n.ends_with("BCP.pdf")));
+    assert_eq!(
+        so.form(&app, &withdraw, &[("reason", "again")])
+            .await
+            .status(),
+        404,
+        "withdrawn once"
+    );
+    let audit = so
+        .get(&app, "/i/1311234567/audit.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        audit.contains("assessment.evidence.withdraw")
+            && audit.contains("前年度の BCP を誤って添付")
+    );
+}
+
+fn html_has_withdraw(html: &str) -> bool {
+    html.contains("data-testid=\"ev-withdraw\"")
 }
 
 #[tokio::test]
