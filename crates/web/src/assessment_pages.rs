@@ -385,7 +385,8 @@ struct SheetPage {
     /// (id, label, expires, active)
     links: Vec<(String, String, String, bool)>,
     can_links: bool,
-    targets: Vec<(String, String)>,
+    /// (value, kind, name) of each record evidence can point to.
+    targets: Vec<(String, String, String)>,
     today: String,
 }
 
@@ -2015,18 +2016,21 @@ pub fn is_stale(effective_on: &str, today: &str) -> bool {
 
 /// The mamori records an answer can point at: (value, label). Values are `contract:ID`,
 /// `rs:CONTRACT:ITEM` (an agreed role-sharing item) and `officer:USER`.
+/// The records evidence can point to: (value, kind, name). The name is what is stored as
+/// the evidence's label; the kind is shown beside it.
 pub async fn evidence_targets(
     state: &AppState,
     inst: &Institution,
     tr: &Tr,
-) -> AppResult<Vec<(String, String)>> {
+) -> AppResult<Vec<(String, String, String)>> {
     let store = state.store();
     let mut out = Vec::new();
     let contracts = store.contracts(&inst.id).await?;
     for c in &contracts {
         out.push((
             format!("contract:{}", c.id),
-            format!("{}: {} — {}", tr.t("ev-contract"), c.vendor_name, c.title),
+            tr.t("ev-contract"),
+            format!("{} — {}", c.vendor_name, c.title),
         ));
     }
     let reg = state.catalogs();
@@ -2045,7 +2049,8 @@ pub async fn evidence_targets(
             .unwrap_or_else(|| r.item_id.clone());
         out.push((
             format!("rs:{}:{}", r.contract_id, r.item_id),
-            format!("{}: {number}({})", tr.t("ev-rs-item"), c.vendor_name),
+            tr.t("ev-rs-item"),
+            format!("{number}({})", c.vendor_name),
         ));
     }
     for m in store.members(&inst.id).await? {
@@ -2055,7 +2060,8 @@ pub async fn evidence_targets(
         }) {
             out.push((
                 format!("officer:{}", m.user.id),
-                format!("{}: {}", tr.t("ev-officer"), m.user.display_name),
+                tr.t("ev-officer"),
+                m.user.display_name.clone(),
             ));
         }
     }
@@ -2210,7 +2216,7 @@ pub async fn add_evidence(
         Some(bytes.as_slice())
     } else {
         let targets = evidence_targets(&state, &inst, &tr).await?;
-        let Some((value, label)) = targets.into_iter().find(|(v, _)| *v == target) else {
+        let Some((value, _, label)) = targets.into_iter().find(|(v, _, _)| *v == target) else {
             return back("err=error-evidence-target");
         };
         let (kind, rest) = value.split_once(':').unwrap_or(("", ""));
