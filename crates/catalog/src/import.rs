@@ -110,7 +110,6 @@ impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Place::File => write!(f, "ファイル"),
-            Place::Sheet(name) if name.is_empty() => write!(f, "シート"),
             Place::Sheet(name) => write!(f, "シート「{name}」"),
             Place::Cell { row, col } => write!(f, "行 {row}, 列 {}", col_name(*col)),
             Place::Row(row) => write!(f, "行 {row}"),
@@ -252,7 +251,7 @@ pub fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
             .cloned()
             .ok_or_else(|| {
                 err(
-                    Place::Sheet(String::new()),
+                    Place::File,
                     Problem::NoSuchSheet {
                         sheet: s.to_string(),
                         have: names.join("、"),

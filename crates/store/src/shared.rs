@@ -308,6 +308,53 @@ async fn put_blob(tx: &mut Tx, sha256: &str, content: &[u8], now: i64) -> Result
     Ok(())
 }
 
+/// What a write into an answer sheet needs to stay open: a draft assessment, or a vendor
+/// sheet not yet submitted.
+#[derive(Clone, Copy)]
+enum Sheet {
+    Assessment,
+    VendorSheet,
+}
+
+/// Hold the sheet open for the rest of the transaction: a no-op update takes its row lock
+/// on PostgreSQL (SQLite has one writer), so an approval or a submission cannot commit
+/// between this check and the change it guards; they wait, or this one finds them done.
+async fn hold_open(tx: &mut Tx, sheet: Sheet, id: &str, institution_id: &str) -> Result<()> {
+    let (table, open, missing, closed) = match sheet {
+        Sheet::Assessment => ("assessments", "draft", "assessment", "approved assessment"),
+        Sheet::VendorSheet => (
+            "vendor_sheets",
+            "requested",
+            "vendor sheet",
+            "submitted vendor sheet",
+        ),
+    };
+    let n = sqlx::query(&format!(
+        "UPDATE {table} SET version = version WHERE id = $1 AND institution_id = $2 \
+         AND status = $3"
+    ))
+    .bind(id)
+    .bind(institution_id)
+    .bind(open)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        return Ok(());
+    }
+    let exists: Option<(String,)> = sqlx::query_as(&format!(
+        "SELECT id FROM {table} WHERE id = $1 AND institution_id = $2"
+    ))
+    .bind(id)
+    .bind(institution_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Err(match exists {
+        None => StoreError::NotFound(missing),
+        Some(_) => StoreError::Conflict(closed),
+    })
+}
+
 async fn finish(mut tx: Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord> {
     let rec = append(&mut tx, actor, d).await?;
     tx.commit().await?;
@@ -2433,17 +2480,13 @@ impl Store for This {
         let now = now_ms();
         let mut tx = self.begin().await?;
         // Writes only into a draft of the institution's own assessment.
-        let draft: Option<(String,)> =
-            sqlx::query_as("SELECT status FROM assessments WHERE id = $1 AND institution_id = $2")
-                .bind(&a.assessment_id)
-                .bind(&a.institution_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match draft {
-            None => return Err(StoreError::NotFound("assessment")),
-            Some((s,)) if s != "draft" => return Err(StoreError::Conflict("approved assessment")),
-            Some(_) => {}
-        }
+        hold_open(
+            &mut tx,
+            Sheet::Assessment,
+            &a.assessment_id,
+            &a.institution_id,
+        )
+        .await?;
         let n = if expected_version == 0 {
             sqlx::query(
                 "INSERT INTO assessment_answers (institution_id, assessment_id, item_id, slot, \
@@ -2530,13 +2573,8 @@ impl Store for This {
         if a.status != "draft" || a.version != expected_version {
             return Err(StoreError::Conflict("assessment"));
         }
-        let answers = sqlx::query_as::<_, AssessmentAnswer>(&format!(
-            "{ANSWER_SELECT} WHERE assessment_id = $1 ORDER BY item_id, slot"
-        ))
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let snapshot = serde_json::to_string(&answers).unwrap_or_else(|_| "[]".into());
+        // The row first: a save holding it finishes before this goes on, so the answers read
+        // below are the ones approved.
         let n = sqlx::query(
             "UPDATE assessments SET status = 'approved', approved_at = $1, approved_by = $2, \
              reopen_reason = '', version = version + 1 WHERE id = $3 AND version = $4 \
@@ -2552,6 +2590,13 @@ impl Store for This {
         if n != 1 {
             return Err(StoreError::Conflict("assessment"));
         }
+        let answers = sqlx::query_as::<_, AssessmentAnswer>(&format!(
+            "{ANSWER_SELECT} WHERE assessment_id = $1 ORDER BY item_id, slot"
+        ))
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let snapshot = serde_json::to_string(&answers).unwrap_or_else(|_| "[]".into());
         sqlx::query(
             "INSERT INTO assessment_revisions (id, institution_id, assessment_id, revision, \
              approved_at, approved_by, approved_label, reason, snapshot) \
@@ -2752,20 +2797,13 @@ impl Store for This {
     ) -> Result<AssessmentAnswer> {
         let now = now_ms();
         let mut tx = self.begin().await?;
-        let st: Option<(String,)> = sqlx::query_as(
-            "SELECT status FROM vendor_sheets WHERE id = $1 AND institution_id = $2",
+        hold_open(
+            &mut tx,
+            Sheet::VendorSheet,
+            &a.assessment_id,
+            &a.institution_id,
         )
-        .bind(&a.assessment_id)
-        .bind(&a.institution_id)
-        .fetch_optional(&mut *tx)
         .await?;
-        match st {
-            None => return Err(StoreError::NotFound("vendor sheet")),
-            Some((s,)) if s != "requested" => {
-                return Err(StoreError::Conflict("submitted vendor sheet"))
-            }
-            Some(_) => {}
-        }
         let n = if expected_version == 0 {
             sqlx::query(
                 "INSERT INTO vendor_sheet_answers (institution_id, sheet_id, item_id, slot, \
@@ -2960,6 +2998,13 @@ impl Store for This {
         content: Option<&[u8]>,
     ) -> Result<Evidence> {
         let mut tx = self.begin().await?;
+        hold_open(
+            &mut tx,
+            Sheet::Assessment,
+            &e.assessment_id,
+            &e.institution_id,
+        )
+        .await?;
         let now = now_ms();
         if let (Some(bytes), Some(hash)) = (content, &e.sha256) {
             put_blob(&mut tx, hash, bytes, now).await?;
@@ -3041,13 +3086,10 @@ impl Store for This {
         else {
             return Err(StoreError::NotFound("evidence"));
         };
-        // The sheet must still be a draft, checked in the same statement as the change so
-        // that an approval in between cannot be slipped past.
+        hold_open(&mut tx, Sheet::Assessment, assessment_id, &e.institution_id).await?;
         let n = sqlx::query(
             "UPDATE assessment_evidence SET withdrawn_at = $1, withdrawn_label = $2, \
-             withdrawn_reason = $3 WHERE id = $4 AND withdrawn_at IS NULL AND EXISTS \
-             (SELECT 1 FROM assessments a WHERE a.id = assessment_evidence.assessment_id \
-             AND a.status = 'draft')",
+             withdrawn_reason = $3 WHERE id = $4 AND withdrawn_at IS NULL",
         )
         .bind(now_ms())
         .bind(&actor.label)
@@ -3057,7 +3099,8 @@ impl Store for This {
         .await?
         .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("approved assessment"));
+            // Withdrawn meanwhile by someone else.
+            return Err(StoreError::NotFound("evidence"));
         }
         finish(
             tx,

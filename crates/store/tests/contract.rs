@@ -1522,6 +1522,41 @@ async fn assessments_answers_approval_lock_and_revisions() {
         assert!(got.iter().all(|x| x.carried));
         assert_eq!(s.assessments(&i.id).await.unwrap().len(), 2);
         assert!(s.assessments(&other.id).await.unwrap().is_empty());
+
+        // An answer saved while the sheet is being approved either lands in the approved
+        // revision or is refused: never after the approval, outside what was approved.
+        let mut current = s.assessment(&a.id).await.unwrap().unwrap();
+        for round in 0..6 {
+            let reopened = s
+                .reopen_assessment(&actor(), &a.id, current.version, "再確認")
+                .await
+                .unwrap();
+            let item = format!("race-{round}");
+            let x = ans(&i.id, &item, "all");
+            let who = actor();
+            let (saved, approved) = tokio::join!(
+                s.save_assessment_answer(&who, &x, 0),
+                s.approve_assessment(&who, &a.id, reopened.version)
+            );
+            current = approved.unwrap();
+            let revs = s.assessment_revisions(&a.id).await.unwrap();
+            let in_revision = revs
+                .last()
+                .unwrap()
+                .snapshot
+                .contains(&format!("\"{item}\""));
+            let stored = s
+                .assessment_answers(&a.id)
+                .await
+                .unwrap()
+                .iter()
+                .any(|y| y.item_id == item);
+            match saved {
+                Ok(_) => assert!(in_revision, "{}: saved, so approved with it", b.name),
+                Err(StoreError::Conflict(_)) => assert!(!stored && !in_revision),
+                Err(e) => panic!("{}: {e}", b.name),
+            }
+        }
         assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
     }
 }

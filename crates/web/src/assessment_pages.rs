@@ -678,7 +678,8 @@ pub async fn sheet(
     sheet_view(&state, &auth, a, &inst, None, &flash).await
 }
 
-/// One answer as a form or the API sends it; empty means not answered.
+/// One answer as a form or the API sends it; empty (or, in JSON, null) means not answered,
+/// so a row read from the API can be sent back as it is.
 #[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
 pub struct AnswerForm {
     pub item_id: String,
@@ -688,21 +689,25 @@ pub struct AnswerForm {
     #[serde(default)]
     pub version: i64,
     /// 1回目: `yes` or `no`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub check1: String,
     /// Date of the first check (`YYYY-MM-DD`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub check1_on: String,
     /// 2回目: `yes` or `no`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub check2: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub check2_on: String,
     /// For a first `no`: the target date, within the fiscal year.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub target_on: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub note: String,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 fn opt(s: &str) -> Option<String> {

@@ -4451,8 +4451,13 @@ async fn assessment_api_fills_the_sheet_refuses_bad_input_and_the_executive_appr
                 &app,
                 Method::POST,
                 &answers_path,
-                Some(json!({"item_id": row["item_id"], "slot": row["slot"],
-                    "version": row["version"], "check1": "yes", "check1_on": "2024-07-01"})),
+                // The row as read, nulls and all, with the first check filled in.
+                Some({
+                    let mut body = row.clone();
+                    body["check1"] = json!("yes");
+                    body["check1_on"] = json!("2024-07-01");
+                    body
+                }),
             )
             .await;
         assert_eq!(r.status(), 200, "{row}");
