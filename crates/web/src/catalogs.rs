@@ -35,14 +35,26 @@ pub async fn sync(store: &dyn Store, catalogs: &Catalogs) -> mamori_store::Resul
     Ok(loaded)
 }
 
+/// The catalogs shipped in the binary, parsed once per process. The embedded files are
+/// validated by the test suite; should one ever fail to parse, the product still starts and
+/// says so in the log.
+pub fn embedded() -> Registry {
+    static EMBEDDED: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    EMBEDDED
+        .get_or_init(|| {
+            Registry::embedded().unwrap_or_else(|e| {
+                tracing::error!(error = %e, "embedded catalogs could not be parsed");
+                Registry::default()
+            })
+        })
+        .clone()
+}
+
 /// The embedded catalogs plus every confirmed import (an import whose version has since
 /// been shipped embedded gives way to the shipped file).
 pub async fn load(store: &dyn Store) -> mamori_store::Result<Catalogs> {
     let mut catalogs = Catalogs {
-        registry: Registry::embedded().unwrap_or_else(|e| {
-            tracing::error!(error = %e, "embedded catalogs could not be parsed");
-            Registry::default()
-        }),
+        registry: embedded(),
         imported: Default::default(),
     };
     for i in store.confirmed_catalog_imports().await? {

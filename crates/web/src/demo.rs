@@ -241,7 +241,7 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
     store
         .request_vendor_sheets(actor, &a, &contracts, vendor_catalog)
         .await?;
-    let registry = mamori_catalog::Registry::embedded().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let registry = crate::catalogs::embedded();
     let cat = registry
         .catalogs
         .get(vendor_catalog)

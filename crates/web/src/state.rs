@@ -80,12 +80,7 @@ pub struct AppState(pub Arc<Inner>);
 impl AppState {
     pub fn new(store: Arc<dyn Store>, cfg: WebConfig) -> Self {
         let throttle = Throttle::new(cfg.login_window_secs);
-        // The embedded files are validated by the test suite; should one ever fail to
-        // parse, the product still starts and says so in the log.
-        let registry = mamori_catalog::Registry::embedded().unwrap_or_else(|e| {
-            tracing::error!(error = %e, "embedded catalogs could not be parsed");
-            mamori_catalog::Registry::default()
-        });
+        let registry = crate::catalogs::embedded();
         AppState(Arc::new(Inner {
             store,
             catalogs: std::sync::RwLock::new(Arc::new(Catalogs {
