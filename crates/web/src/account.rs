@@ -9,7 +9,6 @@ use crate::service::{self, jst};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::CookieJar;
@@ -49,11 +48,7 @@ async fn profile_view(
         .await?
         .with_flash(flash);
     let left = state.store().unused_recovery_codes(&auth.user.id).await?;
-    let status = if profile_error.is_some() || password_error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::pages::page_status(profile_error.is_some() || password_error.is_some());
     let body = render(&ProfilePage {
         recovery_left: page.tr.t1("profile-recovery-left", "count", left),
         version: auth.user.version,
@@ -183,11 +178,7 @@ async fn mfa_view(
         .iter()
         .any(|i| i.mfa_required);
     let left = state.store().unused_recovery_codes(&auth.user.id).await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::pages::page_status(error.is_some());
     let body = render(&MfaSetupPage {
         enrol_required: auth.stage == Stage::EnrolRequired,
         mfa_enabled: auth.user.mfa_enabled || recovery_codes.is_some(),
@@ -312,11 +303,7 @@ async fn tokens_view(
             prefix: t.prefix,
         })
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::pages::page_status(error.is_some());
     Ok((
         status,
         render(&TokensPage {
@@ -479,11 +466,7 @@ async fn admin_view(
         .into_iter()
         .map(|v| v.name)
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::pages::page_status(error.is_some());
     let kind = if form.kind.is_empty() {
         "hospital"
     } else {

@@ -207,18 +207,8 @@ async fn list_view(
             )
         })
         .collect();
-    let can_start = policy::authorize(
-        &auth.principal,
-        Action::AnswerAssessment,
-        Scope::Institution(&inst.id),
-        auth.now,
-    )
-    .allowed();
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let can_start = service::may(auth, Action::AnswerAssessment, Scope::Institution(&inst.id));
+    let status = crate::pages::page_status(error.is_some());
     Ok((
         status,
         render(&ListPage {
@@ -515,15 +505,7 @@ async fn sheet_view(
             items,
         });
     }
-    let can = |action: Action| {
-        policy::authorize(
-            &auth.principal,
-            action,
-            Scope::Institution(&a.institution_id),
-            auth.now,
-        )
-        .allowed()
-    };
+    let can = |action: Action| service::may(auth, action, Scope::Institution(&a.institution_id));
     let draft = a.status == "draft";
     let revisions = store
         .assessment_revisions(&a.id)
@@ -549,11 +531,7 @@ async fn sheet_view(
         })
         .collect();
     let has_contracts = !store.contracts(&a.institution_id).await?.is_empty();
-    let status = if redo.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let status = crate::pages::page_status(redo.is_some());
     Ok((
         status,
         render(&SheetPage {
@@ -743,6 +721,29 @@ fn parse_answer(f: &AnswerForm) -> AppResult<(Slot, asm::Answer)> {
     ))
 }
 
+/// The row a checked answer is stored as (`sheet`: the assessment's or vendor sheet's id).
+fn answer_row(
+    institution_id: &str,
+    sheet: &str,
+    item_id: &str,
+    slot: Slot,
+    answer: asm::Answer,
+) -> AssessmentAnswer {
+    AssessmentAnswer {
+        institution_id: institution_id.into(),
+        assessment_id: sheet.into(),
+        item_id: item_id.into(),
+        slot: slot.as_str().into(),
+        check1: answer.check1.map(|c| c.as_str().into()),
+        check1_on: answer.check1_on,
+        check2: answer.check2.map(|c| c.as_str().into()),
+        check2_on: answer.check2_on,
+        target_on: answer.target_on,
+        note: answer.note,
+        ..Default::default()
+    }
+}
+
 /// Save one answer: the rules are the domain's; the store refuses a stale version and a
 /// locked (approved) sheet.
 pub async fn save_answer(
@@ -787,19 +788,7 @@ pub async fn save_answer(
         .store()
         .save_assessment_answer(
             &auth.actor(),
-            &AssessmentAnswer {
-                institution_id: a.institution_id.clone(),
-                assessment_id: a.id.clone(),
-                item_id: f.item_id.clone(),
-                slot: slot.as_str().into(),
-                check1: answer.check1.map(|c| c.as_str().into()),
-                check1_on: answer.check1_on,
-                check2: answer.check2.map(|c| c.as_str().into()),
-                check2_on: answer.check2_on,
-                target_on: answer.target_on,
-                note: answer.note,
-                ..Default::default()
-            },
+            &answer_row(&a.institution_id, &a.id, &f.item_id, slot, answer),
             f.version,
         )
         .await
@@ -1334,11 +1323,7 @@ async fn vendor_sheet_view(
     } else {
         vec![]
     };
-    let status = if redo.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let status = crate::pages::page_status(redo.is_some());
     Ok((
         status,
         render(&VendorSheetPage {
@@ -1352,13 +1337,11 @@ async fn vendor_sheet_view(
             can_submit: open && party == Party::Vendor && m.done >= m.needed,
             can_return: s.status == "submitted"
                 && party == Party::Institution
-                && policy::authorize(
-                    &auth.principal,
+                && service::may(
+                    auth,
                     Action::AnswerAssessment,
                     Scope::Institution(&s.institution_id),
-                    auth.now,
-                )
-                .allowed(),
+                ),
             sources,
             s,
             page,
@@ -1404,19 +1387,7 @@ async fn save_sheet_answer(
         .store()
         .save_vendor_sheet_answer(
             &auth.actor(),
-            &AssessmentAnswer {
-                institution_id: s.institution_id.clone(),
-                assessment_id: s.id.clone(),
-                item_id: f.item_id.clone(),
-                slot: slot.as_str().into(),
-                check1: answer.check1.map(|c| c.as_str().into()),
-                check1_on: answer.check1_on,
-                check2: answer.check2.map(|c| c.as_str().into()),
-                check2_on: answer.check2_on,
-                target_on: answer.target_on,
-                note: answer.note,
-                ..Default::default()
-            },
+            &answer_row(&s.institution_id, &s.id, &f.item_id, slot, answer),
             f.version,
         )
         .await
@@ -1966,19 +1937,40 @@ pub async fn check_sheets(
     Ok(out)
 }
 
-pub async fn export_xlsx(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    Query(q): Query<crate::contract_pages::ExportQuery>,
+/// The two official exports of a checklist (both sheets).
+#[derive(Clone, Copy)]
+enum Export {
+    Xlsx,
+    Pdf,
+}
+
+/// The checklist (institution and submitted vendor sheets) as a download, audited.
+async fn export_checklist(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    q: &crate::contract_pages::ExportQuery,
+    format: Export,
 ) -> AppResult<Response> {
-    let (a, inst) = assessment_for(&state, &auth, &id, Action::ViewAssessments).await?;
+    let (a, inst) = assessment_for(state, auth, id, Action::ViewAssessments).await?;
     let dates = mamori_export::DateStyle::parse(&q.dates).ok_or(AppError::Invalid {
         field: "dates",
         key: "error-rs-bad-value",
     })?;
-    let bytes = mamori_export::checklist_workbook(&check_sheets(&state, &a).await?, dates)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let sheets = check_sheets(state, &a).await?;
+    let (bytes, media_type, ext) = match format {
+        Export::Xlsx => (
+            mamori_export::checklist_workbook(&sheets, dates).map_err(|e| e.to_string()),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        Export::Pdf => (
+            mamori_pdf::checklist_pdf(&sheets, dates).map_err(|e| e.to_string()),
+            "application/pdf",
+            "pdf",
+        ),
+    };
+    let bytes = bytes.map_err(AppError::Internal)?;
     state
         .store()
         .record(
@@ -1988,20 +1980,29 @@ pub async fn export_xlsx(
                 "assessment.export",
                 "assessment",
                 &a.id,
-                serde_json::json!({"export": "checklist.xlsx"}),
+                serde_json::json!({ "export": format!("checklist.{ext}") }),
             ),
         )
         .await?;
     Ok(crate::contract_pages::download(
         bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &format!("checklist-{}-{}.xlsx", inst.code, a.fiscal_year),
+        media_type,
+        &format!("checklist-{}-{}.{ext}", inst.code, a.fiscal_year),
         &format!(
-            "サイバーセキュリティ対策チェックリスト_{}_{}.xlsx",
+            "サイバーセキュリティ対策チェックリスト_{}_{}.{ext}",
             inst.name,
             mamori_domain::wareki::fiscal_year(a.fiscal_year as i32)
         ),
     ))
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<crate::contract_pages::ExportQuery>,
+) -> AppResult<Response> {
+    export_checklist(&state, &auth, &id, &q, Export::Xlsx).await
 }
 
 // ------------------------------------------------------------------ evidence
@@ -2142,47 +2143,14 @@ pub async fn add_evidence(
     Path(id): Path<String>,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    use axum::extract::FromRequest;
     let (a, inst) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    let mut mp = axum::extract::Multipart::from_request(req, &state)
-        .await
-        .map_err(|_| AppError::BadRequest("error-upload-form"))?;
-    let (mut item_id, mut target, mut effective_on, mut file_name, mut bytes) = (
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        Vec::new(),
+    let up = crate::upload::read(req, &state).await?;
+    let (item_id, target, effective_on) = (
+        up.text("item_id"),
+        up.text("target"),
+        up.text("effective_on"),
     );
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("error-upload-form"))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            file_name = field
-                .file_name()
-                .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string())
-                .unwrap_or_default();
-            bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::PayloadTooLarge)?
-                .to_vec();
-            continue;
-        }
-        let v = field
-            .text()
-            .await
-            .map_err(|_| AppError::BadRequest("error-upload-form"))?;
-        match name.as_str() {
-            "item_id" => item_id = v,
-            "target" => target = v,
-            "effective_on" => effective_on = v.trim().to_string(),
-            _ => {}
-        }
-    }
+    let (file_name, bytes) = (up.file_name, up.bytes);
     // The item is checked first: the redirects below name it in the URL.
     let reg = state.catalogs();
     if reg
@@ -2211,7 +2179,7 @@ pub async fn add_evidence(
         ..Default::default()
     };
     let content = if !bytes.is_empty() {
-        let Some(media) = crate::vendor_pages::sniff(&bytes, &file_name) else {
+        let Some(media) = crate::upload::sniff(&bytes, &file_name) else {
             return back("err=error-document-type");
         };
         e.kind = "file".into();
@@ -2341,36 +2309,7 @@ pub async fn export_pdf(
     Path(id): Path<String>,
     Query(q): Query<crate::contract_pages::ExportQuery>,
 ) -> AppResult<Response> {
-    let (a, inst) = assessment_for(&state, &auth, &id, Action::ViewAssessments).await?;
-    let dates = mamori_export::DateStyle::parse(&q.dates).ok_or(AppError::Invalid {
-        field: "dates",
-        key: "error-rs-bad-value",
-    })?;
-    let bytes = mamori_pdf::checklist_pdf(&check_sheets(&state, &a).await?, dates)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    state
-        .store()
-        .record(
-            &auth.actor(),
-            mamori_store::AuditDraft::new(
-                Some(&a.institution_id),
-                "assessment.export",
-                "assessment",
-                &a.id,
-                serde_json::json!({"export": "checklist.pdf"}),
-            ),
-        )
-        .await?;
-    Ok(crate::contract_pages::download(
-        bytes,
-        "application/pdf",
-        &format!("checklist-{}-{}.pdf", inst.code, a.fiscal_year),
-        &format!(
-            "サイバーセキュリティ対策チェックリスト_{}_{}.pdf",
-            inst.name,
-            mamori_domain::wareki::fiscal_year(a.fiscal_year as i32)
-        ),
-    ))
+    export_checklist(&state, &auth, &id, &q, Export::Pdf).await
 }
 
 // ------------------------------------------------------------------ the inspection bundle

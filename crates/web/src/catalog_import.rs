@@ -10,7 +10,7 @@ use crate::pages::{render, Flash, PageCtx};
 use crate::service;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use mamori_catalog::import::{self, Request};
 use mamori_catalog::{Catalog, Document};
@@ -112,11 +112,7 @@ async fn upload_view(
             }
         })
         .collect();
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let status = crate::pages::page_status(error.is_some());
     Ok((
         status,
         render(&UploadPage {
@@ -140,48 +136,6 @@ pub async fn upload_page(
     upload_view(&state, &auth, UploadForm::default(), None, &flash).await
 }
 
-/// Read the upload form. A broken multipart body is a bad request; missing fields are
-/// reported by [`import::plan`] or below.
-async fn read_form(mut mp: Multipart) -> AppResult<(UploadForm, String, Vec<u8>)> {
-    let mut form = UploadForm::default();
-    let mut file_name = String::new();
-    let mut bytes = Vec::new();
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("error-upload-form"))?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            file_name = field
-                .file_name()
-                .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string())
-                .unwrap_or_default();
-            bytes = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::PayloadTooLarge)?
-                .to_vec();
-            continue;
-        }
-        let value = field
-            .text()
-            .await
-            .map_err(|_| AppError::BadRequest("error-upload-form"))?
-            .trim()
-            .to_string();
-        match name.as_str() {
-            "document" => form.document = value,
-            "version" => form.version = value,
-            "title" => form.title = value,
-            "published" => form.published = value,
-            "sheet" => form.sheet = value,
-            _ => {}
-        }
-    }
-    Ok((form, file_name, bytes))
-}
-
 pub async fn upload(
     State(state): State<AppState>,
     auth: Auth,
@@ -189,11 +143,16 @@ pub async fn upload(
 ) -> AppResult<Response> {
     // Authorised before the body is read.
     service::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
-    let mp = Multipart::from_request(req, &state)
-        .await
-        .map_err(|_| AppError::BadRequest("error-upload-form"))?;
+    let up = crate::upload::read(req, &state).await?;
     let tr = crate::i18n::Tr::new(auth.meta.lang);
-    let (form, file_name, bytes) = read_form(mp).await?;
+    let form = UploadForm {
+        document: up.text("document"),
+        version: up.text("version"),
+        title: up.text("title"),
+        published: up.text("published"),
+        sheet: up.text("sheet"),
+    };
+    let (file_name, bytes) = (up.file_name, up.bytes);
     if bytes.is_empty() {
         let msg = tr.t("import-error-no-file");
         return upload_view(&state, &auth, form, Some(msg), &Flash::default()).await;

@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use mamori_domain::policy::{self, Action, Scope};
+use mamori_domain::policy::{Action, Scope};
 use mamori_domain::role_sharing::{ItemState, Party};
 use mamori_domain::Institution;
 use mamori_store::{Contract, NewContract, NewSystem, RoleSharingItem};
@@ -134,18 +134,8 @@ async fn systems_view(
                 .join("、"),
         })
         .collect();
-    let can_manage = policy::authorize(
-        &auth.principal,
-        Action::ManageContracts,
-        Scope::Institution(&inst.id),
-        auth.now,
-    )
-    .allowed();
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let can_manage = service::may(auth, Action::ManageContracts, Scope::Institution(&inst.id));
+    let status = crate::pages::page_status(error.is_some());
     Ok((
         status,
         render(&SystemsPage {
@@ -380,13 +370,7 @@ async fn contracts_view(
             }
         })
         .collect();
-    let can_manage = policy::authorize(
-        &auth.principal,
-        Action::ManageContracts,
-        Scope::Institution(&inst.id),
-        auth.now,
-    )
-    .allowed();
+    let can_manage = service::may(auth, Action::ManageContracts, Scope::Institution(&inst.id));
     let mut contract_vendors: Vec<(String, String)> = contracts
         .iter()
         .map(|c| (c.vendor_id.clone(), c.vendor_name.clone()))
@@ -418,11 +402,7 @@ async fn contracts_view(
     } else {
         vec![]
     };
-    let status = if error.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let status = crate::pages::page_status(error.is_some());
     Ok((
         status,
         render(&ContractsPage {
@@ -691,13 +671,11 @@ async fn contract_view(
     let vendor_label = c.vendor_name.clone();
     let certs = crate::vendor_pages::cert_rows(&tr, &certs, |_| vendor_label.clone());
     let can_approve = party == Party::Institution
-        && policy::authorize(
-            &auth.principal,
+        && service::may(
+            auth,
             Action::ManageContracts,
             Scope::Institution(&c.institution_id),
-            auth.now,
-        )
-        .allowed();
+        );
     let vendor_name = |id: &str| {
         contracts
             .iter()
@@ -833,11 +811,7 @@ async fn contract_view(
         v.dedup();
         v
     };
-    let status = if redo.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let status = crate::pages::page_status(redo.is_some());
     Ok((
         status,
         render(&ContractPage {

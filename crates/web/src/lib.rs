@@ -19,6 +19,7 @@ pub mod role_sharing_api;
 pub mod service;
 pub mod state;
 pub mod throttle;
+pub mod upload;
 pub mod vendor_pages;
 
 use crate::auth::{CurrentSession, Meta};

@@ -15,7 +15,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::CookieJar;
-use mamori_domain::policy::{self, Action, Scope};
+use mamori_domain::policy::{Action, Scope};
 use mamori_domain::{validate, Institution, InstitutionKind, Role};
 use mamori_store::{now_ms, Actor, AuditDraft, SessionRecord};
 use serde::Deserialize;
@@ -101,11 +101,8 @@ impl PageCtx {
         } else {
             vec![]
         };
-        let can = |a: Action| {
-            current.is_some_and(|i| {
-                policy::authorize(&auth.principal, a, Scope::Institution(&i.id), auth.now).allowed()
-            })
-        };
+        let can =
+            |a: Action| current.is_some_and(|i| service::may(auth, a, Scope::Institution(&i.id)));
         Ok(PageCtx {
             tr: Tr::new(auth.meta.lang),
             csrf: auth.csrf(),
@@ -144,6 +141,15 @@ impl PageCtx {
 pub struct Flash {
     pub ok: Option<String>,
     pub err: Option<String>,
+}
+
+/// A page shown again after refused input answers 422, otherwise 200.
+pub fn page_status(refused: bool) -> StatusCode {
+    if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
 }
 
 pub fn render<T: Template>(t: &T) -> AppResult<Html<String>> {
@@ -802,13 +808,7 @@ async fn members_view(
     .await?
     .with_flash(flash);
     let tr = page.tr;
-    let can_manage = policy::authorize(
-        &auth.principal,
-        Action::ManageMembers,
-        Scope::Institution(&inst.id),
-        auth.now,
-    )
-    .allowed();
+    let can_manage = service::may(auth, Action::ManageMembers, Scope::Institution(&inst.id));
     let members = state
         .store()
         .members(&inst.id)
@@ -845,11 +845,7 @@ async fn members_view(
         .iter()
         .map(|r| (r.as_str(), role_label(&tr, *r), r.as_str() == chosen))
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = crate::pages::page_status(error.is_some());
     let (initial_password, created_email) = created.map(|(e, p)| (Some(p), e)).unwrap_or_default();
     let body = render(&MembersPage {
         page,

@@ -51,7 +51,7 @@ pub async fn contract_for(
         institution_id: &c.institution_id,
         vendor_id: &c.vendor_id,
     };
-    if policy::authorize(&auth.principal, action, scope, auth.now).allowed() {
+    if crate::service::may(auth, action, scope) {
         if let Some(p) = policy::contract_party(
             &auth.principal,
             action,

@@ -26,14 +26,7 @@ pub async fn institution_for(
         .institution_by_code(code)
         .await?
         .ok_or(AppError::NotFound)?;
-    if policy::authorize(
-        &auth.principal,
-        action,
-        Scope::Institution(&inst.id),
-        auth.now,
-    )
-    .allowed()
-    {
+    if may(auth, action, Scope::Institution(&inst.id)) {
         return Ok(inst);
     }
     let member = !auth.principal.roles_in(&inst.id, auth.now).is_empty();
@@ -65,8 +58,13 @@ pub fn attempt(state: &AppState, key: &str) -> AppResult<()> {
         })
 }
 
+/// Whether the signed-in user may take `action` in `scope` (what a page offers).
+pub fn may(auth: &AnyAuth, action: Action, scope: Scope<'_>) -> bool {
+    policy::authorize(&auth.principal, action, scope, auth.now).allowed()
+}
+
 pub fn require(auth: &AnyAuth, action: Action, scope: Scope<'_>) -> AppResult<()> {
-    if policy::authorize(&auth.principal, action, scope, auth.now).allowed() {
+    if may(auth, action, scope) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

@@ -12,7 +12,7 @@ use crate::role_sharing::{self as rsw, StepInput};
 use crate::service;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{FromRequest, Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_domain::policy::{Action, Scope};
@@ -26,27 +26,13 @@ pub const CERT_KINDS: [&str; 3] = ["jisq27001", "jisq15001", "other"];
 /// A certification expiring within this many days is flagged.
 pub const CERT_WARN_DAYS: i64 = 60;
 
-/// The media type of a file, from its first bytes; None for kinds mamori does not keep.
-pub fn sniff(bytes: &[u8], file_name: &str) -> Option<&'static str> {
-    let lower = file_name.to_lowercase();
-    if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(b"PK\x03\x04") {
-        Some(if lower.ends_with(".xlsx") {
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        } else if lower.ends_with(".docx") {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        } else {
-            "application/zip"
-        })
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(b"\xFF\xD8\xFF") {
-        Some("image/jpeg")
-    } else if !bytes.is_empty() && !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
-        Some("text/plain")
+/// A vendor-portal action on one of the user's own vendors (another vendor: not found).
+fn own_vendor(auth: &Auth, vendor_id: &str) -> AppResult<()> {
+    service::require(auth, Action::UseVendorPortal, Scope::Platform)?;
+    if auth.principal.vendor_ids.iter().any(|v| v == vendor_id) {
+        Ok(())
     } else {
-        None
+        Err(AppError::NotFound)
     }
 }
 
@@ -65,36 +51,8 @@ pub async fn upload_document(
 ) -> AppResult<Response> {
     let (c, party) =
         rsw::contract_for(state.store(), &auth, &id, Action::AnswerRoleSharing).await?;
-    let mut mp = Multipart::from_request(req, &state)
-        .await
-        .map_err(|_| AppError::BadRequest("error-upload-form"))?;
-    let (mut kind, mut file_name, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("error-upload-form"))?
-    {
-        match field.name().unwrap_or_default() {
-            "kind" => {
-                kind = field
-                    .text()
-                    .await
-                    .map_err(|_| AppError::BadRequest("error-upload-form"))?
-            }
-            "file" => {
-                file_name = field
-                    .file_name()
-                    .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string())
-                    .unwrap_or_default();
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::PayloadTooLarge)?
-                    .to_vec();
-            }
-            _ => {}
-        }
-    }
+    let up = crate::upload::read(req, &state).await?;
+    let (kind, file_name, bytes) = (up.text("kind"), up.file_name, up.bytes);
     let problem = if !DOCUMENT_KINDS.contains(&kind.as_str()) {
         Some("error-rs-bad-value")
     } else if bytes.is_empty() || file_name.trim().is_empty() {
@@ -107,7 +65,7 @@ pub async fn upload_document(
     if let Some(key) = problem {
         return Ok(back(&c.id, &format!("err={key}"), "documents"));
     }
-    let Some(media_type) = sniff(&bytes, &file_name) else {
+    let Some(media_type) = crate::upload::sniff(&bytes, &file_name) else {
         return Ok(back(&c.id, "err=error-document-type", "documents"));
     };
     state
@@ -226,13 +184,11 @@ pub async fn approve_subcontractor(
     Path((id, sub_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let (c, _) = rsw::contract_for(state.store(), &auth, &id, Action::ViewContracts).await?;
-    let manages = mamori_domain::policy::authorize(
-        &auth.principal,
+    let manages = service::may(
+        &auth,
         Action::ManageContracts,
         Scope::Institution(&c.institution_id),
-        auth.now,
-    )
-    .allowed();
+    );
     if !manages {
         return Err(AppError::Forbidden);
     }
@@ -373,10 +329,7 @@ pub async fn add_certification(
     auth: Auth,
     Form(form): Form<CertForm>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
-    if !auth.principal.vendor_ids.contains(&form.vendor_id) {
-        return Err(AppError::NotFound);
-    }
+    own_vendor(&auth, &form.vendor_id)?;
     let name = form.name.trim();
     let exp = form.expires_on.trim();
     let bad = !CERT_KINDS.contains(&form.kind.as_str())
@@ -823,10 +776,7 @@ pub async fn save_standard_answer(
     auth: Auth,
     Form(f): Form<StandardForm>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
-    if !auth.principal.vendor_ids.contains(&f.vendor_id) {
-        return Err(AppError::NotFound);
-    }
+    own_vendor(&auth, &f.vendor_id)?;
     let product = f.product.trim();
     let catalog_id = rsw::current_catalog(&state).unwrap_or_default();
     let known_item = state
@@ -887,10 +837,7 @@ pub async fn apply_standard_answers(
     auth: Auth,
     axum_extra::extract::Form(f): axum_extra::extract::Form<ApplyForm>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
-    if !auth.principal.vendor_ids.contains(&f.vendor_id) {
-        return Err(AppError::NotFound);
-    }
+    own_vendor(&auth, &f.vendor_id)?;
     let answers: Vec<StandardAnswer> = state
         .store()
         .standard_answers(&f.vendor_id)
