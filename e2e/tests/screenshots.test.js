@@ -53,6 +53,9 @@ const SHOTS = [
   ['28-vendor-sheet-b', 'vendor-sheet:B社', 'officer', 200],
   ['29-vendor-sheet-as-vendor', 'vendor-sheet:B社', 'vendorB', 200],
   ['30-catalog-imports', '/catalog-imports', 'admin', 200],
+  ['31-home-vendor', '/home', 'vendorB', 200],
+  ['32-vendor-members', 'vendor-members', 'vendorB', 200, 'メンバー管理 B社'],
+  ['33-vendor-members-as-admin', 'vendor-members', 'admin', 200],
 ];
 
 test(
@@ -117,6 +120,10 @@ test(
                 await page.goto(`${server.baseUrl}/vendor`);
                 urlPath = await page.locator('table[data-testid="portal-sheets"] a').first().getAttribute('href');
               }
+            } else if (target === 'vendor-members') {
+              // B社's members page, from the link its administrator is shown (or /admin's).
+              await page.goto(`${server.baseUrl}${who === 'admin' ? '/admin' : '/home'}`);
+              urlPath = await page.locator('a[href^="/vendors/"][href$="/members"]').first().getAttribute('href');
             } else if (target.startsWith('contract:')) {
               const list = who === 'officer' ? `${inst}/contracts` : '/vendor';
               await page.goto(`${server.baseUrl}${list}`);

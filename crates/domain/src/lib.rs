@@ -8,6 +8,7 @@ pub mod password;
 pub mod policy;
 pub mod role_sharing;
 pub mod validate;
+pub mod vendor_members;
 pub mod wareki;
 
 pub use model::*;

@@ -175,7 +175,10 @@ pub struct Principal {
     pub user_id: String,
     pub platform_admin: bool,
     pub grants: Vec<RoleGrant>,
+    /// Vendors whose *active* member the user is (a pending membership gives nothing).
     pub vendor_ids: Vec<String>,
+    /// Vendors the user administers (an active membership with the admin role).
+    pub vendor_admin_ids: Vec<String>,
 }
 
 impl Principal {

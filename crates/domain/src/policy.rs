@@ -39,10 +39,14 @@ pub enum Action {
     AnswerAssessment,
     /// Approve a completed assessment (経営層の承認).
     ApproveAssessment,
+    /// A vendor organisation's members: confirm pending memberships, add, promote, remove.
+    /// The vendor's own administrators or a platform administrator; never an institution.
+    ManageVendorMembers,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
+        Action::ManageVendorMembers,
         Action::BrowseCatalogs,
         Action::ViewAssessments,
         Action::AnswerAssessment,
@@ -71,6 +75,8 @@ pub enum Scope<'a> {
     Institution(&'a str),
     /// The platform as a whole.
     Platform,
+    /// One vendor organisation (by id).
+    Vendor(&'a str),
     /// One contract: the institution's roles, or the contract's vendor.
     Contract {
         institution_id: &'a str,
@@ -113,7 +119,8 @@ pub fn institution_roles_for(action: Action) -> &'static [Role] {
         Action::ManageOwnAccount
         | Action::AdministerPlatform
         | Action::BrowseCatalogs
-        | Action::UseVendorPortal => &[],
+        | Action::UseVendorPortal
+        | Action::ManageVendorMembers => &[],
     }
 }
 
@@ -131,6 +138,9 @@ pub fn authorize(principal: &Principal, action: Action, scope: Scope<'_>, now: i
         (Action::BrowseCatalogs, Scope::Platform) => true,
         (Action::AdministerPlatform, Scope::Platform) => principal.platform_admin,
         (Action::UseVendorPortal, Scope::Platform) => !principal.vendor_ids.is_empty(),
+        (Action::ManageVendorMembers, Scope::Vendor(id)) => {
+            principal.platform_admin || principal.vendor_admin_ids.iter().any(|v| v == id)
+        }
         (
             Action::ViewContracts | Action::AnswerRoleSharing,
             Scope::Contract {
@@ -195,6 +205,13 @@ pub fn may_grant(principal: &Principal, institution_id: &str, role: Role, now: i
         .allowed()
 }
 
+/// Whether a role may be granted to an existing account by its id: only to someone who
+/// already holds a role in the institution, unless a platform administrator grants it. An
+/// account of another institution joins only by its own acceptance of an invitation.
+pub fn may_grant_to(granter: &Principal, target_is_member_here: bool) -> bool {
+    granter.platform_admin || target_is_member_here
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +227,7 @@ mod tests {
                 expires_at: None,
             }],
             vendor_ids: vec![],
+            vendor_admin_ids: vec![],
         }
     }
 
@@ -267,6 +285,38 @@ mod tests {
         assert!(authorize(&p, Action::UseVendorPortal, Scope::Platform, 0).allowed());
         assert!(authorize(&p, Action::BrowseCatalogs, Scope::Platform, 0).allowed());
         assert!(authorize(&p, Action::ManageOwnAccount, Scope::OwnAccount, 0).allowed());
+    }
+
+    #[test]
+    fn only_a_vendors_admins_manage_its_members() {
+        let member = Principal {
+            user_id: "v".into(),
+            vendor_ids: vec!["vendor-a".into()],
+            ..Default::default()
+        };
+        let admin = Principal {
+            vendor_admin_ids: vec!["vendor-a".into()],
+            ..member.clone()
+        };
+        let a = Scope::Vendor("vendor-a");
+        assert!(!authorize(&member, Action::ManageVendorMembers, a, 0).allowed());
+        assert!(authorize(&admin, Action::ManageVendorMembers, a, 0).allowed());
+        assert!(!authorize(
+            &admin,
+            Action::ManageVendorMembers,
+            Scope::Vendor("vendor-b"),
+            0
+        )
+        .allowed());
+        // No institution role reaches a vendor's members, not even the security officer.
+        for role in Role::INSTITUTION {
+            assert!(!authorize(&with_role(role), Action::ManageVendorMembers, a, 0).allowed());
+        }
+        let pa = Principal {
+            platform_admin: true,
+            ..Default::default()
+        };
+        assert!(authorize(&pa, Action::ManageVendorMembers, a, 0).allowed());
     }
 
     #[test]

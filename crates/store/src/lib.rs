@@ -12,9 +12,11 @@ use serde::Serialize;
 
 pub mod postgres;
 pub mod sqlite;
+pub mod vendor_members;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use vendor_members::{MembershipChange, ThrottleStore, VendorMember, VendorMemberStore};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -29,6 +31,9 @@ pub enum StoreError {
     Duplicate(&'static str),
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    /// A rule of vendor membership refused the change (checked inside the transaction).
+    #[error("membership change refused: {0}")]
+    Membership(mamori_domain::vendor_members::MembershipRefusal),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -522,7 +527,7 @@ pub struct ChainHead {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: VendorMemberStore + ThrottleStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// True when the database holds no institution and no user (first start).
@@ -545,7 +550,6 @@ pub trait Store: Send + Sync + 'static {
     // Vendors (global organisations)
     async fn create_vendor(&self, actor: &Actor, name: &str) -> Result<Vendor>;
     async fn list_vendors(&self) -> Result<Vec<Vendor>>;
-    async fn add_vendor_member(&self, actor: &Actor, vendor_id: &str, user_id: &str) -> Result<()>;
     /// The vendor's contacts: its member users (not disabled), by name.
     async fn vendor_contacts(&self, vendor_id: &str) -> Result<Vec<User>>;
 

@@ -29,6 +29,55 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 
+    /// Connect into a new private schema (`mamori_t_…`, first on the `search_path`, with
+    /// `pg_trgm` in `public` as on a real server) and migrate it: each test gets a database
+    /// of its own on one server. Schemas of earlier runs older than ten minutes are dropped.
+    /// Set-up holds an advisory lock, since two concurrent `CREATE EXTENSION` collide.
+    pub async fn connect_private_schema(url: &str) -> Result<Self> {
+        use sqlx::Connection;
+        let now = crate::now_ms();
+        let schema = format!(
+            "mamori_t_{:011x}{}",
+            now,
+            &crate::new_id().replace('-', "")[20..]
+        );
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        sqlx::query("SELECT pg_advisory_lock(7460001)")
+            .execute(&mut conn)
+            .await?;
+        let old: Vec<(String,)> = sqlx::query_as(
+            "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'mamori\\_t\\_%'",
+        )
+        .fetch_all(&mut conn)
+        .await?;
+        for (name,) in old {
+            let ts = name
+                .trim_start_matches("mamori_t_")
+                .get(..11)
+                .and_then(|h| i64::from_str_radix(h, 16).ok());
+            if ts.is_some_and(|t| t < now - 600_000) {
+                let _ = sqlx::query(&format!("DROP SCHEMA {name} CASCADE"))
+                    .execute(&mut conn)
+                    .await;
+            }
+        }
+        sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
+            .execute(&mut conn)
+            .await?;
+        sqlx::query("ALTER EXTENSION pg_trgm SET SCHEMA public")
+            .execute(&mut conn)
+            .await?;
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut conn)
+            .await?;
+        sqlx::query("SELECT pg_advisory_unlock(7460001)")
+            .execute(&mut conn)
+            .await?;
+        let opts = PgConnectOptions::from_str(url)?
+            .options([("search_path", format!("{schema},public").as_str())]);
+        Self::connect_with(opts).await
+    }
+
     /// The underlying pool, for maintenance and for tests that tamper with stored rows.
     pub fn raw_pool(&self) -> &Pool<Postgres> {
         &self.pool

@@ -19,6 +19,10 @@ use sqlx::{FromRow, Transaction};
 
 type Tx = Transaction<'static, Db>;
 
+// The vendor-member and throttle areas (their own traits), compiled with this file.
+#[path = "sql_vendor_members.rs"]
+mod vendor_members_sql;
+
 fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Db(sqlx::Error::Decode(
         format!("unexpected {what} in database: {value}").into(),
@@ -689,33 +693,11 @@ impl Store for This {
             .collect())
     }
 
-    async fn add_vendor_member(&self, actor: &Actor, vendor_id: &str, user_id: &str) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query("INSERT INTO vendor_members (vendor_id, user_id) VALUES ($1, $2)")
-            .bind(vendor_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(fk("vendor member"))?;
-        finish(
-            tx,
-            actor,
-            AuditDraft::new(
-                None,
-                "vendor.add_member",
-                "vendor",
-                vendor_id,
-                json!({"user_id": user_id}),
-            ),
-        )
-        .await?;
-        Ok(())
-    }
-
     async fn vendor_contacts(&self, vendor_id: &str) -> Result<Vec<User>> {
         let ids: Vec<(String,)> = sqlx::query_as(
             "SELECT m.user_id FROM vendor_members m JOIN users u ON u.id = m.user_id \
-             WHERE m.vendor_id = $1 AND NOT u.disabled ORDER BY u.display_name, u.id",
+             WHERE m.vendor_id = $1 AND m.status = 'active' AND NOT u.disabled \
+             ORDER BY u.display_name, u.id",
         )
         .bind(vendor_id)
         .fetch_all(self.r())
@@ -849,6 +831,15 @@ impl Store for This {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        // A token made under the old password must not outlive it.
+        let revoked = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         finish(
             tx,
             actor,
@@ -857,7 +848,7 @@ impl Store for This {
                 "user.password_change",
                 "user",
                 user_id,
-                json!({"other_sessions_ended": ended}),
+                json!({"other_sessions_ended": ended, "tokens_revoked": revoked}),
             ),
         )
         .await?;
@@ -1103,11 +1094,14 @@ impl Store for This {
         .bind(user_id)
         .fetch_all(self.r())
         .await?;
-        let vendor_ids: Vec<(String,)> =
-            sqlx::query_as("SELECT vendor_id FROM vendor_members WHERE user_id = $1")
-                .bind(user_id)
-                .fetch_all(self.r())
-                .await?;
+        // Only confirmed memberships count: a pending one (asked for by an institution's
+        // invitation) reaches nothing until the vendor's administrator confirms it.
+        let vendor_rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT vendor_id, role FROM vendor_members WHERE user_id = $1 AND status = 'active'",
+        )
+        .bind(user_id)
+        .fetch_all(self.r())
+        .await?;
         Ok(Principal {
             user_id: user_id.to_string(),
             platform_admin,
@@ -1121,7 +1115,12 @@ impl Store for This {
                     })
                 })
                 .collect::<Result<Vec<_>>>()?,
-            vendor_ids: vendor_ids.into_iter().map(|(v,)| v).collect(),
+            vendor_admin_ids: vendor_rows
+                .iter()
+                .filter(|(_, r)| r == "admin")
+                .map(|(v, _)| v.clone())
+                .collect(),
+            vendor_ids: vendor_rows.into_iter().map(|(v, _)| v).collect(),
         })
     }
 
@@ -2205,7 +2204,8 @@ impl Store for This {
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO invites (id, token_hash, institution_id, vendor_id, email, \
-             display_name, created_by, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+             display_name, created_by, created_at, expires_at, used_at, user_id) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
         )
         .bind(&i.id)
         .bind(token_hash)
@@ -2216,18 +2216,28 @@ impl Store for This {
         .bind(&actor.user_id)
         .bind(now_ms())
         .bind(i.expires_at)
+        .bind(i.used_at)
+        .bind(&i.user_id)
         .execute(&mut *tx)
         .await
         .map_err(fk("vendor"))?;
+        // An invitation naming someone the vendor already made its member links that
+        // account as the contact at once; it grants nothing.
+        let action = if i.user_id.is_some() {
+            "vendor.invite.link"
+        } else {
+            "vendor.invite"
+        };
         finish(
             tx,
             actor,
             AuditDraft::new(
                 Some(&i.institution_id),
-                "vendor.invite",
+                action,
                 "vendor",
                 &i.vendor_id,
-                json!({"invite": i.id, "email": i.email, "expires_at": i.expires_at}),
+                json!({"invite": i.id, "email": i.email, "expires_at": i.expires_at,
+                       "user_id": i.user_id}),
             ),
         )
         .await?;
@@ -2295,11 +2305,18 @@ impl Store for This {
         .execute(&mut *tx)
         .await
         .map_err(dup("user"))?;
-        sqlx::query("INSERT INTO vendor_members (vendor_id, user_id) VALUES ($1, $2)")
-            .bind(&inv.vendor_id)
-            .bind(&user.id)
-            .execute(&mut *tx)
-            .await?;
+        // The institution asked for this person; the vendor decides (pending until its
+        // administrator confirms).
+        sqlx::query(
+            "INSERT INTO vendor_members (vendor_id, user_id, role, status, \
+             requested_by_institution, created_at) VALUES ($1, $2, 'member', 'pending', $3, $4)",
+        )
+        .bind(&inv.vendor_id)
+        .bind(&user.id)
+        .bind(&inv.institution_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         let n = sqlx::query(
             "UPDATE invites SET used_at = $1, user_id = $2 WHERE id = $3 AND used_at IS NULL",
         )

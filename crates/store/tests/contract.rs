@@ -2,14 +2,12 @@
 //! on PostgreSQL (each test in a private schema).
 
 use mamori_domain::audit::ChainBreak;
+use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
 use mamori_domain::{InstitutionKind, Role};
 use mamori_store::{
     now_ms, verify_audit, Actor, ApiToken, AuditDraft, AuditFilter, InstitutionSettings,
     NewInstitution, NewUser, PgStore, SessionRecord, SqliteStore, Store, StoreError,
 };
-use sqlx::postgres::PgConnectOptions;
-use sqlx::Connection;
-use std::str::FromStr;
 use std::sync::Arc;
 
 enum Raw {
@@ -45,53 +43,7 @@ async fn backends() -> Vec<Backend> {
         _dir: Some(dir),
     }];
     if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
-        let schema = format!("mamori_t_{}", uuid_simple());
-        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
-        // Tests run in parallel: on a fresh database two concurrent CREATE EXTENSION calls
-        // collide, so the shared set-up holds an advisory lock (released with the connection).
-        sqlx::query("SELECT pg_advisory_lock(7460001)")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        // Schemas of earlier runs (older than ten minutes) are dropped.
-        let old: Vec<(String,)> = sqlx::query_as(
-            "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'mamori\\_t\\_%'",
-        )
-        .fetch_all(&mut conn)
-        .await
-        .unwrap();
-        for (name,) in old {
-            let ts = name
-                .trim_start_matches("mamori_t_")
-                .get(..11)
-                .and_then(|h| i64::from_str_radix(h, 16).ok());
-            if ts.is_some_and(|t| t < now_ms() - 600_000) {
-                let _ = sqlx::query(&format!("DROP SCHEMA {name} CASCADE"))
-                    .execute(&mut conn)
-                    .await;
-            }
-        }
-        // pg_trgm lives in public (as on a real server); each test's schema comes first.
-        sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        sqlx::query("ALTER EXTENSION pg_trgm SET SCHEMA public")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        sqlx::query(&format!("CREATE SCHEMA {schema}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        sqlx::query("SELECT pg_advisory_unlock(7460001)")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let opts = PgConnectOptions::from_str(&url)
-            .unwrap()
-            .options([("search_path", format!("{schema},public").as_str())]);
-        let pg = PgStore::connect_with(opts).await.unwrap();
+        let pg = PgStore::connect_private_schema(&url).await.unwrap();
         let raw = Raw::Pg(pg.raw_pool().clone());
         out.push(Backend {
             name: "postgres",
@@ -99,22 +51,16 @@ async fn backends() -> Vec<Backend> {
             raw,
             _dir: None,
         });
+    } else if std::env::var("CI").is_ok() {
+        panic!("CI runs the PostgreSQL part: set TEST_DATABASE_URL");
     } else {
         eprintln!("TEST_DATABASE_URL not set: PostgreSQL part skipped");
     }
     out
 }
 
-fn uuid_simple() -> String {
-    format!("{:011x}{:x}", now_ms(), rand_u64())
-}
-
-fn rand_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(now_ms() as u64);
-    h.finish()
-}
+#[path = "contract/vendor_access.rs"]
+mod vendor_access;
 
 fn actor() -> Actor {
     Actor {
@@ -307,7 +253,15 @@ async fn users_roles_and_principal() {
             s.create_vendor(&actor(), "A社").await,
             Err(StoreError::Duplicate(_))
         ));
-        s.add_vendor_member(&actor(), &v.id, &u.id).await.unwrap();
+        s.change_vendor_member(
+            &actor(),
+            &v.id,
+            &u.id,
+            Some((VendorRole::Member, MembershipStatus::Active)),
+            true,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             s.principal(&u.id).await.unwrap().vendor_ids,
             vec![v.id.clone()]
@@ -1279,9 +1233,14 @@ async fn certifications_documents_subcontractors_invites_and_standard_answers() 
             .accept_invite(&actor(), "h1", "$argon2id$x", now)
             .await
             .unwrap();
+        // An institution's invitation grants nothing: the membership waits for the vendor.
+        assert!(s.principal(&u.id).await.unwrap().vendor_ids.is_empty());
+        let m = s.memberships_of(&u.id).await.unwrap();
+        assert_eq!(m.len(), 1, "{}", b.name);
+        assert_eq!(m[0].status, MembershipStatus::Pending);
         assert_eq!(
-            s.principal(&u.id).await.unwrap().vendor_ids,
-            vec![v.id.clone()]
+            m[0].requested_by_institution.as_deref(),
+            Some(i.id.as_str())
         );
         assert!(matches!(
             s.accept_invite(&actor(), "h1", "$argon2id$x", now).await,

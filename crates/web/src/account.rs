@@ -9,16 +9,14 @@ use crate::service::{self, jst};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use axum_extra::extract::cookie::CookieJar;
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::{validate, InstitutionKind};
 use serde::Deserialize;
 
-fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
-}
+use crate::pages::see_other;
 
 // ------------------------------------------------------------------ profile
 
@@ -171,12 +169,13 @@ async fn mfa_view(
     let secret = secret.unwrap_or_else(auth::totp::new_secret);
     let uri = auth::totp::uri(&secret, &auth.user.email).unwrap_or_default();
     let ids = auth.principal.institution_ids(auth.now);
-    let mandatory = state
-        .store()
-        .institutions_by_ids(&ids)
-        .await?
-        .iter()
-        .any(|i| i.mfa_required);
+    let mandatory = !auth.mfa_blocked.is_empty()
+        || state
+            .store()
+            .institutions_by_ids(&ids)
+            .await?
+            .iter()
+            .any(|i| i.mfa_required);
     let left = state.store().unused_recovery_codes(&auth.user.id).await?;
     let status = crate::pages::page_status(error.is_some());
     let body = render(&MfaSetupPage {
@@ -408,7 +407,8 @@ struct AdminPage {
     page: PageCtx,
     institutions: Vec<InstRow>,
     total: i64,
-    vendors: Vec<String>,
+    /// (id, name): each links to the vendor's members, where its administrators are set.
+    vendors: Vec<(String, String)>,
     prev_page: Option<i64>,
     next_page: Option<i64>,
     kind_options: Vec<(&'static str, String, bool)>,
@@ -464,7 +464,7 @@ async fn admin_view(
         .list_vendors()
         .await?
         .into_iter()
-        .map(|v| v.name)
+        .map(|v| (v.id, v.name))
         .collect();
     let status = crate::pages::page_status(error.is_some());
     let kind = if form.kind.is_empty() {

@@ -280,6 +280,7 @@ pub async fn sign_out_everywhere(
     State(state): State<AppState>,
     auth: Auth,
 ) -> AppResult<Json<SignedOut>> {
+    service::interactive(&auth)?;
     let sessions = state
         .store()
         .delete_user_sessions(&auth.actor(), &auth.user.id)
@@ -323,6 +324,7 @@ pub async fn revoke_token(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
+    service::interactive(&auth)?;
     state
         .store()
         .revoke_token(&auth.actor(), &auth.user.id, &id)
@@ -541,14 +543,17 @@ pub async fn create_vendor(
     paths(me, update_me, password, mfa_setup, mfa_enable, mfa_disable, sign_out_everywhere, tokens, create_token, revoke_token,
           institutions, create_institution, institution, update_institution, members, add_member, grant_role, revoke_role,
           audit, audit_csv, vendors, create_vendor,
+          crate::vendor_members::api_list, crate::vendor_members::api_add,
+          crate::vendor_members::api_change, crate::vendor_members::api_remove,
           crate::catalogs::api_list, crate::catalogs::api_search,
           crate::role_sharing_api::contracts, crate::role_sharing_api::vendor_contracts,
           crate::role_sharing_api::items, crate::role_sharing_api::step,
           crate::role_sharing_api::matrix,
           crate::assessment_api::list, crate::assessment_api::sheet,
           crate::assessment_api::answer, crate::assessment_api::approve),
-    components(schemas(ErrorBody, ErrorDetail, Role, InstitutionKind)),
-    modifiers(&BearerAuth),
+    components(schemas(ErrorBody, ErrorDetail, Role, InstitutionKind,
+        mamori_domain::vendor_members::VendorRole, mamori_domain::vendor_members::MembershipStatus)),
+    modifiers(&BearerAuth, &StandardErrors),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -562,6 +567,63 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The refusals every operation can give, documented once for all: the error envelope
+/// with 400 (malformed request), 401 (no valid token or session), 403 (not permitted, CSRF,
+/// second factor to enrol), 404 (nothing there, or nothing the caller may know of), 413
+/// (body too large), 415 (not JSON), 422 (invalid field, control characters) and 429
+/// (throttled). An operation's own entries are kept.
+struct StandardErrors;
+impl utoipa::Modify for StandardErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        const STANDARD: [(&str, &str); 8] = [
+            (
+                "400",
+                "The request could not be read (malformed JSON, wrong fields).",
+            ),
+            ("401", "Not signed in: no valid API token or session."),
+            (
+                "403",
+                "Not permitted, CSRF token missing, or a second factor to enrol.",
+            ),
+            ("404", "Not found, or not visible to the caller."),
+            ("413", "The request body is too large."),
+            ("415", "The body is not JSON."),
+            ("422", "A field is invalid (or holds control characters)."),
+            ("429", "Too many attempts: wait as `Retry-After` says."),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                for (code, what) in STANDARD {
+                    op.responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(what)
+                                    .content(
+                                        "application/json",
+                                        ContentBuilder::new()
+                                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                            .build(),
+                                    )
+                                    .build(),
+                            )
+                        });
+                }
+            }
+        }
     }
 }
 

@@ -381,6 +381,9 @@ pub struct AnyAuth {
     pub stage: Stage,
     pub meta: Meta,
     pub now: i64,
+    /// Institutions requiring a second factor this user has not enrolled: the roles there
+    /// are held back (removed from `principal`) until enrolment.
+    pub mfa_blocked: Vec<String>,
 }
 
 impl AnyAuth {
@@ -411,19 +414,22 @@ impl std::ops::Deref for Auth {
     }
 }
 
-/// Must this user have a second factor? Platform administrators always; others when an
-/// institution they belong to requires it.
-async fn mfa_required(state: &AppState, p: &Principal, now: i64) -> AppResult<bool> {
-    if p.platform_admin {
-        return Ok(true);
-    }
+/// Institutions that require a second factor and where this user (who has none yet)
+/// holds a role. Their roles are held back until the user enrols: an institution that
+/// requires MFA locks its own scope, never the user's other institutions or vendors.
+async fn mfa_locked(state: &AppState, p: &Principal, now: i64) -> AppResult<Vec<String>> {
     let ids = p.institution_ids(now);
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
     Ok(state
         .store()
         .institutions_by_ids(&ids)
         .await?
-        .iter()
-        .any(|i| i.mfa_required))
+        .into_iter()
+        .filter(|i| i.mfa_required)
+        .map(|i| i.id)
+        .collect())
 }
 
 impl FromRequestParts<AppState> for AnyAuth {
@@ -467,13 +473,29 @@ impl FromRequestParts<AppState> for AnyAuth {
             .await?
             .filter(|a| !a.user.disabled)
             .ok_or(AppError::NotSignedIn)?;
-        let principal = state.store().principal(&user_id).await?;
+        let mut principal = state.store().principal(&user_id).await?;
+        let mut mfa_blocked = vec![];
         let stage = match &session {
             Some(s) if auth.user.mfa_enabled && !s.mfa_verified => Stage::MfaPending,
-            _ if !auth.user.mfa_enabled && mfa_required(state, &principal, now).await? => {
-                Stage::EnrolRequired
+            _ if auth.user.mfa_enabled => Stage::Full,
+            // Platform administrators always need a second factor.
+            _ if principal.platform_admin => Stage::EnrolRequired,
+            _ => {
+                let locked = mfa_locked(state, &principal, now).await?;
+                let everything = !locked.is_empty()
+                    && locked.len() == principal.institution_ids(now).len()
+                    && principal.vendor_ids.is_empty();
+                principal
+                    .grants
+                    .retain(|g| !locked.contains(&g.institution_id));
+                mfa_blocked = locked;
+                // Nothing is usable without the second factor: enrolment comes first.
+                if everything {
+                    Stage::EnrolRequired
+                } else {
+                    Stage::Full
+                }
             }
-            _ => Stage::Full,
         };
         let any = AnyAuth {
             user: auth.user,
@@ -483,6 +505,7 @@ impl FromRequestParts<AppState> for AnyAuth {
             stage,
             meta,
             now,
+            mfa_blocked,
         };
         parts.extensions.insert(any.clone());
         Ok(any)

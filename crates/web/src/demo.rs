@@ -2,6 +2,7 @@
 //! `mamori serve --demo` into an empty database.
 
 use crate::auth::hash_password;
+use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
 use mamori_domain::{InstitutionKind, Role};
 use mamori_store::{now_ms, Actor, NewInstitution, NewUser, Store};
 
@@ -152,7 +153,16 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<bool> {
         }
         if let Some(v) = u.vendor {
             if let Some((_, id)) = vendor_ids.iter().find(|(n, _)| *n == v) {
-                store.add_vendor_member(&actor, id, &user.id).await?;
+                // Each demo vendor's person is its administrator (set by the platform).
+                store
+                    .change_vendor_member(
+                        &actor,
+                        id,
+                        &user.id,
+                        Some((VendorRole::Admin, MembershipStatus::Active)),
+                        true,
+                    )
+                    .await?;
             }
         }
     }

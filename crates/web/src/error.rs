@@ -166,6 +166,10 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(_) => AppError::NotFound,
             StoreError::Conflict(w) => AppError::Conflict(w),
             StoreError::Duplicate(w) => AppError::Duplicate(w),
+            StoreError::Membership(r) => AppError::Invalid {
+                field: "member",
+                key: r.message_key(),
+            },
             other => {
                 tracing::error!(error = %other, "store error");
                 AppError::Internal(other.to_string())

@@ -12,6 +12,7 @@ pub mod contract_pages;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod input_guard;
 pub mod mail;
 pub mod pages;
 pub mod role_sharing;
@@ -20,6 +21,7 @@ pub mod service;
 pub mod state;
 pub mod throttle;
 pub mod upload;
+pub mod vendor_members;
 pub mod vendor_pages;
 
 use crate::auth::{CurrentSession, Meta};
@@ -146,6 +148,22 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/vendor", get(contract_pages::vendor_portal))
         .route(
+            "/vendors/{vendor_id}/members",
+            get(vendor_members::page).post(vendor_members::add_page),
+        )
+        .route(
+            "/vendors/{vendor_id}/members/{user_id}/confirm",
+            post(vendor_members::confirm),
+        )
+        .route(
+            "/vendors/{vendor_id}/members/{user_id}/role",
+            post(vendor_members::set_role),
+        )
+        .route(
+            "/vendors/{vendor_id}/members/{user_id}/remove",
+            post(vendor_members::remove_page),
+        )
+        .route(
             "/i/{code}/assessments",
             get(assessment_pages::list).post(assessment_pages::start),
         )
@@ -222,6 +240,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(asset))
         .fallback(not_found)
         .layer(from_fn(auth::csrf_guard))
+        .layer(from_fn(input_guard::refuse_control_chars))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(from_fn(finish_html));
     // Uploads: the same layers with the larger upload limit.
@@ -253,6 +272,7 @@ pub fn router(state: AppState) -> Router {
             post(assessment_pages::withdraw_evidence),
         )
         .layer(from_fn(auth::csrf_guard))
+        .layer(from_fn(input_guard::refuse_control_chars))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
         .layer(from_fn(finish_html));
@@ -285,6 +305,14 @@ pub fn router(state: AppState) -> Router {
         .route("/institutions/{code}/audit.csv", get(api::audit_csv))
         .route("/vendors", get(api::vendors).post(api::create_vendor))
         .route(
+            "/vendors/{vendor_id}/members",
+            get(vendor_members::api_list).post(vendor_members::api_add),
+        )
+        .route(
+            "/vendors/{vendor_id}/members/{user_id}",
+            put(vendor_members::api_change).delete(vendor_members::api_remove),
+        )
+        .route(
             "/institutions/{code}/contracts",
             get(role_sharing_api::contracts),
         )
@@ -307,12 +335,14 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(api::openapi))
         .fallback(not_found)
         .layer(from_fn(auth::csrf_guard))
+        .layer(from_fn(input_guard::refuse_control_chars))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(from_fn(finish_api));
     // Layers run outside-in: headers, session, then per router the error finisher, the
     // body limit and the CSRF guard, so that their refusals are rendered like any error.
     html.nest("/api/v1", api)
         .layer(from_fn_with_state(state.clone(), auth::load_session))
+        .layer(from_fn(input_guard::refuse_bearer_outside_api))
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .layer(from_fn(security_headers))
         .with_state(state)
@@ -543,7 +573,15 @@ async fn finish_html(req: Request, next: Next) -> Response {
         page,
     };
     match render(&body) {
-        Ok(html) => (status, jar, html).into_response(),
+        Ok(html) => {
+            let mut out = (status, jar, html).into_response();
+            if let Some(s) = info.retry_after_secs {
+                if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
+                    out.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            out
+        }
         Err(_) => res,
     }
 }

@@ -158,7 +158,7 @@ pub fn render<T: Template>(t: &T) -> AppResult<Html<String>> {
         .map_err(|e| AppError::Internal(format!("template: {e}")))
 }
 
-fn see_other(to: &str) -> Response {
+pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
@@ -194,6 +194,37 @@ pub fn action_label(tr: &Tr, action: &str) -> String {
 
 fn message(tr: &Tr, e: &AppError) -> String {
     tr.t(e.info().key)
+}
+
+/// The message of a refused sign-in step, with the minutes to wait when throttled.
+fn throttle_or_message(tr: &Tr, e: &AppError) -> String {
+    match e {
+        AppError::Throttled { retry_after_secs } => tr.t1(
+            "error-throttled-minutes",
+            "minutes",
+            retry_after_secs.div_ceil(60),
+        ),
+        other => message(tr, other),
+    }
+}
+
+/// A sign-in page shown again after a refusal: 429 when throttled, 422 for a malformed
+/// entry, otherwise 200 (a wrong password or code is an answer, not an error).
+fn refusal_status(e: &AppError) -> StatusCode {
+    match e.info().status {
+        s @ (StatusCode::TOO_MANY_REQUESTS | StatusCode::INTERNAL_SERVER_ERROR) => s,
+        _ => StatusCode::OK,
+    }
+}
+
+/// Add `Retry-After` to a throttled answer.
+pub fn with_retry_after(e: &AppError, mut res: Response) -> Response {
+    if let Some(s) = e.info().retry_after_secs {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&s.to_string()) {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+    }
+    res
 }
 
 // ------------------------------------------------------------------ sign-in
@@ -265,27 +296,17 @@ pub async fn login_submit(
         Err(e) => {
             let (page, jar) = PageCtx::anonymous(&meta, &jar, "/login");
             let msg = match &e {
-                AppError::Throttled { retry_after_secs } => page.tr.t1(
-                    "error-throttled-minutes",
-                    "minutes",
-                    retry_after_secs.div_ceil(60),
-                ),
                 AppError::NotSignedIn => page.tr.t("error-bad-credentials"),
-                other => message(&page.tr, other),
+                other => throttle_or_message(&page.tr, other),
             };
-            let status = e.info().status;
             let body = render(&LoginPage {
                 page,
                 error: Some(msg),
                 email: form.email.chars().take(254).collect(),
                 next: safe_next(&form.next),
             })?;
-            let status = if status == StatusCode::UNAUTHORIZED {
-                StatusCode::OK
-            } else {
-                status
-            };
-            return Ok((status, jar, body).into_response());
+            let res = (refusal_status(&e), jar, body).into_response();
+            return Ok(with_retry_after(&e, res));
         }
     };
     let token = random_token(32);
@@ -340,15 +361,15 @@ pub async fn sign_in(
     let acct_key = format!("acct:{email}");
     let addr_key = format!("addr:{}", meta.client_addr.as_deref().unwrap_or("-"));
     let throttle = &state.0.throttle;
-    let refused = |wait: u64| AppError::Throttled {
-        retry_after_secs: wait,
-    };
     throttle
         .begin(&acct_key, cfg.login_max_per_account, now)
-        .map_err(refused)?;
-    if let Err(wait) = throttle.begin(&addr_key, cfg.login_max_per_address, now) {
-        throttle.forgive_one(&acct_key);
-        return Err(refused(wait));
+        .await?;
+    if let Err(e) = throttle
+        .begin(&addr_key, cfg.login_max_per_address, now)
+        .await
+    {
+        throttle.forgive_one(&acct_key).await?;
+        return Err(e);
     }
     let found = state.store().user_auth_by_email(email).await?;
     let hash = found
@@ -358,8 +379,8 @@ pub async fn sign_in(
     let ok = auth::verify_password_blocking(password.to_string(), hash).await;
     match found {
         Some(u) if ok && !u.user.disabled => {
-            throttle.clear(&acct_key);
-            throttle.forgive_one(&addr_key);
+            throttle.clear(&acct_key).await?;
+            throttle.forgive_one(&addr_key).await?;
             Ok(u)
         }
         other => {
@@ -438,9 +459,15 @@ pub async fn mfa_submit(
         }
         Err(e) => {
             let page = PageCtx::signed_in(&state, &auth, "", None, "/login/mfa").await?;
-            let error = Some(message(&page.tr, &e));
+            let error = Some(throttle_or_message(&page.tr, &e));
             let next = safe_next(&form.next);
-            Ok((StatusCode::OK, render(&MfaPage { page, error, next })?).into_response())
+            let body = render(&MfaPage { page, error, next })?;
+            // A wrong code is shown on the page (200); past the limit the answer is 429
+            // with Retry-After, like every throttled check.
+            Ok(with_retry_after(
+                &e,
+                (refusal_status(&e), body).into_response(),
+            ))
         }
     }
 }
@@ -452,9 +479,7 @@ async fn verify_second_factor(state: &AppState, auth: &AnyAuth, code: &str) -> A
         .0
         .throttle
         .begin(&key, state.cfg().login_max_per_account, now)
-        .map_err(|wait| AppError::Throttled {
-            retry_after_secs: wait,
-        })?;
+        .await?;
     let ua = state
         .store()
         .user_auth(&auth.user.id)
@@ -481,7 +506,7 @@ async fn verify_second_factor(state: &AppState, auth: &AnyAuth, code: &str) -> A
         };
     match outcome {
         Ok(()) => {
-            state.0.throttle.clear(&key);
+            state.0.throttle.clear(&key).await?;
             Ok(())
         }
         Err((reason, message)) => {
@@ -552,8 +577,18 @@ pub async fn set_lang(
 #[template(path = "home.html")]
 struct HomePage {
     page: PageCtx,
-    vendors: Vec<String>,
+    vendors: Vec<HomeVendor>,
+    /// Memberships waiting for the vendor's confirmation: (vendor, inviting institution).
+    pending: Vec<(String, String)>,
+    /// Institutions whose roles wait for the user's second factor: their names.
+    mfa_blocked: Vec<String>,
     is_platform_admin: bool,
+}
+
+pub struct HomeVendor {
+    pub id: String,
+    pub name: String,
+    pub admin: bool,
 }
 
 /// `/`: straight to the only institution, else the chooser.
@@ -570,15 +605,34 @@ pub async fn root(State(state): State<AppState>, auth: Auth) -> AppResult<Respon
 
 pub async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
     let page = PageCtx::signed_in(&state, &auth, "home", None, "/home").await?;
-    let all = state.store().list_vendors().await?;
-    let vendors = all
+    let memberships = state.store().memberships_of(&auth.user.id).await?;
+    let (pending, active): (Vec<_>, Vec<_>) = memberships
         .into_iter()
-        .filter(|v| auth.principal.vendor_ids.contains(&v.id))
-        .map(|v| v.name)
+        .partition(|m| m.status == mamori_domain::vendor_members::MembershipStatus::Pending);
+    let vendors = active
+        .into_iter()
+        .map(|m| HomeVendor {
+            admin: auth.principal.vendor_admin_ids.contains(&m.vendor_id),
+            id: m.vendor_id,
+            name: m.vendor_name,
+        })
+        .collect();
+    let pending = pending
+        .into_iter()
+        .map(|m| (m.vendor_name, m.requested_by_name.unwrap_or_default()))
+        .collect();
+    let mfa_blocked = state
+        .store()
+        .institutions_by_ids(&auth.mfa_blocked)
+        .await?
+        .into_iter()
+        .map(|i| i.name)
         .collect();
     Ok(render(&HomePage {
         page,
         vendors,
+        pending,
+        mfa_blocked,
         is_platform_admin: auth.principal.platform_admin,
     })?
     .into_response())

@@ -29,6 +29,10 @@ pub async fn institution_for(
     if may(auth, action, Scope::Institution(&inst.id)) {
         return Ok(inst);
     }
+    if auth.mfa_blocked.contains(&inst.id) {
+        // A member whose roles here wait for a second factor: enrol first.
+        return Err(AppError::EnrolRequired);
+    }
     let member = !auth.principal.roles_in(&inst.id, auth.now).is_empty();
     Err(if member || auth.principal.platform_admin {
         AppError::Forbidden
@@ -48,14 +52,12 @@ pub fn interactive(auth: &AnyAuth) -> AppResult<()> {
 }
 
 /// Count an attempt at a secret check (current password, TOTP code) against `key`.
-pub fn attempt(state: &AppState, key: &str) -> AppResult<()> {
+pub async fn attempt(state: &AppState, key: &str) -> AppResult<()> {
     state
         .0
         .throttle
         .begin(key, state.cfg().login_max_per_account, now_ms())
-        .map_err(|wait| AppError::Throttled {
-            retry_after_secs: wait,
-        })
+        .await
 }
 
 /// Whether the signed-in user may take `action` in `scope` (what a page offers).
@@ -250,6 +252,17 @@ pub async fn grant_role(
     check_grant(auth, inst, role, expires_at)?;
     check_self_grant(auth, inst, user_id)?;
     store.user(user_id).await?.ok_or(AppError::NotFound)?;
+    // By id, only someone who is already a member here gets another role: an account that
+    // belongs elsewhere joins by accepting an invitation or through a platform
+    // administrator (the same rule as adding by e-mail). Not a member: as if unknown.
+    let member_here = store
+        .members(&inst.id)
+        .await?
+        .iter()
+        .any(|m| m.user.id == user_id);
+    if !policy::may_grant_to(&auth.principal, member_here) {
+        return Err(AppError::NotFound);
+    }
     if role == Role::SecurityOfficer && expires_at.is_some() {
         let live = live_officers(store, inst, auth.now).await?;
         if live == [user_id.to_string()] {
@@ -556,7 +569,7 @@ pub async fn change_password(state: &AppState, auth: &Auth, input: PasswordInput
     interactive(auth)?;
     let store = state.store();
     let key = format!("pw:{}", auth.user.id);
-    attempt(state, &key)?;
+    attempt(state, &key).await?;
     let ua = store
         .user_auth(&auth.user.id)
         .await?
@@ -567,7 +580,7 @@ pub async fn change_password(state: &AppState, auth: &Auth, input: PasswordInput
             key: "error-wrong-password",
         });
     }
-    state.0.throttle.clear(&key);
+    state.0.throttle.clear(&key).await?;
     password::check(&input.new_password, &auth.user.email).map_err(|e| AppError::Invalid {
         field: "new_password",
         key: e.message_key(),
@@ -612,7 +625,7 @@ pub async fn update_profile(
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct TokenInput {
     pub name: String,
-    /// Days until the token expires (1–365); none for no expiry.
+    /// Days until the token expires (1–365); 90 when not given. No token is without expiry.
     #[serde(default)]
     pub expires_in_days: Option<i64>,
 }
@@ -649,6 +662,9 @@ impl From<&ApiToken> for ApiTokenView {
     }
 }
 
+/// How long a token lives when its creator names no expiry.
+pub const TOKEN_DEFAULT_DAYS: i64 = 90;
+
 pub async fn create_token(
     store: &dyn Store,
     actor: &mamori_store::Actor,
@@ -673,7 +689,8 @@ pub async fn create_token(
         prefix: secret.chars().take(auth::TOKEN_PREFIX.len() + 6).collect(),
         created_at: now,
         last_used_at: None,
-        expires_at: input.expires_in_days.map(|d| now + d * 86_400_000),
+        // Every token expires: by default after TOKEN_DEFAULT_DAYS.
+        expires_at: Some(now + input.expires_in_days.unwrap_or(TOKEN_DEFAULT_DAYS) * 86_400_000),
         revoked_at: None,
     };
     store
@@ -731,7 +748,7 @@ pub async fn disable_mfa(state: &AppState, auth: &Auth, code: &str) -> AppResult
     interactive(auth)?;
     let store = state.store();
     let key = format!("mfa:{}", auth.user.id);
-    attempt(state, &key)?;
+    attempt(state, &key).await?;
     let ua = store
         .user_auth(&auth.user.id)
         .await?
@@ -759,7 +776,7 @@ pub async fn disable_mfa(state: &AppState, auth: &Auth, code: &str) -> AppResult
             key: "error-code-reused",
         });
     }
-    state.0.throttle.clear(&key);
+    state.0.throttle.clear(&key).await?;
     Ok(store.disable_totp(&auth.actor(), &auth.user.id).await?)
 }
 

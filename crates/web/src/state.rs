@@ -79,7 +79,7 @@ pub struct AppState(pub Arc<Inner>);
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, cfg: WebConfig) -> Self {
-        let throttle = Throttle::new(cfg.login_window_secs);
+        let throttle = Throttle::new(store.clone(), cfg.login_window_secs);
         let registry = crate::catalogs::embedded();
         AppState(Arc::new(Inner {
             store,

@@ -1,90 +1,48 @@
 //! Throttling of sign-in and other secret checks, per account and per client address:
 //! attempts are counted in a sliding window (a success is forgiven); past the limit, the
-//! check is refused with the time to wait.
+//! check is refused with the time to wait. The count lives in the database
+//! (`ThrottleStore`), so a restart or a second server process does not reset it; keys are
+//! stored as their SHA-256 (no e-mail address or client address is kept there).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use crate::error::{AppError, AppResult};
+use mamori_store::Store;
+use std::sync::Arc;
 
 pub struct Throttle {
     window_ms: i64,
-    failures: Mutex<HashMap<String, Vec<i64>>>,
+    store: Arc<dyn Store>,
+}
+
+fn key_hash(key: &str) -> String {
+    crate::auth::sha256_hex(key)
 }
 
 impl Throttle {
-    pub fn new(window_secs: i64) -> Self {
+    pub fn new(store: Arc<dyn Store>, window_secs: i64) -> Self {
         Throttle {
             window_ms: window_secs * 1000,
-            failures: Mutex::new(HashMap::new()),
+            store,
         }
     }
 
-    /// Count an attempt for `key`, or refuse it with the seconds to wait when `max` attempts
-    /// are already in the window. Checking and counting happen under one lock, so parallel
-    /// requests cannot all slip through before any of them is counted.
-    pub fn begin(&self, key: &str, max: u32, now: i64) -> Result<(), u64> {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 100_000 {
-            let horizon = now - self.window_ms;
-            map.retain(|_, v| v.iter().any(|t| *t > horizon));
-        }
-        let list = map.entry(key.to_string()).or_default();
-        list.retain(|t| *t > now - self.window_ms);
-        if list.len() >= max as usize {
-            let oldest = list.iter().copied().min().unwrap_or(now);
-            let wait = (oldest + self.window_ms - now).max(1000);
-            return Err((wait as u64).div_ceil(1000));
-        }
-        list.push(now);
-        Ok(())
+    /// Count an attempt for `key`, or refuse it (`AppError::Throttled` with the seconds to
+    /// wait) when `max` attempts are already in the window. Checking and counting are one
+    /// transaction, so parallel requests cannot all slip through.
+    pub async fn begin(&self, key: &str, max: u32, now: i64) -> AppResult<()> {
+        self.store
+            .throttle_attempt(&key_hash(key), max, self.window_ms, now)
+            .await?
+            .map_err(|wait| AppError::Throttled {
+                retry_after_secs: wait,
+            })
     }
 
     /// Forget the latest attempt of `key`: a success is not held against it.
-    pub fn forgive_one(&self, key: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(list) = map.get_mut(key) {
-            list.pop();
-        }
+    pub async fn forgive_one(&self, key: &str) -> AppResult<()> {
+        Ok(self.store.throttle_forgive_one(&key_hash(key)).await?)
     }
 
-    pub fn clear(&self, key: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(key);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn throttles_after_max_and_recovers() {
-        let t = Throttle::new(60);
-        for i in 0..3 {
-            assert_eq!(t.begin("a", 3, i), Ok(()));
-        }
-        assert_eq!(t.begin("a", 3, 10), Err(60));
-        assert_eq!(t.begin("b", 3, 10), Ok(()));
-        t.forgive_one("a");
-        assert_eq!(t.begin("a", 3, 11), Ok(()));
-        assert_eq!(t.begin("a", 3, 60_001), Ok(()));
-        t.clear("a");
-        assert_eq!(t.begin("a", 1, 60_002), Ok(()));
-    }
-
-    #[test]
-    fn parallel_attempts_are_all_counted() {
-        let t = std::sync::Arc::new(Throttle::new(60));
-        let handles: Vec<_> = (0..16)
-            .map(|_| {
-                let t = t.clone();
-                std::thread::spawn(move || t.begin("k", 5, 0).is_ok())
-            })
-            .collect();
-        let passed = handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or(false))
-            .filter(|ok| *ok)
-            .count();
-        assert_eq!(passed, 5);
+    pub async fn clear(&self, key: &str) -> AppResult<()> {
+        Ok(self.store.throttle_clear(&key_hash(key)).await?)
     }
 }

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::role_sharing::Party;
+use mamori_domain::vendor_members::MembershipStatus;
 use mamori_store::{Certification, ContractDocument, Invite, StandardAnswer, Subcontractor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -401,6 +402,8 @@ struct InviteCreated {
     link: Option<String>,
     /// The mail could not be sent (the link is shown instead).
     mail_error: bool,
+    /// The person is already the vendor's member: named as the contact, no link.
+    linked: bool,
     email: String,
     vendor: String,
     expires: String,
@@ -427,10 +430,29 @@ pub async fn create_invite(
         Some("error-invite-email")
     } else if name.is_empty() || name.chars().count() > 100 {
         Some("error-invite-name")
-    } else if state.store().user_auth_by_email(&email).await?.is_some() {
-        Some("error-invite-exists")
     } else {
         None
+    };
+    // An existing account is never attached to the vendor by an institution: when the
+    // vendor has already made it a member, the invitation names it as the contact and
+    // grants nothing; otherwise the vendor's administrator must add that person.
+    let linked = match (key, state.store().user_auth_by_email(&email).await?) {
+        (None, Some(existing)) => {
+            let member = state
+                .store()
+                .memberships_of(&existing.user.id)
+                .await?
+                .iter()
+                .any(|m| m.vendor_id == form.vendor_id && m.status == MembershipStatus::Active);
+            if !member {
+                return Ok(Redirect::to(&format!(
+                    "/i/{code}/contracts?err=error-invite-exists#invite"
+                ))
+                .into_response());
+            }
+            Some(existing.user.id)
+        }
+        _ => None,
     };
     if let Some(k) = key {
         return Ok(Redirect::to(&format!("/i/{code}/contracts?err={k}#invite")).into_response());
@@ -451,8 +473,8 @@ pub async fn create_invite(
                 created_by: None,
                 created_at: 0,
                 expires_at,
-                used_at: None,
-                user_id: None,
+                used_at: linked.as_ref().map(|_| auth.now),
+                user_id: linked.clone(),
             },
             &token_hash,
         )
@@ -460,6 +482,7 @@ pub async fn create_invite(
     let path = format!("/invite/{token}");
     let cfg = state.cfg();
     let (link, mail_error) = match (&cfg.smtp_url, &cfg.public_url) {
+        _ if linked.is_some() => (None, false),
         (Some(_), Some(base)) => {
             let tr = Tr::new(crate::i18n::Lang::Ja);
             let body = format!(
@@ -494,6 +517,7 @@ pub async fn create_invite(
         code,
         link,
         mail_error,
+        linked: linked.is_some(),
         email,
         vendor: vendor.unwrap_or_default(),
         expires: service::jst(expires_at),
@@ -600,7 +624,7 @@ pub async fn accept_invite(
         .accept_invite(&actor, &hash, &pw, mamori_store::now_ms())
         .await
     {
-        Ok(_) => Ok(Redirect::to("/login?ok=flash-invite-accepted").into_response()),
+        Ok(_) => Ok(Redirect::to("/login?ok=flash-invite-pending").into_response()),
         Err(mamori_store::StoreError::Duplicate(_)) => {
             let msg = tr.t("error-invite-exists");
             invite_view(&state, &meta, jar, &token, Some(msg)).await
