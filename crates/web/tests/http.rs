@@ -448,7 +448,42 @@ async fn sign_in_is_throttled_per_account_and_per_address() {
     }
     let r = try_login(&app, &client(), "shokuin@sakura.example.jp", DEMO_PASSWORD).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers()[reqwest::header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
     assert!(r.text().await.unwrap().contains("試行回数が多すぎます"));
+    // A restart (a new server on the same database) does not reset the count.
+    let again = AppState::new(
+        app.store.clone(),
+        WebConfig {
+            login_max_per_account: 3,
+            ..Default::default()
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(mamori_web::serve(listener, again, std::future::pending()));
+    let second = App {
+        base,
+        store: app.store.clone(),
+        _dir: tempfile::tempdir().unwrap(),
+        _stop: tokio::sync::oneshot::channel().0,
+    };
+    let r = try_login(
+        &second,
+        &client(),
+        "shokuin@sakura.example.jp",
+        DEMO_PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "a second process shares the count"
+    );
     // Another account from the same address still works until the address limit.
     assert_eq!(
         try_login(&app, &client(), "kikaku@sakura.example.jp", DEMO_PASSWORD)
@@ -2311,6 +2346,8 @@ fn the_route_table_is_read_from_the_router() {
 mod control_chars;
 #[path = "http/escalation.rs"]
 mod escalation;
+#[path = "http/throttling.rs"]
+mod throttling;
 
 // ------------------------------------------------------------------ request parsing
 
