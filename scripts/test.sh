@@ -14,6 +14,10 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null
 fi
+# curl for the API fuzzing run's health check.
+if ! command -v curl >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+fi
 chromium --version
 
 # PostgreSQL for the storage contract suite (trust auth on 127.0.0.1; CI provides it).
@@ -36,8 +40,13 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
-step "Browser tests (Chromium)"
 cargo build -p mamori --locked
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 export E2E_MAMORI_BIN="$target_dir/debug/mamori"
+
+step "API fuzzing from the OpenAPI document (schemathesis)"
+# No 5xx and no undocumented status, within a bounded time (SCHEMATHESIS_SECONDS).
+SCHEMATHESIS_SECONDS="${SCHEMATHESIS_SECONDS:-150}" bash scripts/schemathesis.sh "$E2E_MAMORI_BIN"
+
+step "Browser tests (Chromium)"
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
