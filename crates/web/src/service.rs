@@ -124,6 +124,31 @@ impl From<&User> for UserView {
     }
 }
 
+/// Create an account for someone new, with a one-time initial password (returned, to be
+/// shown once to whoever adds the person).
+pub async fn create_account(
+    store: &dyn Store,
+    actor: &mamori_store::Actor,
+    email: String,
+    display_name: String,
+) -> AppResult<(User, String)> {
+    let pw = initial_password();
+    let hash = auth::hash_password_blocking(pw.clone()).await?;
+    let user = store
+        .create_user(
+            actor,
+            NewUser {
+                email,
+                display_name,
+                password_hash: hash,
+                platform_admin: false,
+                locale: "ja".into(),
+            },
+        )
+        .await?;
+    Ok((user, pw))
+}
+
 pub fn initial_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
@@ -215,20 +240,7 @@ pub async fn add_member(
             (existing.user, None)
         }
         None => {
-            let pw = initial_password();
-            let hash = auth::hash_password_blocking(pw.clone()).await?;
-            let user = store
-                .create_user(
-                    &actor,
-                    NewUser {
-                        email,
-                        display_name: name,
-                        password_hash: hash,
-                        platform_admin: false,
-                        locale: "ja".into(),
-                    },
-                )
-                .await?;
+            let (user, pw) = create_account(store, &actor, email, name).await?;
             (user, Some(pw))
         }
     };

@@ -3,7 +3,7 @@
 //! invitations ask for, add new accounts, promote and remove members. No institution role
 //! reaches these pages; the page and the API call the same functions.
 
-use crate::auth::{self, Auth};
+use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::pages::{page_status, render, see_other, Flash, PageCtx};
@@ -17,7 +17,7 @@ use axum::{Form, Json};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
 use mamori_domain::{validate, Vendor};
-use mamori_store::{NewUser, Store, VendorMember};
+use mamori_store::{Store, VendorMember};
 use serde::{Deserialize, Serialize};
 
 /// Resolve a vendor the user may administer. Someone who is not its member learns nothing
@@ -97,20 +97,7 @@ pub async fn add(
         }
         Some(existing) => (existing.user, None),
         None => {
-            let pw = service::initial_password();
-            let hash = auth::hash_password_blocking(pw.clone()).await?;
-            let user = store
-                .create_user(
-                    &actor,
-                    NewUser {
-                        email,
-                        display_name: name,
-                        password_hash: hash,
-                        platform_admin: false,
-                        locale: "ja".into(),
-                    },
-                )
-                .await?;
+            let (user, pw) = service::create_account(store, &actor, email, name).await?;
             (user, Some(pw))
         }
     };
