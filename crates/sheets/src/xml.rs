@@ -40,7 +40,9 @@ impl<'r> Xml<'r> {
 
     /// The value of the attribute with this local name, entities resolved.
     pub(crate) fn attr(&self, e: &BytesStart, name: &str) -> Result<Option<String>, SheetError> {
-        for a in e.attributes() {
+        // No duplicate-attribute bookkeeping (a list, then a hash set, per element): the
+        // first attribute of the name wins.
+        for a in e.attributes().with_checks(false) {
             let a = a.map_err(|err| self.error(err.to_string()))?;
             if a.key.local_name().as_ref() == name {
                 let v = quick_xml::escape::unescape(&a.value)

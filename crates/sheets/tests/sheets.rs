@@ -368,3 +368,14 @@ fn limits_name_their_values_in_both_forms() {
     assert_eq!(thousands(1_234_567), "1,234,567");
     assert_eq!(bytes(1536), "1,536 bytes");
 }
+
+#[test]
+fn a_tag_with_a_hundred_thousand_attributes_costs_linear_time() {
+    let attrs: String = (0..100_000).map(|i| format!(" a{i}=\"\"")).collect();
+    let rows = format!(r#"<row r="1"><c r="A1"{attrs} t="inlineStr"><is><t>ok</t></is></c></row>"#);
+    let bytes = hostile::xlsx(Part::Text(hostile::sheet_xml(None, &rows)), None).unwrap();
+    let t = Instant::now();
+    let s = read(&bytes, None, &limits()).unwrap();
+    assert_eq!(s.get(0, 0).unwrap().text(), "ok");
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+}

@@ -44,7 +44,12 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> A
         .get(auth::CSRF_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(|h| auth::same(h, &expected));
-    let body = if content_type.starts_with("multipart/form-data") {
+    let multipart = content_type.starts_with("multipart/form-data");
+    let form = content_type.starts_with("application/x-www-form-urlencoded");
+    if in_header == Some(false) || (in_header.is_none() && !multipart && !form) {
+        return Err(AppError::Csrf);
+    }
+    let body = if multipart {
         let mut stream = body.into_data_stream();
         let mut prefix = Vec::new();
         if in_header.is_none() {
@@ -55,35 +60,26 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> A
                     None => break,
                 }
             }
+            let token =
+                multipart_text(&content_type, Bytes::from(prefix.clone()), auth::CSRF_FIELD).await;
+            if !token.is_some_and(|v| auth::same(&v, &expected)) {
+                return Err(AppError::Csrf);
+            }
         }
-        let prefix = Bytes::from(prefix);
-        let ok = match in_header {
-            Some(ok) => ok,
-            None => multipart_text(&content_type, prefix.clone(), auth::CSRF_FIELD)
-                .await
-                .is_some_and(|v| auth::same(&v, &expected)),
-        };
-        if !ok {
-            return Err(AppError::Csrf);
-        }
-        let head = futures_util::stream::once(futures_util::future::ready(Ok(prefix)));
+        let head = futures_util::stream::once(futures_util::future::ready(Ok(Bytes::from(prefix))));
         Body::from_stream(head.chain(stream))
     } else {
+        // A small form (confirm, discard, withdraw): read within the ordinary body limit.
         let bytes = axum::body::to_bytes(body, state.cfg().max_body_bytes)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
-        let ok = match in_header {
-            Some(ok) => ok,
-            None => {
-                content_type.starts_with("application/x-www-form-urlencoded")
-                    && serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                        .ok()
-                        .and_then(|f| f.into_iter().find(|(k, _)| k == auth::CSRF_FIELD))
-                        .is_some_and(|(_, v)| auth::same(&v, &expected))
+        if in_header.is_none() {
+            let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .ok()
+                .and_then(|f| f.into_iter().find(|(k, _)| k == auth::CSRF_FIELD));
+            if !token.is_some_and(|(_, v)| auth::same(&v, &expected)) {
+                return Err(AppError::Csrf);
             }
-        };
-        if !ok {
-            return Err(AppError::Csrf);
         }
         Body::from(bytes)
     };
