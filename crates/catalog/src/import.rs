@@ -2,8 +2,14 @@
 //! (UTF-8, or Shift_JIS as Japanese Excel writes it). The sheet is read as the document
 //! prints it: a header row with 項番 and 内容 (role-sharing layout: 項番 / 項目 / 内容) or
 //! 項番 and チェック項目 (checklist layout). Problems name the row and column.
+//!
+//! The file is read by `mamori-sheets` with its default [`Limits`]: a file beyond them (a
+//! cell at XFD1048576, a zip bomb, millions of shared strings) is refused with
+//! [`Problem::Limit`] before it costs memory.
 
 use crate::model::*;
+pub use mamori_sheets::col_name;
+use mamori_sheets::{Limits, Sheet, SheetError};
 use std::collections::BTreeMap;
 
 /// A refused file: where, and why. `Display` gives the Japanese text (the command line);
@@ -20,7 +26,14 @@ pub struct ImportError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
     File,
+    /// A part inside the xlsx package (`xl/worksheets/sheet1.xml`).
+    Part(String),
     Sheet(String),
+    /// The range a sheet declares for itself.
+    Dimension {
+        sheet: String,
+        range: String,
+    },
     Cell {
         row: usize,
         col: usize,
@@ -36,8 +49,9 @@ pub enum Place {
 /// What is wrong with the upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
+    /// A limit on what is read was reached (the limit and its value); nothing more was read.
+    Limit(mamori_sheets::Limit),
     Encoding,
-    Csv(String),
     Xlsx(String),
     NoSuchSheet {
         sheet: String,
@@ -76,23 +90,17 @@ pub enum Problem {
     NotXlsxOrCsv,
 }
 
-pub fn col_name(c: usize) -> String {
-    let mut n = c;
-    let mut s = String::new();
-    while n > 0 {
-        let r = (n - 1) % 26;
-        s.insert(0, (b'A' + r as u8) as char);
-        n = (n - 1) / 26;
-    }
-    s
-}
-
 impl Place {
     /// The Fluent message id and its arguments.
     pub fn key(&self) -> (&'static str, Vec<(&'static str, String)>) {
         match self {
             Place::File => ("import-at-file", vec![]),
+            Place::Part(part) => ("import-at-part", vec![("part", part.clone())]),
             Place::Sheet(name) => ("import-at-sheet", vec![("sheet", name.clone())]),
+            Place::Dimension { sheet, range } => (
+                "import-at-dimension",
+                vec![("sheet", sheet.clone()), ("range", range.clone())],
+            ),
             Place::Cell { row, col } => (
                 "import-at-cell",
                 vec![("row", row.to_string()), ("col", col_name(*col))],
@@ -110,6 +118,10 @@ impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Place::File => write!(f, "ファイル"),
+            Place::Part(part) => write!(f, "xlsx の {part}"),
+            Place::Dimension { sheet, range } => {
+                write!(f, "シート「{sheet}」が宣言する範囲 {range}")
+            }
             Place::Sheet(name) => write!(f, "シート「{name}」"),
             Place::Cell { row, col } => write!(f, "行 {row}, 列 {}", col_name(*col)),
             Place::Row(row) => write!(f, "行 {row}"),
@@ -134,8 +146,8 @@ impl Problem {
     pub fn key(&self) -> (&'static str, Vec<(&'static str, String)>) {
         let one = |k, n, v: &String| (k, vec![(n, v.clone())]);
         match self {
+            Problem::Limit(l) => (l.key(), vec![("max", l.max())]),
             Problem::Encoding => ("import-problem-encoding", vec![]),
-            Problem::Csv(e) => one("import-problem-csv", "detail", e),
             Problem::Xlsx(e) => one("import-problem-xlsx", "detail", e),
             Problem::NoSuchSheet { sheet, have } => (
                 "import-problem-no-such-sheet",
@@ -178,8 +190,8 @@ impl Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Problem::Limit(l) => write!(f, "{}", mamori_sheets::Problem::Limit(*l)),
             Problem::Encoding => write!(f, "文字コードを判別できません(UTF-8 か Shift_JIS で保存してください)"),
-            Problem::Csv(e) => write!(f, "CSV として読めません: {e}"),
             Problem::Xlsx(e) => write!(f, "Excel (xlsx) として読めません: {e}"),
             Problem::NoSuchSheet { sheet, have } => write!(f, "シート「{sheet}」はありません(あるのは: {have})"),
             Problem::NoSheet => write!(f, "シートがありません"),
@@ -212,92 +224,67 @@ fn at(row: usize, col: usize) -> Place {
     }
 }
 
-/// Rows of cells from a CSV file: UTF-8 (with or without BOM) or Shift_JIS.
-pub fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ImportError> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => {
-            let (t, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
-            if bad {
-                return Err(err(Place::File, Problem::Encoding));
-            }
-            t.into_owned()
-        }
-    };
-    let mut rows = Vec::new();
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    for (n, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| err(Place::Row(n + 1), Problem::Csv(e.to_string())))?;
-        rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
+impl From<SheetError> for ImportError {
+    fn from(e: SheetError) -> Self {
+        use mamori_sheets::{Place as P, Problem as S};
+        let place = match e.place {
+            P::File => Place::File,
+            P::Part(part) => Place::Part(part),
+            P::Sheet(name) => Place::Sheet(name),
+            P::Dimension { sheet, range } => Place::Dimension { sheet, range },
+            P::Cell { row, col } => Place::Cell { row, col },
+            P::Row(row) => Place::Row(row),
+        };
+        let problem = match e.problem {
+            S::Limit(l) => Problem::Limit(l),
+            S::Zip(detail) => Problem::Xlsx(detail),
+            S::Xml(detail) => Problem::Unreadable(detail),
+            S::Encoding => Problem::Encoding,
+            S::NoSuchSheet { sheet, have } => Problem::NoSuchSheet { sheet, have },
+            S::NoSheet => Problem::NoSheet,
+            S::OldXls => Problem::OldXls,
+            S::NotXlsxOrCsv => Problem::NotXlsxOrCsv,
+        };
+        err(place, problem)
     }
-    Ok(rows)
 }
 
-/// Rows of cells from one sheet of an xlsx file (the first sheet when `sheet` is None).
-/// Cells covered by a merge (other than its top-left cell) are reported, since a merged
-/// 項番 or 内容 cell would silently lose text.
-pub fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, ImportError> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| err(Place::File, Problem::Xlsx(e.to_string())))?;
-    let names = wb.sheet_names().to_vec();
-    let name = match sheet {
-        Some(s) => names
-            .iter()
-            .find(|n| n.as_str() == s)
-            .cloned()
-            .ok_or_else(|| {
-                err(
-                    Place::File,
-                    Problem::NoSuchSheet {
-                        sheet: s.to_string(),
-                        have: names.join("、"),
-                    },
-                )
-            })?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| err(Place::File, Problem::NoSheet))?,
-    };
-    let range = wb.worksheet_range(&name).map_err(|e| {
-        err(
-            Place::Sheet(name.clone()),
-            Problem::Unreadable(e.to_string()),
-        )
-    })?;
-    let (r0, c0) = range
-        .start()
-        .map(|(r, c)| (r as usize, c as usize))
-        .unwrap_or((0, 0));
-    let mut rows = vec![Vec::new(); r0];
-    for row in range.rows() {
-        let mut cells = vec![String::new(); c0];
-        cells.extend(row.iter().map(|c| match c {
-            Data::Empty => String::new(),
-            Data::String(s) => s.trim().to_string(),
-            Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-            other => other.to_string().trim().to_string(),
-        }));
-        rows.push(cells);
+/// The rows of a CSV file: UTF-8 (with or without BOM) or Shift_JIS; cells trimmed.
+pub fn read_csv(bytes: &[u8]) -> Result<Sheet, ImportError> {
+    Ok(mamori_sheets::read_csv(bytes, &Limits::default())?)
+}
+
+/// The rows of one sheet of an xlsx file (the first sheet when `sheet` is None). A cell
+/// merged across rows is refused, since a merged 項番 or 内容 cell would silently lose text.
+pub fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, ImportError> {
+    let sheet = mamori_sheets::read_xlsx(bytes, sheet, &Limits::default())?;
+    refuse_merged_rows(&sheet)?;
+    Ok(sheet)
+}
+
+/// Read `bytes` as xlsx or CSV, told apart by content (an old .xls is refused).
+pub fn read(bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, ImportError> {
+    match mamori_sheets::kind(bytes)? {
+        mamori_sheets::Kind::Xlsx => read_xlsx(bytes, sheet),
+        mamori_sheets::Kind::Csv => read_csv(bytes),
     }
-    if let Ok(merged) = wb.merge_cells_by_sheet_name(&name) {
-        for dim in merged {
-            let (start, end) = (dim.start, dim.end);
-            if start.0 != end.0 {
-                return Err(err(
-                    at(start.0 as usize, start.1 as usize),
-                    Problem::MergedAcrossRows {
-                        to: (end.0 as usize + 1, end.1 as usize + 1),
-                    },
-                ));
-            }
-        }
+}
+
+/// Refuse a file larger than the import reads, from its size alone (a file on disk).
+pub fn check_file_size(len: u64) -> Result<(), ImportError> {
+    Ok(mamori_sheets::check_file_size(len, &Limits::default())?)
+}
+
+fn refuse_merged_rows(sheet: &Sheet) -> Result<(), ImportError> {
+    match sheet.merges.iter().find(|m| m.first.0 != m.last.0) {
+        Some(m) => Err(err(
+            at(m.first.0, m.first.1),
+            Problem::MergedAcrossRows {
+                to: (m.last.0 + 1, m.last.1 + 1),
+            },
+        )),
+        None => Ok(()),
     }
-    Ok(rows)
 }
 
 /// Where the header row names its columns.
@@ -308,11 +295,17 @@ struct Layout {
     text: usize,
 }
 
-fn find_layout(rows: &[Vec<String>]) -> Result<Layout, ImportError> {
-    for (r, row) in rows.iter().enumerate().take(20) {
+fn find_layout(sheet: &Sheet) -> Result<Layout, ImportError> {
+    for row in sheet.rows.iter().take_while(|r| r.index < 20) {
+        let r = row.index;
         let find = |names: &[&str]| {
-            row.iter()
-                .position(|c| names.iter().any(|n| c.replace([' ', '　'], "") == *n))
+            row.cells
+                .iter()
+                .find(|c| {
+                    let text = c.value.text().replace([' ', '　'], "");
+                    names.iter().any(|n| text == *n)
+                })
+                .map(|c| c.col)
         };
         if let Some(number) = find(&["項番", "番号", "No", "No."]) {
             let text = find(&["内容", "チェック項目", "確認項目", "遵守事項"]);
@@ -351,10 +344,9 @@ pub struct ImportMeta {
 }
 
 /// Build a catalog from rows laid out as the official document prints them.
-pub fn catalog_from_rows(rows: &[Vec<String>], meta: &ImportMeta) -> Result<Catalog, ImportError> {
+pub fn catalog_from_rows(rows: &Sheet, meta: &ImportMeta) -> Result<Catalog, ImportError> {
     let l = find_layout(rows)?;
-    let cell =
-        |row: &Vec<String>, c: usize| row.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
+    let cell = |row: &mamori_sheets::Row, c: usize| row.text(c).trim().to_string();
     let mut sections = vec![Section {
         id: "s-import".into(),
         number: String::new(),
@@ -364,7 +356,8 @@ pub fn catalog_from_rows(rows: &[Vec<String>], meta: &ImportMeta) -> Result<Cata
     let mut current = "s-import".to_string();
     let mut items: Vec<Item> = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (r, row) in rows.iter().enumerate().skip(l.header_row + 1) {
+    for row in rows.rows.iter().filter(|r| r.index > l.header_row) {
+        let r = row.index;
         let number = cell(row, l.number);
         let text = cell(row, l.text);
         let title = l.title.map(|c| cell(row, c)).unwrap_or_default();
@@ -575,15 +568,7 @@ pub fn plan(
                 },
             )
         })?;
-    let rows = if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes, req.sheet.as_deref())?
-    } else if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        return Err(err(Place::File, Problem::OldXls));
-    } else if bytes.contains(&0) {
-        return Err(err(Place::File, Problem::NotXlsxOrCsv));
-    } else {
-        read_csv(bytes)?
-    };
+    let rows = read(bytes, req.sheet.as_deref())?;
     let layout = find_layout(&rows)?;
     let meta = ImportMeta {
         template: latest.catalog.clone(),

@@ -653,12 +653,18 @@ async fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCo
             let store = open(&cfg).await?;
             // Compare with what the product serves: the shipped versions and earlier imports.
             let served = mamori_web::catalogs::load(store.as_ref()).await?;
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("ファイルを読めません: {}", file.display()))?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
+            // A file larger than an import reads is refused before it is read.
+            let len = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            if let Err(e) = import::check_file_size(len) {
+                println!("{name}: {e}");
+                return Ok(ExitCode::from(1));
+            }
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("ファイルを読めません: {}", file.display()))?;
             let req = import::Request {
                 id: id.clone(),
                 title: title.unwrap_or_default(),

@@ -589,3 +589,6 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
     let verify = run(&["audit", "verify", "--data-dir", data]);
     assert_eq!(verify.status.code(), Some(0), "{}", text(&verify));
 }
+
+#[path = "cli/upload_bombs.rs"]
+mod upload_bombs;

@@ -163,8 +163,16 @@ pub async fn upload(
         published: form.published.clone(),
         sheet: Some(form.sheet.clone()).filter(|s| !s.is_empty()),
     };
+    // Reading a hostile file may take a while (up to 64 MiB of XML before it is refused):
+    // off the async workers.
     let catalogs = state.catalogs();
-    let plan = match import::plan(&catalogs, &file_name, &bytes, &req) {
+    let (planned, file_name, bytes) = tokio::task::spawn_blocking(move || {
+        let p = import::plan(&catalogs, &file_name, &bytes, &req);
+        (p, file_name, bytes)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("import task: {e}")))?;
+    let plan = match planned {
         Ok(p) => p,
         Err(e) => {
             let (place, place_args) = e.place.key();

@@ -243,7 +243,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(input_guard::refuse_control_chars))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(from_fn(finish_html));
-    // Uploads: the same layers with the larger upload limit.
+    // Uploads: the larger upload limit, and a guard that lets a body in only from a
+    // signed-in caller with the CSRF token (the handlers authorise before reading it).
     let upload_limit = state.cfg().max_upload_bytes;
     let uploads = Router::new()
         .route(
@@ -271,7 +272,8 @@ pub fn router(state: AppState) -> Router {
             "/assessments/{id}/evidence/{ev}/withdraw",
             post(assessment_pages::withdraw_evidence),
         )
-        .layer(from_fn(auth::csrf_guard))
+        // Signed in and the CSRF token checked before any of the body is read.
+        .layer(from_fn_with_state(state.clone(), upload::guard))
         .layer(from_fn(input_guard::refuse_control_chars))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))

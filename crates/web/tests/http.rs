@@ -4855,3 +4855,6 @@ async fn assessment_api_fills_the_sheet_refuses_bad_input_and_the_executive_appr
     assert_eq!(r.status(), 422);
     assert_eq!(version_of(&read(&so).await, "2-6", "server"), v);
 }
+
+#[path = "http/upload_bombs.rs"]
+mod upload_bombs;

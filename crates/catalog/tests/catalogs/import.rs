@@ -233,3 +233,50 @@ fn plan_carries_the_answer_model_and_builds_a_crosswalk_that_validates() {
         assert!(e.to_string().contains(needle), "{id}: {e}");
     }
 }
+
+#[test]
+fn hostile_files_are_refused_by_the_plan_with_the_limit_named() {
+    use mamori_catalog::import::{plan, Request};
+    use mamori_sheets::{hostile, Limit};
+    let registry = Registry::embedded().unwrap();
+    let req = Request {
+        id: "mhlw/cyber-checklist-institution@R9".into(),
+        published: "2027-05".into(),
+        ..Default::default()
+    };
+    let e = plan(
+        &registry,
+        "far.xlsx",
+        &hostile::far_cell(true).unwrap(),
+        &req,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.place,
+        Place::Dimension {
+            sheet: "Sheet1".into(),
+            range: "A1:XFD1048576".into()
+        }
+    );
+    assert_eq!(e.problem, Problem::Limit(Limit::Rows(20_000)));
+    assert!(
+        e.to_string()
+            .contains("シートの行数が上限 (20,000 行) を超えています"),
+        "{e}"
+    );
+    assert_eq!(
+        e.problem.key(),
+        ("sheets-limit-rows", vec![("max", "20,000".to_string())])
+    );
+    assert_eq!(e.place.key().0, "import-at-dimension");
+    let bomb = hostile::bomb("<row><c><v>1</v></c></row>", 1 << 30, None).unwrap();
+    let e = plan(&registry, "bomb.xlsx", &bomb, &req).unwrap_err();
+    assert_eq!(e.place, Place::Part("xl/worksheets/sheet1.xml".into()));
+    assert_eq!(e.problem, Problem::Limit(Limit::EntryBytes(64 << 20)));
+    let sst = hostile::shared_strings(2_000_000, "x", true).unwrap();
+    let e = plan(&registry, "sst.xlsx", &sst, &req).unwrap_err();
+    assert_eq!(e.problem, Problem::Limit(Limit::SharedStrings(200_000)));
+    // A normal sheet still becomes a plan.
+    let ok = plan(&registry, "ok.xlsx", &hostile::checklist(3).unwrap(), &req).unwrap();
+    assert_eq!(ok.catalog.items.len(), 3);
+}
