@@ -114,6 +114,7 @@ pub async fn verify_audit_report(
     );
     let mut anchors: HashMap<String, Vec<Anchor>> = HashMap::new();
     let mut seen: HashSet<(String, i64, String)> = HashSet::new();
+    let mut used_digests = HashSet::new();
     for (origin, text) in sources {
         let cp = match Checkpoint::parse(&text).and_then(|cp| cp.verify_signature().map(|_| cp)) {
             Ok(cp) => cp,
@@ -143,6 +144,10 @@ pub async fn verify_audit_report(
                 );
                 continue;
             }
+        }
+        // The same checkpoint in the database and in a file counts once.
+        if !used_digests.insert(cp.digest()) {
+            continue;
         }
         let name = format!("{} ({origin})", cp.created());
         for e in &cp.entries {
