@@ -109,7 +109,11 @@ fn load_or_create_key(path: &Path) -> Result<[u8; 32]> {
         .with_context(|| format!("署名鍵を作れません: {}", path.display()))?;
     std::io::Write::write_all(&mut f, format!("{}\n", hex::encode(secret)).as_bytes())?;
     f.sync_all()?;
-    tracing::info!(path = %path.display(), fingerprint = %fingerprint(&public_key_of(&secret)), "created the audit signing key");
+    tracing::info!(
+        path = %path.display(),
+        fingerprint = %fingerprint(&public_key_of(&secret)),
+        "created the audit signing key"
+    );
     Ok(secret)
 }
 
@@ -134,19 +138,26 @@ fn read_key(path: &Path) -> Result<[u8; 32]> {
         .with_context(|| format!("署名鍵の形式が正しくありません: {}", path.display()))
 }
 
+/// Write a new file whole or not at all (written aside, then renamed), never replacing one.
 fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("ディレクトリを作れません: {}", dir.display()))?;
     }
+    if path.exists() {
+        bail!("{} は既にあります", path.display());
+    }
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(".partial");
+    let aside = PathBuf::from(aside);
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(path)
-        .with_context(|| format!("書き込めません: {}", path.display()))?;
+        .open(&aside)
+        .with_context(|| format!("書き込めません: {}", aside.display()))?;
     std::io::Write::write_all(&mut f, text.as_bytes())?;
     f.sync_all()?;
-    Ok(())
+    std::fs::rename(&aside, path).with_context(|| format!("書き込めません: {}", path.display()))
 }
 
 fn checkpoint_dir(cfg: &Config) -> PathBuf {

@@ -127,7 +127,7 @@ async fn checkpoints_reveal_rollback_deletion_and_rewriting_through_the_cli() {
         let _s = serve(&["--demo", "--data-dir", demo.to_str().unwrap()]).await;
         // The server takes its first daily checkpoint at start-up.
         let dir = demo.join("checkpoints");
-        for _ in 0..100 {
+        for _ in 0..600 {
             if std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()) {
                 break;
             }
@@ -185,8 +185,15 @@ async fn checkpoints_reveal_rollback_deletion_and_rewriting_through_the_cli() {
         let p = pool(&dir).await;
         match case {
             "a" => {
-                exec(&p, &format!("DELETE FROM audit_events WHERE chain = '{inst}' AND seq = (SELECT seq FROM audit_heads WHERE chain = '{inst}')")).await;
-                exec(&p, &format!("UPDATE audit_heads SET seq = seq - 1, hash = (SELECT hash FROM audit_events WHERE chain = '{inst}' AND seq = audit_heads.seq - 1) WHERE chain = '{inst}'")).await;
+                let last = format!("(SELECT seq FROM audit_heads WHERE chain = '{inst}')");
+                let delete =
+                    format!("DELETE FROM audit_events WHERE chain = '{inst}' AND seq = {last}");
+                exec(&p, &delete).await;
+                let back = format!(
+                    "UPDATE audit_heads SET seq = seq - 1, hash = (SELECT hash FROM audit_events \
+                     WHERE chain = '{inst}' AND seq = audit_heads.seq - 1) WHERE chain = '{inst}'"
+                );
+                exec(&p, &back).await;
             }
             "b" => {
                 exec(
@@ -217,6 +224,110 @@ async fn checkpoints_reveal_rollback_deletion_and_rewriting_through_the_cli() {
         let refused = run(&["audit", "checkpoint", "--data-dir", d]);
         assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
         assert!(text(&refused).contains("チェックポイントは作成しませんでした"));
+    }
+
+    // The plainer tamperings, each through the binary (the store suite runs all of them on
+    // both databases): every one exits 1 and names the chain.
+    let head = "(SELECT seq FROM audit_heads WHERE chain = '{i}')";
+    let event3 = "WHERE chain = '{i}' AND seq = 3";
+    let columns = "id, chain, seq, institution_id, occurred_at, actor_user_id, actor_label, \
+         action, target_kind, target_id, changes, request_id, client_addr";
+    let plain: [(&str, String, &str); 13] = [
+        (
+            "alter a field",
+            format!("UPDATE audit_events SET changes = '{{}}' {event3}"),
+            "was altered",
+        ),
+        (
+            "alter the actor",
+            format!("UPDATE audit_events SET actor_label = 'mallory' {event3}"),
+            "was altered",
+        ),
+        (
+            "alter the time",
+            format!("UPDATE audit_events SET occurred_at = occurred_at + 1 {event3}"),
+            "was altered",
+        ),
+        (
+            "delete a middle event",
+            format!("DELETE FROM audit_events {event3}"),
+            "does not follow seq 2",
+        ),
+        (
+            "swap two",
+            "UPDATE audit_events SET seq = 100000 WHERE chain = '{i}' AND seq = 2; \
+             UPDATE audit_events SET seq = 2 WHERE chain = '{i}' AND seq = 3; \
+             UPDATE audit_events SET seq = 3 WHERE chain = '{i}' AND seq = 100000"
+                .into(),
+            "seq 2",
+        ),
+        (
+            "delete the last",
+            format!("DELETE FROM audit_events WHERE chain = '{{i}}' AND seq = {head}"),
+            "but its head records seq",
+        ),
+        (
+            "alter the head hash",
+            "UPDATE audit_heads SET hash = (SELECT hash FROM audit_events \
+             WHERE chain = '{i}' AND seq = 1) WHERE chain = '{i}'"
+                .into(),
+            "but its head records seq",
+        ),
+        (
+            "alter the head seq",
+            "UPDATE audit_heads SET seq = seq + 1 WHERE chain = '{i}'".into(),
+            "but its head records seq",
+        ),
+        (
+            "delete the head row",
+            "DELETE FROM audit_heads WHERE chain = '{i}'".into(),
+            "(head) was removed",
+        ),
+        (
+            "alter prev_hash",
+            format!("UPDATE audit_events SET prev_hash = hash {event3}"),
+            "was altered",
+        ),
+        (
+            "append an event",
+            format!(
+                "INSERT INTO audit_events ({columns}, prev_hash, hash) \
+                 SELECT {}, hash, hash FROM audit_events \
+                 WHERE chain = '{{i}}' AND seq = {head}",
+                columns
+                    .replacen("id,", "'forged',", 1)
+                    .replacen(" seq,", " seq + 1,", 1)
+            ),
+            "was altered",
+        ),
+        (
+            "delete the stored checkpoint",
+            "DELETE FROM audit_checkpoints".into(),
+            "was removed from the database",
+        ),
+        (
+            "alter the stored checkpoint",
+            "UPDATE audit_checkpoints SET body = REPLACE(body, '共通', '改ざん')".into(),
+            "the signature does not match",
+        ),
+    ];
+    for (n, (what, sql, expected)) in plain.iter().enumerate() {
+        let dir = root.path().join(format!("plain-{n}"));
+        copy_dir(&demo, &dir);
+        let p = pool(&dir).await;
+        for statement in sql.replace("{i}", &inst).split(';') {
+            exec(&p, statement).await;
+        }
+        p.close().await;
+        let bad = run(&["audit", "verify", "--data-dir", dir.to_str().unwrap()]);
+        let out = text(&bad);
+        assert_eq!(bad.status.code(), Some(1), "{what}: {out}");
+        let named = if what.contains("checkpoint") {
+            out.contains("chain global") || out.contains("checkpoint database")
+        } else {
+            out.contains(&format!("chain {inst}"))
+        };
+        assert!(named && out.contains(expected), "{what}: {out}");
     }
 
     // Rolling the whole database back to an earlier copy, and removing the checkpoint

@@ -268,12 +268,22 @@ async fn apply(t: Tamper, b: &Backend, ids: &Ids) {
     match t {
         Tamper::AlterChanges => b.raw.exec(&ev("changes = '{\"n\":99}'")).await,
         Tamper::AlterActor => b.raw.exec(&ev("actor_label = 'mallory@example.jp'")).await,
-        Tamper::AlterTime => b.raw.exec(&ev("occurred_at = occurred_at - 86400000")).await,
+        Tamper::AlterTime => {
+            b.raw
+                .exec(&ev("occurred_at = occurred_at - 86400000"))
+                .await
+        }
         Tamper::AlterAction => b.raw.exec(&ev("action = 'test.harmless'")).await,
-        Tamper::AlterPrevHash => b.raw.exec(&ev(&format!("prev_hash = {}", q(GENESIS)))).await,
+        Tamper::AlterPrevHash => {
+            b.raw
+                .exec(&ev(&format!("prev_hash = {}", q(GENESIS))))
+                .await
+        }
         Tamper::DeleteMiddle => {
             b.raw
-                .exec(&format!("DELETE FROM audit_events WHERE chain = {a} AND seq = 3"))
+                .exec(&format!(
+                    "DELETE FROM audit_events WHERE chain = {a} AND seq = 3"
+                ))
                 .await
         }
         Tamper::SwapTwo => {
@@ -287,12 +297,16 @@ async fn apply(t: Tamper, b: &Backend, ids: &Ids) {
         }
         Tamper::DeleteLast => {
             b.raw
-                .exec(&format!("DELETE FROM audit_events WHERE chain = {a} AND seq = 5"))
+                .exec(&format!(
+                    "DELETE FROM audit_events WHERE chain = {a} AND seq = 5"
+                ))
                 .await
         }
         Tamper::DeleteLastAndMoveHeadBack => {
             b.raw
-                .exec(&format!("DELETE FROM audit_events WHERE chain = {a} AND seq = 5"))
+                .exec(&format!(
+                    "DELETE FROM audit_events WHERE chain = {a} AND seq = 5"
+                ))
                 .await;
             b.raw
                 .exec(&format!(
@@ -396,11 +410,16 @@ async fn apply(t: Tamper, b: &Backend, ids: &Ids) {
         Tamper::DeleteStoredCheckpoint => b.raw.exec("DELETE FROM audit_checkpoints").await,
         Tamper::AlterStoredCheckpoint => {
             b.raw
-                .exec("UPDATE audit_checkpoints SET body = REPLACE(body, 'chain global 4 ', 'chain global 3 ')")
+                .exec(
+                    "UPDATE audit_checkpoints \
+                     SET body = REPLACE(body, 'chain global 4 ', 'chain global 3 ')",
+                )
                 .await
         }
         Tamper::ForeignCheckpoint => {
-            let entries = mamori_store::checkpoint_entries(b.store.as_ref()).await.unwrap();
+            let entries = mamori_store::checkpoint_entries(b.store.as_ref())
+                .await
+                .unwrap();
             let forged = Checkpoint::sign(mamori_store::now_ms(), entries, &[7; 32]);
             b.raw
                 .exec(&format!(
@@ -510,8 +529,11 @@ async fn a_checkpoint_file_outlives_the_database_copy() {
         let with = verify_audit_report(s, &[file], Some(&key)).await.unwrap();
         assert_eq!(with.checkpoints.len(), 1);
         assert!(
-            matches!(&with.breaks[..], [ChainBreak::RolledBack { chain, last_seq: 4, checkpoint_seq: 5, checkpoint }]
-                if *chain == ids.a && checkpoint.contains("usb/checkpoint.txt")),
+            matches!(
+                &with.breaks[..],
+                [ChainBreak::RolledBack { chain, last_seq: 4, checkpoint_seq: 5, checkpoint }]
+                    if *chain == ids.a && checkpoint.contains("usb/checkpoint.txt")
+            ),
             "{}: {:?}",
             b.name,
             with.breaks
@@ -577,7 +599,8 @@ async fn rewrite_sqlite_without_registrations(s: &mamori_store::SqliteStore) {
         sqlx::query(
             "INSERT INTO audit_events (id, chain, seq, institution_id, occurred_at, \
              actor_user_id, actor_label, action, target_kind, target_id, changes, request_id, \
-             client_addr, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
+             client_addr, prev_hash, hash) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
         )
         .bind(&e.id)
         .bind(&e.chain)
@@ -657,7 +680,8 @@ async fn sqlite_synchronous_cost() {
         let total: f64 = times.iter().sum();
         times.sort_by(f64::total_cmp);
         println!(
-            "synchronous={mode:<6} {n} audited writes: median {:.3} ms, p99 {:.3} ms, total {:.0} ms",
+            "synchronous={mode:<6} {n} audited writes: \
+             median {:.3} ms, p99 {:.3} ms, total {:.0} ms",
             times[n / 2],
             times[n * 99 / 100],
             total
