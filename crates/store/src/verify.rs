@@ -57,6 +57,70 @@ pub async fn verify_audit(
     })
 }
 
+/// What the usable checkpoints record, by chain (each (chain, seq, hash) once).
+#[derive(Default)]
+struct Anchors {
+    by_chain: HashMap<String, Vec<Anchor>>,
+    seen: HashSet<(String, i64, String)>,
+    digests: HashSet<String>,
+}
+
+impl Anchors {
+    /// Take in one checkpoint text; one that cannot be used is reported as a break.
+    fn add(
+        &mut self,
+        origin: String,
+        text: &str,
+        trusted_key: Option<&str>,
+        report: &mut AuditReport,
+    ) {
+        let cp = match Checkpoint::parse(text).and_then(|cp| cp.verify_signature().map(|_| cp)) {
+            Ok(cp) => cp,
+            Err(e) => {
+                report.breaks.push(ChainBreak::BadCheckpoint {
+                    source_name: origin,
+                    reason: e.to_string(),
+                });
+                return;
+            }
+        };
+        if let Some(key) = trusted_key.filter(|k| *k != cp.public_key) {
+            report.breaks.push(ChainBreak::BadCheckpoint {
+                source_name: origin,
+                reason: format!(
+                    "signed with another key (fingerprint {}, not this installation's {})",
+                    cp.fingerprint(),
+                    mamori_domain::audit_checkpoint::fingerprint(key)
+                ),
+            });
+            return;
+        }
+        // The same checkpoint in the database and in a file counts once.
+        if !self.digests.insert(cp.digest()) {
+            return;
+        }
+        let name = format!("{} ({origin})", cp.created());
+        for e in &cp.entries {
+            if self.seen.insert((e.chain.clone(), e.seq, e.hash.clone())) {
+                self.by_chain
+                    .entry(e.chain.clone())
+                    .or_default()
+                    .push(Anchor {
+                        seq: e.seq,
+                        hash: e.hash.clone(),
+                        source: name.clone(),
+                    });
+            }
+        }
+        report.checkpoints.push(UsedCheckpoint {
+            name,
+            created_ms: cp.created_ms,
+            fingerprint: cp.fingerprint(),
+            chains: cp.entries.len(),
+        });
+    }
+}
+
 /// Every event of one chain, in storage order.
 async fn load_chain(store: &dyn Store, chain: &str) -> Result<Vec<AuditRecord>> {
     let mut events = Vec::new();
@@ -91,8 +155,8 @@ pub async fn verify_audit_report(
         report.breaks.push(b);
     };
 
-    // The checkpoints: stored ones first (oldest first), then the files.
-    let mut sources: Vec<(String, String)> = Vec::new();
+    // The checkpoints: stored ones first (oldest first, a page at a time), then the files.
+    let mut anchors = Anchors::default();
     let mut stored_digests = HashSet::new();
     let mut offset = 0;
     loop {
@@ -101,71 +165,26 @@ pub async fn verify_audit_report(
         let done = page.len() < 200;
         for s in page {
             stored_digests.insert(s.digest.clone());
-            sources.push((format!("database {}", s.id), s.body));
+            anchors.add(
+                format!("database {}", s.id),
+                &s.body,
+                trusted_key,
+                &mut report,
+            );
         }
         if done {
             break;
         }
     }
-    sources.extend(
-        files
-            .iter()
-            .map(|f| (format!("file {}", f.name), f.text.clone())),
-    );
-    let mut anchors: HashMap<String, Vec<Anchor>> = HashMap::new();
-    let mut seen: HashSet<(String, i64, String)> = HashSet::new();
-    let mut used_digests = HashSet::new();
-    for (origin, text) in sources {
-        let cp = match Checkpoint::parse(&text).and_then(|cp| cp.verify_signature().map(|_| cp)) {
-            Ok(cp) => cp,
-            Err(e) => {
-                push(
-                    &mut report,
-                    ChainBreak::BadCheckpoint {
-                        source_name: origin,
-                        reason: e.to_string(),
-                    },
-                );
-                continue;
-            }
-        };
-        if let Some(key) = trusted_key {
-            if cp.public_key != key {
-                push(
-                    &mut report,
-                    ChainBreak::BadCheckpoint {
-                        source_name: origin,
-                        reason: format!(
-                            "signed with another key (fingerprint {}, not this installation's {})",
-                            cp.fingerprint(),
-                            mamori_domain::audit_checkpoint::fingerprint(key)
-                        ),
-                    },
-                );
-                continue;
-            }
-        }
-        // The same checkpoint in the database and in a file counts once.
-        if !used_digests.insert(cp.digest()) {
-            continue;
-        }
-        let name = format!("{} ({origin})", cp.created());
-        for e in &cp.entries {
-            if seen.insert((e.chain.clone(), e.seq, e.hash.clone())) {
-                anchors.entry(e.chain.clone()).or_default().push(Anchor {
-                    seq: e.seq,
-                    hash: e.hash.clone(),
-                    source: name.clone(),
-                });
-            }
-        }
-        report.checkpoints.push(UsedCheckpoint {
-            name,
-            created_ms: cp.created_ms,
-            fingerprint: cp.fingerprint(),
-            chains: cp.entries.len(),
-        });
+    for f in files {
+        anchors.add(
+            format!("file {}", f.name),
+            &f.text,
+            trusted_key,
+            &mut report,
+        );
     }
+    let anchors = anchors.by_chain;
 
     // The chains: global first, for its registry and checkpoint records.
     let heads = store.audit_heads().await?;
