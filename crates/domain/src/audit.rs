@@ -104,6 +104,48 @@ pub enum ChainBreak {
         last_seq: i64,
         head_seq: i64,
     },
+    #[error("chain {chain}: the whole chain is missing (no events, no head) although {evidence}: it was deleted")]
+    Missing { chain: String, evidence: String },
+    #[error("chain {chain}: no audit.chain.open event of the global chain names it: its registration was removed, or the chain was written behind mamori's back")]
+    Unregistered { chain: String },
+    #[error("chain {chain}: the chain ends at seq {last_seq} but the checkpoint of {checkpoint} records seq {checkpoint_seq}: the events from seq {first} on were removed (rollback or truncation)", first = .last_seq + 1)]
+    RolledBack {
+        chain: String,
+        last_seq: i64,
+        checkpoint_seq: i64,
+        checkpoint: String,
+    },
+    #[error("chain {chain}: event seq {seq} no longer has the hash the checkpoint of {checkpoint} records: an event from seq {first} to seq {seq} was rewritten (and the hashes after it recomputed)", first = .confirmed_seq + 1)]
+    Rewritten {
+        chain: String,
+        seq: i64,
+        /// The highest seq a checkpoint still confirms (0: none).
+        confirmed_seq: i64,
+        checkpoint: String,
+    },
+    #[error("chain global: the checkpoint recorded by event seq {seq} (digest {digest}) was removed from the database")]
+    CheckpointRemoved { seq: i64, digest: String },
+    #[error("checkpoint {source_name}: {reason}")]
+    BadCheckpoint { source_name: String, reason: String },
+}
+
+impl ChainBreak {
+    /// The chain the break is in (`None` for a checkpoint that cannot be used at all).
+    pub fn chain(&self) -> Option<&str> {
+        match self {
+            ChainBreak::Altered { chain, .. }
+            | ChainBreak::Gap { chain, .. }
+            | ChainBreak::Unlinked { chain, .. }
+            | ChainBreak::MissingHead { chain }
+            | ChainBreak::Truncated { chain, .. }
+            | ChainBreak::Missing { chain, .. }
+            | ChainBreak::Unregistered { chain }
+            | ChainBreak::RolledBack { chain, .. }
+            | ChainBreak::Rewritten { chain, .. } => Some(chain),
+            ChainBreak::CheckpointRemoved { .. } => Some(GLOBAL_CHAIN),
+            ChainBreak::BadCheckpoint { .. } => None,
+        }
+    }
 }
 
 /// Verify one chain. `events` must be in storage order (by `seq`); `head` is the recorded

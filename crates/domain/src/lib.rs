@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod audit;
+pub mod audit_checkpoint;
 pub mod model;
 pub mod password;
 pub mod policy;

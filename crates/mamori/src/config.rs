@@ -25,10 +25,11 @@ struct FileConfig {
     login_max_per_account: Option<u32>,
     login_max_per_address: Option<u32>,
     login_window_secs: Option<i64>,
+    audit_key_file: Option<PathBuf>,
 }
 
 /// Environment variables mamori reads (besides MAMORI_LOG for the log filter).
-const ENV_KEYS: [&str; 15] = [
+const ENV_KEYS: [&str; 16] = [
     "MAMORI_BIND",
     "MAMORI_DATA_DIR",
     "MAMORI_DATABASE_URL",
@@ -44,12 +45,15 @@ const ENV_KEYS: [&str; 15] = [
     "MAMORI_LOGIN_MAX_PER_ACCOUNT",
     "MAMORI_LOGIN_MAX_PER_ADDRESS",
     "MAMORI_LOGIN_WINDOW_SECS",
+    "MAMORI_AUDIT_KEY_FILE",
 ];
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub bind: String,
     pub data_dir: PathBuf,
+    /// The Ed25519 key that signs audit checkpoints (default `<data-dir>/audit-signing.key`).
+    pub audit_key_file: PathBuf,
     database_url: Option<String>,
     pub web: WebConfig,
 }
@@ -137,14 +141,19 @@ impl Config {
         if web.session_idle_secs < 60 || web.session_absolute_secs < web.session_idle_secs {
             bail!("セッションの設定が正しくありません(session_idle_secs は60以上、session_absolute_secs はそれ以上)");
         }
+        let data_dir = data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("mamori-data"));
         Ok(Config {
             bind: bind
                 .or_else(|| env("MAMORI_BIND"))
                 .or(file.bind)
                 .unwrap_or_else(|| "127.0.0.1:8080".into()),
-            data_dir: data_dir
-                .or(file.data_dir)
-                .unwrap_or_else(|| PathBuf::from("mamori-data")),
+            audit_key_file: env("MAMORI_AUDIT_KEY_FILE")
+                .map(PathBuf::from)
+                .or(file.audit_key_file)
+                .unwrap_or_else(|| data_dir.join("audit-signing.key")),
+            data_dir,
             database_url: args
                 .database_url
                 .clone()

@@ -1,6 +1,7 @@
 //! `mamori`: the one binary. `mamori serve` runs the workbench; the other commands work on
 //! the same data (`--data-dir` / `--database-url`).
 
+mod audit;
 mod config;
 
 use anyhow::{bail, Context, Result};
@@ -61,7 +62,7 @@ enum Command {
     /// Work with the audit chain.
     Audit {
         #[command(subcommand)]
-        command: AuditCommand,
+        command: audit::AuditCommand,
     },
     /// The official documents as catalogs.
     Catalog {
@@ -208,15 +209,6 @@ enum TokenCommand {
     },
 }
 
-#[derive(Subcommand)]
-enum AuditCommand {
-    /// Verify every audit chain; exits non-zero naming the first broken event.
-    Verify {
-        #[command(flatten)]
-        data: DataArgs,
-    },
-}
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
@@ -273,6 +265,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 listener.local_addr()?,
                 store.backend()
             );
+            audit::spawn_daily(store.clone(), cfg.clone());
             let state = AppState::new(store, cfg.web.clone());
             mamori_web::serve(listener, state, shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
@@ -394,22 +387,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
         Command::Catalog { command } => catalog_command(command).await,
         Command::Export { command } => export_command(command).await,
-        Command::Audit {
-            command: AuditCommand::Verify { data },
-        } => {
-            let cfg = config::Config::resolve(&data, None)?;
-            let store = open(&cfg).await?;
-            match mamori_store::verify_audit(store.as_ref()).await? {
-                Ok((chains, events)) => {
-                    println!("監査チェーンは完全です: {chains} チェーン、{events} 件のイベントを検証しました。");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(broken) => {
-                    println!("監査チェーンの改ざんを検出しました: {broken}");
-                    Ok(ExitCode::from(1))
-                }
-            }
-        }
+        Command::Audit { command } => audit::run(command).await,
     }
 }
 

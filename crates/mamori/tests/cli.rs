@@ -4,6 +4,9 @@ use std::io::Write;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+#[path = "cli/audit_anchor.rs"]
+mod audit_anchor;
+
 const BIN: &str = env!("CARGO_BIN_EXE_mamori");
 
 fn mamori(args: &[&str]) -> Command {

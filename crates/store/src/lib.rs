@@ -12,11 +12,16 @@ use serde::Serialize;
 
 pub mod postgres;
 pub mod sqlite;
+mod verify;
 pub mod vendor_members;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use vendor_members::{MembershipChange, ThrottleStore, VendorMember, VendorMemberStore};
+pub use verify::{
+    checkpoint_entries, take_checkpoint, verify_audit, verify_audit_report, AuditReport,
+    CheckpointSource, UsedCheckpoint,
+};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -526,6 +531,16 @@ pub struct ChainHead {
     pub hash: String,
 }
 
+/// A signed checkpoint as kept in the database: its text, exactly as written to its file.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredCheckpoint {
+    pub id: String,
+    pub created_at: i64,
+    /// SHA-256 (hex) of `body`, also carried by its `audit.checkpoint` event.
+    pub digest: String,
+    pub body: String,
+}
+
 #[async_trait]
 pub trait Store: VendorMemberStore + ThrottleStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
@@ -896,6 +911,18 @@ pub trait Store: VendorMemberStore + ThrottleStore + Send + Sync + 'static {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<AuditRecord>>;
+    /// Keep a signed checkpoint (covering `chains` chains) and record it in the global chain
+    /// (`audit.checkpoint`, carrying its digest), in one transaction.
+    async fn record_checkpoint(
+        &self,
+        actor: &Actor,
+        checkpoint: &StoredCheckpoint,
+        chains: usize,
+    ) -> Result<AuditRecord>;
+    /// Stored checkpoints, oldest first.
+    async fn audit_checkpoints(&self, offset: i64, limit: i64) -> Result<Vec<StoredCheckpoint>>;
+    /// When the latest stored checkpoint was taken (unix ms).
+    async fn latest_checkpoint_at(&self) -> Result<Option<i64>>;
 }
 
 /// Open the store named by a URL: `postgres://…` / `postgresql://…`, or `sqlite://PATH`.
@@ -926,37 +953,4 @@ pub(crate) fn dup(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError 
         Some(d) if d.is_unique_violation() => StoreError::Duplicate(what),
         _ => StoreError::Db(e),
     }
-}
-
-/// Verify every audit chain, paging through its events: the number of chains and events
-/// verified, or the first break.
-pub async fn verify_audit(
-    store: &dyn Store,
-) -> Result<std::result::Result<(usize, usize), mamori_domain::audit::ChainBreak>> {
-    use mamori_domain::audit::{verify_chain, ChainBreak};
-    let heads = store.audit_heads().await?;
-    let names = store.audit_chain_names().await?;
-    let mut total = 0;
-    for chain in &names {
-        let Some(head) = heads.iter().find(|h| &h.chain == chain) else {
-            return Ok(Err(ChainBreak::MissingHead {
-                chain: chain.clone(),
-            }));
-        };
-        let mut events = Vec::new();
-        let mut after = 0;
-        loop {
-            let page = store.audit_chain(chain, after, 10_000).await?;
-            match page.last() {
-                Some(last) => after = last.seq,
-                None => break,
-            }
-            events.extend(page);
-        }
-        match verify_chain(chain, &events, Some((head.seq, head.hash.as_str()))) {
-            Ok(n) => total += n,
-            Err(b) => return Ok(Err(b)),
-        }
-    }
-    Ok(Ok((names.len(), total)))
 }

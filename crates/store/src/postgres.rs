@@ -26,6 +26,7 @@ impl PgStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        shared::anchor::register_existing_chains(&pool).await?;
         Ok(PgStore { pool })
     }
 

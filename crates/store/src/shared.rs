@@ -9,7 +9,7 @@ use crate::{
     ChainHead, Contract, ContractDocument, Evidence, InspectorLink, InstitutionSettings, Invite,
     Member, NewContract, NewInstitution, NewSystem, NewUser, Result, RoleSharingEvent,
     RoleSharingItem, RoleSharingStep, SessionRecord, StandardAnswer, Store, StoreError,
-    Subcontractor, System, UserAuth, VendorSheet,
+    StoredCheckpoint, Subcontractor, System, UserAuth, VendorSheet,
 };
 use async_trait::async_trait;
 use mamori_domain::audit::{AuditRecord, GENESIS, GLOBAL_CHAIN};
@@ -22,6 +22,11 @@ type Tx = Transaction<'static, Db>;
 // The vendor-member and throttle areas (their own traits), compiled with this file.
 #[path = "sql_vendor_members.rs"]
 mod vendor_members_sql;
+
+// Checkpoints and the chain registry, compiled with this backend's SQL (see audit_anchor.rs).
+#[allow(clippy::duplicate_mod)]
+#[path = "audit_anchor.rs"]
+pub(super) mod anchor;
 
 fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Db(sqlx::Error::Decode(
@@ -202,13 +207,30 @@ impl From<AuditRow> for AuditRecord {
 
 /// Append an audit event to its chain inside `tx`. The `UPDATE` of the chain head takes the
 /// head's row lock (PostgreSQL) or runs under the single writer (SQLite), so concurrent
-/// appends to one chain queue up instead of forking it.
+/// appends to one chain queue up instead of forking it. The first event of a new chain
+/// also registers the chain in the global chain (`audit.chain.open`, in the same
+/// transaction), so a chain deleted later is missing from a chain that names it.
 async fn append(tx: &mut Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord> {
     let chain = d
         .institution_id
         .clone()
         .unwrap_or_else(|| GLOBAL_CHAIN.to_string());
+    let (rec, opened) = append_to(tx, actor, chain, d).await?;
+    if opened && rec.chain != GLOBAL_CHAIN {
+        anchor::register_chain(tx, actor, &rec.chain, json!({"first_event": rec.id})).await?;
+    }
+    Ok(rec)
+}
+
+/// Append one event to `chain`; true when it is the chain's first (its head was created).
+async fn append_to(
+    tx: &mut Tx,
+    actor: &Actor,
+    chain: String,
+    d: AuditDraft,
+) -> Result<(AuditRecord, bool)> {
     let bump = "UPDATE audit_heads SET seq = seq + 1 WHERE chain = $1";
+    let mut opened = false;
     if sqlx::query(bump)
         .bind(&chain)
         .execute(&mut **tx)
@@ -216,14 +238,16 @@ async fn append(tx: &mut Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord
         .rows_affected()
         == 0
     {
-        sqlx::query(
+        opened = sqlx::query(
             "INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 0, $2) \
              ON CONFLICT (chain) DO NOTHING",
         )
         .bind(&chain)
         .bind(GENESIS)
         .execute(&mut **tx)
-        .await?;
+        .await?
+        .rows_affected()
+            == 1;
         sqlx::query(bump).bind(&chain).execute(&mut **tx).await?;
     }
     let (seq, prev_hash): (i64, String) =
@@ -276,7 +300,7 @@ async fn append(tx: &mut Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord
         .bind(&rec.hash)
         .execute(&mut **tx)
         .await?;
-    Ok(rec)
+    Ok((rec, opened))
 }
 
 /// Why a guarded update of a user changed no row: the user is missing, or the guard (a
@@ -3272,5 +3296,22 @@ impl Store for This {
             .into_iter()
             .map(AuditRecord::from)
             .collect())
+    }
+
+    async fn record_checkpoint(
+        &self,
+        actor: &Actor,
+        checkpoint: &StoredCheckpoint,
+        chains: usize,
+    ) -> Result<AuditRecord> {
+        anchor::record_checkpoint(self.begin().await?, actor, checkpoint, chains).await
+    }
+
+    async fn audit_checkpoints(&self, offset: i64, limit: i64) -> Result<Vec<StoredCheckpoint>> {
+        anchor::checkpoints(self.r(), offset, limit).await
+    }
+
+    async fn latest_checkpoint_at(&self) -> Result<Option<i64>> {
+        anchor::latest_checkpoint_at(self.r()).await
     }
 }

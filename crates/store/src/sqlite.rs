@@ -1,6 +1,9 @@
 //! SQLite backend: one file in the data directory, WAL, foreign keys on. Writes go through a
 //! single-connection pool (SQLite allows one writer at a time; queuing in-process avoids
-//! busy errors), reads through a pool of read-only connections.
+//! busy errors), reads through a pool of read-only connections. Every write carries its
+//! audit event, so every commit is made durable before it returns (`synchronous = FULL`:
+//! the WAL is synced at each commit; with NORMAL a power cut could lose the last commits,
+//! events included, which would look like a rollback of the chain).
 
 use crate::Result;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -22,7 +25,7 @@ impl SqliteStore {
         let base = SqliteConnectOptions::new()
             .filename(path)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new()
@@ -30,6 +33,7 @@ impl SqliteStore {
             .connect_with(base.clone().create_if_missing(true))
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        shared::anchor::register_existing_chains(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(base.read_only(true))

@@ -10,6 +10,9 @@ use mamori_store::{
 };
 use std::sync::Arc;
 
+#[path = "contract/audit_tamper.rs"]
+mod audit_tamper;
+
 enum Raw {
     Sqlite(sqlx::SqlitePool),
     Pg(sqlx::PgPool),
@@ -545,7 +548,7 @@ async fn audit_chain_detects_alteration() {
         let id = seed_chain(b.store.as_ref()).await;
         assert_eq!(
             verify_audit(b.store.as_ref()).await.unwrap(),
-            Ok((1, 5)),
+            Ok((2, 6)),
             "{}",
             b.name
         );
@@ -671,7 +674,7 @@ async fn concurrent_appends_keep_one_chain_and_concurrent_edits_have_one_winner(
         }
         assert_eq!(
             verify_audit(s.as_ref()).await.unwrap(),
-            Ok((1, 25)),
+            Ok((2, 26)),
             "{}",
             b.name
         );
