@@ -14,9 +14,10 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null
 fi
-# curl for the API fuzzing run's health check.
-if ! command -v curl >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+# curl for the API fuzzing run's health check; GNU time to measure the peak memory of
+# hostile imports (the CLI suite).
+if ! command -v curl >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl time >/dev/null
 fi
 chromium --version
 

@@ -83,10 +83,16 @@ describe('vendor membership (browser)', { timeout: 180_000 }, () => {
       assert.ok((await row.textContent()).includes('さくら総合病院'));
       await shot(b, '4-members-pending');
       await submit(b, '#pending form[action$="/confirm"] button');
-      assert.ok((await b.textContent('[role="status"], .flash, main')).includes('承認しました'));
+      assert.ok((await b.textContent('main')).includes('申請を承認しました'));
+      // The password set from the link (which the hospital also saw) is replaced: B社 hands
+      // the new one to 山田 in person.
+      const fresh = (await b.textContent('[data-testid="initial-password"]')).trim();
       await shot(b, '5-members-confirmed');
 
-      // 4. 山田 now sees B社's contracts in the portal.
+      // 4. 山田's old session is over; with the new password he sees B社's contracts.
+      await y.goto(`${base}/vendor`);
+      assert.match(new URL(y.url()).pathname, /^\/login/);
+      await signIn(y, base, 'yamada@b-sha.example.jp', fresh);
       await y.goto(`${base}/vendor`);
       assert.ok((await y.textContent('main')).includes('さくら総合病院'));
       await shot(y, '6-portal-phone');

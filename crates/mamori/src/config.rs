@@ -26,10 +26,12 @@ struct FileConfig {
     login_max_per_address: Option<u32>,
     login_window_secs: Option<i64>,
     audit_key_file: Option<PathBuf>,
+    trusted_proxies: Option<String>,
 }
 
 /// Environment variables mamori reads (besides MAMORI_LOG for the log filter).
-const ENV_KEYS: [&str; 16] = [
+const ENV_KEYS: [&str; 17] = [
+    "MAMORI_TRUSTED_PROXIES",
     "MAMORI_BIND",
     "MAMORI_DATA_DIR",
     "MAMORI_DATABASE_URL",
@@ -137,6 +139,12 @@ impl Config {
             login_window_secs: env_parse("MAMORI_LOGIN_WINDOW_SECS")?
                 .or(file.login_window_secs)
                 .unwrap_or(d.login_window_secs),
+            trusted_proxies: parse_proxies(
+                env("MAMORI_TRUSTED_PROXIES")
+                    .or(file.trusted_proxies)
+                    .as_deref()
+                    .unwrap_or(""),
+            )?,
         };
         if web.session_idle_secs < 60 || web.session_absolute_secs < web.session_idle_secs {
             bail!("セッションの設定が正しくありません(session_idle_secs は60以上、session_absolute_secs はそれ以上)");
@@ -170,6 +178,18 @@ impl Config {
             None => format!("sqlite://{}", self.data_dir.join("mamori.db").display()),
         }
     }
+}
+
+/// `trusted_proxies`: comma-separated IP addresses of the reverse proxies in front of mamori.
+fn parse_proxies(list: &str) -> Result<Vec<std::net::IpAddr>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .with_context(|| format!("trusted_proxies: IP アドレスではありません: {s}"))
+        })
+        .collect()
 }
 
 fn read_file(p: &std::path::Path) -> Result<FileConfig> {

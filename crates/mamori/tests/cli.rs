@@ -593,5 +593,7 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
     assert_eq!(verify.status.code(), Some(0), "{}", text(&verify));
 }
 
+#[path = "cli/maintenance.rs"]
+mod maintenance;
 #[path = "cli/upload_bombs.rs"]
 mod upload_bombs;

@@ -12,8 +12,8 @@ use serde::Serialize;
 
 pub mod postgres;
 pub mod sqlite;
-mod verify;
 pub mod vendor_members;
+mod verify;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

@@ -5,7 +5,7 @@ use super::{corrupt, finish, Db, This, UserRow, USER_COLS};
 use crate::vendor_members::{MembershipChange, ThrottleStore, VendorMember, VendorMemberStore};
 use crate::{now_ms, Actor, AuditDraft, Result, StoreError};
 use async_trait::async_trait;
-use mamori_domain::vendor_members::{check_change, Membership};
+use mamori_domain::vendor_members::{check_change, Membership, MembershipStatus, VendorRole};
 use serde_json::json;
 use sqlx::FromRow;
 
@@ -61,6 +61,35 @@ fn member_select(cond: &str) -> String {
     )
 }
 
+/// Hold the vendor's row for the rest of the transaction (changes of one vendor's members
+/// queue here) and read its memberships.
+async fn held_members(tx: &mut super::Tx, vendor_id: &str) -> Result<Vec<Membership>> {
+    let n = sqlx::query("UPDATE vendors SET version = version WHERE id = $1")
+        .bind(vendor_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound("vendor"));
+    }
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT user_id, role, status FROM vendor_members WHERE vendor_id = $1")
+            .bind(vendor_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    rows.into_iter()
+        .map(|(user_id, role, status)| {
+            Ok(Membership {
+                role: role.parse().map_err(|_| corrupt("vendor role", &role))?,
+                status: status
+                    .parse()
+                    .map_err(|_| corrupt("membership status", &status))?,
+                user_id,
+            })
+        })
+        .collect()
+}
+
 #[async_trait]
 impl VendorMemberStore for This {
     async fn vendor_members(&self, vendor_id: &str) -> Result<Vec<VendorMember>> {
@@ -92,35 +121,19 @@ impl VendorMemberStore for This {
         by_platform_admin: bool,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        // Hold the vendor's row: changes of one vendor's members queue here.
-        let n = sqlx::query("UPDATE vendors SET version = version WHERE id = $1")
-            .bind(vendor_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound("vendor"));
-        }
-        let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT user_id, role, status FROM vendor_members WHERE vendor_id = $1")
-                .bind(vendor_id)
-                .fetch_all(&mut *tx)
-                .await?;
-        let members = rows
-            .into_iter()
-            .map(|(user_id, role, status)| {
-                Ok(Membership {
-                    role: role.parse().map_err(|_| corrupt("vendor role", &role))?,
-                    status: status
-                        .parse()
-                        .map_err(|_| corrupt("membership status", &status))?,
-                    user_id,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let members = held_members(&mut tx, vendor_id).await?;
         let before = members.iter().find(|m| m.user_id == user_id).cloned();
         if before.is_none() && change.is_none() {
             return Err(StoreError::NotFound("vendor member"));
+        }
+        // A pending membership becomes active only through `confirm_vendor_member`, which
+        // replaces the credentials the inviter may know.
+        if before
+            .as_ref()
+            .is_some_and(|b| b.status == MembershipStatus::Pending)
+            && change.is_some_and(|(_, s)| s == MembershipStatus::Active)
+        {
+            return Err(StoreError::Conflict("pending vendor membership"));
         }
         let actor_id = actor.user_id.as_deref().unwrap_or_default();
         check_change(&members, actor_id, by_platform_admin, user_id, change)
@@ -185,6 +198,80 @@ impl VendorMemberStore for This {
         .await?;
         Ok(())
     }
+
+    async fn confirm_vendor_member(
+        &self,
+        actor: &Actor,
+        vendor_id: &str,
+        user_id: &str,
+        role: VendorRole,
+        password_hash: &str,
+        by_platform_admin: bool,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let members = held_members(&mut tx, vendor_id).await?;
+        match members.iter().find(|m| m.user_id == user_id) {
+            None => return Err(StoreError::NotFound("vendor member")),
+            Some(m) if m.status != MembershipStatus::Pending => {
+                return Err(StoreError::Conflict("vendor membership already active"))
+            }
+            Some(_) => {}
+        }
+        let actor_id = actor.user_id.as_deref().unwrap_or_default();
+        let change = Some((role, MembershipStatus::Active));
+        check_change(&members, actor_id, by_platform_admin, user_id, change)
+            .map_err(StoreError::Membership)?;
+        sqlx::query(
+            "UPDATE vendor_members SET role = $3, status = 'active' \
+             WHERE vendor_id = $1 AND user_id = $2",
+        )
+        .bind(vendor_id)
+        .bind(user_id)
+        .bind(role.as_str())
+        .execute(&mut *tx)
+        .await?;
+        // Whoever received the invitation link may have set these: the person starts
+        // afresh with the password the vendor hands over.
+        sqlx::query(
+            "UPDATE users SET password_hash = $2, totp_secret = NULL, totp_last_step = 0, \
+             version = version + 1 WHERE id = $1",
+        )
+        .bind(user_id)
+        .bind(password_hash)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let tokens = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                None,
+                "vendor.member.confirm",
+                "vendor",
+                vendor_id,
+                json!({"user_id": user_id, "role": role.as_str(), "credentials_reset": true,
+                       "sessions_ended": sessions, "tokens_revoked": tokens}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 fn parse_attempts(s: &str) -> Vec<i64> {
@@ -205,6 +292,26 @@ impl ThrottleStore for This {
         now: i64,
     ) -> Result<std::result::Result<(), u64>> {
         let horizon = now - window_ms;
+        let refusal = |list: &[i64]| {
+            let oldest = list.iter().copied().min().unwrap_or(now);
+            let wait = (oldest + window_ms - now).max(1000);
+            (wait as u64).div_ceil(1000)
+        };
+        // A key already over the limit is refused from a read alone: no write transaction.
+        let seen: Option<(String,)> =
+            sqlx::query_as("SELECT attempts FROM throttle_attempts WHERE key_hash = $1")
+                .bind(key_hash)
+                .fetch_optional(self.r())
+                .await?;
+        if let Some((attempts,)) = seen {
+            let live: Vec<i64> = parse_attempts(&attempts)
+                .into_iter()
+                .filter(|t| *t > horizon)
+                .collect();
+            if live.len() >= max as usize {
+                return Ok(Err(refusal(&live)));
+            }
+        }
         let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM throttle_attempts WHERE last_at <= $1")
             .bind(horizon)
@@ -232,14 +339,12 @@ impl ThrottleStore for This {
             .into_iter()
             .filter(|t| *t > horizon)
             .collect();
-        let outcome = if list.len() >= max as usize {
-            let oldest = list.iter().copied().min().unwrap_or(now);
-            let wait = (oldest + window_ms - now).max(1000);
-            Err((wait as u64).div_ceil(1000))
-        } else {
-            list.push(now);
-            Ok(())
-        };
+        if list.len() >= max as usize {
+            // Refused: nothing is written (the transaction is dropped).
+            return Ok(Err(refusal(&list)));
+        }
+        list.push(now);
+        let outcome = Ok(());
         let last = list.iter().copied().max().unwrap_or(now);
         sqlx::query("UPDATE throttle_attempts SET attempts = $2, last_at = $3 WHERE key_hash = $1")
             .bind(key_hash)
@@ -278,5 +383,12 @@ impl ThrottleStore for This {
             .execute(self.w())
             .await?;
         Ok(())
+    }
+
+    async fn throttle_clear_all(&self) -> Result<u64> {
+        Ok(sqlx::query("DELETE FROM throttle_attempts")
+            .execute(self.w())
+            .await?
+            .rows_affected())
     }
 }

@@ -43,6 +43,21 @@ pub trait VendorMemberStore: Send + Sync {
         change: MembershipChange,
         by_platform_admin: bool,
     ) -> Result<()>;
+    /// Confirm a pending membership (it becomes active with `role`). The account was made
+    /// from an institution's invitation, whose link the inviter may have seen and used: in
+    /// the same transaction its password becomes `password_hash` (a new one-time password
+    /// the vendor's administrator hands to the person), and its second factor, recovery
+    /// codes, sessions and API tokens are removed. `Conflict` when the membership is not
+    /// pending; the same rules as `change_vendor_member` otherwise.
+    async fn confirm_vendor_member(
+        &self,
+        actor: &Actor,
+        vendor_id: &str,
+        user_id: &str,
+        role: VendorRole,
+        password_hash: &str,
+        by_platform_admin: bool,
+    ) -> Result<()>;
 }
 
 #[async_trait]
@@ -62,4 +77,7 @@ pub trait ThrottleStore: Send + Sync {
     async fn throttle_forgive_one(&self, key_hash: &str) -> Result<()>;
     /// Forget every attempt of the key.
     async fn throttle_clear(&self, key_hash: &str) -> Result<()>;
+    /// Forget every attempt of every key (`mamori throttle clear`, after a lock-out);
+    /// returns how many keys were throttled.
+    async fn throttle_clear_all(&self) -> Result<u64>;
 }

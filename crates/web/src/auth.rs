@@ -208,14 +208,42 @@ pub fn lang_from(headers: &HeaderMap, jar: &CookieJar) -> Lang {
     }
 }
 
+/// The client's address: the peer, or — when the peer is a trusted proxy — the nearest
+/// address in `X-Forwarded-For` that is not itself a trusted proxy. Addresses a client
+/// wrote further left are never believed.
+pub fn client_ip(
+    peer: std::net::IpAddr,
+    headers: &HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
+}
+
 /// First middleware of every request: request id, client address, language, and the
 /// session behind the cookie. An idle or expired session is deleted here.
 pub async fn load_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(req.headers());
-    let client_addr = req
+    let peer = req
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
+    let client_addr = peer
+        .map(|p| client_ip(p, req.headers(), &state.cfg().trusted_proxies))
+        .map(|ip| ip.to_string());
     let meta = Meta {
         request_id: uuid::Uuid::new_v4().to_string(),
         secure_cookies: state.cfg().secure_cookies,

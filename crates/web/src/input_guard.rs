@@ -12,7 +12,13 @@ use axum::response::{IntoResponse, Response};
 /// breaks (a textarea's 備考); a query may not even hold those.
 pub fn forbidden_char(c: char, in_text: bool) -> bool {
     let allowed_in_text = matches!(c, '\t' | '\n' | '\r');
-    (c.is_control() && !(in_text && allowed_in_text)) || c == '\u{2028}' || c == '\u{2029}'
+    (c.is_control() && !(in_text && allowed_in_text))
+        // Line and paragraph separators, and the bidirectional overrides and isolates that
+        // make text display differently from what it holds.
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// True when any name or value of an `application/x-www-form-urlencoded` text (a query or a
@@ -25,16 +31,44 @@ pub fn urlencoded_has_control(raw: &[u8], in_text: bool) -> bool {
     })
 }
 
-/// True when any key or string of a JSON document holds a forbidden character.
-pub fn json_has_control(v: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    let bad = |s: &str| s.chars().any(|c| forbidden_char(c, true));
-    match v {
-        Value::String(s) => bad(s),
-        Value::Array(a) => a.iter().any(json_has_control),
-        Value::Object(o) => o.iter().any(|(k, v)| bad(k) || json_has_control(v)),
-        _ => false,
+/// True when a string or key of a JSON text holds a forbidden character, raw or escaped
+/// (`\u0000`). One pass over the bytes, nothing allocated: no tree is built for a body
+/// that may come from anyone. (A raw C0 byte inside a string is not JSON at all; the
+/// handler refuses it as malformed.)
+pub fn json_has_control(body: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return false;
+    };
+    let mut chars = text.chars();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if !in_string {
+            in_string = c == '"';
+            continue;
+        }
+        match c {
+            '"' => in_string = false,
+            '\\' => {
+                if chars.next() == Some('u') {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    let escaped = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+                    if escaped.is_some_and(|e| forbidden_char(e, true)) {
+                        return true;
+                    }
+                }
+            }
+            c if forbidden_char(c, true) => return true,
+            _ => {}
+        }
     }
+    false
+}
+
+/// `application/json` or any `application/…+json`, as axum's `Json` accepts.
+fn is_json(kind: &str) -> bool {
+    let essence = kind.split(';').next().unwrap_or_default().trim();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 fn refused(field: &'static str) -> Response {
@@ -61,7 +95,7 @@ pub async fn refuse_control_chars(req: Request, next: Next) -> Response {
         .unwrap_or_default()
         .to_ascii_lowercase();
     let form = kind.starts_with("application/x-www-form-urlencoded");
-    let json = kind.starts_with("application/json");
+    let json = is_json(&kind);
     if !form && !json {
         return next.run(req).await;
     }
@@ -73,14 +107,24 @@ pub async fn refuse_control_chars(req: Request, next: Next) -> Response {
     let bad = if form {
         urlencoded_has_control(&bytes, true)
     } else {
-        // A body that is not JSON is left to the handler's own (clear) refusal.
-        serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| json_has_control(&v))
+        json_has_control(&bytes)
     };
     if bad {
         return refused("body");
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await
+}
+
+/// The upload routes' guard: the query only. Their bodies (files) are read by the upload
+/// reader after the caller is known, never here.
+pub async fn refuse_control_chars_in_query(req: Request, next: Next) -> Response {
+    if let Some(q) = req.uri().query() {
+        if urlencoded_has_control(q.as_bytes(), false) {
+            return refused("query");
+        }
+    }
+    next.run(req).await
 }
 
 /// Pages are for browsers: an `Authorization: Bearer` token is accepted under `/api/v1`
@@ -113,11 +157,23 @@ mod tests {
         assert!(urlencoded_has_control(b"q=a%7Fb", true));
         assert!(!urlencoded_has_control("q=台帳 VPN".as_bytes(), false));
         assert!(!urlencoded_has_control(b"q=%E5%8F%B0%E5%B8%B3", false));
-        assert!(json_has_control(&serde_json::json!({"a": ["x\u{0}"]})));
-        assert!(json_has_control(&serde_json::json!({"a\u{1b}": 1})));
+        let j = |v: serde_json::Value| json_has_control(v.to_string().as_bytes());
+        assert!(j(serde_json::json!({"a": ["x\u{0}"]})));
+        assert!(j(serde_json::json!({"a\u{1b}": 1})));
+        assert!(j(serde_json::json!({"a": "x\u{202e}y"})));
+        assert!(j(serde_json::json!({"a": "x\u{85}"})));
+        // Escapes written by hand, an escaped backslash, and a raw DEL.
+        assert!(json_has_control(br#"{"a":"\u0000"}"#));
+        assert!(json_has_control(br#"{"a":"\u001B[2J"}"#));
+        assert!(!json_has_control(br#"{"a":"\\u0000"}"#));
+        assert!(json_has_control("{\"a\":\"x\u{7f}\"}".as_bytes()));
         assert!(!json_has_control(
-            &serde_json::json!({"備考": "一行目\n二行目\t"})
+            br#"{"a":1,"b":[true,null],"c":"\"\u3042"}"#
         ));
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("application/vnd.mamori+json"));
+        assert!(!is_json("text/plain"));
+        assert!(!j(serde_json::json!({"備考": "一行目\n二行目\t"})));
     }
 
     proptest! {
@@ -135,7 +191,7 @@ mod tests {
         }
 
         #[test]
-        fn text_without_control_chars_passes(s in "[^\\p{Cc}\u{2028}\u{2029}]{0,40}") {
+        fn text_without_control_chars_passes(s in "[^\\p{Cc}\u{2028}\u{2029}\u{202a}-\u{202e}\u{2066}-\u{2069}]{0,40}") {
             let q: String = form_urlencoded::Serializer::new(String::new())
                 .append_pair("q", &s)
                 .finish();

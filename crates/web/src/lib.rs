@@ -274,7 +274,7 @@ pub fn router(state: AppState) -> Router {
         )
         // Signed in and the CSRF token checked before any of the body is read.
         .layer(from_fn_with_state(state.clone(), upload::guard))
-        .layer(from_fn(input_guard::refuse_control_chars))
+        .layer(from_fn(input_guard::refuse_control_chars_in_query))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
         .layer(from_fn(finish_html));

@@ -31,6 +31,11 @@ pub struct WebConfig {
     pub mail_from: String,
     /// The address users reach mamori at (`https://mamori.example.jp`), for links in mail.
     pub public_url: Option<String>,
+    /// Reverse proxies in front of mamori: for a request from one of them, the client's
+    /// address is taken from `X-Forwarded-For` (the nearest address that is not a trusted
+    /// proxy). Without it every user behind the proxy would share one address, and one
+    /// address's sign-in limit would lock everyone out.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for WebConfig {
@@ -47,6 +52,7 @@ impl Default for WebConfig {
             smtp_url: None,
             mail_from: "mamori@localhost".into(),
             public_url: None,
+            trusted_proxies: vec![],
         }
     }
 }

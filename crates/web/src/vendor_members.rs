@@ -127,31 +127,49 @@ pub async fn add(
     })
 }
 
-/// Set an existing membership's role and status (confirming a pending one).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VendorMemberChanged {
+    /// Set when a pending membership was confirmed: the person's new one-time password,
+    /// shown once, to hand over in person. The password set from the invitation link (which
+    /// the inviting institution may have seen) no longer works; sessions, tokens and any
+    /// second factor of the account were removed.
+    pub initial_password: Option<String>,
+}
+
+/// Set an existing membership's role and status. Confirming a pending one (status active)
+/// replaces the account's credentials: see [`VendorMemberChanged`].
 pub async fn change(
     store: &dyn Store,
     auth: &Auth,
     vendor: &Vendor,
     user_id: &str,
     input: VendorMemberInput,
-) -> AppResult<()> {
-    if !store
+) -> AppResult<VendorMemberChanged> {
+    let current = store
         .vendor_members(&vendor.id)
         .await?
-        .iter()
-        .any(|m| m.user.id == user_id)
-    {
-        return Err(AppError::NotFound);
+        .into_iter()
+        .find(|m| m.user.id == user_id)
+        .ok_or(AppError::NotFound)?;
+    let actor = auth.actor();
+    let admin = auth.principal.platform_admin;
+    if current.status == MembershipStatus::Pending && input.status == MembershipStatus::Active {
+        let pw = service::initial_password();
+        let hash = crate::auth::hash_password_blocking(pw.clone()).await?;
+        store
+            .confirm_vendor_member(&actor, &vendor.id, user_id, input.role, &hash, admin)
+            .await?;
+        return Ok(VendorMemberChanged {
+            initial_password: Some(pw),
+        });
     }
-    Ok(store
-        .change_vendor_member(
-            &auth.actor(),
-            &vendor.id,
-            user_id,
-            Some((input.role, input.status)),
-            auth.principal.platform_admin,
-        )
-        .await?)
+    let change = Some((input.role, input.status));
+    store
+        .change_vendor_member(&actor, &vendor.id, user_id, change, admin)
+        .await?;
+    Ok(VendorMemberChanged {
+        initial_password: None,
+    })
 }
 
 /// Remove a membership (or turn down a pending one).
@@ -204,17 +222,19 @@ pub async fn api_add(
 
 #[utoipa::path(put, path = "/api/v1/vendors/{vendor_id}/members/{user_id}", tag = "vendors",
     request_body = VendorMemberInput, params(("vendor_id" = String, Path), ("user_id" = String, Path)),
-    responses((status = 204), (status = 403, body = crate::api::ErrorBody),
-        (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = VendorMemberChanged), (status = 403, body = crate::api::ErrorBody),
+        (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
+        (status = 422, body = crate::api::ErrorBody)))]
 pub async fn api_change(
     State(state): State<AppState>,
     auth: Auth,
     Path((vendor_id, user_id)): Path<(String, String)>,
     crate::api::ApiJson(input): crate::api::ApiJson<VendorMemberInput>,
-) -> AppResult<StatusCode> {
+) -> AppResult<Json<VendorMemberChanged>> {
     let vendor = vendor_for(state.store(), &auth, &vendor_id).await?;
-    change(state.store(), &auth, &vendor, &user_id, input).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(
+        change(state.store(), &auth, &vendor, &user_id, input).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/vendors/{vendor_id}/members/{user_id}", tag = "vendors",
@@ -421,18 +441,52 @@ fn back(vendor_id: &str, r: AppResult<()>, ok: &str) -> AppResult<Response> {
     }
 }
 
+/// Confirm a pending request: the page shows the person's new one-time password once.
 pub async fn confirm(
     State(state): State<AppState>,
     auth: Auth,
     Path((vendor_id, user_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let vendor = vendor_for(state.store(), &auth, &vendor_id).await?;
+    let member = state
+        .store()
+        .vendor_members(&vendor.id)
+        .await?
+        .into_iter()
+        .find(|m| m.user.id == user_id)
+        .ok_or(AppError::NotFound)?;
+    if member.status != MembershipStatus::Pending {
+        return Ok(see_other(&format!(
+            "/vendors/{}/members?err=error-vendor-not-pending",
+            vendor.id
+        )));
+    }
     let input = VendorMemberInput {
         role: VendorRole::Member,
         status: MembershipStatus::Active,
     };
-    let r = change(state.store(), &auth, &vendor, &user_id, input).await;
-    back(&vendor.id, r, "flash-vendor-member-confirmed")
+    match change(state.store(), &auth, &vendor, &user_id, input).await {
+        Ok(changed) => {
+            let created = changed
+                .initial_password
+                .map(|p| (member.user.email.clone(), p));
+            let flash = Flash {
+                ok: Some("flash-vendor-member-confirmed".into()),
+                err: None,
+            };
+            view(
+                &state,
+                &auth,
+                &vendor,
+                AddForm::default(),
+                None,
+                created,
+                &flash,
+            )
+            .await
+        }
+        Err(e) => back(&vendor.id, Err(e), ""),
+    }
 }
 
 pub async fn set_role(
@@ -458,7 +512,8 @@ pub async fn set_role(
         &user_id,
         VendorMemberInput { role, status },
     )
-    .await;
+    .await
+    .map(|_| ());
     back(&vendor.id, r, "flash-vendor-member-changed")
 }
 

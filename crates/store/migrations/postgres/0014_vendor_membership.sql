@@ -28,3 +28,7 @@ CREATE TABLE throttle_attempts (
     last_at   BIGINT NOT NULL
 );
 CREATE INDEX throttle_attempts_last ON throttle_attempts (last_at);
+
+-- Every API token expires: tokens made before this rule without an expiry get 90 days.
+UPDATE api_tokens SET expires_at = (EXTRACT(EPOCH FROM now()) * 1000)::BIGINT + CAST(90 AS BIGINT) * 86400000
+WHERE expires_at IS NULL AND revoked_at IS NULL;

@@ -28,3 +28,7 @@ CREATE TABLE throttle_attempts (
     last_at   INTEGER NOT NULL
 );
 CREATE INDEX throttle_attempts_last ON throttle_attempts (last_at);
+
+-- Every API token expires: tokens made before this rule without an expiry get 90 days.
+UPDATE api_tokens SET expires_at = CAST(strftime('%s','now') AS INTEGER) * 1000 + 90 * 86400000
+WHERE expires_at IS NULL AND revoked_at IS NULL;

@@ -82,13 +82,15 @@ async fn pending_memberships_give_nothing_until_the_vendor_confirms() {
             .all(|u| u.id != newbie.id));
 
         let before = global_seq(s).await;
-        // The newcomer cannot confirm himself.
+        // The newcomer cannot confirm himself, and a pending membership is never activated
+        // by a plain change (only by a confirmation, which replaces the credentials).
         let own = s
-            .change_vendor_member(
+            .confirm_vendor_member(
                 &as_user(&newbie.id),
                 &v.id,
                 &newbie.id,
-                Some((VendorRole::Member, MembershipStatus::Active)),
+                VendorRole::Member,
+                "$argon2id$new",
                 false,
             )
             .await;
@@ -100,14 +102,60 @@ async fn pending_memberships_give_nothing_until_the_vendor_confirms() {
             "{}: {own:?}",
             b.name
         );
+        let plain = s
+            .change_vendor_member(
+                &as_user(&admin.id),
+                &v.id,
+                &newbie.id,
+                Some((VendorRole::Member, MembershipStatus::Active)),
+                false,
+            )
+            .await;
+        assert!(matches!(plain, Err(StoreError::Conflict(_))), "{plain:?}");
         assert!(s.principal(&newbie.id).await.unwrap().vendor_ids.is_empty());
 
-        // The vendor's administrator confirms: now a member.
-        s.change_vendor_member(
+        // The newcomer (or whoever holds the invitation link) signed in and made a token.
+        let now = now_ms();
+        s.create_session(
+            &actor(),
+            &mamori_store::SessionRecord {
+                id_hash: "sess-newbie".into(),
+                user_id: newbie.id.clone(),
+                csrf_token: "c".into(),
+                mfa_verified: false,
+                created_at: now,
+                last_seen_at: now,
+                expires_at: now + 60_000,
+                client_addr: None,
+                user_agent: None,
+            },
+        )
+        .await
+        .unwrap();
+        s.create_token(
+            &actor(),
+            &mamori_store::ApiToken {
+                id: "tok-newbie".into(),
+                user_id: newbie.id.clone(),
+                name: "t".into(),
+                prefix: "mamori_x".into(),
+                created_at: now,
+                last_used_at: None,
+                expires_at: Some(now + 60_000),
+                revoked_at: None,
+            },
+            "tokhash-newbie",
+        )
+        .await
+        .unwrap();
+
+        // The vendor's administrator confirms: a member now, with new credentials only.
+        s.confirm_vendor_member(
             &as_user(&admin.id),
             &v.id,
             &newbie.id,
-            Some((VendorRole::Member, MembershipStatus::Active)),
+            VendorRole::Member,
+            "$argon2id$new",
             false,
         )
         .await
@@ -116,6 +164,28 @@ async fn pending_memberships_give_nothing_until_the_vendor_confirms() {
             s.principal(&newbie.id).await.unwrap().vendor_ids,
             vec![v.id.clone()]
         );
+        let auth = s.user_auth(&newbie.id).await.unwrap().unwrap();
+        assert_eq!(auth.password_hash, "$argon2id$new", "{}", b.name);
+        assert!(auth.totp_secret.is_none());
+        assert!(
+            s.session("sess-newbie").await.unwrap().is_none(),
+            "{}",
+            b.name
+        );
+        let t = s.token_by_hash("tokhash-newbie").await.unwrap().unwrap();
+        assert!(t.revoked_at.is_some(), "{}", b.name);
+        // Confirming twice is refused.
+        let again = s
+            .confirm_vendor_member(
+                &as_user(&admin.id),
+                &v.id,
+                &newbie.id,
+                VendorRole::Member,
+                "h",
+                false,
+            )
+            .await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))));
         let members = s.vendor_members(&v.id).await.unwrap();
         assert_eq!(members.len(), 2);
         assert_eq!(members[0].role, VendorRole::Admin, "administrators first");
@@ -147,9 +217,10 @@ async fn pending_memberships_give_nothing_until_the_vendor_confirms() {
                 .await,
             Err(StoreError::NotFound(_))
         ));
-        // Every change made is in the (global) audit chain: confirm, promote, remove.
+        // Every change made is in the (global) audit chain: session, token, confirm,
+        // promote, remove.
         let after = global_seq(s).await;
-        assert_eq!(after - before, 3, "{}", b.name);
+        assert_eq!(after - before, 5, "{}", b.name);
     }
 }
 

@@ -156,3 +156,29 @@ async fn form_and_json_fields_with_control_characters_change_nothing() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
+
+/// Every JSON content type axum accepts (`application/…+json`) is checked, and the
+/// bidirectional overrides count as control characters.
+#[tokio::test]
+async fn json_of_any_flavour_and_bidi_overrides_are_refused() {
+    let app = start().await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let before = app.store.audit_heads().await.unwrap();
+    for (kind, name) in [
+        ("application/vnd.mamori+json", "名前\u{0}"),
+        ("application/json; charset=utf-8", "名前\u{1b}[2J"),
+        ("application/json", "請求書\u{202e}fdp.exe"),
+    ] {
+        let body = json!({"version": 1, "name": name, "beds": 200, "mfa_required": false});
+        let r =
+            so.c.patch(format!("{}/api/v1/institutions/{DEMO_CODE}", app.base))
+                .header("x-csrf-token", &so.csrf)
+                .header(CONTENT_TYPE, kind)
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(r.status(), 422, "{kind} {name:?}");
+    }
+    assert_eq!(app.store.audit_heads().await.unwrap(), before);
+}

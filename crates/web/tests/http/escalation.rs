@@ -87,6 +87,16 @@ async fn new_user(app: &App, email: &str) -> String {
         .id
 }
 
+/// Sign in with a given password (`login` uses the demo's).
+async fn login_as(app: &App, email: &str, password: &str) -> Session {
+    let c = client();
+    let r = try_login(app, &c, email, password).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {email}");
+    let profile = c.get(format!("{}/profile", app.base)).send().await.unwrap();
+    let csrf = csrf_of(&profile.text().await.unwrap());
+    Session { c, csrf }
+}
+
 async fn vendor_id(app: &App, name: &str) -> String {
     app.store
         .list_vendors()
@@ -285,6 +295,20 @@ async fn an_institution_cannot_make_anyone_a_member_of_a_vendor() {
             404
         );
         let d_user = user_id(&app, "attacker+d@sakura.example.jp").await;
+        // The attacker, still pending, signs in with the password he set and makes a token.
+        let pending = login(&app, "attacker+d@sakura.example.jp").await;
+        let made: Value = pending
+            .json(
+                &app,
+                Method::POST,
+                "/api/v1/me/tokens",
+                Some(json!({"name": "x"})),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let pending_token = made["secret"].as_str().unwrap().to_string();
         let d_admin = login(&app, "tanto@d-sha.example.jp").await;
         let r = d_admin
             .json(
@@ -294,9 +318,32 @@ async fn an_institution_cannot_make_anyone_a_member_of_a_vendor() {
                 Some(json!({"role": "member", "status": "active"})),
             )
             .await;
-        assert_eq!(r.status(), 204);
+        assert_eq!(r.status(), 200);
+        let issued: Value = r.json().await.unwrap();
+        let fresh = issued["initial_password"].as_str().unwrap().to_string();
+        // Confirmation replaced what the link's holder set: his password, session and
+        // token no longer work; only the password D社 hands over does.
+        assert_eq!(
+            pending.get(&app, "/home").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let r = client()
+            .get(format!("{}/api/v1/vendor/contracts", app.base))
+            .bearer_auth(&pending_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        let r = try_login(
+            &app,
+            &client(),
+            "attacker+d@sakura.example.jp",
+            DEMO_PASSWORD,
+        )
+        .await;
+        assert_eq!(r.status(), 200, "the old password is refused");
         // Confirmed by D社: the view is D社's contracts only — never B社's.
-        let d_member = login(&app, "attacker+d@sakura.example.jp").await;
+        let d_member = login_as(&app, "attacker+d@sakura.example.jp", &fresh).await;
         let list: Value = d_member
             .json(&app, Method::GET, "/api/v1/vendor/contracts", None)
             .await
