@@ -383,6 +383,26 @@ async fn hold_open(tx: &mut Tx, sheet: Sheet, id: &str, institution_id: &str) ->
     })
 }
 
+/// End every session of the user but `keep` and revoke every live API token, inside the
+/// caller's transaction: (sessions ended, tokens revoked).
+async fn end_sign_ins(tx: &mut Tx, user_id: &str, keep: Option<&str>) -> Result<(u64, u64)> {
+    let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep.unwrap_or(""))
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    let tokens = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok((sessions, tokens))
+}
+
 async fn finish(mut tx: Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord> {
     let rec = append(&mut tx, actor, d).await?;
     tx.commit().await?;
@@ -849,21 +869,8 @@ impl Store for This {
         if n == 0 {
             return Err(StoreError::NotFound("user"));
         }
-        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
-            .bind(user_id)
-            .bind(keep_session.unwrap_or(""))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        // A token made under the old password must not outlive it.
-        let revoked = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-        )
-        .bind(user_id)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        // A session or token made under the old password must not outlive it.
+        let (ended, revoked) = end_sign_ins(&mut tx, user_id, keep_session).await?;
         finish(
             tx,
             actor,

@@ -244,19 +244,7 @@ impl VendorMemberStore for This {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let tokens = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-        )
-        .bind(user_id)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let (sessions, tokens) = super::end_sign_ins(&mut tx, user_id, None).await?;
         finish(
             tx,
             actor,

@@ -48,15 +48,15 @@ pub fn json_has_control(body: &[u8]) -> bool {
         }
         match c {
             '"' => in_string = false,
-            '\\' => {
-                if chars.next() == Some('u') {
-                    let hex: String = chars.by_ref().take(4).collect();
-                    let escaped = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
-                    if escaped.is_some_and(|e| forbidden_char(e, true)) {
-                        return true;
-                    }
+            // An escape: `\uXXXX` is decoded; any other escaped character is skipped.
+            '\\' if chars.next() == Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                let escaped = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+                if escaped.is_some_and(|e| forbidden_char(e, true)) {
+                    return true;
                 }
             }
+            '\\' => {}
             c if forbidden_char(c, true) => return true,
             _ => {}
         }

@@ -84,6 +84,21 @@ struct Session {
 }
 
 impl Session {
+    /// Create a personal API token through the API: (the answer, the secret).
+    async fn new_token(&self, app: &App, name: &str) -> (Value, String) {
+        let r = self
+            .json(
+                app,
+                Method::POST,
+                "/api/v1/me/tokens",
+                Some(json!({ "name": name })),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        let created: Value = r.json().await.unwrap();
+        let secret = created["secret"].as_str().unwrap().to_string();
+        (created, secret)
+    }
     async fn get(&self, app: &App, path: &str) -> reqwest::Response {
         self.c
             .get(format!("{}{path}", app.base))
@@ -2499,18 +2514,7 @@ async fn api_tokens_cannot_manage_credentials_and_password_change_ends_other_ses
     let app = start().await;
     let s = login(&app, "anzen@sakura.example.jp").await;
     let other = login(&app, "anzen@sakura.example.jp").await;
-    let created: Value = s
-        .json(
-            &app,
-            Method::POST,
-            "/api/v1/me/tokens",
-            Some(json!({"name": "t"})),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = created["secret"].as_str().unwrap().to_string();
+    let (_, token) = s.new_token(&app, "t").await;
     let c = client();
     for (m, path, body) in [
         (Method::POST, "/api/v1/me/tokens", json!({"name": "second"})),

@@ -297,18 +297,7 @@ async fn an_institution_cannot_make_anyone_a_member_of_a_vendor() {
         let d_user = user_id(&app, "attacker+d@sakura.example.jp").await;
         // The attacker, still pending, signs in with the password he set and makes a token.
         let pending = login(&app, "attacker+d@sakura.example.jp").await;
-        let made: Value = pending
-            .json(
-                &app,
-                Method::POST,
-                "/api/v1/me/tokens",
-                Some(json!({"name": "x"})),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        let pending_token = made["secret"].as_str().unwrap().to_string();
+        let (_, pending_token) = pending.new_token(&app, "x").await;
         let d_admin = login(&app, "tanto@d-sha.example.jp").await;
         let r = d_admin
             .json(
@@ -633,18 +622,7 @@ async fn tokens_do_not_mint_tokens_or_cross_tenants() {
     for app in start_each().await {
         let other = other_tenant(&app).await;
         let o = login(&app, "officer@naniwa.example.jp").await;
-        let created: Value = o
-            .json(
-                &app,
-                Method::POST,
-                "/api/v1/me/tokens",
-                Some(json!({"name": "連携"})),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        let token = created["secret"].as_str().unwrap().to_string();
+        let (created, token) = o.new_token(&app, "連携").await;
         // Every token expires (90 days when none is named).
         let exp = created["token"]["expires_at"].as_i64().expect("an expiry");
         assert!((exp - now_ms() - 90 * 86_400_000).abs() < 60_000);
