@@ -565,8 +565,10 @@ pub trait Store: VendorMemberStore + ThrottleStore + Send + Sync + 'static {
     // Vendors (global organisations)
     async fn create_vendor(&self, actor: &Actor, name: &str) -> Result<Vendor>;
     async fn list_vendors(&self) -> Result<Vec<Vendor>>;
-    /// The vendor's contacts: its member users (not disabled), by name.
-    async fn vendor_contacts(&self, vendor_id: &str) -> Result<Vec<User>>;
+    /// The vendor's contacts: its confirmed member users (not disabled), by name; with
+    /// `named_by`, only those that institution named by an invitation (an institution learns
+    /// who works for a vendor from nobody but itself).
+    async fn vendor_contacts(&self, vendor_id: &str, named_by: Option<&str>) -> Result<Vec<User>>;
 
     // Users
     async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User>;

@@ -737,13 +737,16 @@ impl Store for This {
             .collect())
     }
 
-    async fn vendor_contacts(&self, vendor_id: &str) -> Result<Vec<User>> {
+    async fn vendor_contacts(&self, vendor_id: &str, named_by: Option<&str>) -> Result<Vec<User>> {
         let ids: Vec<(String,)> = sqlx::query_as(
             "SELECT m.user_id FROM vendor_members m JOIN users u ON u.id = m.user_id \
              WHERE m.vendor_id = $1 AND m.status = 'active' AND NOT u.disabled \
+             AND ($2 IS NULL OR EXISTS (SELECT 1 FROM invites i WHERE i.vendor_id = m.vendor_id \
+               AND i.user_id = m.user_id AND i.institution_id = $2)) \
              ORDER BY u.display_name, u.id",
         )
         .bind(vendor_id)
+        .bind(named_by)
         .fetch_all(self.r())
         .await?;
         let mut out = Vec::new();

@@ -640,7 +640,10 @@ async fn contract_view(
         store.contract_documents(&c.id),
         store.subcontractors(&c.institution_id),
         store.certifications(std::slice::from_ref(&c.vendor_id)),
-        store.vendor_contacts(&c.vendor_id)
+        store.vendor_contacts(
+            &c.vendor_id,
+            (party == Party::Institution).then_some(c.institution_id.as_str())
+        )
     )?;
     let contacts = contacts
         .into_iter()

@@ -163,6 +163,25 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<bool> {
                         true,
                     )
                     .await?;
+                // The hospital names each vendor's person as its contact (D社 has no
+                // contract, and so no contact).
+                if v != "D社" {
+                    let now = now_ms();
+                    let invite = mamori_store::Invite {
+                        id: mamori_store::new_id(),
+                        institution_id: inst.id.clone(),
+                        vendor_id: id.clone(),
+                        email: user.email.clone(),
+                        display_name: user.display_name.clone(),
+                        created_by: None,
+                        created_at: now,
+                        expires_at: now,
+                        used_at: Some(now),
+                        user_id: Some(user.id.clone()),
+                    };
+                    let hash = crate::auth::sha256_hex(&mamori_store::new_id());
+                    store.create_invite(&actor, &invite, &hash).await?;
+                }
             }
         }
     }

@@ -75,7 +75,7 @@ async fn pending_memberships_give_nothing_until_the_vendor_confirms() {
             b.name
         );
         assert!(s
-            .vendor_contacts(&v.id)
+            .vendor_contacts(&v.id, None)
             .await
             .unwrap()
             .iter()

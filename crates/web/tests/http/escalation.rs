@@ -161,6 +161,18 @@ async fn an_institution_cannot_make_anyone_a_member_of_a_vendor() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        // The contract tells him nothing of who works for D社: an institution sees only the
+        // contacts it named itself.
+        let page = so.get(&app, &location(&r)).await.text().await.unwrap();
+        assert!(!page.contains("tanto@d-sha.example.jp"));
+        let other_officer = login(&app, "officer@naniwa.example.jp").await;
+        let page = other_officer
+            .get(&app, &format!("/contracts/{}", other.contract))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("なにわ 電子カルテ保守") && !page.contains("tanto@b-sha.example.jp"));
         // 2. Invitations for B社 (existing contract) and D社, to the officer's own addresses.
         let mut links = vec![];
         for (vendor, email) in [
