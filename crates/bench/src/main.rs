@@ -7,9 +7,10 @@
 //! (when the binary is found next to this one).
 
 use anyhow::{bail, Context, Result};
+use mamori_app::demo;
 use mamori_domain::{InstitutionKind, Role};
 use mamori_store::{Actor, AuditDraft, NewInstitution, NewUser, SqliteStore, Store};
-use mamori_web::{demo, AppState, WebConfig};
+use mamori_web::{AppState, WebConfig};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -48,8 +49,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 async fn load(store: &dyn Store, a: &Args) -> Result<()> {
     let actor = Actor::system("bench");
-    let hash =
-        mamori_web::auth::hash_password(demo::DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = mamori_app::credentials::hash_password(demo::DEMO_PASSWORD)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let roles = [
         Role::Executive,
         Role::SecurityOfficer,
@@ -475,7 +476,7 @@ async fn main() -> Result<()> {
     tokio::spawn(mamori_web::serve(listener, state, std::future::pending()));
 
     // The platform administrator must have a second factor: enrol one for him.
-    let admin_secret = mamori_web::auth::totp::new_secret();
+    let admin_secret = mamori_app::credentials::totp::new_secret();
     let admin_id = store
         .user_auth_by_email("admin@mamori.example")
         .await?
@@ -521,7 +522,7 @@ async fn main() -> Result<()> {
                 let now = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)?
                     .as_millis() as i64;
-                let code = mamori_web::auth::totp::code_at(&secret, now).context("totp")?;
+                let code = mamori_app::credentials::totp::code_at(&secret, now).context("totp")?;
                 let r = c
                     .post(format!("{base}/login/mfa"))
                     .form(&[("code", code.as_str()), ("_csrf", &csrf), ("next", "/")])
@@ -659,7 +660,7 @@ async fn main() -> Result<()> {
     let mut served = None;
     for _ in 0..10 {
         let t = Instant::now();
-        let s = mamori_web::catalogs::load(store.as_ref()).await?;
+        let s = mamori_app::catalogs::load(store.as_ref()).await?;
         load_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         served = Some(s);
     }
@@ -672,7 +673,7 @@ async fn main() -> Result<()> {
         percentile(&load_ms, 0.5),
         percentile(&load_ms, 1.0)
     );
-    mamori_web::catalogs::sync(store.as_ref(), &served).await?;
+    mamori_app::catalogs::sync(store.as_ref(), &served).await?;
     let queries = [
         "台帳",
         "リモートメンテナンス",

@@ -114,21 +114,7 @@ impl AnswerError {
     }
 }
 
-/// The fiscal year (April to March) as its first and last day: 2024 → 2024-04-01, 2025-03-31.
-pub fn fiscal_year_range(year: i32) -> (String, String) {
-    (format!("{year}-04-01"), format!("{}-03-31", year + 1))
-}
-
-/// The fiscal year a date falls in.
-pub fn fiscal_year_of(date: &str) -> Option<i32> {
-    use chrono::Datelike;
-    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    Some(if d.month() >= 4 {
-        d.year()
-    } else {
-        d.year() - 1
-    })
-}
+pub use crate::time::{fiscal_year_of, fiscal_year_range};
 
 fn valid(d: &str) -> bool {
     crate::role_sharing::valid_date(d)
@@ -201,19 +187,45 @@ pub fn overdue(a: &Answer, today: &str) -> bool {
         && a.target_on.as_deref().is_some_and(|t| t < today)
 }
 
-/// Progress of a sheet: (slots whose first check is filled in, slots that need one). When
-/// item 0 is いいえ, item 0 alone needs an answer.
-pub fn progress(
-    gate_no: bool,
-    slots_per_item: &[(bool, Vec<Slot>)],
-    answered: usize,
-) -> (usize, usize) {
-    let needed = if gate_no {
-        1
-    } else {
-        slots_per_item.iter().map(|(_, s)| s.len()).sum()
+/// How far a sheet is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Item 0 (the gate) is answered いいえ: only the gate itself needs an answer.
+    pub gate_no: bool,
+    /// Slots whose first check is filled in.
+    pub done: usize,
+    /// Slots that need a first check.
+    pub needed: usize,
+}
+
+/// Progress of a sheet. `items` are (item id, is the gate, its slots) in sheet order;
+/// `first_check` gives an item slot's current (not carried-over) first check. When the
+/// gate is いいえ, the other items need no answer.
+pub fn progress<'a>(
+    items: impl IntoIterator<Item = (&'a str, bool, Vec<Slot>)>,
+    first_check: impl Fn(&str, Slot) -> Option<YesNo>,
+) -> Progress {
+    let items: Vec<_> = items.into_iter().collect();
+    let gate_no = items
+        .iter()
+        .find(|(_, gate, _)| *gate)
+        .is_some_and(|(id, _, _)| first_check(id, Slot::All) == Some(YesNo::No));
+    let mut p = Progress {
+        gate_no,
+        ..Default::default()
     };
-    (answered.min(needed), needed)
+    for (id, gate, slots) in &items {
+        if gate_no && !gate {
+            continue;
+        }
+        for s in slots {
+            p.needed += 1;
+            if first_check(id, *s).is_some() {
+                p.done += 1;
+            }
+        }
+    }
+    p
 }
 
 #[cfg(test)]
@@ -226,6 +238,25 @@ mod tests {
             check1_on: on.map(String::from),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn progress_counts_slots_and_stops_at_a_gate_answered_no() {
+        let items = || {
+            vec![
+                ("g", true, vec![Slot::All]),
+                ("a", false, vec![Slot::Server, Slot::Terminal]),
+                ("b", false, vec![Slot::All]),
+            ]
+        };
+        let none = progress(items(), |_, _| None);
+        assert_eq!((none.gate_no, none.done, none.needed), (false, 0, 4));
+        let some = progress(items(), |id, s| {
+            (id == "a" && s == Slot::Server).then_some(YesNo::Yes)
+        });
+        assert_eq!((some.done, some.needed), (1, 4));
+        let gate = progress(items(), |id, _| (id == "g").then_some(YesNo::No));
+        assert_eq!((gate.gate_no, gate.done, gate.needed), (true, 1, 1));
     }
 
     #[test]
@@ -285,11 +316,16 @@ mod tests {
 
     #[test]
     fn item_zero_no_means_one_answer_is_enough() {
-        let items = vec![
-            (true, vec![Slot::All]),
-            (false, vec![Slot::Server, Slot::Terminal]),
-        ];
-        assert_eq!(progress(true, &items, 1), (1, 1));
-        assert_eq!(progress(false, &items, 1), (1, 3));
+        let items = || {
+            vec![
+                ("0", true, vec![Slot::All]),
+                ("1", false, vec![Slot::Server, Slot::Terminal]),
+            ]
+        };
+        let gate = |answer| move |id: &str, _| (id == "0").then_some(answer);
+        let no = progress(items(), gate(YesNo::No));
+        assert_eq!((no.done, no.needed), (1, 1));
+        let yes = progress(items(), gate(YesNo::Yes));
+        assert_eq!((yes.done, yes.needed), (1, 3));
     }
 }

@@ -96,14 +96,11 @@ fn clean_label(label: &str) -> String {
 
 fn when(ms: i64) -> String {
     let utc = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
-    let jst = chrono::FixedOffset::east_opt(9 * 3600)
-        .map(|tz| {
-            utc.with_timezone(&tz)
-                .format("%Y-%m-%d %H:%M:%S JST")
-                .to_string()
-        })
-        .unwrap_or_default();
-    format!("{jst} ({})", utc.format("%Y-%m-%dT%H:%M:%S%.3fZ"))
+    format!(
+        "{} JST ({})",
+        crate::time::timestamp_jst(ms),
+        utc.format("%Y-%m-%dT%H:%M:%S%.3fZ")
+    )
 }
 
 impl Checkpoint {

@@ -8,6 +8,7 @@ pub mod model;
 pub mod password;
 pub mod policy;
 pub mod role_sharing;
+pub mod time;
 pub mod validate;
 pub mod vendor_members;
 pub mod wareki;

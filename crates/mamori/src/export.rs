@@ -100,8 +100,8 @@ pub async fn export_command(command: ExportCommand) -> Result<std::process::Exit
     }
     let cfg = config::Config::resolve(data, None)?;
     let store = open(&cfg).await?;
-    let state = AppState::new(store.clone(), cfg.web.clone());
-    state.set_catalogs(mamori_web::catalogs::load(store.as_ref()).await?);
+    let ctx = mamori_app::Ctx::new(store.clone());
+    ctx.set_catalogs(mamori_app::catalogs::load(store.as_ref()).await?);
     let inst = store
         .institution_by_code(code)
         .await?
@@ -136,7 +136,7 @@ pub async fn export_command(command: ExportCommand) -> Result<std::process::Exit
                     many.iter().map(|c| c.title.as_str()).collect::<Vec<_>>().join("、")
                 ),
             };
-            let sheet = mamori_web::role_sharing::checklist_sheet(&state, c)
+            let sheet = mamori_app::role_sharing::checklist_sheet(&ctx, c)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             (
@@ -157,7 +157,7 @@ pub async fn export_command(command: ExportCommand) -> Result<std::process::Exit
                         inst.name
                     )
                 })?;
-            let sheets = mamori_web::assessment_pages::check_sheets(&state, &a)
+            let sheets = mamori_app::assessments::check_sheets(&ctx, &a)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             if pdf {
@@ -175,12 +175,12 @@ pub async fn export_command(command: ExportCommand) -> Result<std::process::Exit
             }
         }
         ExportCommand::Matrix { .. } => {
-            let m = mamori_web::role_sharing::matrix(&state, &inst)
+            let m = mamori_app::role_sharing::matrix(&ctx, &inst)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             (
                 mamori_export::matrix_xlsx(
-                    &mamori_web::role_sharing::matrix_sheet(&inst, &m),
+                    &mamori_app::role_sharing::matrix_sheet(&inst, &m),
                     dates,
                 )?,
                 ("institution", inst.id.clone()),

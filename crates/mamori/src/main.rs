@@ -11,9 +11,10 @@ use maintenance::ThrottleCommand;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use mamori_app::{accounts, credentials, demo};
 use mamori_domain::{password, validate, Role};
 use mamori_store::{Actor, NewUser, Store};
-use mamori_web::{auth, demo, service, AppState};
+use mamori_web::AppState;
 use std::sync::Arc;
 
 #[derive(Parser)]
@@ -254,7 +255,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 std::io::stdin().read_line(&mut s)?;
                 (s.trim_end_matches(['\r', '\n']).to_string(), false)
             } else {
-                (service::initial_password(), true)
+                (accounts::initial_password(), true)
             };
             if let Err(e) = password::check(&pw, &email) {
                 bail!("パスワードが規則に合いません: {e}");
@@ -270,7 +271,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 None => None,
             };
             let actor = Actor::system("cli");
-            let hash = auth::hash_password(&pw).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = credentials::hash_password(&pw).map_err(|e| anyhow::anyhow!("{e}"))?;
             let user = store
                 .create_user(
                     &actor,
@@ -324,11 +325,11 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 request_id: None,
                 client_addr: None,
             };
-            let created = service::create_token(
+            let created = accounts::create_token(
                 store.as_ref(),
                 &actor,
                 &u.user.id,
-                service::TokenInput {
+                accounts::TokenInput {
                     name,
                     expires_in_days: days,
                 },
@@ -434,7 +435,7 @@ async fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCo
             let cfg = config::Config::resolve(&data, None)?;
             let store = open(&cfg).await?;
             // Compare with what the product serves: the shipped versions and earlier imports.
-            let served = mamori_web::catalogs::load(store.as_ref()).await?;
+            let served = mamori_app::catalogs::load(store.as_ref()).await?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())

@@ -5,7 +5,6 @@ use crate::auth::{self, lang_cookie, AnyAuth, Auth, Stage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::pages::{kind_label, render, Flash, PageCtx};
-use crate::service::{self, jst};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -13,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use axum_extra::extract::cookie::CookieJar;
 use mamori_domain::policy::{Action, Scope};
+use mamori_domain::time::timestamp_jst as jst;
 use mamori_domain::{validate, InstitutionKind};
 use serde::Deserialize;
 
@@ -82,12 +82,15 @@ pub async fn save_profile(
     jar: CookieJar,
     Form(form): Form<ProfileForm>,
 ) -> AppResult<Response> {
-    let input = service::ProfileInput {
+    let input = mamori_app::accounts::ProfileInput {
         version: form.version,
         display_name: form.display_name.clone(),
         locale: form.locale.clone(),
     };
-    match service::update_profile(state.store(), &auth, input).await {
+    match mamori_app::accounts::update_profile(state.store(), &auth, input)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(user) => {
             let lang = Lang::parse(&user.locale).unwrap_or_default();
             Ok((
@@ -118,9 +121,12 @@ pub async fn save_profile(
 pub async fn change_password(
     State(state): State<AppState>,
     auth: Auth,
-    Form(form): Form<service::PasswordInput>,
+    Form(form): Form<mamori_app::accounts::PasswordInput>,
 ) -> AppResult<Response> {
-    match service::change_password(&state, &auth, form).await {
+    match mamori_app::accounts::change_password(&state, &auth, form)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => Ok(see_other("/profile?ok=flash-password-changed")),
         Err(e @ AppError::Invalid { .. }) => {
             let tr = crate::i18n::Tr::new(auth.meta.lang);
@@ -184,7 +190,7 @@ async fn mfa_view(
         mfa_mandatory: mandatory,
         recovery_left: page.tr.t1("profile-recovery-left", "count", left),
         recovery_codes,
-        qr_svg: auth::totp::qr_svg(&uri),
+        qr_svg: auth::qr_svg(&uri),
         secret,
         error,
         page,
@@ -208,11 +214,14 @@ pub async fn mfa_enable(
     State(state): State<AppState>,
     auth: AnyAuth,
     jar: CookieJar,
-    Form(form): Form<service::MfaEnableInput>,
+    Form(form): Form<mamori_app::accounts::MfaEnableInput>,
 ) -> AppResult<Response> {
     enrolling(&auth)?;
     let secret = form.secret.clone();
-    match service::enable_mfa(state.store(), &auth, form).await {
+    match mamori_app::accounts::enable_mfa(state.store(), &auth, form)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(codes) => {
             // Enrolling proves the second factor for this session: rotate it.
             let (jar, csrf) = auth::complete_mfa(&state, &auth, jar).await?;
@@ -245,7 +254,10 @@ pub async fn mfa_disable(
     auth: Auth,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
-    match service::disable_mfa(&state, &auth, &form.code).await {
+    match mamori_app::accounts::disable_mfa(&state, &auth, &form.code)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => Ok(see_other("/profile?ok=flash-mfa-disabled")),
         Err(e @ (AppError::Invalid { .. } | AppError::BadRequest(_))) => {
             let tr = crate::i18n::Tr::new(auth.meta.lang);
@@ -347,18 +359,17 @@ pub async fn create_token(
             })
     };
     let result = match expires_in_days {
-        Ok(d) => {
-            service::create_token(
-                state.store(),
-                &auth.actor(),
-                &auth.user.id,
-                service::TokenInput {
-                    name: form.name,
-                    expires_in_days: d,
-                },
-            )
-            .await
-        }
+        Ok(d) => mamori_app::accounts::create_token(
+            state.store(),
+            &auth.actor(),
+            &auth.user.id,
+            mamori_app::accounts::TokenInput {
+                name: form.name,
+                expires_in_days: d,
+            },
+        )
+        .await
+        .map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -448,13 +459,13 @@ async fn admin_view(
     error: Option<String>,
     flash: &Flash,
 ) -> AppResult<Response> {
-    service::require(auth, Action::AdministerPlatform, Scope::Platform)?;
+    mamori_app::access::require(auth, Action::AdministerPlatform, Scope::Platform)?;
     let page = PageCtx::signed_in(state, auth, "admin", None, "/admin")
         .await?
         .with_flash(flash);
     let tr = page.tr;
     let ja = tr.lang == Lang::Ja;
-    let pageno = pageno.clamp(1, service::MAX_PAGE);
+    let pageno = pageno.clamp(1, mamori_app::accounts::MAX_PAGE);
     let (list, total) = state
         .store()
         .list_institutions((pageno - 1) * ADMIN_PAGE, ADMIN_PAGE)
@@ -536,7 +547,7 @@ pub async fn admin_create_institution(
     auth: Auth,
     Form(form): Form<InstitutionForm>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
     let parsed = (|| {
         let kind: InstitutionKind = form.kind.parse().map_err(|_| AppError::Invalid {
             field: "kind",
@@ -550,7 +561,7 @@ pub async fn admin_create_institution(
                 key: "invalid-beds",
             })?
         };
-        Ok::<_, AppError>(service::NewInstitutionInput {
+        Ok::<_, AppError>(mamori_app::accounts::NewInstitutionInput {
             code: form.code.clone(),
             name: form.name.clone(),
             kind,
@@ -560,7 +571,9 @@ pub async fn admin_create_institution(
         })
     })();
     let result = match parsed {
-        Ok(input) => service::create_institution(state.store(), &auth, input).await,
+        Ok(input) => mamori_app::accounts::create_institution(state.store(), &auth, input)
+            .await
+            .map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -584,7 +597,10 @@ pub async fn admin_create_vendor(
     auth: Auth,
     Form(form): Form<VendorForm>,
 ) -> AppResult<Response> {
-    match service::create_vendor(state.store(), &auth, &form.name).await {
+    match mamori_app::accounts::create_vendor(state.store(), &auth, &form.name)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(see_other("/admin?ok=flash-vendor-created")),
         Err(e @ (AppError::Invalid { .. } | AppError::Duplicate(_))) => {
             let tr = crate::i18n::Tr::new(auth.meta.lang);

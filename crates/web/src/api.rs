@@ -4,13 +4,14 @@
 
 use crate::auth::{self, Auth};
 use crate::error::{AppError, AppResult};
-use crate::service::{self, *};
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use mamori_app::access::*;
+use mamori_app::accounts::*;
 use mamori_domain::audit::AuditRecord;
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::{Institution, InstitutionKind, Role, Vendor};
@@ -222,7 +223,7 @@ pub async fn update_me(
     auth: Auth,
     ApiJson(input): ApiJson<ProfileInput>,
 ) -> AppResult<Json<UserView>> {
-    let u = service::update_profile(state.store(), &auth, input).await?;
+    let u = mamori_app::accounts::update_profile(state.store(), &auth, input).await?;
     Ok(Json(UserView::from(&u)))
 }
 
@@ -233,14 +234,14 @@ pub async fn password(
     auth: Auth,
     ApiJson(input): ApiJson<PasswordInput>,
 ) -> AppResult<StatusCode> {
-    service::change_password(&state, &auth, input).await?;
+    mamori_app::accounts::change_password(&state, &auth, input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/me/mfa/setup", tag = "account",
     responses((status = 200, body = MfaSetup)))]
 pub async fn mfa_setup(auth: Auth) -> AppResult<Json<MfaSetup>> {
-    service::interactive(&auth)?;
+    mamori_app::access::interactive(&auth)?;
     if auth.user.mfa_enabled {
         return Err(AppError::BadRequest("error-mfa-already-enabled"));
     }
@@ -259,7 +260,7 @@ pub async fn mfa_enable(
     auth: Auth,
     ApiJson(input): ApiJson<MfaEnableInput>,
 ) -> AppResult<Json<RecoveryCodes>> {
-    let recovery_codes = service::enable_mfa(state.store(), &auth, input).await?;
+    let recovery_codes = mamori_app::accounts::enable_mfa(state.store(), &auth, input).await?;
     Ok(Json(RecoveryCodes { recovery_codes }))
 }
 
@@ -270,7 +271,7 @@ pub async fn mfa_disable(
     auth: Auth,
     ApiJson(input): ApiJson<CodeInput>,
 ) -> AppResult<StatusCode> {
-    service::disable_mfa(&state, &auth, &input.code).await?;
+    mamori_app::accounts::disable_mfa(&state, &auth, &input.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -280,7 +281,7 @@ pub async fn sign_out_everywhere(
     State(state): State<AppState>,
     auth: Auth,
 ) -> AppResult<Json<SignedOut>> {
-    service::interactive(&auth)?;
+    mamori_app::access::interactive(&auth)?;
     let sessions = state
         .store()
         .delete_user_sessions(&auth.actor(), &auth.user.id)
@@ -312,8 +313,9 @@ pub async fn create_token(
     auth: Auth,
     ApiJson(input): ApiJson<TokenInput>,
 ) -> AppResult<(StatusCode, Json<CreatedToken>)> {
-    service::interactive(&auth)?;
-    let t = service::create_token(state.store(), &auth.actor(), &auth.user.id, input).await?;
+    mamori_app::access::interactive(&auth)?;
+    let t = mamori_app::accounts::create_token(state.store(), &auth.actor(), &auth.user.id, input)
+        .await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
 
@@ -324,7 +326,7 @@ pub async fn revoke_token(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    service::interactive(&auth)?;
+    mamori_app::access::interactive(&auth)?;
     state
         .store()
         .revoke_token(&auth.actor(), &auth.user.id, &id)
@@ -365,7 +367,7 @@ pub async fn create_institution(
     auth: Auth,
     ApiJson(input): ApiJson<NewInstitutionInput>,
 ) -> AppResult<(StatusCode, Json<InstitutionView>)> {
-    let i = service::create_institution(state.store(), &auth, input).await?;
+    let i = mamori_app::accounts::create_institution(state.store(), &auth, input).await?;
     Ok((StatusCode::CREATED, Json(i.into())))
 }
 
@@ -392,7 +394,7 @@ pub async fn update_institution(
 ) -> AppResult<Json<InstitutionView>> {
     let inst = institution_for(state.store(), &auth, &code, Action::ManageSettings).await?;
     Ok(Json(
-        service::update_settings(state.store(), &auth, &inst, input)
+        mamori_app::accounts::update_settings(state.store(), &auth, &inst, input)
             .await?
             .into(),
     ))
@@ -428,7 +430,7 @@ pub async fn add_member(
     let inst = institution_for(state.store(), &auth, &code, Action::ManageMembers).await?;
     Ok((
         StatusCode::CREATED,
-        Json(service::add_member(state.store(), &auth, &inst, input).await?),
+        Json(mamori_app::accounts::add_member(state.store(), &auth, &inst, input).await?),
     ))
 }
 
@@ -446,7 +448,7 @@ pub async fn grant_role(
     ApiJson(input): ApiJson<RoleInput>,
 ) -> AppResult<StatusCode> {
     let inst = institution_for(state.store(), &auth, &code, Action::ManageMembers).await?;
-    service::grant_role(
+    mamori_app::accounts::grant_role(
         state.store(),
         &auth,
         &inst,
@@ -467,7 +469,8 @@ pub async fn revoke_role(
     Path((code, user_id, role)): Path<(String, String, String)>,
 ) -> AppResult<StatusCode> {
     let inst = institution_for(state.store(), &auth, &code, Action::ManageMembers).await?;
-    service::revoke_role(state.store(), &auth, &inst, &user_id, parse_role(&role)?).await?;
+    mamori_app::accounts::revoke_role(state.store(), &auth, &inst, &user_id, parse_role(&role)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -498,7 +501,7 @@ pub async fn audit_csv(
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
     let inst = institution_for(state.store(), &auth, &code, Action::ExportAudit).await?;
-    let bytes = service::audit_csv(state.store(), &auth, &inst, &q).await?;
+    let bytes = mamori_app::accounts::audit_csv(state.store(), &auth, &inst, &q).await?;
     Ok((
         [(
             header::CONTENT_TYPE,
@@ -514,7 +517,7 @@ pub async fn vendors(
     State(state): State<AppState>,
     auth: Auth,
 ) -> AppResult<Json<Vec<VendorView>>> {
-    service::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
     Ok(Json(
         state
             .store()
@@ -533,7 +536,7 @@ pub async fn create_vendor(
     auth: Auth,
     ApiJson(input): ApiJson<VendorInput>,
 ) -> AppResult<(StatusCode, Json<VendorView>)> {
-    let v = service::create_vendor(state.store(), &auth, &input.name).await?;
+    let v = mamori_app::accounts::create_vendor(state.store(), &auth, &input.name).await?;
     Ok((StatusCode::CREATED, Json(v.into())))
 }
 

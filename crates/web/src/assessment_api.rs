@@ -5,10 +5,10 @@
 use crate::assessment_pages::{self as pages, AnswerForm};
 use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
-use crate::service::institution_for;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
+use mamori_app::access::institution_for;
 use mamori_domain::assessment::{self as asm, Slot};
 use mamori_domain::policy::Action;
 use mamori_store::{Assessment, AssessmentAnswer};
@@ -82,7 +82,7 @@ fn assessment_view(
         .catalogs
         .get(&a.catalog_id)
         .map(|c| {
-            let m = pages::model(c, answers);
+            let m = mamori_app::assessments::model(c, answers);
             (m.done, m.needed)
         })
         .unwrap_or((0, 0));
@@ -113,7 +113,9 @@ fn answer_view(
         number: number.into(),
         slot: slot.as_str().into(),
         applicable,
-        overdue: ans.is_some_and(|x| !x.carried && asm::overdue(&pages::to_domain(x), today)),
+        overdue: ans.is_some_and(|x| {
+            !x.carried && asm::overdue(&mamori_app::assessments::to_domain(x), today)
+        }),
         check1: a.check1,
         check1_on: a.check1_on,
         check2: a.check2,
@@ -146,11 +148,15 @@ async fn sheet_of(state: &AppState, a: Assessment) -> AppResult<SheetView> {
     let answers = state.store().assessment_answers(&a.id).await?;
     let reg = state.catalogs();
     let cat = reg.catalogs.get(&a.catalog_id).ok_or(AppError::NotFound)?;
-    let gate_no = pages::model(cat, &answers).gate_no;
-    let today = crate::role_sharing::today();
+    let gate_no = mamori_app::assessments::model(cat, &answers).gate_no;
+    let today = mamori_domain::time::today_jst();
     let mut rows = Vec::new();
     for item in &cat.items {
-        let devices: Vec<Slot> = item.devices.iter().map(|d| pages::slot_of(*d)).collect();
+        let devices: Vec<Slot> = item
+            .devices
+            .iter()
+            .map(|d| mamori_app::assessments::slot_of(*d))
+            .collect();
         for slot in asm::slots(&devices) {
             let ans = answers
                 .iter()
@@ -207,7 +213,7 @@ pub async fn answer(
         slot,
         true,
         Some(&saved),
-        &crate::role_sharing::today(),
+        &mamori_domain::time::today_jst(),
     )))
 }
 

@@ -6,86 +6,22 @@ use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::pages::{render, Flash, PageCtx};
-use crate::service;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use mamori_catalog::{Catalog, Device, Registry};
+use mamori_app::assessments::{
+    carry, check_label, check_sheets, document_for, model, official_rows, slot_of, to_domain,
+    versions,
+};
+use mamori_catalog::{Catalog, Registry};
 use mamori_domain::assessment::{self as asm, Slot, YesNo};
 use mamori_domain::policy::{self, Action, Scope};
-use mamori_domain::{Institution, InstitutionKind};
+use mamori_domain::time::current_fiscal_year;
+use mamori_domain::Institution;
 use mamori_store::{Assessment, AssessmentAnswer};
 use serde::Deserialize;
-
-pub(crate) fn slot_of(d: Device) -> Slot {
-    match d {
-        Device::Server => Slot::Server,
-        Device::Terminal => Slot::Terminal,
-        Device::Network => Slot::Network,
-    }
-}
-
-/// The document an institution answers: the pharmacy sheet for a pharmacy.
-pub fn document_for(inst: &Institution) -> &'static str {
-    if inst.kind == InstitutionKind::Pharmacy {
-        "cyber-checklist-pharmacy"
-    } else {
-        "cyber-checklist-institution"
-    }
-}
-
-/// The versions of that document, newest first.
-pub fn versions<'a>(reg: &'a Registry, document: &str) -> Vec<&'a Catalog> {
-    let mut v: Vec<&Catalog> = reg
-        .catalogs
-        .values()
-        .filter(|c| c.catalog.publisher == "mhlw" && c.catalog.document == document)
-        .collect();
-    v.sort_by(|a, b| b.catalog.published.cmp(&a.catalog.published));
-    v
-}
-
-/// The current fiscal year (April–March, Japan time).
-pub fn current_fiscal_year() -> i32 {
-    asm::fiscal_year_of(&crate::role_sharing::today()).unwrap_or(2024)
-}
-
-/// Answers of `prev` carried into an assessment on `to`: all of them on the same version;
-/// through the crosswalk's `equal` relations on a newer one.
-pub fn carry(
-    reg: &Registry,
-    prev: &Assessment,
-    answers: &[AssessmentAnswer],
-    to: &str,
-) -> Vec<AssessmentAnswer> {
-    let map: Vec<(String, String)> = if prev.catalog_id == to {
-        answers
-            .iter()
-            .map(|a| (a.item_id.clone(), a.item_id.clone()))
-            .collect()
-    } else {
-        reg.crosswalks
-            .values()
-            .filter(|x| x.crosswalk.from == prev.catalog_id && x.crosswalk.to == to)
-            .flat_map(|x| x.relations.iter())
-            .filter(|r| r.kind == mamori_catalog::RelationKind::Equal)
-            .map(|r| (r.from.clone(), r.to.clone()))
-            .collect()
-    };
-    answers
-        .iter()
-        .filter(|a| !a.carried)
-        .filter_map(|a| {
-            let (_, to_item) = map.iter().find(|(f, _)| *f == a.item_id)?;
-            Some(AssessmentAnswer {
-                item_id: to_item.clone(),
-                ..a.clone()
-            })
-        })
-        .collect()
-}
 
 // ------------------------------------------------------------------ list and start
 
@@ -110,46 +46,6 @@ struct ListPage {
     years: Vec<(i32, String)>,
     catalogs: Vec<(String, String)>,
     error: Option<String>,
-}
-
-/// The sheet as answered: per item, its slots and answers.
-pub struct SheetModel {
-    pub gate_no: bool,
-    pub done: usize,
-    pub needed: usize,
-}
-
-/// Progress of an assessment (first checks filled in, not carried).
-pub fn model(cat: &Catalog, answers: &[AssessmentAnswer]) -> SheetModel {
-    let current = |item: &str, slot: Slot| {
-        answers
-            .iter()
-            .find(|a| a.item_id == item && a.slot == slot.as_str() && !a.carried)
-    };
-    let gate = cat.items.iter().find(|i| i.gate);
-    let gate_no = gate
-        .and_then(|g| current(&g.id, Slot::All))
-        .and_then(|a| a.check1.as_deref())
-        == Some("no");
-    let mut needed = 0;
-    let mut done = 0;
-    for i in &cat.items {
-        if gate_no && !i.gate {
-            continue;
-        }
-        let slots = asm::slots(&i.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
-        for s in slots {
-            needed += 1;
-            if current(&i.id, s).is_some_and(|a| a.check1.is_some()) {
-                done += 1;
-            }
-        }
-    }
-    SheetModel {
-        gate_no,
-        done,
-        needed,
-    }
 }
 
 async fn list_view(
@@ -207,7 +103,8 @@ async fn list_view(
             )
         })
         .collect();
-    let can_start = service::may(auth, Action::AnswerAssessment, Scope::Institution(&inst.id));
+    let can_start =
+        mamori_app::access::may(auth, Action::AnswerAssessment, Scope::Institution(&inst.id));
     let status = crate::pages::page_status(error.is_some());
     Ok((
         status,
@@ -230,7 +127,8 @@ pub async fn list(
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     let inst =
-        service::institution_for(state.store(), &auth, &code, Action::ViewAssessments).await?;
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ViewAssessments)
+            .await?;
     list_view(&state, &auth, &inst, None).await
 }
 
@@ -247,7 +145,8 @@ pub async fn start(
     Form(form): Form<StartForm>,
 ) -> AppResult<Response> {
     let inst =
-        service::institution_for(state.store(), &auth, &code, Action::AnswerAssessment).await?;
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::AnswerAssessment)
+            .await?;
     let tr = Tr::new(auth.meta.lang);
     let reg = state.catalogs();
     let doc_ok = reg
@@ -380,14 +279,6 @@ struct SheetPage {
     today: String,
 }
 
-fn check_label(tr: &Tr, v: Option<&str>) -> String {
-    match v {
-        Some("yes") => tr.t("rs-check-yes"),
-        Some("no") => tr.t("rs-check-no"),
-        _ => String::new(),
-    }
-}
-
 struct Redo<'a> {
     item_id: &'a str,
     slot: &'a str,
@@ -421,7 +312,7 @@ async fn sheet_view(
     let store = state.store();
     let answers = store.assessment_answers(&a.id).await?;
     let m = model(cat, &answers);
-    let today = crate::role_sharing::today();
+    let today = mamori_domain::time::today_jst();
     // Items that are new in this version (no relation from the previous assessment's).
     let previous = match &a.previous_id {
         Some(p) => store.assessment(p).await?,
@@ -505,7 +396,9 @@ async fn sheet_view(
             items,
         });
     }
-    let can = |action: Action| service::may(auth, action, Scope::Institution(&a.institution_id));
+    let can = |action: Action| {
+        mamori_app::access::may(auth, action, Scope::Institution(&a.institution_id))
+    };
     let draft = a.status == "draft";
     let revisions = store
         .assessment_revisions(&a.id)
@@ -514,7 +407,7 @@ async fn sheet_view(
         .map(|r| {
             (
                 r.revision,
-                service::jst(r.approved_at),
+                mamori_domain::time::timestamp_jst(r.approved_at),
                 r.approved_label,
                 r.reason,
             )
@@ -527,7 +420,12 @@ async fn sheet_view(
         .into_iter()
         .map(|l| {
             let active = l.revoked_at.is_none() && l.expires_at > auth.now;
-            (l.id, l.label, service::jst(l.expires_at), active)
+            (
+                l.id,
+                l.label,
+                mamori_domain::time::timestamp_jst(l.expires_at),
+                active,
+            )
         })
         .collect();
     let has_contracts = !store.contracts(&a.institution_id).await?.is_empty();
@@ -597,7 +495,13 @@ fn slot_view(
             })
             .unwrap_or_default(),
         updated: cur
-            .map(|x| format!("{} {}", service::jst(x.updated_at), x.updated_label))
+            .map(|x| {
+                format!(
+                    "{} {}",
+                    mamori_domain::time::timestamp_jst(x.updated_at),
+                    x.updated_label
+                )
+            })
             .unwrap_or_default(),
         overdue: cur.is_some_and(|x| asm::overdue(&to_domain(x), today)),
         error: None,
@@ -612,17 +516,6 @@ fn slot_view(
         v.note = r.form.note.clone();
     }
     v
-}
-
-pub(crate) fn to_domain(x: &AssessmentAnswer) -> asm::Answer {
-    asm::Answer {
-        check1: x.check1.as_deref().and_then(YesNo::parse),
-        check1_on: x.check1_on.clone(),
-        check2: x.check2.as_deref().and_then(YesNo::parse),
-        check2_on: x.check2_on.clone(),
-        target_on: x.target_on.clone(),
-        note: x.note.clone(),
-    }
 }
 
 /// The assessment, if the user may take `action` on it (404 outside the institution).
@@ -642,7 +535,7 @@ pub async fn assessment_for(
         .institution(&a.institution_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let inst = service::institution_for(state.store(), auth, &inst.code, action).await?;
+    let inst = mamori_app::access::institution_for(state.store(), auth, &inst.code, action).await?;
     Ok((a, inst))
 }
 
@@ -992,7 +885,11 @@ pub async fn revision(
     Ok(render(&RevisionPage {
         fy_label: mamori_domain::wareki::fiscal_year(a.fiscal_year as i32),
         revision: r.revision,
-        approved: format!("{} {}", service::jst(r.approved_at), r.approved_label),
+        approved: format!(
+            "{} {}",
+            mamori_domain::time::timestamp_jst(r.approved_at),
+            r.approved_label
+        ),
         reason: r.reason,
         rows,
         a,
@@ -1035,7 +932,7 @@ pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult
     };
     let answers = state.store().assessment_answers(&a.id).await?;
     let m = model(cat, &answers);
-    let today = crate::role_sharing::today();
+    let today = mamori_domain::time::today_jst();
     let no_items: Vec<(String, String, String, bool)> = answers
         .iter()
         .filter(|x| !x.carried && x.check1.as_deref() == Some("no"))
@@ -1261,7 +1158,7 @@ async fn vendor_sheet_view(
         .ok_or_else(|| AppError::Internal(format!("catalog {} not served", s.catalog_id)))?;
     let answers = state.store().vendor_sheet_answers(&s.id).await?;
     let m = model(cat, &answers);
-    let today = crate::role_sharing::today();
+    let today = mamori_domain::time::today_jst();
     let sections = cat
         .sections
         .iter()
@@ -1337,7 +1234,7 @@ async fn vendor_sheet_view(
             can_submit: open && party == Party::Vendor && m.done >= m.needed,
             can_return: s.status == "submitted"
                 && party == Party::Institution
-                && service::may(
+                && mamori_app::access::may(
                     auth,
                     Action::AnswerAssessment,
                     Scope::Institution(&s.institution_id),
@@ -1486,7 +1383,7 @@ pub async fn return_vendor_sheet(
     if party != mamori_domain::role_sharing::Party::Institution {
         return Err(AppError::Forbidden);
     }
-    service::require(
+    mamori_app::access::require(
         &auth,
         Action::AnswerAssessment,
         Scope::Institution(&s.institution_id),
@@ -1644,7 +1541,7 @@ pub async fn create_inspector_link(
         assessment_id: a.id,
         link,
         label: label.into(),
-        expires: service::jst(expires_at),
+        expires: mamori_domain::time::timestamp_jst(expires_at),
     })?
     .into_response())
 }
@@ -1670,50 +1567,6 @@ pub async fn revoke_inspector_link(
         .into_response()),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Rows of a sheet as the official form lays it out: 項番, 項目, 対象, 1回目, 確認日, 目標日,
-/// 2回目, 確認日, 備考.
-pub fn official_rows(
-    tr: &Tr,
-    cat: &Catalog,
-    answers: &[AssessmentAnswer],
-    gate_no: bool,
-) -> Vec<[String; 9]> {
-    let mut out = Vec::new();
-    for i in &cat.items {
-        let slots = asm::slots(&i.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
-        for (n, sl) in slots.iter().enumerate() {
-            let a = answers
-                .iter()
-                .find(|x| x.item_id == i.id && x.slot == sl.as_str() && !x.carried);
-            let na = gate_no && !i.gate;
-            out.push([
-                if n == 0 {
-                    i.number.clone()
-                } else {
-                    String::new()
-                },
-                if n == 0 {
-                    i.text.clone()
-                } else {
-                    String::new()
-                },
-                tr.t(&format!("cy-slot-{}", sl.as_str())),
-                if na {
-                    tr.t("cy-not-applicable")
-                } else {
-                    check_label(tr, a.and_then(|x| x.check1.as_deref()))
-                },
-                a.and_then(|x| x.check1_on.clone()).unwrap_or_default(),
-                a.and_then(|x| x.target_on.clone()).unwrap_or_default(),
-                check_label(tr, a.and_then(|x| x.check2.as_deref())),
-                a.and_then(|x| x.check2_on.clone()).unwrap_or_default(),
-                a.map(|x| x.note.clone()).unwrap_or_default(),
-            ]);
-        }
-    }
-    out
 }
 
 /// The inspector link behind `token`, if it is neither expired nor revoked.
@@ -1839,7 +1692,7 @@ pub async fn inspect(
             });
         }
     }
-    let today = crate::role_sharing::today();
+    let today = mamori_domain::time::today_jst();
     let evidence = store
         .evidence(&a.id)
         .await?
@@ -1865,7 +1718,7 @@ pub async fn inspect(
         institution: format!("{}({})", inst.name, inst.code),
         fy_label: mamori_domain::wareki::fiscal_year(a.fiscal_year as i32),
         status: tr.t(&format!("cy-status-{}", a.status)),
-        expires: service::jst(link.expires_at),
+        expires: mamori_domain::time::timestamp_jst(link.expires_at),
         sheets,
         outstanding,
         page,
@@ -1874,68 +1727,6 @@ pub async fn inspect(
 }
 
 // ------------------------------------------------------------------ exports
-
-/// The institution sheet and every submitted vendor sheet, as the official form lays them
-/// out (labels in Japanese).
-pub async fn check_sheets(
-    state: &AppState,
-    a: &Assessment,
-) -> AppResult<Vec<mamori_export::CheckSheet>> {
-    let tr = Tr::new(crate::i18n::Lang::Ja);
-    let store = state.store();
-    let inst = store
-        .institution(&a.institution_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let reg = state.catalogs();
-    let fy = mamori_domain::wareki::fiscal_year(a.fiscal_year as i32);
-    let mut out = Vec::new();
-    if let Some(cat) = reg.catalogs.get(&a.catalog_id) {
-        let answers = store.assessment_answers(&a.id).await?;
-        let m = model(cat, &answers);
-        out.push(mamori_export::CheckSheet {
-            name: if inst.kind == InstitutionKind::Pharmacy {
-                "薬局確認用".into()
-            } else {
-                "医療機関確認用".into()
-            },
-            title: cat.catalog.title.clone(),
-            facts: vec![
-                ("医療機関".into(), format!("{}({})", inst.name, inst.code)),
-                ("年度".into(), fy.clone()),
-                (
-                    "状態".into(),
-                    format!(
-                        "{}(第{}版)",
-                        tr.t(&format!("cy-status-{}", a.status)),
-                        a.revision
-                    ),
-                ),
-            ],
-            rows: official_rows(&tr, cat, &answers, m.gate_no),
-        });
-    }
-    for s in store.vendor_sheets(&a.id).await? {
-        if s.status != "submitted" {
-            continue;
-        }
-        if let Some(cat) = reg.catalogs.get(&s.catalog_id) {
-            let answers = store.vendor_sheet_answers(&s.id).await?;
-            out.push(mamori_export::CheckSheet {
-                name: format!("事業者確認用 {}", s.vendor_name),
-                title: cat.catalog.title.clone(),
-                facts: vec![
-                    ("医療機関".into(), format!("{}({})", inst.name, inst.code)),
-                    ("年度".into(), fy.clone()),
-                    ("事業者".into(), s.vendor_name.clone()),
-                    ("契約".into(), s.contract_title.clone()),
-                ],
-                rows: official_rows(&tr, cat, &answers, false),
-            });
-        }
-    }
-    Ok(out)
-}
 
 /// The two official exports of a checklist (both sheets).
 #[derive(Clone, Copy)]
@@ -2326,7 +2117,7 @@ pub async fn bundle_bytes(state: &AppState, a: &Assessment) -> AppResult<Vec<u8>
         .map_err(|e| internal(e.to_string()))?;
     let store = state.store();
     let reg = state.catalogs();
-    let today = crate::role_sharing::today();
+    let today = mamori_domain::time::today_jst();
     let mut index = String::from("\u{feff}項番,根拠,種類,有効日,1年以上前,SHA-256,ファイル\r\n");
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (n, e) in store.evidence(&a.id).await?.into_iter().enumerate() {
@@ -2349,7 +2140,12 @@ pub async fn bundle_bytes(state: &AppState, a: &Assessment) -> AppResult<Vec<u8>
         } else {
             String::new()
         };
-        let cell = |s: &str| format!("\"{}\"", crate::service::csv_safe(s).replace('"', "\"\""));
+        let cell = |s: &str| {
+            format!(
+                "\"{}\"",
+                mamori_app::accounts::csv_safe(s).replace('"', "\"\"")
+            )
+        };
         index.push_str(&format!(
             "{},{},{},{},{},{},{}\r\n",
             cell(&number),

@@ -4,165 +4,33 @@
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use base64::Engine;
-use mamori_domain::{Principal, User};
+use mamori_app::Caller;
+use mamori_domain::Principal;
 use mamori_store::{now_ms, Actor, SessionRecord};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "mamori_session";
 pub const CSRF_COOKIE: &str = "mamori_csrf";
 pub const LANG_COOKIE: &str = "mamori_lang";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Personal API tokens start with this, so that secret scanners recognise them.
-pub const TOKEN_PREFIX: &str = "mamori_";
+pub use mamori_app::credentials::*;
 
-pub fn random_token(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
-}
-
-pub fn sha256_hex(s: &str) -> String {
-    hex::encode(Sha256::digest(s.as_bytes()))
-}
-
-/// Constant-time comparison of two secrets.
-pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let salt = SaltString::generate(&mut rand::rngs::OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("argon2: {e}")))
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
+/// The QR code of an `otpauth://` URI, as SVG.
+pub fn qr_svg(data: &str) -> String {
+    qrcode::QrCode::new(data.as_bytes())
+        .map(|c| {
+            c.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(200, 200)
+                .quiet_zone(true)
+                .build()
         })
-        .unwrap_or(false)
-}
-
-/// Hash used for unknown accounts, so that a wrong e-mail costs as much time as a wrong password.
-pub fn dummy_hash() -> &'static str {
-    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    H.get_or_init(|| hash_password("mamori-dummy-password-for-timing").unwrap_or_default())
-}
-
-/// Run CPU-heavy password work off the async threads.
-pub async fn verify_password_blocking(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false)
-}
-
-pub async fn hash_password_blocking(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-}
-
-// ---------------------------------------------------------------- TOTP
-
-pub mod totp {
-    use totp_rs::{Algorithm, Secret, TOTP};
-
-    pub const STEP_SECS: i64 = 30;
-
-    pub fn new_secret() -> String {
-        Secret::generate_secret().to_encoded().to_string()
-    }
-
-    fn totp(secret_b32: &str, account: &str) -> Option<TOTP> {
-        let bytes = Secret::Encoded(secret_b32.to_string()).to_bytes().ok()?;
-        TOTP::new(
-            Algorithm::SHA1,
-            6,
-            1,
-            STEP_SECS as u64,
-            bytes,
-            Some("mamori".to_string()),
-            account.replace(':', "_"),
-        )
-        .ok()
-    }
-
-    /// The otpauth:// URI an authenticator app reads from the QR code.
-    pub fn uri(secret_b32: &str, account: &str) -> Option<String> {
-        totp(secret_b32, account).map(|t| t.get_url())
-    }
-
-    /// The time step the code belongs to (now, one before or one after), if it is right.
-    pub fn matching_step(secret_b32: &str, code: &str, now_ms: i64) -> Option<i64> {
-        let code = code.trim().replace(' ', "");
-        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let t = totp(secret_b32, "x")?;
-        let step = now_ms / 1000 / STEP_SECS;
-        [step, step - 1, step + 1].into_iter().find(|s| {
-            let expected = t.generate((*s * STEP_SECS) as u64);
-            super::same(&expected, &code)
-        })
-    }
-
-    /// The code for a given time (used by tests and the demo helper).
-    pub fn code_at(secret_b32: &str, now_ms: i64) -> Option<String> {
-        totp(secret_b32, "x").map(|t| t.generate((now_ms / 1000) as u64))
-    }
-
-    pub fn qr_svg(data: &str) -> String {
-        qrcode::QrCode::new(data.as_bytes())
-            .map(|c| {
-                c.render::<qrcode::render::svg::Color<'_>>()
-                    .min_dimensions(200, 200)
-                    .quiet_zone(true)
-                    .build()
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// Ten recovery codes (`xxxxx-xxxxx`, 50 bits each) and their hashes.
-pub fn new_recovery_codes() -> (Vec<String>, Vec<String>) {
-    let mut codes = Vec::new();
-    for _ in 0..10 {
-        let mut b = [0u8; 7];
-        rand::rngs::OsRng.fill_bytes(&mut b);
-        let s = data_encoding::BASE32_NOPAD.encode(&b).to_lowercase();
-        codes.push(format!("{}-{}", &s[..5], &s[5..10]));
-    }
-    let hashes = codes.iter().map(|c| recovery_hash(c)).collect();
-    (codes, hashes)
-}
-
-pub fn recovery_hash(code: &str) -> String {
-    let norm: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    sha256_hex(&norm)
+        .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------- request metadata
@@ -402,27 +270,21 @@ pub enum Stage {
 /// Whoever the request is from, at any stage of sign-in.
 #[derive(Debug, Clone)]
 pub struct AnyAuth {
-    pub user: User,
-    pub principal: Principal,
+    /// The user as the use cases see it (`mamori_app::Caller`); `AnyAuth` dereferences to it.
+    pub caller: Caller,
     pub session: Option<SessionRecord>,
-    pub token_id: Option<String>,
     pub stage: Stage,
     pub meta: Meta,
-    pub now: i64,
-    /// Institutions requiring a second factor this user has not enrolled: the roles there
-    /// are held back (removed from `principal`) until enrolment.
-    pub mfa_blocked: Vec<String>,
+}
+
+impl std::ops::Deref for AnyAuth {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
 }
 
 impl AnyAuth {
-    pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.user.id.clone()),
-            label: self.user.email.clone(),
-            request_id: Some(self.meta.request_id.clone()),
-            client_addr: self.meta.client_addr.clone(),
-        }
-    }
     pub fn csrf(&self) -> String {
         self.session
             .as_ref()
@@ -525,15 +387,21 @@ impl FromRequestParts<AppState> for AnyAuth {
                 }
             }
         };
-        let any = AnyAuth {
+        let caller = Caller {
             user: auth.user,
             principal,
-            session,
-            token_id,
-            stage,
-            meta,
             now,
             mfa_blocked,
+            token_id,
+            session_id_hash: session.as_ref().map(|s| s.id_hash.clone()),
+            request_id: Some(meta.request_id.clone()),
+            client_addr: meta.client_addr.clone(),
+        };
+        let any = AnyAuth {
+            caller,
+            session,
+            stage,
+            meta,
         };
         parts.extensions.insert(any.clone());
         Ok(any)

@@ -7,7 +7,6 @@ use crate::auth::Auth;
 use crate::catalogs::{index_record, load};
 use crate::error::{AppError, AppResult};
 use crate::pages::{render, Flash, PageCtx};
-use crate::service;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -108,7 +107,7 @@ async fn upload_view(
                 file_name: i.file_name,
                 status: label,
                 status_class: class,
-                created_at: service::jst(i.created_at),
+                created_at: mamori_domain::time::timestamp_jst(i.created_at),
             }
         })
         .collect();
@@ -132,7 +131,7 @@ pub async fn upload_page(
     auth: Auth,
     Query(flash): Query<Flash>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
     upload_view(&state, &auth, UploadForm::default(), None, &flash).await
 }
 
@@ -142,7 +141,7 @@ pub async fn upload(
     req: axum::extract::Request,
 ) -> AppResult<Response> {
     // Authorised before the body is read.
-    service::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
     let up = crate::upload::read(req, &state).await?;
     let tr = crate::i18n::Tr::new(auth.meta.lang);
     let form = UploadForm {
@@ -290,7 +289,7 @@ pub async fn preview(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
     let import = find(&state, &id).await?;
     let new = parse_body(&import)?;
     let page = PageCtx::signed_in(
@@ -386,7 +385,7 @@ pub async fn confirm(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
     let import = find(&state, &id).await?;
     let new = parse_body(&import)?;
     if import.status != "pending" {
@@ -414,7 +413,7 @@ pub async fn discard(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
     find(&state, &id).await?;
     state
         .store()

@@ -5,13 +5,12 @@ use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::pages::{render, Flash, PageCtx};
-use crate::role_sharing::{self as rsw, StepInput};
-use crate::service;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use mamori_app::role_sharing::{self as rsw, StepInput};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::role_sharing::{ItemState, Party};
 use mamori_domain::Institution;
@@ -134,7 +133,8 @@ async fn systems_view(
                 .join("、"),
         })
         .collect();
-    let can_manage = service::may(auth, Action::ManageContracts, Scope::Institution(&inst.id));
+    let can_manage =
+        mamori_app::access::may(auth, Action::ManageContracts, Scope::Institution(&inst.id));
     let status = crate::pages::page_status(error.is_some());
     Ok((
         status,
@@ -168,7 +168,9 @@ pub async fn systems(
     Path(code): Path<String>,
     Query(flash): Query<Flash>,
 ) -> AppResult<Response> {
-    let inst = service::institution_for(state.store(), &auth, &code, Action::ViewContracts).await?;
+    let inst =
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ViewContracts)
+            .await?;
     systems_view(&state, &auth, &inst, SystemForm::default(), None, &flash).await
 }
 
@@ -179,7 +181,8 @@ pub async fn add_system(
     Form(form): Form<SystemForm>,
 ) -> AppResult<Response> {
     let inst =
-        service::institution_for(state.store(), &auth, &code, Action::ManageContracts).await?;
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageContracts)
+            .await?;
     let tr = Tr::new(auth.meta.lang);
     let name = form.name.trim();
     let problem = if name.is_empty() || name.chars().count() > 100 {
@@ -241,7 +244,8 @@ pub async fn link_systems(
     Form(form): Form<LinkForm>,
 ) -> AppResult<Response> {
     let inst =
-        service::institution_for(state.store(), &auth, &code, Action::ManageContracts).await?;
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageContracts)
+            .await?;
     let r = state
         .store()
         .link_systems(&auth.actor(), &inst.id, &form.a, &form.b)
@@ -370,7 +374,8 @@ async fn contracts_view(
             }
         })
         .collect();
-    let can_manage = service::may(auth, Action::ManageContracts, Scope::Institution(&inst.id));
+    let can_manage =
+        mamori_app::access::may(auth, Action::ManageContracts, Scope::Institution(&inst.id));
     let mut contract_vendors: Vec<(String, String)> = contracts
         .iter()
         .map(|c| (c.vendor_id.clone(), c.vendor_name.clone()))
@@ -396,7 +401,12 @@ async fn contracts_view(
                 } else {
                     tr.t("invite-status-open")
                 };
-                (i.email, vendor, status, service::jst(i.created_at))
+                (
+                    i.email,
+                    vendor,
+                    status,
+                    mamori_domain::time::timestamp_jst(i.created_at),
+                )
             })
             .collect()
     } else {
@@ -431,7 +441,9 @@ pub async fn contracts(
     Path(code): Path<String>,
     Query(flash): Query<Flash>,
 ) -> AppResult<Response> {
-    let inst = service::institution_for(state.store(), &auth, &code, Action::ViewContracts).await?;
+    let inst =
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ViewContracts)
+            .await?;
     contracts_view(&state, &auth, &inst, ContractForm::default(), None, &flash).await
 }
 
@@ -442,7 +454,8 @@ pub async fn add_contract(
     axum_extra::extract::Form(form): axum_extra::extract::Form<ContractForm>,
 ) -> AppResult<Response> {
     let inst =
-        service::institution_for(state.store(), &auth, &code, Action::ManageContracts).await?;
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageContracts)
+            .await?;
     let tr = Tr::new(auth.meta.lang);
     let title = form.title.trim().to_string();
     let starts = form.starts_on.trim().to_string();
@@ -658,7 +671,7 @@ async fn contract_view(
             sha256: d.sha256.chars().take(16).collect(),
             size: format!("{:.1} KB", d.size as f64 / 1024.0),
             party: label(&tr, "rs-party", &d.uploaded_party),
-            at: service::jst(d.uploaded_at),
+            at: mamori_domain::time::timestamp_jst(d.uploaded_at),
         })
         .collect();
     let subcontractors = subs
@@ -668,13 +681,13 @@ async fn contract_view(
             id: x.id.clone(),
             name: x.name.clone(),
             scope: x.scope.clone(),
-            approved: x.approved_at.map(service::jst),
+            approved: x.approved_at.map(mamori_domain::time::timestamp_jst),
         })
         .collect();
     let vendor_label = c.vendor_name.clone();
     let certs = crate::vendor_pages::cert_rows(&tr, &certs, |_| vendor_label.clone());
     let can_approve = party == Party::Institution
-        && service::may(
+        && mamori_app::access::may(
             auth,
             Action::ManageContracts,
             Scope::Institution(&c.institution_id),
@@ -762,7 +775,7 @@ async fn contract_view(
                         .iter()
                         .filter(|h| h.item_id == i.id)
                         .map(|h| HistoryRow {
-                            at: service::jst(h.at),
+                            at: mamori_domain::time::timestamp_jst(h.at),
                             who: h.actor_label.clone(),
                             party: label(&tr, "rs-party", &h.party),
                             step: label(&tr, "rs-step", &h.step),
@@ -868,7 +881,10 @@ pub async fn item_step(
 ) -> AppResult<Response> {
     let (c, party) =
         rsw::contract_for(state.store(), &auth, &id, Action::AnswerRoleSharing).await?;
-    match rsw::apply_step(&state, &auth, &c, party, &item_id, &input).await {
+    match rsw::apply_step(&state, &auth, &c, party, &item_id, &input)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(Redirect::to(&format!(
             "/contracts/{id}?ok=flash-rs-{}#item-{item_id}",
             match input.step.as_str() {
@@ -920,7 +936,9 @@ pub async fn matrix(
     Path(code): Path<String>,
     Query(q): Query<MatrixQuery>,
 ) -> AppResult<Response> {
-    let inst = service::institution_for(state.store(), &auth, &code, Action::ViewContracts).await?;
+    let inst =
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ViewContracts)
+            .await?;
     let page = PageCtx::signed_in(
         &state,
         &auth,
@@ -995,7 +1013,7 @@ struct PortalPage {
 }
 
 pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
-    service::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
     let page = PageCtx::signed_in(&state, &auth, "vendor", None, "/vendor").await?;
     let tr = page.tr;
     let store = state.store();
@@ -1169,7 +1187,11 @@ pub async fn contract_xlsx(
     Ok(download(
         bytes,
         XLSX,
-        &format!("role-sharing-{}-{}.xlsx", c.institution_code, rsw::today()),
+        &format!(
+            "role-sharing-{}-{}.xlsx",
+            c.institution_code,
+            mamori_domain::time::today_jst()
+        ),
         &format!(
             "役割分担確認表_{}_{}.xlsx",
             c.institution_name, c.vendor_name
@@ -1183,7 +1205,9 @@ pub async fn matrix_xlsx(
     Path(code): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
-    let inst = service::institution_for(state.store(), &auth, &code, Action::ViewContracts).await?;
+    let inst =
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ViewContracts)
+            .await?;
     let dates = date_style(&q)?;
     let m = rsw::matrix(&state, &inst).await?;
     let bytes = mamori_export::matrix_xlsx(&rsw::matrix_sheet(&inst, &m), dates)
@@ -1199,7 +1223,10 @@ pub async fn matrix_xlsx(
     Ok(download(
         bytes,
         XLSX,
-        &format!("role-matrix-{code}-{}.xlsx", rsw::today()),
+        &format!(
+            "role-matrix-{code}-{}.xlsx",
+            mamori_domain::time::today_jst()
+        ),
         &format!("役割分担マトリクス_{}.xlsx", inst.name),
     ))
 }
@@ -1273,7 +1300,7 @@ pub async fn signals(state: &AppState, inst: &Institution, _tr: &Tr) -> AppResul
     vendor_ids.sort();
     vendor_ids.dedup();
     let certs = store.certifications(&vendor_ids).await?;
-    let today = rsw::today();
+    let today = mamori_domain::time::today_jst();
     let name = |c: &Contract| format!("{} — {}", c.vendor_name, c.title);
     let mut open = Vec::new();
     let mut no_checklist = Vec::new();

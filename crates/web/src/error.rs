@@ -191,3 +191,20 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+impl From<mamori_app::Error> for AppError {
+    fn from(e: mamori_app::Error) -> Self {
+        use mamori_app::Error as E;
+        match e {
+            E::Forbidden => AppError::Forbidden,
+            E::NotFound => AppError::NotFound,
+            E::EnrolRequired => AppError::EnrolRequired,
+            E::Conflict(w) => AppError::Conflict(w),
+            E::Duplicate(w) => AppError::Duplicate(w),
+            E::Invalid { field, key } => AppError::Invalid { field, key },
+            E::BadRequest(key) => AppError::BadRequest(key),
+            E::Throttled { retry_after_secs } => AppError::Throttled { retry_after_secs },
+            E::Internal(detail) => AppError::Internal(detail),
+        }
+    }
+}

@@ -9,17 +9,11 @@ pub mod auth;
 pub mod catalog_import;
 pub mod catalogs;
 pub mod contract_pages;
-pub mod demo;
 pub mod error;
-pub mod i18n;
 pub mod input_guard;
-pub mod mail;
 pub mod pages;
-pub mod role_sharing;
 pub mod role_sharing_api;
-pub mod service;
 pub mod state;
-pub mod throttle;
 pub mod upload;
 pub mod vendor_members;
 pub mod vendor_pages;
@@ -39,6 +33,7 @@ use axum_extra::extract::cookie::CookieJar;
 use std::net::SocketAddr;
 use std::time::Instant;
 
+pub use mamori_i18n as i18n;
 pub use state::{AppState, WebConfig};
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -364,7 +359,7 @@ pub async fn serve(
         .await
         .map_err(std::io::Error::other)?;
     tracing::info!(loaded, "catalogs synchronised with the search index");
-    let store = state.0.store.clone();
+    let store = state.store_arc();
     let purger = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {

@@ -7,7 +7,6 @@ use crate::auth::{
 };
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Tr};
-use crate::service::{self, jst, AddMemberInput, AuditQuery};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -15,7 +14,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::cookie::CookieJar;
+use mamori_app::accounts::{AddMemberInput, AuditQuery};
 use mamori_domain::policy::{Action, Scope};
+use mamori_domain::time::timestamp_jst as jst;
 use mamori_domain::{validate, Institution, InstitutionKind, Role};
 use mamori_store::{now_ms, Actor, AuditDraft, SessionRecord};
 use serde::Deserialize;
@@ -93,7 +94,7 @@ impl PageCtx {
         path: &str,
     ) -> AppResult<Self> {
         let institutions = if auth.stage == Stage::Full {
-            service::my_institutions(state.store(), auth)
+            mamori_app::access::my_institutions(state.store(), auth)
                 .await?
                 .into_iter()
                 .map(|i| (i.code, i.name))
@@ -101,8 +102,9 @@ impl PageCtx {
         } else {
             vec![]
         };
-        let can =
-            |a: Action| current.is_some_and(|i| service::may(auth, a, Scope::Institution(&i.id)));
+        let can = |a: Action| {
+            current.is_some_and(|i| mamori_app::access::may(auth, a, Scope::Institution(&i.id)))
+        };
         Ok(PageCtx {
             tr: Tr::new(auth.meta.lang),
             csrf: auth.csrf(),
@@ -360,7 +362,7 @@ pub async fn sign_in(
     let cfg = state.cfg();
     let acct_key = format!("acct:{email}");
     let addr_key = format!("addr:{}", meta.client_addr.as_deref().unwrap_or("-"));
-    let throttle = &state.0.throttle;
+    let throttle = &state.throttle();
     throttle
         .begin(&acct_key, cfg.login_max_per_account, now)
         .await?;
@@ -369,7 +371,7 @@ pub async fn sign_in(
         .await
     {
         throttle.forgive_one(&acct_key).await?;
-        return Err(e);
+        return Err(e.into());
     }
     let found = state.store().user_auth_by_email(email).await?;
     let hash = found
@@ -476,8 +478,7 @@ async fn verify_second_factor(state: &AppState, auth: &AnyAuth, code: &str) -> A
     let now = now_ms();
     let key = format!("mfa:{}", auth.user.id);
     state
-        .0
-        .throttle
+        .throttle()
         .begin(&key, state.cfg().login_max_per_account, now)
         .await?;
     let ua = state
@@ -506,7 +507,7 @@ async fn verify_second_factor(state: &AppState, auth: &AnyAuth, code: &str) -> A
         };
     match outcome {
         Ok(()) => {
-            state.0.throttle.clear(&key).await?;
+            state.throttle().clear(&key).await?;
             Ok(())
         }
         Err((reason, message)) => {
@@ -593,7 +594,7 @@ pub struct HomeVendor {
 
 /// `/`: straight to the only institution, else the chooser.
 pub async fn root(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
-    let insts = service::my_institutions(state.store(), &auth).await?;
+    let insts = mamori_app::access::my_institutions(state.store(), &auth).await?;
     if insts.len() == 1 && auth.principal.vendor_ids.is_empty() {
         return Ok(see_other(&format!("/i/{}", insts[0].code)));
     }
@@ -687,7 +688,8 @@ pub async fn dashboard(
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     let store = state.store();
-    let inst = service::institution_for(store, &auth, &code, Action::ViewDashboard).await?;
+    let inst =
+        mamori_app::access::institution_for(store, &auth, &code, Action::ViewDashboard).await?;
     let page = PageCtx::signed_in(
         &state,
         &auth,
@@ -862,7 +864,8 @@ async fn members_view(
     .await?
     .with_flash(flash);
     let tr = page.tr;
-    let can_manage = service::may(auth, Action::ManageMembers, Scope::Institution(&inst.id));
+    let can_manage =
+        mamori_app::access::may(auth, Action::ManageMembers, Scope::Institution(&inst.id));
     let members = state
         .store()
         .members(&inst.id)
@@ -923,7 +926,9 @@ pub async fn members(
     Path(code): Path<String>,
     Query(flash): Query<Flash>,
 ) -> AppResult<Response> {
-    let inst = service::institution_for(state.store(), &auth, &code, Action::ViewMembers).await?;
+    let inst =
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ViewMembers)
+            .await?;
     members_view(
         &state,
         &auth,
@@ -942,7 +947,9 @@ pub async fn add_member(
     Path(code): Path<String>,
     Form(form): Form<MemberForm>,
 ) -> AppResult<Response> {
-    let inst = service::institution_for(state.store(), &auth, &code, Action::ManageMembers).await?;
+    let inst =
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageMembers)
+            .await?;
     let tr = Tr::new(auth.meta.lang);
     let parsed = (|| {
         let role: Role = form.role.parse().map_err(|_| AppError::Invalid {
@@ -957,7 +964,9 @@ pub async fn add_member(
         })
     })();
     let result = match parsed {
-        Ok(input) => service::add_member(state.store(), &auth, &inst, input).await,
+        Ok(input) => mamori_app::accounts::add_member(state.store(), &auth, &inst, input)
+            .await
+            .map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -998,9 +1007,14 @@ pub async fn revoke_role(
     auth: Auth,
     Path((code, user_id, role)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
-    let inst = service::institution_for(state.store(), &auth, &code, Action::ManageMembers).await?;
+    let inst =
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageMembers)
+            .await?;
     let role: Role = role.parse().map_err(|_| AppError::NotFound)?;
-    match service::revoke_role(state.store(), &auth, &inst, &user_id, role).await {
+    match mamori_app::accounts::revoke_role(state.store(), &auth, &inst, &user_id, role)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => Ok(see_other(&format!(
             "/i/{code}/members?ok=flash-role-revoked"
         ))),
@@ -1032,7 +1046,8 @@ pub async fn settings(
     Query(flash): Query<Flash>,
 ) -> AppResult<Response> {
     let inst =
-        service::institution_for(state.store(), &auth, &code, Action::ManageSettings).await?;
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageSettings)
+            .await?;
     let page = PageCtx::signed_in(
         &state,
         &auth,
@@ -1070,23 +1085,23 @@ pub async fn save_settings(
     Form(form): Form<SettingsForm>,
 ) -> AppResult<Response> {
     let inst =
-        service::institution_for(state.store(), &auth, &code, Action::ManageSettings).await?;
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageSettings)
+            .await?;
     let mfa_required = form.mfa_required.is_some();
     let result = match form.beds.trim().parse::<i64>() {
-        Ok(beds) => {
-            service::update_settings(
-                state.store(),
-                &auth,
-                &inst,
-                service::SettingsInput {
-                    version: form.version,
-                    name: form.name.clone(),
-                    beds,
-                    mfa_required,
-                },
-            )
-            .await
-        }
+        Ok(beds) => mamori_app::accounts::update_settings(
+            state.store(),
+            &auth,
+            &inst,
+            mamori_app::accounts::SettingsInput {
+                version: form.version,
+                name: form.name.clone(),
+                beds,
+                mfa_required,
+            },
+        )
+        .await
+        .map_err(AppError::from),
         Err(_) => Err(AppError::Invalid {
             field: "beds",
             key: "invalid-beds",
@@ -1148,7 +1163,8 @@ pub async fn audit(
     Path(code): Path<String>,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
-    let inst = service::institution_for(state.store(), &auth, &code, Action::ViewAudit).await?;
+    let inst =
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ViewAudit).await?;
     let page = PageCtx::signed_in(
         &state,
         &auth,
@@ -1158,12 +1174,15 @@ pub async fn audit(
     )
     .await?;
     let tr = page.tr;
-    let (events, error) = match service::audit_events(state.store(), &inst, &q).await {
+    let (events, error) = match mamori_app::accounts::audit_events(state.store(), &inst, &q)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(ev) => (ev, None),
         Err(e @ AppError::Invalid { .. }) => (vec![], Some(message(&tr, &e))),
         Err(e) => return Err(e),
     };
-    let pageno = q.page.unwrap_or(1).clamp(1, service::MAX_PAGE);
+    let pageno = q.page.unwrap_or(1).clamp(1, mamori_app::accounts::MAX_PAGE);
     let base = |p: i64| {
         serde_urlencoded::to_string([
             ("action", q.action.clone().unwrap_or_default()),
@@ -1174,7 +1193,7 @@ pub async fn audit(
         ])
         .unwrap_or_default()
     };
-    let full = events.len() as i64 == service::AUDIT_PAGE;
+    let full = events.len() as i64 == mamori_app::accounts::AUDIT_PAGE;
     let body = AuditPage {
         code,
         events: event_rows(&tr, &events),
@@ -1210,8 +1229,10 @@ pub async fn audit_csv(
     Path(code): Path<String>,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
-    let inst = service::institution_for(state.store(), &auth, &code, Action::ExportAudit).await?;
-    let bytes = service::audit_csv(state.store(), &auth, &inst, &q).await?;
+    let inst =
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ExportAudit)
+            .await?;
+    let bytes = mamori_app::accounts::audit_csv(state.store(), &auth, &inst, &q).await?;
     let name = format!("attachment; filename=\"mamori-audit-{code}.csv\"");
     Ok((
         [

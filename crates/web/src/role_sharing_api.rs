@@ -4,11 +4,11 @@
 use crate::api::{ApiJson, ErrorBody};
 use crate::auth::Auth;
 use crate::error::AppResult;
-use crate::role_sharing::{self as rsw, Matrix, StepInput};
-use crate::service::{self, institution_for};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
+use mamori_app::access::institution_for;
+use mamori_app::role_sharing::{self as rsw, Matrix, StepInput};
 use mamori_domain::policy::{Action, Scope};
 use mamori_store::{Contract, RoleSharingItem};
 use serde::Serialize;
@@ -125,7 +125,7 @@ pub async fn vendor_contracts(
     State(state): State<AppState>,
     auth: Auth,
 ) -> AppResult<Json<Vec<ContractView>>> {
-    service::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
     Ok(Json(
         state
             .store()

@@ -1,6 +1,5 @@
 //! Shared application state and configuration of the web layer.
 
-use crate::throttle::Throttle;
 use mamori_store::Store;
 use std::sync::Arc;
 
@@ -57,65 +56,48 @@ impl Default for WebConfig {
     }
 }
 
-/// The catalogs served: the embedded ones and the confirmed imports.
-#[derive(Debug, Default)]
-pub struct Catalogs {
-    pub registry: mamori_catalog::Registry,
-    /// Ids of the versions that came from an import (not shipped with this release).
-    pub imported: std::collections::BTreeSet<String>,
-}
-
-impl std::ops::Deref for Catalogs {
-    type Target = mamori_catalog::Registry;
-    fn deref(&self) -> &Self::Target {
-        &self.registry
-    }
-}
+pub use mamori_app::catalogs::Catalogs;
 
 pub struct Inner {
-    pub store: Arc<dyn Store>,
-    /// Replaced as a whole when an import is confirmed; readers keep the set they took.
-    pub catalogs: std::sync::RwLock<Arc<Catalogs>>,
+    pub ctx: mamori_app::Ctx,
     pub cfg: WebConfig,
-    pub throttle: Throttle,
 }
 
+/// The web layer's state: the application context every use case runs over, and the web
+/// configuration. It dereferences to the context, so a handler hands `&state` to `app`.
 #[derive(Clone)]
 pub struct AppState(pub Arc<Inner>);
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, cfg: WebConfig) -> Self {
-        let throttle = Throttle::new(store.clone(), cfg.login_window_secs);
-        let registry = crate::catalogs::embedded();
-        AppState(Arc::new(Inner {
+        let mail = mamori_app::mail::MailConfig {
+            smtp_url: cfg.smtp_url.clone(),
+            mail_from: cfg.mail_from.clone(),
+            public_url: cfg.public_url.clone(),
+        };
+        let limits = mamori_app::Limits {
+            attempts_per_account: cfg.login_max_per_account,
+            attempt_window_secs: cfg.login_window_secs,
+        };
+        let ctx = mamori_app::Ctx::with(
             store,
-            catalogs: std::sync::RwLock::new(Arc::new(Catalogs {
-                registry,
-                imported: Default::default(),
-            })),
-            cfg,
-            throttle,
-        }))
-    }
-    pub fn store(&self) -> &dyn Store {
-        self.0.store.as_ref()
+            mail,
+            limits,
+            Arc::new(mamori_app::clock::SystemClock),
+        );
+        AppState(Arc::new(Inner { ctx, cfg }))
     }
     pub fn cfg(&self) -> &WebConfig {
         &self.0.cfg
     }
-    /// The catalogs as they are now (a snapshot: an import confirmed meanwhile is not in it).
-    pub fn catalogs(&self) -> Arc<Catalogs> {
-        match self.0.catalogs.read() {
-            Ok(c) => c.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+    pub fn ctx(&self) -> &mamori_app::Ctx {
+        &self.0.ctx
     }
-    /// Replace the catalogs served.
-    pub fn set_catalogs(&self, catalogs: Catalogs) {
-        let new = Arc::new(catalogs);
-        match self.0.catalogs.write() {
-            Ok(mut c) => *c = new,
-            Err(poisoned) => *poisoned.into_inner() = new,
-        }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = mamori_app::Ctx;
+    fn deref(&self) -> &mamori_app::Ctx {
+        &self.0.ctx
     }
 }

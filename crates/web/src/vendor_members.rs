@@ -7,13 +7,13 @@ use crate::auth::Auth;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::pages::{page_status, render, see_other, Flash, PageCtx};
-use crate::service::{self, AddedMember, UserView};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
+use mamori_app::accounts::{AddedMember, UserView};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
 use mamori_domain::{validate, Vendor};
@@ -29,7 +29,7 @@ pub async fn vendor_for(store: &dyn Store, auth: &Auth, vendor_id: &str) -> AppR
         .into_iter()
         .find(|v| v.id == vendor_id)
         .ok_or(AppError::NotFound)?;
-    if service::may(auth, Action::ManageVendorMembers, Scope::Vendor(&vendor.id)) {
+    if mamori_app::access::may(auth, Action::ManageVendorMembers, Scope::Vendor(&vendor.id)) {
         return Ok(vendor);
     }
     Err(if auth.principal.vendor_ids.contains(&vendor.id) {
@@ -97,7 +97,8 @@ pub async fn add(
         }
         Some(existing) => (existing.user, None),
         None => {
-            let (user, pw) = service::create_account(store, &actor, email, name).await?;
+            let (user, pw) =
+                mamori_app::accounts::create_account(store, &actor, email, name).await?;
             (user, Some(pw))
         }
     };
@@ -154,7 +155,7 @@ pub async fn change(
     let actor = auth.actor();
     let admin = auth.principal.platform_admin;
     if current.status == MembershipStatus::Pending && input.status == MembershipStatus::Active {
-        let pw = service::initial_password();
+        let pw = mamori_app::accounts::initial_password();
         let hash = crate::auth::hash_password_blocking(pw.clone()).await?;
         store
             .confirm_vendor_member(&actor, &vendor.id, user_id, input.role, &hash, admin)
@@ -304,7 +305,10 @@ fn row(m: &VendorMember, me: &str) -> MemberRow {
         mfa: m.user.mfa_enabled,
         admin: m.role == VendorRole::Admin,
         requested_by: m.requested_by_name.clone().unwrap_or_default(),
-        since: crate::service::jst(m.created_at).chars().take(10).collect(),
+        since: mamori_domain::time::timestamp_jst(m.created_at)
+            .chars()
+            .take(10)
+            .collect(),
         is_self: m.user.id == me,
     }
 }

@@ -8,13 +8,12 @@ use crate::contract_pages::download;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::pages::{render, Flash, PageCtx};
-use crate::role_sharing::{self as rsw, StepInput};
-use crate::service;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use mamori_app::role_sharing::{self as rsw, StepInput};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::role_sharing::Party;
 use mamori_domain::vendor_members::MembershipStatus;
@@ -29,7 +28,7 @@ pub const CERT_WARN_DAYS: i64 = 60;
 
 /// A vendor-portal action on one of the user's own vendors (another vendor: not found).
 fn own_vendor(auth: &Auth, vendor_id: &str) -> AppResult<()> {
-    service::require(auth, Action::UseVendorPortal, Scope::Platform)?;
+    mamori_app::access::require(auth, Action::UseVendorPortal, Scope::Platform)?;
     if auth.principal.vendor_ids.iter().any(|v| v == vendor_id) {
         Ok(())
     } else {
@@ -185,7 +184,7 @@ pub async fn approve_subcontractor(
     Path((id, sub_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let (c, _) = rsw::contract_for(state.store(), &auth, &id, Action::ViewContracts).await?;
-    let manages = service::may(
+    let manages = mamori_app::access::may(
         &auth,
         Action::ManageContracts,
         Scope::Institution(&c.institution_id),
@@ -251,7 +250,7 @@ pub fn cert_rows(
     certs: &[Certification],
     vendor_name: impl Fn(&str) -> String,
 ) -> Vec<CertRow> {
-    let today = rsw::today();
+    let today = mamori_domain::time::today_jst();
     certs
         .iter()
         .map(|c| CertRow {
@@ -279,7 +278,7 @@ pub async fn certifications(
     auth: Auth,
     Query(flash): Query<Flash>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
     let page = PageCtx::signed_in(&state, &auth, "vendor", None, "/vendor/certifications")
         .await?
         .with_flash(&flash);
@@ -362,7 +361,7 @@ pub async fn delete_certification(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
     let certs = state
         .store()
         .certifications(&auth.principal.vendor_ids)
@@ -416,7 +415,8 @@ pub async fn create_invite(
     Form(form): Form<InviteForm>,
 ) -> AppResult<Response> {
     let inst =
-        service::institution_for(state.store(), &auth, &code, Action::ManageContracts).await?;
+        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageContracts)
+            .await?;
     let email = form.email.trim().to_lowercase();
     let name = form.display_name.trim();
     let contracts = state.store().contracts(&inst.id).await?;
@@ -491,10 +491,12 @@ pub async fn create_invite(
                 tr.t("contracts-institution"),
                 inst.name,
                 tr.t("invite-expires"),
-                service::jst(expires_at),
+                mamori_domain::time::timestamp_jst(expires_at),
                 tr.t("invite-mail-foot"),
             );
-            match crate::mail::send(cfg, &email, &tr.t("invite-mail-subject"), &body).await {
+            match mamori_app::mail::send(state.mail(), &email, &tr.t("invite-mail-subject"), &body)
+                .await
+            {
                 Ok(()) => (None, false),
                 Err(e) => {
                     tracing::warn!(error = %e, "invitation mail not sent");
@@ -520,7 +522,7 @@ pub async fn create_invite(
         linked: linked.is_some(),
         email,
         vendor: vendor.unwrap_or_default(),
-        expires: service::jst(expires_at),
+        expires: mamori_domain::time::timestamp_jst(expires_at),
     })?
     .into_response())
 }
@@ -683,7 +685,7 @@ pub async fn standard_answers(
     auth: Auth,
     Query(q): Query<StandardQuery>,
 ) -> AppResult<Response> {
-    service::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
+    mamori_app::access::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
     let flash = Flash {
         ok: q.ok.clone(),
         err: q.err.clone(),
@@ -900,7 +902,10 @@ pub async fn apply_standard_answers(
                 completed_on: row.and_then(|r| r.completed_on.clone()).unwrap_or_default(),
                 ..Default::default()
             };
-            match rsw::apply_step(&state, &auth, &c, party, &a.item_id, &input).await {
+            match rsw::apply_step(&state, &auth, &c, party, &a.item_id, &input)
+                .await
+                .map_err(AppError::from)
+            {
                 Ok(_) => applied += 1,
                 Err(AppError::Invalid { .. } | AppError::Conflict(_) | AppError::NotFound) => {
                     skipped += 1

@@ -1,10 +1,10 @@
 //! The web layer over real HTTP: a real server on loopback with a real SQLite database
 //! (the storage contract suite covers PostgreSQL), driven by an HTTP client with cookies.
 
+use mamori_app::demo::{self, DEMO_CODE, DEMO_PASSWORD};
 use mamori_domain::Role;
 use mamori_store::{now_ms, Actor, SqliteStore, Store};
 use mamori_web::auth::totp;
-use mamori_web::demo::{self, DEMO_CODE, DEMO_PASSWORD};
 use mamori_web::{AppState, WebConfig};
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use reqwest::{Client, Method, StatusCode};

@@ -1,84 +1,20 @@
-//! Operations shared by the HTML pages and the JSON API: each checks the policy, validates
-//! its input, and calls the store (which audits the change in the same transaction).
+//! Accounts and institutions: members and their roles, institution settings, the platform
+//! administrator's institutions and vendors, the audit log, and one's own account
+//! (password, profile, API tokens, second factor).
 
-use crate::auth::{self, AnyAuth, Auth};
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::access::{attempt, interactive, require};
+use crate::credentials;
+use crate::error::{Error, Result};
+use crate::{Caller, Ctx};
 use mamori_domain::audit::AuditRecord;
 use mamori_domain::policy::{self, Action, Scope};
-use mamori_domain::{password, validate, Institution, InstitutionKind, Role, User, Vendor};
+use mamori_domain::{password, time, validate, Institution, InstitutionKind, Role, User, Vendor};
 use mamori_store::{
     now_ms, ApiToken, AuditDraft, AuditFilter, InstitutionSettings, Member, NewInstitution,
     NewUser, Store,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-
-/// Resolve an institution by its 医療機関コード and check `action` on it. Someone with no
-/// role there learns nothing (404); a member lacking the permission is refused (403).
-pub async fn institution_for(
-    store: &dyn Store,
-    auth: &Auth,
-    code: &str,
-    action: Action,
-) -> AppResult<Institution> {
-    let inst = store
-        .institution_by_code(code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if may(auth, action, Scope::Institution(&inst.id)) {
-        return Ok(inst);
-    }
-    if auth.mfa_blocked.contains(&inst.id) {
-        // A member whose roles here wait for a second factor: enrol first.
-        return Err(AppError::EnrolRequired);
-    }
-    let member = !auth.principal.roles_in(&inst.id, auth.now).is_empty();
-    Err(if member || auth.principal.platform_admin {
-        AppError::Forbidden
-    } else {
-        AppError::NotFound
-    })
-}
-
-/// Credentials (password, second factor, API tokens) are managed in a signed-in browser
-/// session only: a stolen API token must not be able to entrench itself.
-pub fn interactive(auth: &AnyAuth) -> AppResult<()> {
-    if auth.token_id.is_some() {
-        Err(AppError::BadRequest("error-needs-session"))
-    } else {
-        Ok(())
-    }
-}
-
-/// Count an attempt at a secret check (current password, TOTP code) against `key`.
-pub async fn attempt(state: &AppState, key: &str) -> AppResult<()> {
-    state
-        .0
-        .throttle
-        .begin(key, state.cfg().login_max_per_account, now_ms())
-        .await
-}
-
-/// Whether the signed-in user may take `action` in `scope` (what a page offers).
-pub fn may(auth: &AnyAuth, action: Action, scope: Scope<'_>) -> bool {
-    policy::authorize(&auth.principal, action, scope, auth.now).allowed()
-}
-
-pub fn require(auth: &AnyAuth, action: Action, scope: Scope<'_>) -> AppResult<()> {
-    if may(auth, action, scope) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The institutions the user may open, in code order.
-pub async fn my_institutions(store: &dyn Store, auth: &AnyAuth) -> AppResult<Vec<Institution>> {
-    Ok(store
-        .institutions_by_ids(&auth.principal.institution_ids(auth.now))
-        .await?)
-}
 
 // ------------------------------------------------------------------ members
 
@@ -131,9 +67,9 @@ pub async fn create_account(
     actor: &mamori_store::Actor,
     email: String,
     display_name: String,
-) -> AppResult<(User, String)> {
+) -> Result<(User, String)> {
     let pw = initial_password();
-    let hash = auth::hash_password_blocking(pw.clone()).await?;
+    let hash = credentials::hash_password_blocking(pw.clone()).await?;
     let user = store
         .create_user(
             actor,
@@ -159,13 +95,13 @@ pub fn initial_password() -> String {
 
 /// A platform administrator manages members but does not make himself one: a role for
 /// oneself comes from the institution's own security officer.
-fn check_self_grant(auth: &Auth, inst: &Institution, user_id: &str) -> AppResult<()> {
+fn check_self_grant(auth: &Caller, inst: &Institution, user_id: &str) -> Result<()> {
     let officer = auth
         .principal
         .roles_in(&inst.id, auth.now)
         .contains(&Role::SecurityOfficer);
     if user_id == auth.user.id && !officer {
-        return Err(AppError::Invalid {
+        return Err(Error::Invalid {
             field: "role",
             key: "error-self-grant",
         });
@@ -174,7 +110,7 @@ fn check_self_grant(auth: &Auth, inst: &Institution, user_id: &str) -> AppResult
 }
 
 /// Members holding a live (unexpired) security-officer grant.
-async fn live_officers(store: &dyn Store, inst: &Institution, now: i64) -> AppResult<Vec<String>> {
+async fn live_officers(store: &dyn Store, inst: &Institution, now: i64) -> Result<Vec<String>> {
     Ok(store
         .members(&inst.id)
         .await?
@@ -189,23 +125,23 @@ async fn live_officers(store: &dyn Store, inst: &Institution, now: i64) -> AppRe
 }
 
 fn check_grant(
-    auth: &Auth,
+    auth: &Caller,
     inst: &Institution,
     role: Role,
     expires_at: Option<i64>,
-) -> AppResult<()> {
+) -> Result<()> {
     if !policy::may_grant(&auth.principal, &inst.id, role, auth.now) {
-        return Err(AppError::Invalid {
+        return Err(Error::Invalid {
             field: "role",
             key: "error-role-not-grantable",
         });
     }
     match (role, expires_at) {
-        (Role::Inspector, None) => Err(AppError::Invalid {
+        (Role::Inspector, None) => Err(Error::Invalid {
             field: "expires_at",
             key: "error-inspector-needs-expiry",
         }),
-        (_, Some(e)) if e <= auth.now => Err(AppError::Invalid {
+        (_, Some(e)) if e <= auth.now => Err(Error::Invalid {
             field: "expires_at",
             key: "error-expiry-in-past",
         }),
@@ -217,12 +153,12 @@ fn check_grant(
 /// role; otherwise an account is created with a one-time initial password.
 pub async fn add_member(
     store: &dyn Store,
-    auth: &Auth,
+    auth: &Caller,
     inst: &Institution,
     input: AddMemberInput,
-) -> AppResult<AddedMember> {
-    let email = validate::email(&input.email).map_err(AppError::invalid)?;
-    let name = validate::name("display_name", &input.display_name).map_err(AppError::invalid)?;
+) -> Result<AddedMember> {
+    let email = validate::email(&input.email).map_err(Error::invalid)?;
+    let name = validate::name("display_name", &input.display_name).map_err(Error::invalid)?;
     check_grant(auth, inst, input.role, input.expires_at)?;
     let actor = auth.actor();
     let (user, initial_password) = match store.user_auth_by_email(&email).await? {
@@ -230,7 +166,7 @@ pub async fn add_member(
         // only a platform administrator does that (the person's other institutions stay
         // invisible either way).
         Some(_) if !auth.principal.platform_admin => {
-            return Err(AppError::Invalid {
+            return Err(Error::Invalid {
                 field: "email",
                 key: "error-account-exists",
             })
@@ -255,15 +191,15 @@ pub async fn add_member(
 
 pub async fn grant_role(
     store: &dyn Store,
-    auth: &Auth,
+    auth: &Caller,
     inst: &Institution,
     user_id: &str,
     role: Role,
     expires_at: Option<i64>,
-) -> AppResult<()> {
+) -> Result<()> {
     check_grant(auth, inst, role, expires_at)?;
     check_self_grant(auth, inst, user_id)?;
-    store.user(user_id).await?.ok_or(AppError::NotFound)?;
+    store.user(user_id).await?.ok_or(Error::NotFound)?;
     // By id, only someone who is already a member here gets another role: an account that
     // belongs elsewhere joins by accepting an invitation or through a platform
     // administrator (the same rule as adding by e-mail). Not a member: as if unknown.
@@ -273,12 +209,12 @@ pub async fn grant_role(
         .iter()
         .any(|m| m.user.id == user_id);
     if !policy::may_grant_to(&auth.principal, member_here) {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     }
     if role == Role::SecurityOfficer && expires_at.is_some() {
         let live = live_officers(store, inst, auth.now).await?;
         if live == [user_id.to_string()] {
-            return Err(AppError::Invalid {
+            return Err(Error::Invalid {
                 field: "expires_at",
                 key: "error-last-security-officer",
             });
@@ -293,15 +229,15 @@ pub async fn grant_role(
 /// manage its members afterwards.
 pub async fn revoke_role(
     store: &dyn Store,
-    auth: &Auth,
+    auth: &Caller,
     inst: &Institution,
     user_id: &str,
     role: Role,
-) -> AppResult<()> {
+) -> Result<()> {
     if role == Role::SecurityOfficer {
         let live = live_officers(store, inst, auth.now).await?;
         if live.len() <= 1 && live.iter().any(|u| u == user_id) {
-            return Err(AppError::Invalid {
+            return Err(Error::Invalid {
                 field: "role",
                 key: "error-last-security-officer",
             });
@@ -353,12 +289,12 @@ pub struct SettingsInput {
 
 pub async fn update_settings(
     store: &dyn Store,
-    auth: &Auth,
+    auth: &Caller,
     inst: &Institution,
     input: SettingsInput,
-) -> AppResult<Institution> {
-    let name = validate::name("name", &input.name).map_err(AppError::invalid)?;
-    validate::beds(inst.kind, input.beds).map_err(AppError::invalid)?;
+) -> Result<Institution> {
+    let name = validate::name("name", &input.name).map_err(Error::invalid)?;
+    validate::beds(inst.kind, input.beds).map_err(Error::invalid)?;
     Ok(store
         .update_institution(
             &auth.actor(),
@@ -387,15 +323,15 @@ pub struct NewInstitutionInput {
 
 pub async fn create_institution(
     store: &dyn Store,
-    auth: &Auth,
+    auth: &Caller,
     input: NewInstitutionInput,
-) -> AppResult<Institution> {
+) -> Result<Institution> {
     require(auth, Action::AdministerPlatform, Scope::Platform)?;
     let code = input.code.trim().to_string();
     let prefecture = input.prefecture.trim().to_string();
-    validate::institution_code(&code, &prefecture).map_err(AppError::invalid)?;
-    let name = validate::name("name", &input.name).map_err(AppError::invalid)?;
-    validate::beds(input.kind, input.beds).map_err(AppError::invalid)?;
+    validate::institution_code(&code, &prefecture).map_err(Error::invalid)?;
+    let name = validate::name("name", &input.name).map_err(Error::invalid)?;
+    validate::beds(input.kind, input.beds).map_err(Error::invalid)?;
     Ok(store
         .create_institution(
             &auth.actor(),
@@ -411,9 +347,9 @@ pub async fn create_institution(
         .await?)
 }
 
-pub async fn create_vendor(store: &dyn Store, auth: &Auth, name: &str) -> AppResult<Vendor> {
+pub async fn create_vendor(store: &dyn Store, auth: &Caller, name: &str) -> Result<Vendor> {
     require(auth, Action::AdministerPlatform, Scope::Platform)?;
-    let name = validate::name("name", name).map_err(AppError::invalid)?;
+    let name = validate::name("name", name).map_err(Error::invalid)?;
     Ok(store.create_vendor(&auth.actor(), &name).await?)
 }
 
@@ -436,23 +372,18 @@ pub const AUDIT_PAGE: i64 = 50;
 /// Highest page number accepted anywhere (keeps offsets far from overflow).
 pub const MAX_PAGE: i64 = 100_000;
 
-fn jst_day_start(s: &str) -> AppResult<Option<i64>> {
-    let s = s.trim();
-    if s.is_empty() {
+fn jst_day_start(s: &str) -> Result<Option<i64>> {
+    if s.trim().is_empty() {
         return Ok(None);
     }
-    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::Invalid {
+    time::day_start_jst(s).map(Some).ok_or(Error::Invalid {
         field: "from",
         key: "error-invalid-date",
-    })?;
-    let t = d
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc().timestamp_millis() - 9 * 3600 * 1000);
-    Ok(t)
+    })
 }
 
 impl AuditQuery {
-    pub fn filter(&self, institution_id: &str, limit: i64) -> AppResult<AuditFilter> {
+    pub fn filter(&self, institution_id: &str, limit: i64) -> Result<AuditFilter> {
         let from = self
             .from
             .as_deref()
@@ -488,25 +419,18 @@ pub async fn audit_events(
     store: &dyn Store,
     inst: &Institution,
     q: &AuditQuery,
-) -> AppResult<Vec<AuditRecord>> {
+) -> Result<Vec<AuditRecord>> {
     Ok(store.audit_events(&q.filter(&inst.id, AUDIT_PAGE)?).await?)
-}
-
-/// Format unix ms as Japan time, `2026-11-22 13:27:14`.
-pub fn jst(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms + 9 * 3600 * 1000)
-        .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_default()
 }
 
 /// The whole filtered log as CSV (UTF-8 with BOM, which Japanese Excel opens correctly).
 /// The export is itself audited.
 pub async fn audit_csv(
     store: &dyn Store,
-    auth: &Auth,
+    auth: &Caller,
     inst: &Institution,
     q: &AuditQuery,
-) -> AppResult<Vec<u8>> {
+) -> Result<Vec<u8>> {
     let mut f = q.filter(&inst.id, 100_000)?;
     f.offset = 0;
     let events = store.audit_events(&f).await?;
@@ -526,13 +450,13 @@ pub async fn audit_csv(
         "hash",
     ];
     w.write_record(header)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| Error::Internal(e.to_string()))?;
     let cell = |v: &str| csv_safe(v);
     for e in &events {
         let seq = e.seq.to_string();
         w.write_record(
             [
-                jst(e.occurred_at).as_str(),
+                time::timestamp_jst(e.occurred_at).as_str(),
                 e.chain.as_str(),
                 seq.as_str(),
                 e.action.as_str(),
@@ -547,11 +471,9 @@ pub async fn audit_csv(
             ]
             .map(cell),
         )
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| Error::Internal(e.to_string()))?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = w.into_inner().map_err(|e| Error::Internal(e.to_string()))?;
     store
         .record(
             &auth.actor(),
@@ -576,29 +498,29 @@ pub struct PasswordInput {
     pub new_password: String,
 }
 
-pub async fn change_password(state: &AppState, auth: &Auth, input: PasswordInput) -> AppResult<()> {
+pub async fn change_password(ctx: &Ctx, auth: &Caller, input: PasswordInput) -> Result<()> {
     // Every other session of the user ends with the change.
     interactive(auth)?;
-    let store = state.store();
+    let store = ctx.store();
     let key = format!("pw:{}", auth.user.id);
-    attempt(state, &key).await?;
+    attempt(ctx, &key).await?;
     let ua = store
         .user_auth(&auth.user.id)
         .await?
-        .ok_or(AppError::NotFound)?;
-    if !auth::verify_password_blocking(input.current_password, ua.password_hash).await {
-        return Err(AppError::Invalid {
+        .ok_or(Error::NotFound)?;
+    if !credentials::verify_password_blocking(input.current_password, ua.password_hash).await {
+        return Err(Error::Invalid {
             field: "current_password",
             key: "error-wrong-password",
         });
     }
-    state.0.throttle.clear(&key).await?;
-    password::check(&input.new_password, &auth.user.email).map_err(|e| AppError::Invalid {
+    ctx.throttle().clear(&key).await?;
+    password::check(&input.new_password, &auth.user.email).map_err(|e| Error::Invalid {
         field: "new_password",
         key: e.message_key(),
     })?;
-    let hash = auth::hash_password_blocking(input.new_password).await?;
-    let keep = auth.session.as_ref().map(|s| s.id_hash.as_str());
+    let hash = credentials::hash_password_blocking(input.new_password).await?;
+    let keep = auth.session_id_hash.as_deref();
     Ok(store
         .set_password(&auth.actor(), &auth.user.id, &hash, keep)
         .await?)
@@ -611,14 +533,10 @@ pub struct ProfileInput {
     pub locale: String,
 }
 
-pub async fn update_profile(
-    store: &dyn Store,
-    auth: &Auth,
-    input: ProfileInput,
-) -> AppResult<User> {
-    let name = validate::name("display_name", &input.display_name).map_err(AppError::invalid)?;
-    if crate::i18n::Lang::parse(&input.locale).is_none() {
-        return Err(AppError::Invalid {
+pub async fn update_profile(store: &dyn Store, auth: &Caller, input: ProfileInput) -> Result<User> {
+    let name = validate::name("display_name", &input.display_name).map_err(Error::invalid)?;
+    if mamori_i18n::Lang::parse(&input.locale).is_none() {
+        return Err(Error::Invalid {
             field: "locale",
             key: "error-invalid-locale",
         });
@@ -682,23 +600,30 @@ pub async fn create_token(
     actor: &mamori_store::Actor,
     user_id: &str,
     input: TokenInput,
-) -> AppResult<CreatedToken> {
-    let name = validate::name("name", &input.name).map_err(AppError::invalid)?;
+) -> Result<CreatedToken> {
+    let name = validate::name("name", &input.name).map_err(Error::invalid)?;
     if let Some(d) = input.expires_in_days {
         if !(1..=365).contains(&d) {
-            return Err(AppError::Invalid {
+            return Err(Error::Invalid {
                 field: "expires_in_days",
                 key: "error-token-expiry",
             });
         }
     }
-    let secret = format!("{}{}", auth::TOKEN_PREFIX, auth::random_token(32));
+    let secret = format!(
+        "{}{}",
+        credentials::TOKEN_PREFIX,
+        credentials::random_token(32)
+    );
     let now = now_ms();
     let token = ApiToken {
         id: uuid::Uuid::now_v7().to_string(),
         user_id: user_id.to_string(),
         name,
-        prefix: secret.chars().take(auth::TOKEN_PREFIX.len() + 6).collect(),
+        prefix: secret
+            .chars()
+            .take(credentials::TOKEN_PREFIX.len() + 6)
+            .collect(),
         created_at: now,
         last_used_at: None,
         // Every token expires: by default after TOKEN_DEFAULT_DAYS.
@@ -706,7 +631,7 @@ pub async fn create_token(
         revoked_at: None,
     };
     store
-        .create_token(actor, &token, &auth::sha256_hex(&secret))
+        .create_token(actor, &token, &credentials::sha256_hex(&secret))
         .await?;
     Ok(CreatedToken {
         token: ApiTokenView::from(&token),
@@ -726,12 +651,12 @@ pub struct MfaEnableInput {
 /// recovery codes, shown once.
 pub async fn enable_mfa(
     store: &dyn Store,
-    auth: &AnyAuth,
+    auth: &Caller,
     input: MfaEnableInput,
-) -> AppResult<Vec<String>> {
+) -> Result<Vec<String>> {
     interactive(auth)?;
     if auth.user.mfa_enabled {
-        return Err(AppError::BadRequest("error-mfa-already-enabled"));
+        return Err(Error::BadRequest("error-mfa-already-enabled"));
     }
     let secret = input.secret.trim().to_uppercase();
     if secret.len() < 26
@@ -739,35 +664,35 @@ pub async fn enable_mfa(
             .decode(secret.as_bytes())
             .is_err()
     {
-        return Err(AppError::Invalid {
+        return Err(Error::Invalid {
             field: "secret",
             key: "error-invalid-secret",
         });
     }
     let step =
-        auth::totp::matching_step(&secret, &input.code, now_ms()).ok_or(AppError::Invalid {
+        credentials::totp::matching_step(&secret, &input.code, now_ms()).ok_or(Error::Invalid {
             field: "code",
             key: "error-wrong-code",
         })?;
-    let (codes, hashes) = auth::new_recovery_codes();
+    let (codes, hashes) = credentials::new_recovery_codes();
     store
         .enable_totp(&auth.actor(), &auth.user.id, &secret, step, &hashes)
         .await?;
     Ok(codes)
 }
 
-pub async fn disable_mfa(state: &AppState, auth: &Auth, code: &str) -> AppResult<()> {
+pub async fn disable_mfa(ctx: &Ctx, auth: &Caller, code: &str) -> Result<()> {
     interactive(auth)?;
-    let store = state.store();
+    let store = ctx.store();
     let key = format!("mfa:{}", auth.user.id);
-    attempt(state, &key).await?;
+    attempt(ctx, &key).await?;
     let ua = store
         .user_auth(&auth.user.id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let secret = ua
         .totp_secret
-        .ok_or(AppError::BadRequest("error-mfa-not-enabled"))?;
+        .ok_or(Error::BadRequest("error-mfa-not-enabled"))?;
     let ids = auth.principal.institution_ids(auth.now);
     if auth.principal.platform_admin
         || store
@@ -776,19 +701,19 @@ pub async fn disable_mfa(state: &AppState, auth: &Auth, code: &str) -> AppResult
             .iter()
             .any(|i| i.mfa_required)
     {
-        return Err(AppError::BadRequest("error-mfa-mandatory"));
+        return Err(Error::BadRequest("error-mfa-mandatory"));
     }
-    let step = auth::totp::matching_step(&secret, code, now_ms()).ok_or(AppError::Invalid {
+    let step = credentials::totp::matching_step(&secret, code, now_ms()).ok_or(Error::Invalid {
         field: "code",
         key: "error-wrong-code",
     })?;
     if !store.accept_totp_step(&auth.user.id, step).await? {
-        return Err(AppError::Invalid {
+        return Err(Error::Invalid {
             field: "code",
             key: "error-code-reused",
         });
     }
-    state.0.throttle.clear(&key).await?;
+    ctx.throttle().clear(&key).await?;
     Ok(store.disable_totp(&auth.actor(), &auth.user.id).await?)
 }
 

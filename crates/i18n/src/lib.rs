@@ -1,11 +1,14 @@
-//! Japanese first, English second: Fluent bundles embedded in the binary.
+//! Japanese first, English second: Fluent bundles embedded in the binary, shared by the
+//! pages (web) and what the application layer writes in words (exports, mail).
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::OnceLock;
 
-pub const JA_FTL: &str = include_str!("../locales/ja/main.ftl");
-pub const EN_FTL: &str = include_str!("../locales/en/main.ftl");
+/// Every Japanese message (the files of `locales/ja`, joined by the build script).
+pub const JA_FTL: &str = include_str!(concat!(env!("OUT_DIR"), "/ja.ftl"));
+/// Every English message.
+pub const EN_FTL: &str = include_str!(concat!(env!("OUT_DIR"), "/en.ftl"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,6 +1,25 @@
 //! Outgoing mail (invitations) through the hospital's SMTP relay, when one is configured.
 
-use crate::state::WebConfig;
+/// Where mail goes out: the hospital's SMTP relay, the sender, and the address users reach
+/// mamori at (for links in mail). Without a relay or an address, nothing is sent and the
+/// inviter is shown the link to pass on.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:port`, plain SMTP to a relay the hospital runs.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub public_url: Option<String>,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            smtp_url: None,
+            mail_from: "mamori@localhost".into(),
+            public_url: None,
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -30,7 +49,7 @@ fn relay(url: &str) -> Result<(String, u16), MailError> {
 }
 
 /// Send a plain-text message.
-pub async fn send(cfg: &WebConfig, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
+pub async fn send(cfg: &MailConfig, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
     let url = cfg.smtp_url.as_deref().ok_or(MailError::NotConfigured)?;
     let (host, port) = relay(url)?;

@@ -1,7 +1,7 @@
 //! Demo data: さくら総合病院 with a user for every role and three vendors, loaded by
 //! `mamori serve --demo` into an empty database.
 
-use crate::auth::hash_password;
+use crate::credentials::hash_password;
 use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
 use mamori_domain::{InstitutionKind, Role};
 use mamori_store::{now_ms, Actor, NewInstitution, NewUser, Store};
@@ -179,7 +179,7 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<bool> {
                         used_at: Some(now),
                         user_id: Some(user.id.clone()),
                     };
-                    let hash = crate::auth::sha256_hex(&mamori_store::new_id());
+                    let hash = crate::credentials::sha256_hex(&mamori_store::new_id());
                     store.create_invite(&actor, &invite, &hash).await?;
                 }
             }

@@ -2,9 +2,8 @@
 //! and the institution's cross-vendor matrix. The rules are the domain's
 //! (`mamori_domain::role_sharing`); this module loads, asks, and stores.
 
-use crate::auth::AnyAuth;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::error::{Error, Result};
+use crate::{Caller, Catalogs, Ctx};
 use mamori_catalog::{Addressee, Answer, Catalog, Item};
 use mamori_domain::policy::{self, Action, Scope};
 use mamori_domain::role_sharing::{
@@ -17,9 +16,8 @@ use std::sync::Arc;
 
 /// The role-sharing catalog version a new contract's checklist follows: the latest shipped
 /// or imported version of `mhlw/role-sharing`.
-pub fn current_catalog(state: &AppState) -> Option<String> {
-    state
-        .catalogs()
+pub fn current_catalog(ctx: &Ctx) -> Option<String> {
+    ctx.catalogs()
         .catalogs
         .values()
         .filter(|c| c.catalog.publisher == "mhlw" && c.catalog.document == "role-sharing")
@@ -42,16 +40,16 @@ pub fn answerable(item: &Item) -> bool {
 /// the role gets 403.
 pub async fn contract_for(
     store: &dyn Store,
-    auth: &AnyAuth,
+    auth: &Caller,
     id: &str,
     action: Action,
-) -> AppResult<(Contract, Party)> {
-    let c = store.contract(id).await?.ok_or(AppError::NotFound)?;
+) -> Result<(Contract, Party)> {
+    let c = store.contract(id).await?.ok_or(Error::NotFound)?;
     let scope = Scope::Contract {
         institution_id: &c.institution_id,
         vendor_id: &c.vendor_id,
     };
-    if crate::service::may(auth, action, scope) {
+    if auth.may(action, scope) {
         if let Some(p) = policy::contract_party(
             &auth.principal,
             action,
@@ -68,20 +66,17 @@ pub async fn contract_for(
         .is_empty()
         || auth.principal.vendor_ids.contains(&c.vendor_id);
     Err(if member {
-        AppError::Forbidden
+        Error::Forbidden
     } else {
-        AppError::NotFound
+        Error::NotFound
     })
 }
 
 /// The catalog a contract's checklist follows.
-pub fn catalog_of(
-    state: &AppState,
-    c: &Contract,
-) -> AppResult<(Arc<crate::state::Catalogs>, String)> {
-    let catalogs = state.catalogs();
+pub fn catalog_of(ctx: &Ctx, c: &Contract) -> Result<(Arc<Catalogs>, String)> {
+    let catalogs = ctx.catalogs();
     if !catalogs.catalogs.contains_key(&c.catalog_id) {
-        return Err(AppError::Internal(format!(
+        return Err(Error::Internal(format!(
             "role-sharing catalog {} of contract {} is not served",
             c.catalog_id, c.id
         )));
@@ -126,12 +121,12 @@ fn opt(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-fn invalid(key: &'static str) -> AppError {
-    AppError::Invalid { field: "item", key }
+fn invalid(key: &'static str) -> Error {
+    Error::Invalid { field: "item", key }
 }
 
 impl StepInput {
-    fn answer(&self) -> AppResult<ItemAnswer> {
+    fn answer(&self) -> Result<ItemAnswer> {
         let responsibility = match opt(&self.responsibility) {
             None => None,
             Some(r) => Some(Responsibility::parse(&r).ok_or(invalid("error-rs-bad-value"))?),
@@ -158,7 +153,7 @@ impl StepInput {
         })
     }
 
-    fn to_step(&self) -> AppResult<Step> {
+    fn to_step(&self) -> Result<Step> {
         Ok(match self.step.as_str() {
             "propose" => Step::Propose(self.answer()?),
             "accept" => Step::Accept,
@@ -181,25 +176,25 @@ pub fn standing(row: Option<&RoleSharingItem>) -> Standing {
 
 /// Take one step on one item of a contract's checklist, as `party`.
 pub async fn apply_step(
-    state: &AppState,
-    auth: &AnyAuth,
+    ctx: &Ctx,
+    auth: &Caller,
     contract: &Contract,
     party: Party,
     item_id: &str,
     input: &StepInput,
-) -> AppResult<RoleSharingItem> {
-    let (catalogs, catalog_id) = catalog_of(state, contract)?;
+) -> Result<RoleSharingItem> {
+    let (catalogs, catalog_id) = catalog_of(ctx, contract)?;
     let item = catalogs.catalogs[&catalog_id]
         .item(item_id)
         .filter(|i| answerable(i))
-        .ok_or(AppError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let part2 = is_part2(item);
-    let store = state.store();
+    let store = ctx.store();
     let current_row = store.role_sharing_item(&contract.id, item_id).await?;
     let current = current_row.as_ref();
     let version = current.map(|r| r.version).unwrap_or(0);
     if input.version != version {
-        return Err(AppError::Conflict("role-sharing item"));
+        return Err(Error::Conflict("role-sharing item"));
     }
     let step = input.to_step()?;
     let next =
@@ -321,26 +316,26 @@ pub struct Matrix {
 }
 
 /// The cross-vendor matrix of an institution: Part 2 items × contracts, grouped by system.
-pub async fn matrix(state: &AppState, inst: &Institution) -> AppResult<Matrix> {
-    let store = state.store();
+pub async fn matrix(ctx: &Ctx, inst: &Institution) -> Result<Matrix> {
+    let store = ctx.store();
     let (contracts, rows) = tokio::try_join!(
         store.contracts(&inst.id),
         store.institution_role_sharing_items(&inst.id),
     )?;
-    matrix_of(state, inst, contracts, rows).await
+    matrix_of(ctx, inst, contracts, rows).await
 }
 
 /// The matrix from contracts and checklist rows already read (the dashboard has them).
 pub async fn matrix_of(
-    state: &AppState,
+    ctx: &Ctx,
     inst: &Institution,
     contracts: Vec<Contract>,
     rows: Vec<RoleSharingItem>,
-) -> AppResult<Matrix> {
-    let store = state.store();
+) -> Result<Matrix> {
+    let store = ctx.store();
     let (systems, links) =
         tokio::try_join!(store.systems(&inst.id), store.system_links(&inst.id),)?;
-    let catalogs = state.catalogs();
+    let catalogs = ctx.catalogs();
     // Rows: the Part 2 items of the catalogs the contracts follow (normally one version).
     let mut items: Vec<&Item> = Vec::new();
     let mut used: Vec<&Catalog> = Vec::new();
@@ -352,7 +347,7 @@ pub async fn matrix_of(
         }
     }
     if used.is_empty() {
-        if let Some(cat) = current_catalog(state).and_then(|id| catalogs.catalogs.get(&id)) {
+        if let Some(cat) = current_catalog(ctx).and_then(|id| catalogs.catalogs.get(&id)) {
             used.push(cat);
         }
     }
@@ -542,18 +537,15 @@ pub async fn matrix_of(
 // ------------------------------------------------------------------ exports
 
 fn ja(key: &str) -> String {
-    crate::i18n::Tr::new(crate::i18n::Lang::Ja).t(key)
+    mamori_i18n::Tr::new(mamori_i18n::Lang::Ja).t(key)
 }
 
 /// A contract's checklist as the export lays it out (labels in Japanese, as the official
 /// form).
-pub async fn checklist_sheet(
-    state: &AppState,
-    c: &Contract,
-) -> AppResult<mamori_export::ChecklistSheet> {
-    let (catalogs, catalog_id) = catalog_of(state, c)?;
+pub async fn checklist_sheet(ctx: &Ctx, c: &Contract) -> Result<mamori_export::ChecklistSheet> {
+    let (catalogs, catalog_id) = catalog_of(ctx, c)?;
     let cat = &catalogs.catalogs[&catalog_id];
-    let rows = state.store().role_sharing_items(&c.id).await?;
+    let rows = ctx.store().role_sharing_items(&c.id).await?;
     let mut out = Vec::new();
     for s in &cat.sections {
         let items: Vec<&Item> = cat.items.iter().filter(|i| i.section == s.id).collect();
@@ -601,7 +593,7 @@ pub async fn checklist_sheet(
         }
     }
     // Vendor ids named by "another vendor" are shown by name.
-    let contracts = state.store().contracts(&c.institution_id).await?;
+    let contracts = ctx.store().contracts(&c.institution_id).await?;
     for row in &mut out {
         for other in &contracts {
             if row.responsibility.contains(&other.vendor_id) {
@@ -616,23 +608,16 @@ pub async fn checklist_sheet(
         institution: format!("{}({})", c.institution_name, c.institution_code),
         vendor: c.vendor_name.clone(),
         contract: c.title.clone(),
-        exported_on: today(),
+        exported_on: mamori_domain::time::today_jst(),
         rows: out,
     })
-}
-
-/// Today in Japan (YYYY-MM-DD).
-pub fn today() -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(9))
-        .format("%Y-%m-%d")
-        .to_string()
 }
 
 /// The matrix as the export lays it out.
 pub fn matrix_sheet(inst: &Institution, m: &Matrix) -> mamori_export::MatrixSheet {
     mamori_export::MatrixSheet {
         institution: format!("{}({})", inst.name, inst.code),
-        exported_on: today(),
+        exported_on: mamori_domain::time::today_jst(),
         groups: m
             .groups
             .iter()

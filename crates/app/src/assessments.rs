@@ -1,0 +1,215 @@
+//! The yearly cybersecurity checklist: which document an institution answers, carrying
+//! answers into a new year, the sheet's progress, and the official sheets as exported.
+
+use crate::error::{Error, Result};
+use crate::Ctx;
+use mamori_catalog::{Catalog, Device, Registry};
+use mamori_domain::assessment::{self as asm, Slot, YesNo};
+use mamori_domain::{Institution, InstitutionKind};
+use mamori_i18n::Tr;
+use mamori_store::{Assessment, AssessmentAnswer};
+
+pub fn slot_of(d: Device) -> Slot {
+    match d {
+        Device::Server => Slot::Server,
+        Device::Terminal => Slot::Terminal,
+        Device::Network => Slot::Network,
+    }
+}
+
+/// The document an institution answers: the pharmacy sheet for a pharmacy.
+pub fn document_for(inst: &Institution) -> &'static str {
+    if inst.kind == InstitutionKind::Pharmacy {
+        "cyber-checklist-pharmacy"
+    } else {
+        "cyber-checklist-institution"
+    }
+}
+
+/// The versions of that document, newest first.
+pub fn versions<'a>(reg: &'a Registry, document: &str) -> Vec<&'a Catalog> {
+    let mut v: Vec<&Catalog> = reg
+        .catalogs
+        .values()
+        .filter(|c| c.catalog.publisher == "mhlw" && c.catalog.document == document)
+        .collect();
+    v.sort_by(|a, b| b.catalog.published.cmp(&a.catalog.published));
+    v
+}
+
+/// Answers of `prev` carried into an assessment on `to`: all of them on the same version;
+/// through the crosswalk's `equal` relations on a newer one.
+pub fn carry(
+    reg: &Registry,
+    prev: &Assessment,
+    answers: &[AssessmentAnswer],
+    to: &str,
+) -> Vec<AssessmentAnswer> {
+    let map: Vec<(String, String)> = if prev.catalog_id == to {
+        answers
+            .iter()
+            .map(|a| (a.item_id.clone(), a.item_id.clone()))
+            .collect()
+    } else {
+        reg.crosswalks
+            .values()
+            .filter(|x| x.crosswalk.from == prev.catalog_id && x.crosswalk.to == to)
+            .flat_map(|x| x.relations.iter())
+            .filter(|r| r.kind == mamori_catalog::RelationKind::Equal)
+            .map(|r| (r.from.clone(), r.to.clone()))
+            .collect()
+    };
+    answers
+        .iter()
+        .filter(|a| !a.carried)
+        .filter_map(|a| {
+            let (_, to_item) = map.iter().find(|(f, _)| *f == a.item_id)?;
+            Some(AssessmentAnswer {
+                item_id: to_item.clone(),
+                ..a.clone()
+            })
+        })
+        .collect()
+}
+
+/// Progress of an assessment's sheet (first checks filled in, not carried over).
+pub fn model(cat: &Catalog, answers: &[AssessmentAnswer]) -> asm::Progress {
+    asm::progress(
+        cat.items.iter().map(|i| {
+            (
+                i.id.as_str(),
+                i.gate,
+                asm::slots(&i.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>()),
+            )
+        }),
+        |item, slot| {
+            answers
+                .iter()
+                .find(|a| a.item_id == item && a.slot == slot.as_str() && !a.carried)
+                .and_then(|a| a.check1.as_deref())
+                .and_then(YesNo::parse)
+        },
+    )
+}
+
+pub fn check_label(tr: &Tr, v: Option<&str>) -> String {
+    match v {
+        Some("yes") => tr.t("rs-check-yes"),
+        Some("no") => tr.t("rs-check-no"),
+        _ => String::new(),
+    }
+}
+
+pub fn to_domain(x: &AssessmentAnswer) -> asm::Answer {
+    asm::Answer {
+        check1: x.check1.as_deref().and_then(YesNo::parse),
+        check1_on: x.check1_on.clone(),
+        check2: x.check2.as_deref().and_then(YesNo::parse),
+        check2_on: x.check2_on.clone(),
+        target_on: x.target_on.clone(),
+        note: x.note.clone(),
+    }
+}
+
+/// Rows of a sheet as the official form lays it out: 項番, 項目, 対象, 1回目, 確認日, 目標日,
+/// 2回目, 確認日, 備考.
+pub fn official_rows(
+    tr: &Tr,
+    cat: &Catalog,
+    answers: &[AssessmentAnswer],
+    gate_no: bool,
+) -> Vec<[String; 9]> {
+    let mut out = Vec::new();
+    for i in &cat.items {
+        let slots = asm::slots(&i.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
+        for (n, sl) in slots.iter().enumerate() {
+            let a = answers
+                .iter()
+                .find(|x| x.item_id == i.id && x.slot == sl.as_str() && !x.carried);
+            let na = gate_no && !i.gate;
+            out.push([
+                if n == 0 {
+                    i.number.clone()
+                } else {
+                    String::new()
+                },
+                if n == 0 {
+                    i.text.clone()
+                } else {
+                    String::new()
+                },
+                tr.t(&format!("cy-slot-{}", sl.as_str())),
+                if na {
+                    tr.t("cy-not-applicable")
+                } else {
+                    check_label(tr, a.and_then(|x| x.check1.as_deref()))
+                },
+                a.and_then(|x| x.check1_on.clone()).unwrap_or_default(),
+                a.and_then(|x| x.target_on.clone()).unwrap_or_default(),
+                check_label(tr, a.and_then(|x| x.check2.as_deref())),
+                a.and_then(|x| x.check2_on.clone()).unwrap_or_default(),
+                a.map(|x| x.note.clone()).unwrap_or_default(),
+            ]);
+        }
+    }
+    out
+}
+
+/// The institution sheet and every submitted vendor sheet, as the official form lays them
+/// out (labels in Japanese).
+pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export::CheckSheet>> {
+    let tr = Tr::new(mamori_i18n::Lang::Ja);
+    let store = ctx.store();
+    let inst = store
+        .institution(&a.institution_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let reg = ctx.catalogs();
+    let fy = mamori_domain::wareki::fiscal_year(a.fiscal_year as i32);
+    let mut out = Vec::new();
+    if let Some(cat) = reg.catalogs.get(&a.catalog_id) {
+        let answers = store.assessment_answers(&a.id).await?;
+        let m = model(cat, &answers);
+        out.push(mamori_export::CheckSheet {
+            name: if inst.kind == InstitutionKind::Pharmacy {
+                "薬局確認用".into()
+            } else {
+                "医療機関確認用".into()
+            },
+            title: cat.catalog.title.clone(),
+            facts: vec![
+                ("医療機関".into(), format!("{}({})", inst.name, inst.code)),
+                ("年度".into(), fy.clone()),
+                (
+                    "状態".into(),
+                    format!(
+                        "{}(第{}版)",
+                        tr.t(&format!("cy-status-{}", a.status)),
+                        a.revision
+                    ),
+                ),
+            ],
+            rows: official_rows(&tr, cat, &answers, m.gate_no),
+        });
+    }
+    for s in store.vendor_sheets(&a.id).await? {
+        if s.status != "submitted" {
+            continue;
+        }
+        if let Some(cat) = reg.catalogs.get(&s.catalog_id) {
+            let answers = store.vendor_sheet_answers(&s.id).await?;
+            out.push(mamori_export::CheckSheet {
+                name: format!("事業者確認用 {}", s.vendor_name),
+                title: cat.catalog.title.clone(),
+                facts: vec![
+                    ("医療機関".into(), format!("{}({})", inst.name, inst.code)),
+                    ("年度".into(), fy.clone()),
+                    ("事業者".into(), s.vendor_name.clone()),
+                    ("契約".into(), s.contract_title.clone()),
+                ],
+                rows: official_rows(&tr, cat, &answers, false),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,71 @@
+//! What a use case answers when it refuses. No HTTP here: the web layer maps each variant
+//! to a status and a page or a JSON envelope; the command line prints it.
+
+use mamori_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The caller holds a role here but not one that allows this.
+    #[error("forbidden")]
+    Forbidden,
+    /// Not there, or not for this caller to know of.
+    #[error("not found")]
+    NotFound,
+    /// The caller's roles here wait for a second factor.
+    #[error("MFA enrolment required")]
+    EnrolRequired,
+    /// The record changed since it was read (or a rule of its state refuses the change).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("duplicate: {0}")]
+    Duplicate(&'static str),
+    /// A field breaks a rule; `key` is the Fluent message that says which.
+    #[error("invalid {field}: {key}")]
+    Invalid {
+        field: &'static str,
+        key: &'static str,
+    },
+    /// The request as a whole cannot be taken; `0` is the Fluent message key.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("too many attempts")]
+    Throttled { retry_after_secs: u64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A validation failure from the domain (`validate::…`).
+    pub fn invalid(e: mamori_domain::validate::FieldError) -> Self {
+        Error::Invalid {
+            field: e.field,
+            key: e.key,
+        }
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => Error::NotFound,
+            StoreError::Conflict(what) => Error::Conflict(what),
+            StoreError::Duplicate(what) => Error::Duplicate(what),
+            StoreError::Membership(r) => Error::Invalid {
+                field: "member",
+                key: r.message_key(),
+            },
+            other => {
+                tracing::error!(error = %other, "store error");
+                Error::Internal(other.to_string())
+            }
+        }
+    }
+}
+
+impl From<mamori_export::ExportError> for Error {
+    fn from(e: mamori_export::ExportError) -> Self {
+        Error::Internal(format!("export: {e}"))
+    }
+}

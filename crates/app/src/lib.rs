@@ -1,0 +1,133 @@
+//! mamori's use cases, shared by the pages, the JSON API, the command line and the bench:
+//! each loads what it needs, asks the one policy (`mamori_domain::policy`), applies the
+//! domain's rules and saves through the store, which writes the audit event in the same
+//! transaction. Nothing here knows about HTTP; a refusal is an [`Error`], which the web
+//! layer turns into a status and a page or a JSON envelope.
+
+pub mod access;
+pub mod accounts;
+pub mod assessments;
+pub mod caller;
+pub mod catalogs;
+pub mod clock;
+pub mod credentials;
+pub mod demo;
+pub mod error;
+pub mod mail;
+pub mod role_sharing;
+pub mod throttle;
+
+use std::sync::{Arc, RwLock};
+
+pub use caller::Caller;
+pub use catalogs::Catalogs;
+pub use error::{Error, Result};
+use mamori_store::Store;
+
+/// Limits the use cases apply (set from the server's configuration).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Failed secret checks (current password, TOTP code) per account within the window
+    /// before further ones are refused.
+    pub attempts_per_account: u32,
+    /// The window of that count (seconds).
+    pub attempt_window_secs: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            attempts_per_account: 5,
+            attempt_window_secs: 15 * 60,
+        }
+    }
+}
+
+/// What every use case runs over: the store, the catalogs served, the clock, the mail
+/// relay, the attempt counter. Cheap to clone.
+#[derive(Clone)]
+pub struct Ctx(Arc<Inner>);
+
+struct Inner {
+    store: Arc<dyn Store>,
+    /// Replaced as a whole when an import is confirmed; readers keep the set they took.
+    catalogs: RwLock<Arc<Catalogs>>,
+    clock: Arc<dyn clock::Clock>,
+    mail: mail::MailConfig,
+    throttle: throttle::Throttle,
+    limits: Limits,
+}
+
+impl Ctx {
+    /// A context over `store` with the embedded catalogs (call [`Ctx::reload_catalogs`] to
+    /// add the confirmed imports), the system clock and no mail relay.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Ctx::with(
+            store,
+            mail::MailConfig::default(),
+            Limits::default(),
+            Arc::new(clock::SystemClock),
+        )
+    }
+
+    pub fn with(
+        store: Arc<dyn Store>,
+        mail: mail::MailConfig,
+        limits: Limits,
+        clock: Arc<dyn clock::Clock>,
+    ) -> Self {
+        let throttle = throttle::Throttle::new(store.clone(), limits.attempt_window_secs);
+        Ctx(Arc::new(Inner {
+            store,
+            catalogs: RwLock::new(Arc::new(Catalogs {
+                registry: catalogs::embedded(),
+                imported: Default::default(),
+            })),
+            clock,
+            mail,
+            throttle,
+            limits,
+        }))
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.0.store.as_ref()
+    }
+    pub fn store_arc(&self) -> Arc<dyn Store> {
+        self.0.store.clone()
+    }
+    pub fn now(&self) -> i64 {
+        self.0.clock.now_ms()
+    }
+    pub fn mail(&self) -> &mail::MailConfig {
+        &self.0.mail
+    }
+    pub fn throttle(&self) -> &throttle::Throttle {
+        &self.0.throttle
+    }
+    pub fn limits(&self) -> &Limits {
+        &self.0.limits
+    }
+    /// The catalogs as they are now (a snapshot: an import confirmed meanwhile is not in it).
+    pub fn catalogs(&self) -> Arc<Catalogs> {
+        match self.0.catalogs.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+    /// Replace the catalogs served.
+    pub fn set_catalogs(&self, catalogs: Catalogs) {
+        let new = Arc::new(catalogs);
+        match self.0.catalogs.write() {
+            Ok(mut c) => *c = new,
+            Err(poisoned) => *poisoned.into_inner() = new,
+        }
+    }
+    /// Serve the embedded catalogs plus every confirmed import, and index them for search.
+    pub async fn reload_catalogs(&self) -> Result<usize> {
+        let loaded = catalogs::load(self.store()).await?;
+        let indexed = catalogs::sync(self.store(), &loaded).await?;
+        self.set_catalogs(loaded);
+        Ok(indexed)
+    }
+}
