@@ -213,3 +213,15 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
     }
     Ok(out)
 }
+
+/// Where a vendor sheet stands, as lists show it.
+pub fn sheet_standing(s: &mamori_store::VendorSheet) -> mamori_domain::codes::VendorSheetStanding {
+    use mamori_domain::codes::VendorSheetStanding as S;
+    if s.status == "submitted" {
+        S::Submitted
+    } else if s.returned_reason.is_empty() {
+        S::Requested
+    } else {
+        S::Returned
+    }
+}

@@ -3,11 +3,11 @@
 //! the latest version → confirm or discard. Nothing becomes a catalog before the
 //! confirmation; a confirmed version is served at once and at every later start.
 
-use crate::auth::Auth;
-use crate::catalogs::{index_record, load};
-use crate::error::{AppError, AppResult};
-use crate::pages::{render, Flash, PageCtx};
-use crate::state::AppState;
+use crate::features::catalogs::pages::{index_record, load};
+use crate::http::auth::Auth;
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
+use crate::ui::{render, Flash, PageCtx};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -111,7 +111,7 @@ async fn upload_view(
             }
         })
         .collect();
-    let status = crate::pages::page_status(error.is_some());
+    let status = crate::ui::page_status(error.is_some());
     Ok((
         status,
         render(&UploadPage {
@@ -142,7 +142,7 @@ pub async fn upload(
 ) -> AppResult<Response> {
     // Authorised before the body is read.
     mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
-    let up = crate::upload::read(req, &state).await?;
+    let up = crate::http::upload::read(req, &state).await?;
     let tr = crate::i18n::Tr::new(auth.meta.lang);
     let form = UploadForm {
         document: up.text("document"),
@@ -355,7 +355,7 @@ pub async fn preview(
                 .map(|s| s.title.clone())
                 .unwrap_or_default(),
             text: i.text.clone(),
-            answer: tr.t(crate::catalogs::answer_key(i.answer)),
+            answer: tr.t(crate::features::catalogs::pages::answer_key(i.answer)),
             carried: old.is_some_and(|o| o.items.iter().any(|x| x.number == i.number)),
         })
         .collect();

@@ -1,10 +1,10 @@
 //! `/api/v1` for contracts and role-sharing checklists: the same service, policy and audit
 //! as the pages.
 
-use crate::api::{ApiJson, ErrorBody};
-use crate::auth::Auth;
-use crate::error::AppResult;
-use crate::state::AppState;
+use crate::http::api::{ApiJson, ErrorBody};
+use crate::http::auth::Auth;
+use crate::http::error::AppResult;
+use crate::http::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use mamori_app::access::institution_for;
@@ -100,7 +100,7 @@ fn item_view(item: &mamori_catalog::Item, row: Option<&RoleSharingItem>) -> Item
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{code}/contracts", tag = "role-sharing",
+#[utoipa::path(get, path = "/institutions/{code}/contracts", tag = "role-sharing",
     params(("code" = String, Path)), responses((status = 200, body = Vec<ContractView>)))]
 pub async fn contracts(
     State(state): State<AppState>,
@@ -119,7 +119,7 @@ pub async fn contracts(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/vendor/contracts", tag = "role-sharing",
+#[utoipa::path(get, path = "/vendor/contracts", tag = "role-sharing",
     responses((status = 200, body = Vec<ContractView>)))]
 pub async fn vendor_contracts(
     State(state): State<AppState>,
@@ -137,7 +137,7 @@ pub async fn vendor_contracts(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/contracts/{id}/items", tag = "role-sharing",
+#[utoipa::path(get, path = "/contracts/{id}/items", tag = "role-sharing",
     params(("id" = String, Path)), responses((status = 200, body = Vec<ItemView>)))]
 pub async fn items(
     State(state): State<AppState>,
@@ -157,7 +157,7 @@ pub async fn items(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/contracts/{id}/items/{item}", tag = "role-sharing",
+#[utoipa::path(post, path = "/contracts/{id}/items/{item}", tag = "role-sharing",
     request_body = StepInput, params(("id" = String, Path), ("item" = String, Path)),
     responses((status = 200, body = ItemView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn step(
@@ -172,11 +172,11 @@ pub async fn step(
     let (catalogs, catalog_id) = rsw::catalog_of(&state, &c)?;
     let item = catalogs.catalogs[&catalog_id]
         .item(&item_id)
-        .ok_or(crate::error::AppError::NotFound)?;
+        .ok_or(crate::http::error::AppError::NotFound)?;
     Ok(Json(item_view(item, Some(&saved))))
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{code}/role-sharing-matrix", tag = "role-sharing",
+#[utoipa::path(get, path = "/institutions/{code}/role-sharing-matrix", tag = "role-sharing",
     params(("code" = String, Path)), responses((status = 200, body = Matrix)))]
 pub async fn matrix(
     State(state): State<AppState>,

@@ -2,10 +2,10 @@
 //! audit as the pages (`assessment_pages`), for a hospital's own tooling (an asset ledger
 //! that answers device items, a script that fills the sheet from another record).
 
-use crate::assessment_pages::{self as pages, AnswerForm};
-use crate::auth::Auth;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::features::checklist::pages::{self as pages, AnswerForm};
+use crate::http::auth::Auth;
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use mamori_app::access::institution_for;
@@ -128,7 +128,7 @@ fn answer_view(
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{code}/assessments", tag = "assessments",
+#[utoipa::path(get, path = "/institutions/{code}/assessments", tag = "assessments",
     params(("code" = String, Path)), responses((status = 200, body = Vec<AssessmentView>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -177,7 +177,7 @@ async fn sheet_of(state: &AppState, a: Assessment) -> AppResult<SheetView> {
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments",
+#[utoipa::path(get, path = "/assessments/{id}", tag = "assessments",
     params(("id" = String, Path)), responses((status = 200, body = SheetView)))]
 pub async fn sheet(
     State(state): State<AppState>,
@@ -188,15 +188,15 @@ pub async fn sheet(
     Ok(Json(sheet_of(&state, a).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/assessments/{id}/answers", tag = "assessments",
+#[utoipa::path(post, path = "/assessments/{id}/answers", tag = "assessments",
     request_body = AnswerForm, params(("id" = String, Path)),
-    responses((status = 200, body = AnswerView), (status = 409, body = crate::api::ErrorBody),
-        (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = AnswerView), (status = 409, body = crate::http::api::ErrorBody),
+        (status = 422, body = crate::http::api::ErrorBody)))]
 pub async fn answer(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    crate::api::ApiJson(input): crate::api::ApiJson<AnswerForm>,
+    crate::http::api::ApiJson(input): crate::http::api::ApiJson<AnswerForm>,
 ) -> AppResult<Json<AnswerView>> {
     let (a, _) = pages::assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
     let saved = pages::save_answer(&state, &auth, &a, &input).await?;
@@ -217,15 +217,15 @@ pub async fn answer(
     )))
 }
 
-#[utoipa::path(post, path = "/api/v1/assessments/{id}/approve", tag = "assessments",
+#[utoipa::path(post, path = "/assessments/{id}/approve", tag = "assessments",
     request_body = ApproveInput, params(("id" = String, Path)),
-    responses((status = 200, body = AssessmentView), (status = 409, body = crate::api::ErrorBody),
-        (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = AssessmentView), (status = 409, body = crate::http::api::ErrorBody),
+        (status = 422, body = crate::http::api::ErrorBody)))]
 pub async fn approve(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    crate::api::ApiJson(input): crate::api::ApiJson<ApproveInput>,
+    crate::http::api::ApiJson(input): crate::http::api::ApiJson<ApproveInput>,
 ) -> AppResult<Json<AssessmentView>> {
     let (a, _) = pages::assessment_for(&state, &auth, &id, Action::ApproveAssessment).await?;
     let approved = pages::approve_checked(&state, &auth, &a, input.version).await?;

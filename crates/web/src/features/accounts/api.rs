@@ -2,11 +2,11 @@
 //! policy and the same audit. Authenticate with a personal API token
 //! (`Authorization: Bearer mamori_…`) or a browser session plus the `X-CSRF-Token` header.
 
-use crate::auth::{self, Auth};
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use crate::http::api::{ApiJson, ErrorBody};
+use crate::http::auth::{self, Auth};
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -16,47 +16,7 @@ use mamori_domain::audit::AuditRecord;
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::{Institution, InstitutionKind, Role, Vendor};
 use serde::{Deserialize, Serialize};
-use utoipa::{OpenApi, ToSchema};
-
-/// `Json` whose rejections (syntax, wrong fields, wrong content type, too large) become the
-/// API's error envelope.
-pub struct ApiJson<T>(pub T);
-
-impl<S, T> FromRequest<S> for ApiJson<T>
-where
-    Json<T>: FromRequest<S, Rejection = JsonRejection>,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rej) => Err(match rej {
-                _ if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
-                JsonRejection::JsonDataError(_) => AppError::BadRequest("error-json-data"),
-                JsonRejection::MissingJsonContentType(_) => {
-                    AppError::BadRequest("error-json-content-type")
-                }
-                _ => AppError::BadRequest("error-json-syntax"),
-            }),
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable code: not_signed_in, forbidden, not_found, conflict, invalid, csrf, throttled …
-    pub code: String,
-    /// Human-readable message (Japanese unless the request asks for English).
-    pub message: String,
-    pub field: Option<String>,
-    pub request_id: Option<String>,
-}
+use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
 pub struct InstitutionView {
@@ -198,7 +158,7 @@ pub struct PageQuery {
 
 const PAGE: i64 = 100;
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+#[utoipa::path(get, path = "/me", tag = "account",
     responses((status = 200, body = MeView), (status = 401, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, auth: Auth) -> AppResult<Json<MeView>> {
     let insts = my_institutions(state.store(), &auth).await?;
@@ -216,7 +176,7 @@ pub async fn me(State(state): State<AppState>, auth: Auth) -> AppResult<Json<MeV
     }))
 }
 
-#[utoipa::path(patch, path = "/api/v1/me", tag = "account", request_body = ProfileInput,
+#[utoipa::path(patch, path = "/me", tag = "account", request_body = ProfileInput,
     responses((status = 200, body = UserView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_me(
     State(state): State<AppState>,
@@ -227,7 +187,7 @@ pub async fn update_me(
     Ok(Json(UserView::from(&u)))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = PasswordInput,
+#[utoipa::path(post, path = "/me/password", tag = "account", request_body = PasswordInput,
     responses((status = 204), (status = 422, body = ErrorBody)))]
 pub async fn password(
     State(state): State<AppState>,
@@ -238,7 +198,7 @@ pub async fn password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/v1/me/mfa/setup", tag = "account",
+#[utoipa::path(post, path = "/me/mfa/setup", tag = "account",
     responses((status = 200, body = MfaSetup)))]
 pub async fn mfa_setup(auth: Auth) -> AppResult<Json<MfaSetup>> {
     mamori_app::access::interactive(&auth)?;
@@ -253,7 +213,7 @@ pub async fn mfa_setup(auth: Auth) -> AppResult<Json<MfaSetup>> {
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/mfa", tag = "account", request_body = MfaEnableInput,
+#[utoipa::path(post, path = "/me/mfa", tag = "account", request_body = MfaEnableInput,
     responses((status = 200, body = RecoveryCodes), (status = 422, body = ErrorBody)))]
 pub async fn mfa_enable(
     State(state): State<AppState>,
@@ -264,7 +224,7 @@ pub async fn mfa_enable(
     Ok(Json(RecoveryCodes { recovery_codes }))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/mfa", tag = "account", request_body = CodeInput,
+#[utoipa::path(delete, path = "/me/mfa", tag = "account", request_body = CodeInput,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn mfa_disable(
     State(state): State<AppState>,
@@ -275,7 +235,7 @@ pub async fn mfa_disable(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/api/v1/me/sign-out-everywhere", tag = "account",
+#[utoipa::path(post, path = "/me/sign-out-everywhere", tag = "account",
     responses((status = 200, body = SignedOut)))]
 pub async fn sign_out_everywhere(
     State(state): State<AppState>,
@@ -289,7 +249,7 @@ pub async fn sign_out_everywhere(
     Ok(Json(SignedOut { sessions }))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "account",
+#[utoipa::path(get, path = "/me/tokens", tag = "account",
     responses((status = 200, body = Vec<ApiTokenView>)))]
 pub async fn tokens(
     State(state): State<AppState>,
@@ -306,7 +266,7 @@ pub async fn tokens(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "account", request_body = TokenInput,
+#[utoipa::path(post, path = "/me/tokens", tag = "account", request_body = TokenInput,
     responses((status = 201, body = CreatedToken), (status = 422, body = ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
@@ -319,7 +279,7 @@ pub async fn create_token(
     Ok((StatusCode::CREATED, Json(t)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "account",
+#[utoipa::path(delete, path = "/me/tokens/{id}", tag = "account",
     params(("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
@@ -334,7 +294,7 @@ pub async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions", tag = "institutions", params(PageQuery),
+#[utoipa::path(get, path = "/institutions", tag = "institutions", params(PageQuery),
     responses((status = 200, body = Page<InstitutionView>)))]
 pub async fn institutions(
     State(state): State<AppState>,
@@ -360,7 +320,7 @@ pub async fn institutions(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/institutions", tag = "institutions", request_body = NewInstitutionInput,
+#[utoipa::path(post, path = "/institutions", tag = "institutions", request_body = NewInstitutionInput,
     responses((status = 201, body = InstitutionView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_institution(
     State(state): State<AppState>,
@@ -371,7 +331,7 @@ pub async fn create_institution(
     Ok((StatusCode::CREATED, Json(i.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{code}", tag = "institutions",
+#[utoipa::path(get, path = "/institutions/{code}", tag = "institutions",
     params(("code" = String, Path, description = "医療機関コード")),
     responses((status = 200, body = InstitutionView), (status = 404, body = ErrorBody)))]
 pub async fn institution(
@@ -383,7 +343,7 @@ pub async fn institution(
     Ok(Json(i.into()))
 }
 
-#[utoipa::path(patch, path = "/api/v1/institutions/{code}", tag = "institutions", request_body = SettingsInput,
+#[utoipa::path(patch, path = "/institutions/{code}", tag = "institutions", request_body = SettingsInput,
     params(("code" = String, Path)),
     responses((status = 200, body = InstitutionView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_institution(
@@ -400,7 +360,7 @@ pub async fn update_institution(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{code}/members", tag = "members",
+#[utoipa::path(get, path = "/institutions/{code}/members", tag = "members",
     params(("code" = String, Path)), responses((status = 200, body = Vec<MemberView>)))]
 pub async fn members(
     State(state): State<AppState>,
@@ -419,7 +379,7 @@ pub async fn members(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/institutions/{code}/members", tag = "members", request_body = AddMemberInput,
+#[utoipa::path(post, path = "/institutions/{code}/members", tag = "members", request_body = AddMemberInput,
     params(("code" = String, Path)), responses((status = 201, body = AddedMember), (status = 422, body = ErrorBody)))]
 pub async fn add_member(
     State(state): State<AppState>,
@@ -438,7 +398,7 @@ fn parse_role(role: &str) -> AppResult<Role> {
     role.parse().map_err(|_| AppError::NotFound)
 }
 
-#[utoipa::path(put, path = "/api/v1/institutions/{code}/members/{user_id}/roles/{role}", tag = "members",
+#[utoipa::path(put, path = "/institutions/{code}/members/{user_id}/roles/{role}", tag = "members",
     request_body = RoleInput, params(("code" = String, Path), ("user_id" = String, Path), ("role" = Role, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn grant_role(
@@ -460,7 +420,7 @@ pub async fn grant_role(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(delete, path = "/api/v1/institutions/{code}/members/{user_id}/roles/{role}", tag = "members",
+#[utoipa::path(delete, path = "/institutions/{code}/members/{user_id}/roles/{role}", tag = "members",
     params(("code" = String, Path), ("user_id" = String, Path), ("role" = Role, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn revoke_role(
@@ -474,7 +434,7 @@ pub async fn revoke_role(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{code}/audit", tag = "audit",
+#[utoipa::path(get, path = "/institutions/{code}/audit", tag = "audit",
     params(("code" = String, Path), AuditQuery), responses((status = 200, body = Vec<AuditEventView>)))]
 pub async fn audit(
     State(state): State<AppState>,
@@ -492,7 +452,7 @@ pub async fn audit(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/institutions/{code}/audit.csv", tag = "audit",
+#[utoipa::path(get, path = "/institutions/{code}/audit.csv", tag = "audit",
     params(("code" = String, Path), AuditQuery), responses((status = 200, content_type = "text/csv", body = String)))]
 pub async fn audit_csv(
     State(state): State<AppState>,
@@ -512,7 +472,7 @@ pub async fn audit_csv(
         .into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/vendors", tag = "vendors", responses((status = 200, body = Vec<VendorView>)))]
+#[utoipa::path(get, path = "/vendors", tag = "vendors", responses((status = 200, body = Vec<VendorView>)))]
 pub async fn vendors(
     State(state): State<AppState>,
     auth: Auth,
@@ -529,7 +489,7 @@ pub async fn vendors(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/vendors", tag = "vendors", request_body = VendorInput,
+#[utoipa::path(post, path = "/vendors", tag = "vendors", request_body = VendorInput,
     responses((status = 201, body = VendorView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create_vendor(
     State(state): State<AppState>,
@@ -538,98 +498,4 @@ pub async fn create_vendor(
 ) -> AppResult<(StatusCode, Json<VendorView>)> {
     let v = mamori_app::accounts::create_vendor(state.store(), &auth, &input.name).await?;
     Ok((StatusCode::CREATED, Json(v.into())))
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "mamori API", version = "1", description = "医療情報システム安全管理ワークベンチ mamori の JSON API。Authenticate with `Authorization: Bearer <personal API token>`."),
-    paths(me, update_me, password, mfa_setup, mfa_enable, mfa_disable, sign_out_everywhere, tokens, create_token, revoke_token,
-          institutions, create_institution, institution, update_institution, members, add_member, grant_role, revoke_role,
-          audit, audit_csv, vendors, create_vendor,
-          crate::vendor_members::api_list, crate::vendor_members::api_add,
-          crate::vendor_members::api_change, crate::vendor_members::api_remove,
-          crate::catalogs::api_list, crate::catalogs::api_search,
-          crate::role_sharing_api::contracts, crate::role_sharing_api::vendor_contracts,
-          crate::role_sharing_api::items, crate::role_sharing_api::step,
-          crate::role_sharing_api::matrix,
-          crate::assessment_api::list, crate::assessment_api::sheet,
-          crate::assessment_api::answer, crate::assessment_api::approve),
-    components(schemas(ErrorBody, ErrorDetail, Role, InstitutionKind,
-        mamori_domain::vendor_members::VendorRole, mamori_domain::vendor_members::MembershipStatus)),
-    modifiers(&BearerAuth, &StandardErrors),
-    security(("bearer" = []))
-)]
-pub struct ApiDoc;
-
-struct BearerAuth;
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let c = openapi.components.get_or_insert_with(Default::default);
-        c.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
-
-/// The refusals every operation can give, documented once for all: the error envelope
-/// with 400 (malformed request), 401 (no valid token or session), 403 (not permitted, CSRF,
-/// second factor to enrol), 404 (nothing there, or nothing the caller may know of), 413
-/// (body too large), 415 (not JSON), 422 (invalid field, control characters) and 429
-/// (throttled). An operation's own entries are kept.
-struct StandardErrors;
-impl utoipa::Modify for StandardErrors {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-        const STANDARD: [(&str, &str); 8] = [
-            (
-                "400",
-                "The request could not be read (malformed JSON, wrong fields).",
-            ),
-            ("401", "Not signed in: no valid API token or session."),
-            (
-                "403",
-                "Not permitted, CSRF token missing, or a second factor to enrol.",
-            ),
-            ("404", "Not found, or not visible to the caller."),
-            ("413", "The request body is too large."),
-            ("415", "The body is not JSON."),
-            ("422", "A field is invalid (or holds control characters)."),
-            ("429", "Too many attempts: wait as `Retry-After` says."),
-        ];
-        for item in openapi.paths.paths.values_mut() {
-            let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for op in ops.into_iter().flatten() {
-                for (code, what) in STANDARD {
-                    op.responses
-                        .responses
-                        .entry(code.to_string())
-                        .or_insert_with(|| {
-                            RefOr::T(
-                                ResponseBuilder::new()
-                                    .description(what)
-                                    .content(
-                                        "application/json",
-                                        ContentBuilder::new()
-                                            .schema(Some(Ref::from_schema_name("ErrorBody")))
-                                            .build(),
-                                    )
-                                    .build(),
-                            )
-                        });
-                }
-            }
-        }
-    }
-}
-
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
 }

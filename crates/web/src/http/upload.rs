@@ -3,9 +3,9 @@
 //! body, one clean file name, and one guess of the type from the content, never from the
 //! name.
 
-use crate::auth::{self, Auth};
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::http::auth::{self, Auth};
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
 use axum::http::{header, Method};

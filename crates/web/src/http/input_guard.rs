@@ -2,7 +2,7 @@
 //! field are refused with 422 before a handler (or the database) sees them, and an API token
 //! is accepted under `/api/v1` only.
 
-use crate::error::AppError;
+use crate::http::error::AppError;
 use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
@@ -132,7 +132,7 @@ pub async fn refuse_control_chars_in_query(req: Request, next: Next) -> Response
 /// `/profile/password`, `/logout/all` …), whatever its path, and cannot mint tokens.
 pub async fn refuse_bearer_outside_api(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/v1/");
-    if !api && crate::auth::bearer(req.headers()).is_some() {
+    if !api && crate::http::auth::bearer(req.headers()).is_some() {
         let body = serde_json::json!({"error": {
             "code": "bearer_not_accepted",
             "message": "API トークンは /api/v1 でのみ使えます (API tokens are accepted under /api/v1 only)",

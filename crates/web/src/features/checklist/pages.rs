@@ -2,11 +2,11 @@
 //! on a newer version through the crosswalk), answer per item or device class, executive
 //! approval that locks the sheet, reopening with a reason, and every approved revision.
 
-use crate::auth::Auth;
-use crate::error::{AppError, AppResult};
+use crate::http::auth::Auth;
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
 use crate::i18n::Tr;
-use crate::pages::{render, Flash, PageCtx};
-use crate::state::AppState;
+use crate::ui::{render, Flash, PageCtx};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -105,7 +105,7 @@ async fn list_view(
         .collect();
     let can_start =
         mamori_app::access::may(auth, Action::AnswerAssessment, Scope::Institution(&inst.id));
-    let status = crate::pages::page_status(error.is_some());
+    let status = crate::ui::page_status(error.is_some());
     Ok((
         status,
         render(&ListPage {
@@ -429,7 +429,7 @@ async fn sheet_view(
         })
         .collect();
     let has_contracts = !store.contracts(&a.institution_id).await?.is_empty();
-    let status = crate::pages::page_status(redo.is_some());
+    let status = crate::ui::page_status(redo.is_some());
     Ok((
         status,
         render(&SheetPage {
@@ -916,6 +916,29 @@ pub struct Signals {
     pub stale: usize,
 }
 
+#[derive(Template)]
+#[template(path = "panels/checklist.html")]
+struct Panel<'a> {
+    tr: &'a Tr,
+    cl: Signals,
+}
+
+/// The checklist's panel on the institution dashboard (for those who may see checklists).
+pub async fn dashboard_panel(
+    state: &AppState,
+    auth: &Auth,
+    inst: &Institution,
+    tr: &Tr,
+) -> AppResult<Option<String>> {
+    if !mamori_app::access::may(auth, Action::ViewAssessments, Scope::Institution(&inst.id)) {
+        return Ok(None);
+    }
+    let Some(cl) = signals(state, inst, tr).await? else {
+        return Ok(None);
+    };
+    Ok(Some(render(&Panel { tr, cl })?.0))
+}
+
 pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult<Option<Signals>> {
     let Some(a) = state
         .store()
@@ -992,17 +1015,6 @@ pub fn vendor_catalog(reg: &Registry, assessment_catalog: &str) -> Option<String
         .map(|c| c.catalog.id.clone())
 }
 
-/// A vendor sheet's state for lists: `submitted`, `returned` or `requested`.
-pub fn sheet_state(s: &mamori_store::VendorSheet) -> &'static str {
-    if s.status == "submitted" {
-        "submitted"
-    } else if s.returned_reason.is_empty() {
-        "requested"
-    } else {
-        "returned"
-    }
-}
-
 pub struct SheetRow {
     pub href: String,
     pub vendor: String,
@@ -1037,7 +1049,7 @@ pub async fn sheet_rows(state: &AppState, a: &Assessment) -> AppResult<Vec<Sheet
         };
         rows.push(SheetRow {
             href: format!("/vendor-sheets/{}", s.id),
-            state: sheet_state(&s),
+            state: mamori_app::assessments::sheet_standing(&s).as_str(),
             vendor: s.vendor_name,
             contract: s.contract_title,
             done,
@@ -1220,7 +1232,7 @@ async fn vendor_sheet_view(
     } else {
         vec![]
     };
-    let status = crate::pages::page_status(redo.is_some());
+    let status = crate::ui::page_status(redo.is_some());
     Ok((
         status,
         render(&VendorSheetPage {
@@ -1504,7 +1516,7 @@ pub async fn create_inspector_link(
         ))
         .into_response());
     }
-    let token = crate::auth::random_token(32);
+    let token = crate::http::auth::random_token(32);
     let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
     let expires_at = auth.now + f.days * 86_400_000;
     state
@@ -1586,7 +1598,7 @@ async fn live_link(
 /// Every use of an inspector link is an audit event of the institution.
 async fn record_inspection(
     state: &AppState,
-    meta: &crate::auth::Meta,
+    meta: &crate::http::auth::Meta,
     link: &mamori_store::InspectorLink,
     details: serde_json::Value,
 ) -> AppResult<()> {
@@ -1642,7 +1654,7 @@ struct InspectGone {
 /// audit event.
 pub async fn inspect(
     State(state): State<AppState>,
-    meta: crate::auth::Meta,
+    meta: crate::http::auth::Meta,
     jar: axum_extra::extract::CookieJar,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
@@ -1740,7 +1752,7 @@ async fn export_checklist(
     state: &AppState,
     auth: &Auth,
     id: &str,
-    q: &crate::contract_pages::ExportQuery,
+    q: &crate::http::download::ExportQuery,
     format: Export,
 ) -> AppResult<Response> {
     let (a, inst) = assessment_for(state, auth, id, Action::ViewAssessments).await?;
@@ -1775,7 +1787,7 @@ async fn export_checklist(
             ),
         )
         .await?;
-    Ok(crate::contract_pages::download(
+    Ok(crate::http::download::download(
         bytes,
         media_type,
         &format!("checklist-{}-{}.{ext}", inst.code, a.fiscal_year),
@@ -1791,7 +1803,7 @@ pub async fn export_xlsx(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Query(q): Query<crate::contract_pages::ExportQuery>,
+    Query(q): Query<crate::http::download::ExportQuery>,
 ) -> AppResult<Response> {
     export_checklist(&state, &auth, &id, &q, Export::Xlsx).await
 }
@@ -1935,7 +1947,7 @@ pub async fn add_evidence(
     req: axum::extract::Request,
 ) -> AppResult<Response> {
     let (a, inst) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    let up = crate::upload::read(req, &state).await?;
+    let up = crate::http::upload::read(req, &state).await?;
     let (item_id, target, effective_on) = (
         up.text("item_id"),
         up.text("target"),
@@ -1970,7 +1982,7 @@ pub async fn add_evidence(
         ..Default::default()
     };
     let content = if !bytes.is_empty() {
-        let Some(media) = crate::upload::sniff(&bytes, &file_name) else {
+        let Some(media) = crate::http::upload::sniff(&bytes, &file_name) else {
             return back("err=error-document-type");
         };
         e.kind = "file".into();
@@ -2068,10 +2080,10 @@ async fn serve_evidence(state: &AppState, assessment_id: &str, ev: &str) -> AppR
         Some("text/plain") => "text/plain",
         _ => "application/octet-stream",
     };
-    Ok(crate::contract_pages::download(
+    Ok(crate::http::download::download(
         bytes,
         media,
-        &crate::contract_pages::ascii_name(&e.label),
+        &crate::http::download::ascii_name(&e.label),
         &e.label,
     ))
 }
@@ -2079,7 +2091,7 @@ async fn serve_evidence(state: &AppState, assessment_id: &str, ev: &str) -> AppR
 /// An evidence file through an inspector link (audited like every inspector access).
 pub async fn inspect_evidence(
     State(state): State<AppState>,
-    meta: crate::auth::Meta,
+    meta: crate::http::auth::Meta,
     Path((token, ev)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let link = live_link(&state, &token).await?.ok_or(AppError::NotFound)?;
@@ -2098,7 +2110,7 @@ pub async fn export_pdf(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Query(q): Query<crate::contract_pages::ExportQuery>,
+    Query(q): Query<crate::http::download::ExportQuery>,
 ) -> AppResult<Response> {
     export_checklist(&state, &auth, &id, &q, Export::Pdf).await
 }
@@ -2202,7 +2214,7 @@ pub async fn bundle(
             ),
         )
         .await?;
-    Ok(crate::contract_pages::download(
+    Ok(crate::http::download::download(
         bytes,
         "application/zip",
         &format!("inspection-{}-{}.zip", inst.code, a.fiscal_year),
@@ -2216,7 +2228,7 @@ pub async fn bundle(
 
 pub async fn inspect_bundle(
     State(state): State<AppState>,
-    meta: crate::auth::Meta,
+    meta: crate::http::auth::Meta,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
     let link = live_link(&state, &token).await?.ok_or(AppError::NotFound)?;
@@ -2233,7 +2245,7 @@ pub async fn inspect_bundle(
         serde_json::json!({"link": link.id, "export": "bundle.zip"}),
     )
     .await?;
-    Ok(crate::contract_pages::download(
+    Ok(crate::http::download::download(
         bytes,
         "application/zip",
         &format!("inspection-{}.zip", a.fiscal_year),

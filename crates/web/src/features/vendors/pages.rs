@@ -3,28 +3,25 @@
 //! invitations of vendor contacts, and a vendor's standard answers applied to many
 //! contracts.
 
-use crate::auth::Auth;
-use crate::contract_pages::download;
-use crate::error::{AppError, AppResult};
+use crate::http::auth::Auth;
+use crate::http::download::download;
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
 use crate::i18n::Tr;
-use crate::pages::{render, Flash, PageCtx};
-use crate::state::AppState;
+use crate::ui::records::{cert_rows, CertRow};
+use crate::ui::{render, Flash, PageCtx};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::role_sharing::{self as rsw, StepInput};
+use mamori_domain::codes::{CertKind, DocumentKind};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::role_sharing::Party;
 use mamori_domain::vendor_members::MembershipStatus;
 use mamori_store::{Certification, ContractDocument, Invite, StandardAnswer, Subcontractor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-
-pub const DOCUMENT_KINDS: [&str; 5] = ["contract", "sla", "mds_sds", "conformance", "other"];
-pub const CERT_KINDS: [&str; 3] = ["jisq27001", "jisq15001", "other"];
-/// A certification expiring within this many days is flagged.
-pub const CERT_WARN_DAYS: i64 = 60;
 
 /// A vendor-portal action on one of the user's own vendors (another vendor: not found).
 fn own_vendor(auth: &Auth, vendor_id: &str) -> AppResult<()> {
@@ -51,9 +48,9 @@ pub async fn upload_document(
 ) -> AppResult<Response> {
     let (c, party) =
         rsw::contract_for(state.store(), &auth, &id, Action::AnswerRoleSharing).await?;
-    let up = crate::upload::read(req, &state).await?;
+    let up = crate::http::upload::read(req, &state).await?;
     let (kind, file_name, bytes) = (up.text("kind"), up.file_name, up.bytes);
-    let problem = if !DOCUMENT_KINDS.contains(&kind.as_str()) {
+    let problem = if DocumentKind::parse(&kind).is_none() {
         Some("error-rs-bad-value")
     } else if bytes.is_empty() || file_name.trim().is_empty() {
         Some("import-error-no-file")
@@ -65,7 +62,7 @@ pub async fn upload_document(
     if let Some(key) = problem {
         return Ok(back(&c.id, &format!("err={key}"), "documents"));
     }
-    let Some(media_type) = crate::upload::sniff(&bytes, &file_name) else {
+    let Some(media_type) = crate::http::upload::sniff(&bytes, &file_name) else {
         return Ok(back(&c.id, "err=error-document-type", "documents"));
     };
     state
@@ -112,7 +109,7 @@ pub async fn document(
     Ok(download(
         bytes,
         media,
-        &crate::contract_pages::ascii_name(&d.file_name),
+        &crate::http::download::ascii_name(&d.file_name),
         &d.file_name,
     ))
 }
@@ -217,53 +214,6 @@ pub async fn approve_subcontractor(
 
 // ------------------------------------------------------------------ certifications
 
-pub struct CertRow {
-    pub id: String,
-    pub vendor: String,
-    pub kind: String,
-    pub name: String,
-    pub expires_on: String,
-    /// `expired`, `soon` or empty.
-    pub warn: &'static str,
-}
-
-/// `expired`, `soon` (within [`CERT_WARN_DAYS`]) or empty, for an expiry date.
-pub fn cert_warning(expires_on: Option<&str>, today: &str) -> &'static str {
-    let Some(exp) = expires_on else { return "" };
-    let (Ok(e), Ok(t)) = (
-        chrono::NaiveDate::parse_from_str(exp, "%Y-%m-%d"),
-        chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d"),
-    ) else {
-        return "";
-    };
-    if e < t {
-        "expired"
-    } else if (e - t).num_days() <= CERT_WARN_DAYS {
-        "soon"
-    } else {
-        ""
-    }
-}
-
-pub fn cert_rows(
-    tr: &Tr,
-    certs: &[Certification],
-    vendor_name: impl Fn(&str) -> String,
-) -> Vec<CertRow> {
-    let today = mamori_domain::time::today_jst();
-    certs
-        .iter()
-        .map(|c| CertRow {
-            id: c.id.clone(),
-            vendor: vendor_name(&c.vendor_id),
-            kind: tr.t(&format!("cert-kind-{}", c.kind)),
-            name: c.name.clone(),
-            expires_on: c.expires_on.clone().unwrap_or_default(),
-            warn: cert_warning(c.expires_on.as_deref(), &today),
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "vendor_certifications.html")]
 struct CertsPage {
@@ -305,7 +255,7 @@ pub async fn certifications(
     Ok(render(&CertsPage {
         rows,
         vendors,
-        kinds: CERT_KINDS
+        kinds: CertKind::ALL
             .iter()
             .map(|k| (k.to_string(), tr.t(&format!("cert-kind-{k}"))))
             .collect(),
@@ -332,7 +282,7 @@ pub async fn add_certification(
     own_vendor(&auth, &form.vendor_id)?;
     let name = form.name.trim();
     let exp = form.expires_on.trim();
-    let bad = !CERT_KINDS.contains(&form.kind.as_str())
+    let bad = CertKind::parse(&form.kind).is_none()
         || name.is_empty()
         || name.chars().count() > 200
         || (!exp.is_empty() && !mamori_domain::role_sharing::valid_date(exp));
@@ -457,7 +407,7 @@ pub async fn create_invite(
     if let Some(k) = key {
         return Ok(Redirect::to(&format!("/i/{code}/contracts?err={k}#invite")).into_response());
     }
-    let token = crate::auth::random_token(32);
+    let token = crate::http::auth::random_token(32);
     let token_hash = hex::encode(Sha256::digest(token.as_bytes()));
     let expires_at = auth.now + INVITE_DAYS * 86_400_000;
     state
@@ -539,7 +489,7 @@ struct InviteAccept {
 
 async fn invite_view(
     state: &AppState,
-    meta: &crate::auth::Meta,
+    meta: &crate::http::auth::Meta,
     jar: axum_extra::extract::CookieJar,
     token: &str,
     error: Option<String>,
@@ -585,7 +535,7 @@ async fn invite_view(
 
 pub async fn invite_page(
     State(state): State<AppState>,
-    meta: crate::auth::Meta,
+    meta: crate::http::auth::Meta,
     jar: axum_extra::extract::CookieJar,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
@@ -600,7 +550,7 @@ pub struct AcceptForm {
 
 pub async fn accept_invite(
     State(state): State<AppState>,
-    meta: crate::auth::Meta,
+    meta: crate::http::auth::Meta,
     jar: axum_extra::extract::CookieJar,
     Path(token): Path<String>,
     Form(form): Form<AcceptForm>,
@@ -614,7 +564,7 @@ pub async fn accept_invite(
         let msg = tr.t(e.message_key());
         return invite_view(&state, &meta, jar, &token, Some(msg)).await;
     }
-    let pw = crate::auth::hash_password_blocking(form.password.clone()).await?;
+    let pw = crate::http::auth::hash_password_blocking(form.password.clone()).await?;
     let actor = mamori_store::Actor {
         user_id: None,
         label: invite.email.clone(),

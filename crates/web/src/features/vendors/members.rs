@@ -3,11 +3,11 @@
 //! invitations ask for, add new accounts, promote and remove members. No institution role
 //! reaches these pages; the page and the API call the same functions.
 
-use crate::auth::Auth;
-use crate::error::{AppError, AppResult};
+use crate::http::auth::Auth;
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
 use crate::i18n::Tr;
-use crate::pages::{page_status, render, see_other, Flash, PageCtx};
-use crate::state::AppState;
+use crate::ui::{page_status, render, see_other, Flash, PageCtx};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -156,7 +156,7 @@ pub async fn change(
     let admin = auth.principal.platform_admin;
     if current.status == MembershipStatus::Pending && input.status == MembershipStatus::Active {
         let pw = mamori_app::accounts::initial_password();
-        let hash = crate::auth::hash_password_blocking(pw.clone()).await?;
+        let hash = crate::http::auth::hash_password_blocking(pw.clone()).await?;
         store
             .confirm_vendor_member(&actor, &vendor.id, user_id, input.role, &hash, admin)
             .await?;
@@ -193,9 +193,9 @@ pub async fn remove(
 
 // ------------------------------------------------------------------ JSON API
 
-#[utoipa::path(get, path = "/api/v1/vendors/{vendor_id}/members", tag = "vendors",
+#[utoipa::path(get, path = "/vendors/{vendor_id}/members", tag = "vendors",
     params(("vendor_id" = String, Path)),
-    responses((status = 200, body = Vec<VendorMemberView>), (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = Vec<VendorMemberView>), (status = 403, body = crate::http::api::ErrorBody), (status = 404, body = crate::http::api::ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
     auth: Auth,
@@ -206,31 +206,31 @@ pub async fn api_list(
     Ok(Json(members.iter().map(VendorMemberView::from).collect()))
 }
 
-#[utoipa::path(post, path = "/api/v1/vendors/{vendor_id}/members", tag = "vendors",
+#[utoipa::path(post, path = "/vendors/{vendor_id}/members", tag = "vendors",
     request_body = AddVendorMemberInput, params(("vendor_id" = String, Path)),
-    responses((status = 201, body = AddedMember), (status = 403, body = crate::api::ErrorBody),
-        (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = AddedMember), (status = 403, body = crate::http::api::ErrorBody),
+        (status = 404, body = crate::http::api::ErrorBody), (status = 422, body = crate::http::api::ErrorBody)))]
 pub async fn api_add(
     State(state): State<AppState>,
     auth: Auth,
     Path(vendor_id): Path<String>,
-    crate::api::ApiJson(input): crate::api::ApiJson<AddVendorMemberInput>,
+    crate::http::api::ApiJson(input): crate::http::api::ApiJson<AddVendorMemberInput>,
 ) -> AppResult<(StatusCode, Json<AddedMember>)> {
     let vendor = vendor_for(state.store(), &auth, &vendor_id).await?;
     let added = add(state.store(), &auth, &vendor, input).await?;
     Ok((StatusCode::CREATED, Json(added)))
 }
 
-#[utoipa::path(put, path = "/api/v1/vendors/{vendor_id}/members/{user_id}", tag = "vendors",
+#[utoipa::path(put, path = "/vendors/{vendor_id}/members/{user_id}", tag = "vendors",
     request_body = VendorMemberInput, params(("vendor_id" = String, Path), ("user_id" = String, Path)),
-    responses((status = 200, body = VendorMemberChanged), (status = 403, body = crate::api::ErrorBody),
-        (status = 404, body = crate::api::ErrorBody), (status = 409, body = crate::api::ErrorBody),
-        (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 200, body = VendorMemberChanged), (status = 403, body = crate::http::api::ErrorBody),
+        (status = 404, body = crate::http::api::ErrorBody), (status = 409, body = crate::http::api::ErrorBody),
+        (status = 422, body = crate::http::api::ErrorBody)))]
 pub async fn api_change(
     State(state): State<AppState>,
     auth: Auth,
     Path((vendor_id, user_id)): Path<(String, String)>,
-    crate::api::ApiJson(input): crate::api::ApiJson<VendorMemberInput>,
+    crate::http::api::ApiJson(input): crate::http::api::ApiJson<VendorMemberInput>,
 ) -> AppResult<Json<VendorMemberChanged>> {
     let vendor = vendor_for(state.store(), &auth, &vendor_id).await?;
     Ok(Json(
@@ -238,10 +238,10 @@ pub async fn api_change(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/vendors/{vendor_id}/members/{user_id}", tag = "vendors",
+#[utoipa::path(delete, path = "/vendors/{vendor_id}/members/{user_id}", tag = "vendors",
     params(("vendor_id" = String, Path), ("user_id" = String, Path)),
-    responses((status = 204), (status = 403, body = crate::api::ErrorBody),
-        (status = 404, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 204), (status = 403, body = crate::http::api::ErrorBody),
+        (status = 404, body = crate::http::api::ErrorBody), (status = 422, body = crate::http::api::ErrorBody)))]
 pub async fn api_remove(
     State(state): State<AppState>,
     auth: Auth,

@@ -1,9 +1,9 @@
 //! Sign-in machinery: argon2id passwords, server-side sessions, CSRF, TOTP with recovery
 //! codes, personal API tokens, and the extractors that hand a handler its signed-in user.
 
-use crate::error::{AppError, AppResult};
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
 use crate::i18n::Lang;
-use crate::state::AppState;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};

@@ -1,11 +1,11 @@
 //! Pages: systems, contracts, one contract's role-sharing checklist (both parties), the
 //! cross-vendor matrix, and the vendor portal.
 
-use crate::auth::Auth;
-use crate::error::{AppError, AppResult};
+use crate::http::auth::Auth;
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
 use crate::i18n::Tr;
-use crate::pages::{render, Flash, PageCtx};
-use crate::state::AppState;
+use crate::ui::{render, Flash, PageCtx};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -135,7 +135,7 @@ async fn systems_view(
         .collect();
     let can_manage =
         mamori_app::access::may(auth, Action::ManageContracts, Scope::Institution(&inst.id));
-    let status = crate::pages::page_status(error.is_some());
+    let status = crate::ui::page_status(error.is_some());
     Ok((
         status,
         render(&SystemsPage {
@@ -412,7 +412,7 @@ async fn contracts_view(
     } else {
         vec![]
     };
-    let status = crate::pages::page_status(error.is_some());
+    let status = crate::ui::page_status(error.is_some());
     Ok((
         status,
         render(&ContractsPage {
@@ -582,7 +582,7 @@ struct ContractPage {
     documents: Vec<DocRow>,
     doc_kinds: Vec<(String, String)>,
     subcontractors: Vec<SubRow>,
-    certs: Vec<crate::vendor_pages::CertRow>,
+    certs: Vec<crate::ui::records::CertRow>,
     /// The vendor's contacts: (name, e-mail).
     contacts: Vec<(String, String)>,
     can_approve: bool,
@@ -685,7 +685,7 @@ async fn contract_view(
         })
         .collect();
     let vendor_label = c.vendor_name.clone();
-    let certs = crate::vendor_pages::cert_rows(&tr, &certs, |_| vendor_label.clone());
+    let certs = crate::ui::records::cert_rows(&tr, &certs, |_| vendor_label.clone());
     let can_approve = party == Party::Institution
         && mamori_app::access::may(
             auth,
@@ -827,7 +827,7 @@ async fn contract_view(
         v.dedup();
         v
     };
-    let status = crate::pages::page_status(redo.is_some());
+    let status = crate::ui::page_status(redo.is_some());
     Ok((
         status,
         render(&ContractPage {
@@ -847,9 +847,9 @@ async fn contract_view(
             total,
             your_turn: your_turn_total,
             documents,
-            doc_kinds: crate::vendor_pages::DOCUMENT_KINDS
+            doc_kinds: mamori_domain::codes::DocumentKind::ALL
                 .iter()
-                .map(|k| (k.to_string(), label(&tr, "doc-kind", k)))
+                .map(|k| (k.to_string(), label(&tr, "doc-kind", k.as_str())))
                 .collect(),
             subcontractors,
             certs,
@@ -1062,7 +1062,7 @@ pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResu
         .await?
         .into_iter()
         .map(|x| {
-            let st = crate::assessment_pages::sheet_state(&x);
+            let st = mamori_app::assessments::sheet_standing(&x).as_str();
             (
                 format!("/vendor-sheets/{}", x.id),
                 x.institution_name,
@@ -1084,63 +1084,7 @@ pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResu
 
 // ------------------------------------------------------------------ exports
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ExportQuery {
-    /// `wareki` (default) or `seireki`.
-    #[serde(default)]
-    pub dates: String,
-}
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// A file name reduced to ASCII letters, digits and `.-_` (the fallback name of a download).
-pub fn ascii_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// A download, never shown inline; the name is given in ASCII and in UTF-8 (RFC 6266).
-pub fn download(bytes: Vec<u8>, mime: &'static str, ascii_name: &str, name: &str) -> Response {
-    use axum::http::{header, HeaderValue};
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}");
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition)
-                    .unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-fn date_style(q: &ExportQuery) -> AppResult<mamori_export::DateStyle> {
-    mamori_export::DateStyle::parse(&q.dates).ok_or(AppError::Invalid {
-        field: "dates",
-        key: "error-rs-bad-value",
-    })
-}
+use crate::http::download::{date_style, download, ExportQuery, XLSX};
 
 async fn record_export(
     state: &AppState,
@@ -1289,6 +1233,35 @@ pub struct Signals {
     pub overlaps: usize,
 }
 
+#[derive(Template)]
+#[template(path = "panels/role_sharing.html")]
+struct Panel<'a> {
+    tr: &'a Tr,
+    code: &'a str,
+    sg: Signals,
+}
+
+/// The role-sharing panel on the institution dashboard (for those who may see contracts).
+pub async fn dashboard_panel(
+    state: &AppState,
+    auth: &Auth,
+    inst: &Institution,
+    tr: &Tr,
+) -> AppResult<Option<String>> {
+    if !mamori_app::access::may(auth, Action::ViewContracts, Scope::Institution(&inst.id)) {
+        return Ok(None);
+    }
+    let sg = signals(state, inst, tr).await?;
+    Ok(Some(
+        render(&Panel {
+            tr,
+            code: &inst.code,
+            sg,
+        })?
+        .0,
+    ))
+}
+
 pub async fn signals(state: &AppState, inst: &Institution, _tr: &Tr) -> AppResult<Signals> {
     let store = state.store();
     let (contracts, items, subs) = tokio::try_join!(
@@ -1322,7 +1295,7 @@ pub async fn signals(state: &AppState, inst: &Institution, _tr: &Tr) -> AppResul
     let certs = certs
         .iter()
         .filter_map(|c| {
-            let w = crate::vendor_pages::cert_warning(c.expires_on.as_deref(), &today);
+            let w = crate::ui::records::cert_warning(c.expires_on.as_deref(), &today);
             (!w.is_empty()).then(|| {
                 (
                     vendor_name(&c.vendor_id),

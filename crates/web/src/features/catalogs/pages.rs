@@ -1,11 +1,11 @@
 //! The catalogs in the UI and the API: browsing by document and version, the item page with
 //! its crosswalk relations, and Japanese search (the database's trigram index, ranked here).
 
-use crate::auth::Auth;
-use crate::error::{AppError, AppResult};
+use crate::http::auth::Auth;
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::{AppState, Catalogs};
 use crate::i18n::Tr;
-use crate::pages::{render, PageCtx};
-use crate::state::{AppState, Catalogs};
+use crate::ui::{render, PageCtx};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -469,7 +469,7 @@ pub struct CatalogSummary {
     pub unverified_items: usize,
 }
 
-#[utoipa::path(get, path = "/api/v1/catalogs", tag = "catalogs",
+#[utoipa::path(get, path = "/catalogs", tag = "catalogs",
     responses((status = 200, body = Vec<CatalogSummary>)))]
 pub async fn api_list(
     State(state): State<AppState>,
@@ -498,7 +498,7 @@ pub async fn api_list(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/catalogs/search", tag = "catalogs", params(SearchQuery),
+#[utoipa::path(get, path = "/catalogs/search", tag = "catalogs", params(SearchQuery),
     responses((status = 200, body = Vec<SearchHit>)))]
 pub async fn api_search(
     State(state): State<AppState>,

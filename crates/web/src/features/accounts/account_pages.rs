@@ -1,11 +1,11 @@
 //! The signed-in user's own pages (profile, password, MFA, API tokens) and the platform
 //! administrator's page.
 
-use crate::auth::{self, lang_cookie, AnyAuth, Auth, Stage};
-use crate::error::{AppError, AppResult};
+use crate::http::auth::{self, lang_cookie, AnyAuth, Auth, Stage};
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
 use crate::i18n::Lang;
-use crate::pages::{kind_label, render, Flash, PageCtx};
-use crate::state::AppState;
+use crate::ui::{kind_label, render, Flash, PageCtx};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +16,7 @@ use mamori_domain::time::timestamp_jst as jst;
 use mamori_domain::{validate, InstitutionKind};
 use serde::Deserialize;
 
-use crate::pages::see_other;
+use crate::ui::see_other;
 
 // ------------------------------------------------------------------ profile
 
@@ -46,7 +46,7 @@ async fn profile_view(
         .await?
         .with_flash(flash);
     let left = state.store().unused_recovery_codes(&auth.user.id).await?;
-    let status = crate::pages::page_status(profile_error.is_some() || password_error.is_some());
+    let status = crate::ui::page_status(profile_error.is_some() || password_error.is_some());
     let body = render(&ProfilePage {
         recovery_left: page.tr.t1("profile-recovery-left", "count", left),
         version: auth.user.version,
@@ -183,7 +183,7 @@ async fn mfa_view(
             .iter()
             .any(|i| i.mfa_required);
     let left = state.store().unused_recovery_codes(&auth.user.id).await?;
-    let status = crate::pages::page_status(error.is_some());
+    let status = crate::ui::page_status(error.is_some());
     let body = render(&MfaSetupPage {
         enrol_required: auth.stage == Stage::EnrolRequired,
         mfa_enabled: auth.user.mfa_enabled || recovery_codes.is_some(),
@@ -314,7 +314,7 @@ async fn tokens_view(
             prefix: t.prefix,
         })
         .collect();
-    let status = crate::pages::page_status(error.is_some());
+    let status = crate::ui::page_status(error.is_some());
     Ok((
         status,
         render(&TokensPage {
@@ -477,7 +477,7 @@ async fn admin_view(
         .into_iter()
         .map(|v| (v.id, v.name))
         .collect();
-    let status = crate::pages::page_status(error.is_some());
+    let status = crate::ui::page_status(error.is_some());
     let kind = if form.kind.is_empty() {
         "hospital"
     } else {

@@ -1,0 +1,143 @@
+//! Typed statuses and kinds. Each is an enum with one code per variant — the text stored
+//! in the database column, sent in forms and JSON, and used in message keys — made by one
+//! macro, so a status is never compared as a string outside this module.
+
+/// Declare a code enum: `as_str`, `parse`, `ALL`, `Display`, serde as the code.
+#[macro_export]
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The code (database column, form and JSON value).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+
+            /// The value of a code; `None` for anything else.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s {
+                    $($code => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "unknown {} `{}`",
+                        stringify!($name),
+                        s
+                    ))
+                })
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// What a document attached to a contract is.
+    DocumentKind {
+        Contract = "contract",
+        Sla = "sla",
+        /// 製造業者/サービス事業者による医療情報セキュリティ開示書 (MDS/SDS)
+        MdsSds = "mds_sds",
+        Conformance = "conformance",
+        Other = "other",
+    }
+);
+
+code_enum!(
+    /// A vendor's certification.
+    CertKind {
+        /// ISMS (JIS Q 27001)
+        JisQ27001 = "jisq27001",
+        /// プライバシーマーク (JIS Q 15001)
+        JisQ15001 = "jisq15001",
+        Other = "other",
+    }
+);
+
+code_enum!(
+    /// How a certification stands on a given day.
+    CertStanding {
+        Valid = "valid",
+        /// Expires within [`CERT_WARN_DAYS`].
+        Soon = "soon",
+        Expired = "expired",
+    }
+);
+
+/// A certification expiring within this many days is flagged.
+pub const CERT_WARN_DAYS: i64 = 60;
+
+/// How a certification expiring on `expires_on` stands on `today` (both `YYYY-MM-DD`); no
+/// date, or an unreadable one, counts as valid.
+pub fn cert_standing(expires_on: Option<&str>, today: &str) -> CertStanding {
+    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    match (expires_on.and_then(parse), parse(today)) {
+        (Some(e), Some(t)) if e < t => CertStanding::Expired,
+        (Some(e), Some(t)) if (e - t).num_days() <= CERT_WARN_DAYS => CertStanding::Soon,
+        _ => CertStanding::Valid,
+    }
+}
+
+code_enum!(
+    /// Where a vendor sheet of a checklist stands, as lists show it.
+    VendorSheetStanding {
+        Requested = "requested",
+        Returned = "returned",
+        Submitted = "submitted",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_refuse_the_unknown() {
+        for k in DocumentKind::ALL {
+            assert_eq!(DocumentKind::parse(k.as_str()), Some(*k));
+            let json = serde_json::to_string(k).unwrap();
+            assert_eq!(serde_json::from_str::<DocumentKind>(&json).unwrap(), *k);
+        }
+        assert_eq!(DocumentKind::parse("Contract"), None);
+        assert!(serde_json::from_str::<CertKind>("\"iso\"").is_err());
+    }
+
+    #[test]
+    fn certifications_warn_sixty_days_ahead() {
+        let t = "2026-11-24";
+        assert_eq!(cert_standing(None, t), CertStanding::Valid);
+        assert_eq!(cert_standing(Some("2026-11-23"), t), CertStanding::Expired);
+        assert_eq!(cert_standing(Some("2026-11-24"), t), CertStanding::Soon);
+        assert_eq!(cert_standing(Some("2027-01-23"), t), CertStanding::Soon);
+        assert_eq!(cert_standing(Some("2027-01-24"), t), CertStanding::Valid);
+        assert_eq!(cert_standing(Some("令和9年"), t), CertStanding::Valid);
+    }
+}

@@ -1,0 +1,57 @@
+//! The features: each folder holds its routes (`mod.rs`), pages and API. A feature uses
+//! `http`, `ui` and `mamori_app`, never another feature; the router is assembled here.
+
+pub mod accounts;
+pub mod catalogs;
+pub mod checklist;
+pub mod role_sharing;
+pub mod vendors;
+
+use crate::http::auth::Auth;
+use crate::http::error::AppResult;
+use crate::http::routes::Routes;
+use crate::http::state::AppState;
+use crate::i18n::Tr;
+use mamori_domain::Institution;
+
+/// Every feature's routes.
+pub fn routes() -> Routes {
+    let r = Routes::new();
+    let r = accounts::routes(r);
+    let r = catalogs::routes(r);
+    let r = role_sharing::routes(r);
+    let r = vendors::routes(r);
+    checklist::routes(r)
+}
+
+/// The routers the features' declarations make (the frame adds the layers).
+pub struct FeatureRouters {
+    pub pages: axum::Router<crate::http::state::AppState>,
+    pub uploads: axum::Router<crate::http::state::AppState>,
+    pub api: axum::Router<crate::http::state::AppState>,
+}
+
+pub fn routers() -> FeatureRouters {
+    let r = routes();
+    let (api, _) = r.api.split_for_parts();
+    FeatureRouters {
+        pages: r.pages,
+        uploads: r.uploads,
+        api,
+    }
+}
+
+/// The institution dashboard's panels, in the order shown; each renders itself, or nothing
+/// for a caller who may not see it.
+pub async fn dashboard_panels(
+    state: &AppState,
+    auth: &Auth,
+    inst: &Institution,
+    tr: &Tr,
+) -> AppResult<Vec<String>> {
+    let panels = [
+        checklist::pages::dashboard_panel(state, auth, inst, tr).await?,
+        role_sharing::pages::dashboard_panel(state, auth, inst, tr).await?,
+    ];
+    Ok(panels.into_iter().flatten().collect())
+}

@@ -1,0 +1,30 @@
+//! Systems, contracts and each contract's role-sharing checklist (both parties on one
+//! page), the cross-vendor matrix, and their exports.
+
+pub mod api;
+pub mod pages;
+
+#[allow(unused_imports)]
+use crate::http::routes::{Routes, DELETE, GET, PATCH, POST, PUT};
+use utoipa_axum::routes;
+
+/// This feature's pages, uploads and API operations.
+pub fn routes(r: Routes) -> Routes {
+    r.page(GET, "/i/{code}/systems", pages::systems)
+        .page(POST, "/i/{code}/systems", pages::add_system)
+        .page(POST, "/i/{code}/systems/links", pages::link_systems)
+        .page(GET, "/i/{code}/contracts", pages::contracts)
+        .page(POST, "/i/{code}/contracts", pages::add_contract)
+        .page(GET, "/i/{code}/matrix", pages::matrix)
+        .page(GET, "/contracts/{id}", pages::contract)
+        .page(GET, "/contracts/{id}/export.xlsx", pages::contract_xlsx)
+        .page(GET, "/contracts/{id}/print", pages::contract_print)
+        .page(GET, "/i/{code}/matrix.xlsx", pages::matrix_xlsx)
+        .page(POST, "/contracts/{id}/items/{item}", pages::item_step)
+        .page(GET, "/vendor", pages::vendor_portal)
+        .api(routes!(api::contracts))
+        .api(routes!(api::matrix))
+        .api(routes!(api::vendor_contracts))
+        .api(routes!(api::items))
+        .api(routes!(api::step))
+}

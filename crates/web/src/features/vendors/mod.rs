@@ -1,0 +1,65 @@
+//! The vendor side: the portal, standard answers, certifications, documents and
+//! subcontractors, invitations, and the vendor's own members.
+
+pub mod members;
+pub mod pages;
+
+#[allow(unused_imports)]
+use crate::http::routes::{Routes, DELETE, GET, PATCH, POST, PUT};
+use utoipa_axum::routes;
+
+/// This feature's pages, uploads and API operations.
+pub fn routes(r: Routes) -> Routes {
+    r.page(
+        POST,
+        "/contracts/{id}/subcontractors",
+        pages::declare_subcontractor,
+    )
+    .page(
+        POST,
+        "/contracts/{id}/subcontractors/{sub}/approve",
+        pages::approve_subcontractor,
+    )
+    .page(GET, "/contract-documents/{doc}", pages::document)
+    .page(POST, "/i/{code}/invites", pages::create_invite)
+    .page(GET, "/invite/{token}", pages::invite_page)
+    .page(POST, "/invite/{token}", pages::accept_invite)
+    .page(GET, "/vendor/certifications", pages::certifications)
+    .page(POST, "/vendor/certifications", pages::add_certification)
+    .page(
+        POST,
+        "/vendor/certifications/{id}/delete",
+        pages::delete_certification,
+    )
+    .page(GET, "/vendor/standard-answers", pages::standard_answers)
+    .page(
+        POST,
+        "/vendor/standard-answers",
+        pages::save_standard_answer,
+    )
+    .page(
+        POST,
+        "/vendor/standard-answers/apply",
+        pages::apply_standard_answers,
+    )
+    .page(GET, "/vendors/{vendor_id}/members", members::page)
+    .page(POST, "/vendors/{vendor_id}/members", members::add_page)
+    .page(
+        POST,
+        "/vendors/{vendor_id}/members/{user_id}/confirm",
+        members::confirm,
+    )
+    .page(
+        POST,
+        "/vendors/{vendor_id}/members/{user_id}/role",
+        members::set_role,
+    )
+    .page(
+        POST,
+        "/vendors/{vendor_id}/members/{user_id}/remove",
+        members::remove_page,
+    )
+    .upload(POST, "/contracts/{id}/documents", pages::upload_document)
+    .api(routes!(members::api_list, members::api_add))
+    .api(routes!(members::api_change, members::api_remove))
+}

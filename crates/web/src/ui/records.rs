@@ -1,0 +1,43 @@
+//! Records more than one feature shows: a vendor's certifications (the vendor's own page and
+//! the contract page of either party).
+
+use crate::i18n::Tr;
+use mamori_domain::codes::{cert_standing, CertStanding};
+use mamori_store::Certification;
+
+pub struct CertRow {
+    pub id: String,
+    pub vendor: String,
+    pub kind: String,
+    pub name: String,
+    pub expires_on: String,
+    /// `expired`, `soon` or empty.
+    pub warn: &'static str,
+}
+
+/// `expired`, `soon` or empty, as the pages mark a certification.
+pub fn cert_warning(expires_on: Option<&str>, today: &str) -> &'static str {
+    match cert_standing(expires_on, today) {
+        CertStanding::Valid => "",
+        other => other.as_str(),
+    }
+}
+
+pub fn cert_rows(
+    tr: &Tr,
+    certs: &[Certification],
+    vendor_name: impl Fn(&str) -> String,
+) -> Vec<CertRow> {
+    let today = mamori_domain::time::today_jst();
+    certs
+        .iter()
+        .map(|c| CertRow {
+            id: c.id.clone(),
+            vendor: vendor_name(&c.vendor_id),
+            kind: tr.t(&format!("cert-kind-{}", c.kind)),
+            name: c.name.clone(),
+            expires_on: c.expires_on.clone().unwrap_or_default(),
+            warn: cert_warning(c.expires_on.as_deref(), &today),
+        })
+        .collect()
+}
