@@ -4,6 +4,7 @@
 pub mod assessment;
 pub mod audit;
 pub mod audit_checkpoint;
+pub mod members;
 pub mod model;
 pub mod password;
 pub mod policy;

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use mamori_store::StoreError;
+use mamori_store::{ConflictKind, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -164,8 +164,13 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => AppError::NotFound,
-            StoreError::Conflict(w) => AppError::Conflict(w),
-            StoreError::Duplicate(w) => AppError::Duplicate(w),
+            // The store's own check of the rule `service::revoke_role` checks first.
+            StoreError::Conflict(ConflictKind::LastOfficer) => AppError::Invalid {
+                field: "role",
+                key: "error-last-security-officer",
+            },
+            StoreError::Conflict(k) => AppError::Conflict(k.as_str()),
+            StoreError::Duplicate(w) => AppError::Duplicate(w.as_str()),
             StoreError::Membership(r) => AppError::Invalid {
                 field: "member",
                 key: r.message_key(),
