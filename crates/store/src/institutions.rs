@@ -43,6 +43,9 @@ pub trait InstitutionStore: Send + Sync {
         expected_version: i64,
         settings: InstitutionSettings,
     ) -> Result<Institution>;
+    /// Grant a role (granting it again sets its expiry). `NotFound` when the institution or
+    /// the user does not exist; `Conflict(LastOfficer)` when it would give the institution's
+    /// last live security officer's grant an expiry (checked like `revoke_role`).
     async fn grant_role(
         &self,
         actor: &Actor,

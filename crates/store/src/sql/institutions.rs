@@ -50,8 +50,8 @@ impl InstitutionRow {
 const INSTITUTION_COLS: &str =
     "id, code, name, kind, prefecture, beds, mfa_required, version, created_at, updated_at";
 
-/// Refuse to take the security-officer role from `user_id` when it would leave the
-/// institution without a live one ([`members::removes_last_officer`]). The institution's row
+/// Refuse to take the security-officer role from `user_id` (or to give its grant an expiry)
+/// when it would leave the institution without a live one ([`members::removes_last_officer`]). The institution's row
 /// is held first (a no-op update takes its row lock on PostgreSQL; SQLite has one writer), so
 /// two revocations of two officers queue up: the second reads the officers as the first
 /// left them.
@@ -265,6 +265,10 @@ impl InstitutionStore for This {
         expires_at: Option<i64>,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
+        // An expiry on the last live officer's grant would leave nobody once it passes.
+        if role == Role::SecurityOfficer && expires_at.is_some() {
+            keep_an_officer(&mut tx, institution_id, user_id).await?;
+        }
         sqlx::query(
             "INSERT INTO institution_roles (institution_id, user_id, role, expires_at, granted_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (institution_id, user_id, role) \

@@ -1,6 +1,6 @@
-//! The last-officer rule, checked by the store inside the revocation's transaction: an
-//! institution always keeps a live security officer, even when two officers are revoked at
-//! the same moment.
+//! The last-officer rule, checked by the store inside the transaction of a revocation (or of
+//! a grant that sets an expiry): an institution always keeps a live security officer, even
+//! when two officers are revoked at the same moment.
 
 use super::{actor, backends, events, inst, user};
 use mamori_domain::Role;
@@ -29,7 +29,7 @@ async fn officers(s: &dyn Store, institution_id: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn the_last_live_security_officer_cannot_be_revoked() {
+async fn the_last_live_security_officer_can_be_neither_revoked_nor_given_an_expiry() {
     for b in backends().await {
         let s = b.store.as_ref();
         let i = s
@@ -87,9 +87,41 @@ async fn the_last_live_security_officer_cannot_be_revoked() {
             .revoke_role(&actor(), &i.id, &c.id, Role::SecurityOfficer)
             .await;
         assert!(is_last_officer(&r), "{}: {r:?}", b.name);
+        // Nor may the last officer's grant be given an expiry; a second officer's may.
+        let r = s
+            .grant_role(
+                &actor(),
+                &i.id,
+                &c.id,
+                Role::SecurityOfficer,
+                Some(now_ms() + 86_400_000),
+            )
+            .await;
+        assert!(is_last_officer(&r), "{}: {r:?}", b.name);
+        assert_eq!(
+            s.members(&i.id).await.unwrap()[0].roles,
+            vec![(Role::SecurityOfficer, None)],
+            "{}: the refused grant changed nothing",
+            b.name
+        );
+        s.grant_role(&actor(), &i.id, &a.id, Role::SecurityOfficer, None)
+            .await
+            .unwrap();
+        s.grant_role(
+            &actor(),
+            &i.id,
+            &c.id,
+            Role::SecurityOfficer,
+            Some(now_ms() + 86_400_000),
+        )
+        .await
+        .unwrap();
+        s.revoke_role(&actor(), &i.id, &c.id, Role::SecurityOfficer)
+            .await
+            .unwrap();
         // A role nobody holds is still NotFound, not a conflict.
         assert!(matches!(
-            s.revoke_role(&actor(), &i.id, &a.id, Role::SecurityOfficer)
+            s.revoke_role(&actor(), &i.id, &c.id, Role::SecurityOfficer)
                 .await,
             Err(StoreError::NotFound(mamori_store::Entity::Role))
         ));
