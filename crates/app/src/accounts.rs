@@ -8,7 +8,9 @@ use crate::error::{Error, Result};
 use crate::{Caller, Ctx};
 use mamori_domain::audit::AuditRecord;
 use mamori_domain::policy::{self, Action, Scope};
-use mamori_domain::{password, time, validate, Institution, InstitutionKind, Role, User, Vendor};
+use mamori_domain::{
+    members, password, time, validate, Institution, InstitutionKind, Role, User, Vendor,
+};
 use mamori_store::{
     now_ms, ApiToken, AuditDraft, AuditFilter, InstitutionSettings, Member, NewInstitution,
     NewUser, Store,
@@ -111,16 +113,13 @@ fn check_self_grant(auth: &Caller, inst: &Institution, user_id: &str) -> Result<
 
 /// Members holding a live (unexpired) security-officer grant.
 async fn live_officers(store: &dyn Store, inst: &Institution, now: i64) -> Result<Vec<String>> {
-    Ok(store
-        .members(&inst.id)
-        .await?
+    let rows = store.members(&inst.id).await?;
+    let grants = rows
+        .iter()
+        .flat_map(|m| m.roles.iter().map(|(r, e)| (m.user.id.as_str(), *r, *e)));
+    Ok(members::live_officers(grants, now)
         .into_iter()
-        .filter(|m| {
-            m.roles
-                .iter()
-                .any(|(r, e)| *r == Role::SecurityOfficer && e.is_none_or(|e| e > now))
-        })
-        .map(|m| m.user.id)
+        .map(String::from)
         .collect())
 }
 
@@ -236,7 +235,8 @@ pub async fn revoke_role(
 ) -> Result<()> {
     if role == Role::SecurityOfficer {
         let live = live_officers(store, inst, auth.now).await?;
-        if live.len() <= 1 && live.iter().any(|u| u == user_id) {
+        let live: Vec<&str> = live.iter().map(String::as_str).collect();
+        if members::removes_last_officer(&live, user_id, role) {
             return Err(Error::Invalid {
                 field: "role",
                 key: "error-last-security-officer",

@@ -1,7 +1,7 @@
 //! What a use case answers when it refuses. No HTTP here: the web layer maps each variant
 //! to a status and a page or a JSON envelope; the command line prints it.
 
-use mamori_store::StoreError;
+use mamori_store::{ConflictKind, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -50,8 +50,13 @@ impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => Error::NotFound,
-            StoreError::Conflict(what) => Error::Conflict(what),
-            StoreError::Duplicate(what) => Error::Duplicate(what),
+            // The store's own check of the rule `accounts::revoke_role` checks first.
+            StoreError::Conflict(ConflictKind::LastOfficer) => Error::Invalid {
+                field: "role",
+                key: "error-last-security-officer",
+            },
+            StoreError::Conflict(kind) => Error::Conflict(kind.as_str()),
+            StoreError::Duplicate(what) => Error::Duplicate(what.as_str()),
             StoreError::Membership(r) => Error::Invalid {
                 field: "member",
                 key: r.message_key(),

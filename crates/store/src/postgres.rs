@@ -26,7 +26,7 @@ impl PgStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        shared::anchor::register_existing_chains(&pool).await?;
+        sql::anchor::register_existing_chains(&pool).await?;
         Ok(PgStore { pool })
     }
 
@@ -98,12 +98,12 @@ impl PgStore {
     fn word_condition(n: usize, word: &str) -> (String, String) {
         (
             format!("haystack ILIKE ${n} ESCAPE '\\'"),
-            shared::like_escape(word),
+            sql::like_escape(word),
         )
     }
 }
 
-// The same SQL, compiled against this backend (see shared.rs): intentional.
+// The same SQL, compiled against this backend (see sql/mod.rs): intentional.
 #[allow(clippy::duplicate_mod)]
-#[path = "shared.rs"]
-mod shared;
+#[path = "sql/mod.rs"]
+mod sql;

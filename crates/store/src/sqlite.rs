@@ -33,7 +33,7 @@ impl SqliteStore {
             .connect_with(base.clone().create_if_missing(true))
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
-        shared::anchor::register_existing_chains(&writer).await?;
+        sql::anchor::register_existing_chains(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(base.read_only(true))
@@ -66,13 +66,13 @@ impl SqliteStore {
         } else {
             (
                 format!("haystack LIKE ${n} ESCAPE '\\'"),
-                shared::like_escape(word),
+                sql::like_escape(word),
             )
         }
     }
 }
 
-// The same SQL, compiled against this backend (see shared.rs): intentional.
+// The same SQL, compiled against this backend (see sql/mod.rs): intentional.
 #[allow(clippy::duplicate_mod)]
-#[path = "shared.rs"]
-mod shared;
+#[path = "sql/mod.rs"]
+mod sql;

@@ -2,7 +2,8 @@
 //! head, the chain registry of the global chain checked against the chains found, and every
 //! signed checkpoint (stored ones and the files given) compared with the chains it covers.
 
-use crate::{new_id, now_ms, Actor, Result, Store, StoredCheckpoint};
+use crate::prelude::*;
+use crate::{new_id, now_ms, Actor, Result, StoredCheckpoint};
 use mamori_domain::audit::{verify_chain, AuditRecord, ChainBreak, GLOBAL_CHAIN};
 use mamori_domain::audit_checkpoint::{
     check_anchors, public_key_of, Anchor, Checkpoint, CheckpointEntry, CHAIN_OPEN_ACTION,

@@ -6,7 +6,8 @@
 use super::{actor, backends, inst, Backend};
 use mamori_domain::audit::{AuditRecord, ChainBreak, GENESIS, GLOBAL_CHAIN};
 use mamori_domain::audit_checkpoint::{public_key_of, Checkpoint};
-use mamori_store::{take_checkpoint, verify_audit_report, AuditDraft, Store};
+use mamori_store::prelude::*;
+use mamori_store::{take_checkpoint, verify_audit_report, AuditDraft};
 
 const KEY: [u8; 32] = [42; 32];
 

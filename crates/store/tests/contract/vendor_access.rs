@@ -3,7 +3,8 @@
 
 use super::{actor, backends, inst, user};
 use mamori_domain::vendor_members::{MembershipRefusal, MembershipStatus, VendorRole};
-use mamori_store::{now_ms, Actor, Invite, SqliteStore, Store, StoreError, ThrottleStore};
+use mamori_store::prelude::*;
+use mamori_store::{now_ms, Actor, Invite, SqliteStore, StoreError};
 use std::sync::Arc;
 
 fn as_user(id: &str) -> Actor {

@@ -161,20 +161,9 @@ impl AppError {
 }
 
 impl From<StoreError> for AppError {
+    /// The application layer's reading of a store refusal (one mapping for both layers).
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound(_) => AppError::NotFound,
-            StoreError::Conflict(w) => AppError::Conflict(w),
-            StoreError::Duplicate(w) => AppError::Duplicate(w),
-            StoreError::Membership(r) => AppError::Invalid {
-                field: "member",
-                key: r.message_key(),
-            },
-            other => {
-                tracing::error!(error = %other, "store error");
-                AppError::Internal(other.to_string())
-            }
-        }
+        AppError::from(mamori_app::Error::from(e))
     }
 }
 

@@ -686,10 +686,12 @@ pub async fn save_answer(
         )
         .await
         .map_err(|e| match e {
-            mamori_store::StoreError::Conflict("approved assessment") => AppError::Invalid {
-                field: "assessment",
-                key: asm::AnswerError::Locked.key(),
-            },
+            mamori_store::StoreError::Conflict(mamori_store::ConflictKind::AssessmentApproved) => {
+                AppError::Invalid {
+                    field: "assessment",
+                    key: asm::AnswerError::Locked.key(),
+                }
+            }
             other => other.into(),
         })?;
     Ok(saved)
@@ -1301,7 +1303,9 @@ async fn save_sheet_answer(
         )
         .await
         .map_err(|e| match e {
-            mamori_store::StoreError::Conflict("submitted vendor sheet") => AppError::Invalid {
+            mamori_store::StoreError::Conflict(
+                mamori_store::ConflictKind::VendorSheetSubmitted,
+            ) => AppError::Invalid {
                 field: "sheet",
                 key: "error-cy-submitted",
             },

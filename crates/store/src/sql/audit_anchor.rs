@@ -76,7 +76,7 @@ pub(super) async fn record_checkpoint(
     .bind(&cp.body)
     .execute(&mut *tx)
     .await
-    .map_err(crate::dup("checkpoint"))?;
+    .map_err(crate::error::dup(crate::Entity::Checkpoint))?;
     finish(
         tx,
         actor,

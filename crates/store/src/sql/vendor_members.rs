@@ -2,8 +2,9 @@
 //! `shared` (it uses the same transaction and audit helpers).
 
 use super::{corrupt, finish, Db, This, UserRow, USER_COLS};
+use crate::error::fk;
 use crate::vendor_members::{MembershipChange, ThrottleStore, VendorMember, VendorMemberStore};
-use crate::{now_ms, Actor, AuditDraft, Result, StoreError};
+use crate::{now_ms, Actor, AuditDraft, ConflictKind, Entity, Result, StoreError};
 use async_trait::async_trait;
 use mamori_domain::vendor_members::{check_change, Membership, MembershipStatus, VendorRole};
 use serde_json::json;
@@ -70,7 +71,7 @@ async fn held_members(tx: &mut super::Tx, vendor_id: &str) -> Result<Vec<Members
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(StoreError::NotFound("vendor"));
+        return Err(StoreError::NotFound(Entity::Vendor));
     }
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT user_id, role, status FROM vendor_members WHERE vendor_id = $1")
@@ -124,7 +125,7 @@ impl VendorMemberStore for This {
         let members = held_members(&mut tx, vendor_id).await?;
         let before = members.iter().find(|m| m.user_id == user_id).cloned();
         if before.is_none() && change.is_none() {
-            return Err(StoreError::NotFound("vendor member"));
+            return Err(StoreError::NotFound(Entity::VendorMember));
         }
         // A pending membership becomes active only through `confirm_vendor_member`, which
         // replaces the credentials the inviter may know.
@@ -133,7 +134,7 @@ impl VendorMemberStore for This {
             .is_some_and(|b| b.status == MembershipStatus::Pending)
             && change.is_some_and(|(_, s)| s == MembershipStatus::Active)
         {
-            return Err(StoreError::Conflict("pending vendor membership"));
+            return Err(StoreError::Conflict(ConflictKind::MembershipNotPending));
         }
         let actor_id = actor.user_id.as_deref().unwrap_or_default();
         check_change(&members, actor_id, by_platform_admin, user_id, change)
@@ -172,7 +173,7 @@ impl VendorMemberStore for This {
                 .bind(now_ms())
                 .execute(&mut *tx)
                 .await
-                .map_err(super::fk("user"))?;
+                .map_err(fk(Entity::User))?;
                 "vendor.member.add"
             }
         };
@@ -211,9 +212,9 @@ impl VendorMemberStore for This {
         let mut tx = self.begin().await?;
         let members = held_members(&mut tx, vendor_id).await?;
         match members.iter().find(|m| m.user_id == user_id) {
-            None => return Err(StoreError::NotFound("vendor member")),
+            None => return Err(StoreError::NotFound(Entity::VendorMember)),
             Some(m) if m.status != MembershipStatus::Pending => {
-                return Err(StoreError::Conflict("vendor membership already active"))
+                return Err(StoreError::Conflict(ConflictKind::MembershipActive))
             }
             Some(_) => {}
         }

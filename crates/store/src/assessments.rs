@@ -1,0 +1,168 @@
+//! Assessments (the yearly checklist), inspector links and evidence; tenant data.
+
+use crate::{Actor, Result};
+use async_trait::async_trait;
+use serde::Serialize;
+
+/// The cybersecurity checklist of one institution for one fiscal year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Assessment {
+    pub id: String,
+    pub institution_id: String,
+    pub fiscal_year: i64,
+    pub catalog_id: String,
+    /// `draft` or `approved`
+    pub status: String,
+    pub revision: i64,
+    pub previous_id: Option<String>,
+    pub approved_at: Option<i64>,
+    pub approved_by: Option<String>,
+    pub reopen_reason: String,
+    pub version: i64,
+    pub created_at: i64,
+}
+
+/// One answer of an assessment (an item as a whole, or one device class of it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AssessmentAnswer {
+    pub institution_id: String,
+    pub assessment_id: String,
+    pub item_id: String,
+    /// `all`, `server`, `terminal`, `network`
+    pub slot: String,
+    pub check1: Option<String>,
+    pub check1_on: Option<String>,
+    pub check2: Option<String>,
+    pub check2_on: Option<String>,
+    pub target_on: Option<String>,
+    pub note: String,
+    /// Shown from the previous assessment, not yet re-confirmed.
+    pub carried: bool,
+    pub version: i64,
+    pub updated_at: i64,
+    pub updated_by: Option<String>,
+    pub updated_label: String,
+}
+
+/// An approved revision of an assessment, as it was approved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AssessmentRevision {
+    pub id: String,
+    pub assessment_id: String,
+    pub revision: i64,
+    pub approved_at: i64,
+    pub approved_by: Option<String>,
+    pub approved_label: String,
+    pub reason: String,
+    /// The answers as approved (JSON array).
+    pub snapshot: String,
+}
+
+/// A read-only link to one assessment for an inspector (the token itself is never stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct InspectorLink {
+    pub id: String,
+    pub institution_id: String,
+    pub assessment_id: String,
+    pub label: String,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+}
+
+/// Evidence behind an answer: a file or a link to a mamori record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Evidence {
+    pub id: String,
+    pub institution_id: String,
+    pub assessment_id: String,
+    pub item_id: String,
+    /// `file`, `contract`, `role_sharing_item`, `officer`
+    pub kind: String,
+    pub ref_id: Option<String>,
+    pub label: String,
+    pub sha256: Option<String>,
+    pub media_type: Option<String>,
+    /// YYYY-MM-DD
+    pub effective_on: String,
+    pub created_by: Option<String>,
+    pub created_label: String,
+    pub created_at: i64,
+}
+
+#[async_trait]
+pub trait AssessmentStore: Send + Sync {
+    /// Start an assessment; `carried` answers (from the previous one) are stored with it in
+    /// the same transaction. `Duplicate` when the fiscal year already has one.
+    async fn create_assessment(
+        &self,
+        actor: &Actor,
+        a: &Assessment,
+        carried: &[AssessmentAnswer],
+    ) -> Result<Assessment>;
+    async fn assessments(&self, institution_id: &str) -> Result<Vec<Assessment>>;
+    async fn assessment(&self, id: &str) -> Result<Option<Assessment>>;
+    async fn assessment_answers(&self, assessment_id: &str) -> Result<Vec<AssessmentAnswer>>;
+    /// Save one answer at `expected_version` (0: new). `Conflict` when stale, or when the
+    /// assessment is no longer a draft.
+    async fn save_assessment_answer(
+        &self,
+        actor: &Actor,
+        answer: &AssessmentAnswer,
+        expected_version: i64,
+    ) -> Result<AssessmentAnswer>;
+    /// Approve a draft at `expected_version`: it is locked and its answers kept as a revision.
+    async fn approve_assessment(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+    ) -> Result<Assessment>;
+    /// Reopen an approved assessment (a change after approval) with the reason: a new
+    /// revision, in draft.
+    async fn reopen_assessment(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        reason: &str,
+    ) -> Result<Assessment>;
+    async fn assessment_revisions(&self, assessment_id: &str) -> Result<Vec<AssessmentRevision>>;
+    async fn create_inspector_link(
+        &self,
+        actor: &Actor,
+        link: &InspectorLink,
+        token_hash: &str,
+    ) -> Result<()>;
+    async fn inspector_link_by_token(&self, token_hash: &str) -> Result<Option<InspectorLink>>;
+    async fn inspector_links(&self, assessment_id: &str) -> Result<Vec<InspectorLink>>;
+    /// Revoke a link of the assessment; `Conflict` when it was already revoked.
+    async fn revoke_inspector_link(
+        &self,
+        actor: &Actor,
+        assessment_id: &str,
+        id: &str,
+    ) -> Result<()>;
+    /// Attach evidence to an item of an assessment (a file's content stored once by hash).
+    async fn add_evidence(
+        &self,
+        actor: &Actor,
+        e: &Evidence,
+        content: Option<&[u8]>,
+    ) -> Result<Evidence>;
+    /// The evidence of an assessment, withdrawn evidence left out.
+    async fn evidence(&self, assessment_id: &str) -> Result<Vec<Evidence>>;
+    /// Withdraw evidence attached by mistake, with the reason, while the assessment is a
+    /// draft. The row is kept (who, when, why) and the audit event names what it was.
+    /// `NotFound` when unknown or already withdrawn; `Conflict` once the sheet is approved.
+    async fn withdraw_evidence(
+        &self,
+        actor: &Actor,
+        assessment_id: &str,
+        evidence_id: &str,
+        reason: &str,
+    ) -> Result<()>;
+    /// One piece of current (not withdrawn) evidence and, for a file, its content.
+    async fn evidence_file(&self, id: &str) -> Result<Option<(Evidence, Option<Vec<u8>>)>>;
+}
