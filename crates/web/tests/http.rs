@@ -2329,6 +2329,8 @@ fn the_route_table_is_read_from_the_router() {
     }
 }
 
+#[path = "http/api_parity.rs"]
+mod api_parity;
 #[path = "http/control_chars.rs"]
 mod control_chars;
 #[path = "http/escalation.rs"]

@@ -40,6 +40,20 @@ pub struct RouteEntry {
     /// The full path (`/api/v1/…` for the API), with `{name}` parameters.
     pub path: String,
     pub surface: Surface,
+    /// For a page route that changes data: its API counterpart, or why it has none.
+    pub twin: Twin,
+}
+
+/// The API counterpart of a page action: every action a page offers exists in the API
+/// under the same rules, unless it belongs to the browser itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Twin {
+    /// Not declared (a page that only shows, or an API operation).
+    None,
+    /// `"POST /api/v1/…"`: the operation doing the same.
+    Api(&'static str),
+    /// Why this stays a browser action (sign-in, the page language …).
+    HtmlOnly(&'static str),
 }
 
 /// Routes as the features declare them.
@@ -93,11 +107,29 @@ impl Routes {
         self
     }
 
+    /// The API operation doing what the page route just declared does
+    /// (`"PATCH /api/v1/me"`).
+    pub fn twin(mut self, operation: &'static str) -> Self {
+        if let Some(last) = self.table.last_mut() {
+            last.twin = Twin::Api(operation);
+        }
+        self
+    }
+
+    /// Why the page route just declared has no API counterpart.
+    pub fn html_only(mut self, reason: &'static str) -> Self {
+        if let Some(last) = self.table.last_mut() {
+            last.twin = Twin::HtmlOnly(reason);
+        }
+        self
+    }
+
     fn entry(mut self, method: Method, path: String, surface: Surface) -> Self {
         self.table.push(RouteEntry {
             method: method.0,
             path,
             surface,
+            twin: Twin::None,
         });
         self
     }
@@ -146,6 +178,7 @@ pub fn route_table() -> Vec<RouteEntry> {
             } else {
                 Surface::Page
             },
+            twin: Twin::None,
         });
     }
     for (path, item) in &openapi().paths.paths {
@@ -161,6 +194,7 @@ pub fn route_table() -> Vec<RouteEntry> {
                     method,
                     path: path.clone(),
                     surface: Surface::Api,
+                    twin: Twin::None,
                 });
             }
         }

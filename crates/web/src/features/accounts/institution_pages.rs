@@ -5,7 +5,6 @@ use crate::http::auth::Auth;
 use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::i18n::{Lang, Tr};
-#[allow(unused_imports)]
 use crate::ui::*;
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -8,7 +8,6 @@ use crate::http::auth::{
 use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
 use crate::i18n::Lang;
-#[allow(unused_imports)]
 use crate::ui::*;
 use askama::Template;
 use axum::extract::{Query, State};

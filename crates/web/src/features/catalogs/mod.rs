@@ -4,8 +4,7 @@
 pub mod import;
 pub mod pages;
 
-#[allow(unused_imports)]
-use crate::http::routes::{Routes, DELETE, GET, PATCH, POST, PUT};
+use crate::http::routes::{Routes, GET, POST};
 use utoipa_axum::routes;
 
 /// This feature's pages, uploads and API operations.

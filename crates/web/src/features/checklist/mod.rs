@@ -4,8 +4,7 @@
 pub mod api;
 pub mod pages;
 
-#[allow(unused_imports)]
-use crate::http::routes::{Routes, DELETE, GET, PATCH, POST, PUT};
+use crate::http::routes::{Routes, GET, POST};
 use utoipa_axum::routes;
 
 /// This feature's pages, uploads and API operations.
@@ -14,7 +13,9 @@ pub fn routes(r: Routes) -> Routes {
         .page(POST, "/i/{code}/assessments", pages::start)
         .page(GET, "/assessments/{id}", pages::sheet)
         .page(POST, "/assessments/{id}/answers", pages::answer)
+        .twin("POST /api/v1/assessments/{id}/answers")
         .page(POST, "/assessments/{id}/approve", pages::approve)
+        .twin("POST /api/v1/assessments/{id}/approve")
         .page(
             POST,
             "/assessments/{id}/vendor-sheets",

@@ -4,8 +4,7 @@
 pub mod api;
 pub mod pages;
 
-#[allow(unused_imports)]
-use crate::http::routes::{Routes, DELETE, GET, PATCH, POST, PUT};
+use crate::http::routes::{Routes, GET, POST};
 use utoipa_axum::routes;
 
 /// This feature's pages, uploads and API operations.
@@ -21,6 +20,7 @@ pub fn routes(r: Routes) -> Routes {
         .page(GET, "/contracts/{id}/print", pages::contract_print)
         .page(GET, "/i/{code}/matrix.xlsx", pages::matrix_xlsx)
         .page(POST, "/contracts/{id}/items/{item}", pages::item_step)
+        .twin("POST /api/v1/contracts/{id}/items/{item}")
         .page(GET, "/vendor", pages::vendor_portal)
         .api(routes!(api::contracts))
         .api(routes!(api::matrix))

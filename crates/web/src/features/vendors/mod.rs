@@ -4,8 +4,7 @@
 pub mod members;
 pub mod pages;
 
-#[allow(unused_imports)]
-use crate::http::routes::{Routes, DELETE, GET, PATCH, POST, PUT};
+use crate::http::routes::{Routes, GET, POST};
 use utoipa_axum::routes;
 
 /// This feature's pages, uploads and API operations.
@@ -44,21 +43,25 @@ pub fn routes(r: Routes) -> Routes {
     )
     .page(GET, "/vendors/{vendor_id}/members", members::page)
     .page(POST, "/vendors/{vendor_id}/members", members::add_page)
+    .twin("POST /api/v1/vendors/{vendor_id}/members")
     .page(
         POST,
         "/vendors/{vendor_id}/members/{user_id}/confirm",
         members::confirm,
     )
+    .twin("PUT /api/v1/vendors/{vendor_id}/members/{user_id}")
     .page(
         POST,
         "/vendors/{vendor_id}/members/{user_id}/role",
         members::set_role,
     )
+    .twin("PUT /api/v1/vendors/{vendor_id}/members/{user_id}")
     .page(
         POST,
         "/vendors/{vendor_id}/members/{user_id}/remove",
         members::remove_page,
     )
+    .twin("DELETE /api/v1/vendors/{vendor_id}/members/{user_id}")
     .upload(POST, "/contracts/{id}/documents", pages::upload_document)
     .api(routes!(members::api_list, members::api_add))
     .api(routes!(members::api_change, members::api_remove))
