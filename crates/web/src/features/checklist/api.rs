@@ -2,7 +2,7 @@
 //! audit as the pages (`assessment_pages`), for a hospital's own tooling (an asset ledger
 //! that answers device items, a script that fills the sheet from another record).
 
-use crate::features::checklist::pages::{self as pages, AnswerForm};
+use crate::features::checklist::sheet::{self as pages, AnswerForm};
 use crate::http::auth::Auth;
 use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;

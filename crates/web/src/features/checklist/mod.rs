@@ -2,7 +2,12 @@
 //! approval and revisions, inspector links and the official exports.
 
 pub mod api;
+pub mod evidence;
+pub mod exports;
+pub mod inspector;
 pub mod pages;
+pub mod sheet;
+pub mod vendor_sheets;
 
 use crate::http::routes::{Routes, GET, POST};
 use utoipa_axum::routes;
@@ -11,61 +16,69 @@ use utoipa_axum::routes;
 pub fn routes(r: Routes) -> Routes {
     r.page(GET, "/i/{code}/assessments", pages::list)
         .page(POST, "/i/{code}/assessments", pages::start)
-        .page(GET, "/assessments/{id}", pages::sheet)
-        .page(POST, "/assessments/{id}/answers", pages::answer)
+        .page(GET, "/assessments/{id}", sheet::sheet)
+        .page(POST, "/assessments/{id}/answers", sheet::answer)
         .twin("POST /api/v1/assessments/{id}/answers")
-        .page(POST, "/assessments/{id}/approve", pages::approve)
+        .page(POST, "/assessments/{id}/approve", sheet::approve)
         .twin("POST /api/v1/assessments/{id}/approve")
         .page(
             POST,
             "/assessments/{id}/vendor-sheets",
-            pages::request_sheets,
+            vendor_sheets::request_sheets,
         )
-        .page(GET, "/vendor-sheets/{id}", pages::vendor_sheet)
+        .page(GET, "/vendor-sheets/{id}", vendor_sheets::vendor_sheet)
         .page(
             POST,
             "/assessments/{id}/inspector-links",
-            pages::create_inspector_link,
+            inspector::create_inspector_link,
         )
         .page(
             POST,
             "/assessments/{id}/inspector-links/{link}/revoke",
-            pages::revoke_inspector_link,
+            inspector::revoke_inspector_link,
         )
-        .page(GET, "/inspect/{token}", pages::inspect)
+        .page(GET, "/inspect/{token}", inspector::inspect)
         .page(
             GET,
             "/inspect/{token}/evidence/{ev}",
-            pages::inspect_evidence,
+            evidence::inspect_evidence,
         )
-        .page(GET, "/assessments/{id}/evidence/{ev}", pages::evidence_file)
-        .page(GET, "/assessments/{id}/export.xlsx", pages::export_xlsx)
-        .page(GET, "/assessments/{id}/export.pdf", pages::export_pdf)
-        .page(GET, "/assessments/{id}/bundle.zip", pages::bundle)
-        .page(GET, "/inspect/{token}/bundle.zip", pages::inspect_bundle)
+        .page(
+            GET,
+            "/assessments/{id}/evidence/{ev}",
+            evidence::evidence_file,
+        )
+        .page(GET, "/assessments/{id}/export.xlsx", exports::export_xlsx)
+        .page(GET, "/assessments/{id}/export.pdf", exports::export_pdf)
+        .page(GET, "/assessments/{id}/bundle.zip", exports::bundle)
+        .page(GET, "/inspect/{token}/bundle.zip", exports::inspect_bundle)
         .page(
             POST,
             "/vendor-sheets/{id}/answers",
-            pages::vendor_sheet_answer,
+            vendor_sheets::vendor_sheet_answer,
         )
         .page(
             POST,
             "/vendor-sheets/{id}/return",
-            pages::return_vendor_sheet,
+            vendor_sheets::return_vendor_sheet,
         )
         .page(
             POST,
             "/vendor-sheets/{id}/submit",
-            pages::submit_vendor_sheet,
+            vendor_sheets::submit_vendor_sheet,
         )
-        .page(POST, "/vendor-sheets/{id}/copy", pages::copy_vendor_sheet)
-        .page(POST, "/assessments/{id}/reopen", pages::reopen)
-        .page(GET, "/assessments/{id}/revisions/{n}", pages::revision)
-        .upload(POST, "/assessments/{id}/evidence", pages::add_evidence)
+        .page(
+            POST,
+            "/vendor-sheets/{id}/copy",
+            vendor_sheets::copy_vendor_sheet,
+        )
+        .page(POST, "/assessments/{id}/reopen", sheet::reopen)
+        .page(GET, "/assessments/{id}/revisions/{n}", sheet::revision)
+        .upload(POST, "/assessments/{id}/evidence", evidence::add_evidence)
         .upload(
             POST,
             "/assessments/{id}/evidence/{ev}/withdraw",
-            pages::withdraw_evidence,
+            evidence::withdraw_evidence,
         )
         .api(routes!(api::list))
         .api(routes!(api::sheet))

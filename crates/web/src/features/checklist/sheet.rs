@@ -1,0 +1,714 @@
+//! The institution's sheet: showing it, answering, approving, reopening, revisions.
+
+use super::{evidence::*, vendor_sheets::*};
+use crate::http::auth::Auth;
+use crate::http::error::{AppError, AppResult};
+use crate::http::state::AppState;
+use crate::i18n::Tr;
+use crate::ui::{render, Flash, PageCtx};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use mamori_app::assessments::{check_label, model, slot_of, to_domain};
+use mamori_domain::assessment::{self as asm, Slot, YesNo};
+use mamori_domain::policy::{Action, Scope};
+use mamori_domain::Institution;
+use mamori_store::{Assessment, AssessmentAnswer};
+use serde::Deserialize;
+
+// ------------------------------------------------------------------ the sheet
+
+pub struct SlotView {
+    pub slot: String,
+    pub label: String,
+    pub version: i64,
+    pub check1: String,
+    pub check1_on: String,
+    pub check2: String,
+    pub check2_on: String,
+    pub target_on: String,
+    pub note: String,
+    pub carried: bool,
+    /// Last year's answer, for re-confirmation.
+    pub carried_text: String,
+    pub updated: String,
+    pub overdue: bool,
+    pub error: Option<String>,
+}
+
+pub struct EvRow {
+    pub id: String,
+    pub label: String,
+    pub kind: String,
+    pub effective_on: String,
+    pub stale: bool,
+    pub href: Option<String>,
+}
+
+pub struct ItemView {
+    pub evidence: Vec<EvRow>,
+    /// mamori's suggested first check and why (a person confirms it).
+    pub suggestion: Option<(String, String)>,
+    pub id: String,
+    pub number: String,
+    pub text: String,
+    pub gate: bool,
+    pub applicable: bool,
+    pub references: String,
+    pub is_new: bool,
+    pub slots: Vec<SlotView>,
+}
+
+pub struct SectionView {
+    pub title: String,
+    pub items: Vec<ItemView>,
+}
+
+#[derive(Template)]
+#[template(path = "assessment.html")]
+pub(crate) struct SheetPage {
+    page: PageCtx,
+    a: Assessment,
+    fy_label: String,
+    fy_range: (String, String),
+    catalog_title: String,
+    sections: Vec<SectionView>,
+    done: usize,
+    needed: usize,
+    gate_no: bool,
+    can_answer: bool,
+    can_approve: bool,
+    can_reopen: bool,
+    revisions: Vec<(i64, String, String, String)>,
+    carried_from: Option<String>,
+    sheets: Vec<SheetRow>,
+    has_contracts: bool,
+    /// (id, label, expires, active)
+    links: Vec<(String, String, String, bool)>,
+    can_links: bool,
+    /// (value, kind, name) of each record evidence can point to.
+    targets: Vec<(String, String, String)>,
+    today: String,
+}
+
+pub(crate) struct Redo<'a> {
+    pub(crate) item_id: &'a str,
+    pub(crate) slot: &'a str,
+    pub(crate) form: &'a AnswerForm,
+    pub(crate) error: String,
+}
+
+pub(crate) async fn sheet_view(
+    state: &AppState,
+    auth: &Auth,
+    a: Assessment,
+    inst: &Institution,
+    redo: Option<Redo<'_>>,
+    flash: &Flash,
+) -> AppResult<Response> {
+    let page = PageCtx::signed_in(
+        state,
+        auth,
+        "assessments",
+        Some(inst),
+        &format!("/assessments/{}", a.id),
+    )
+    .await?
+    .with_flash(flash);
+    let tr = page.tr;
+    let reg = state.catalogs();
+    let cat = reg
+        .catalogs
+        .get(&a.catalog_id)
+        .ok_or_else(|| AppError::Internal(format!("catalog {} not served", a.catalog_id)))?;
+    let store = state.store();
+    let answers = store.assessment_answers(&a.id).await?;
+    let m = model(cat, &answers);
+    let today = mamori_domain::time::today_jst();
+    // Items that are new in this version (no relation from the previous assessment's).
+    let previous = match &a.previous_id {
+        Some(p) => store.assessment(p).await?,
+        None => None,
+    };
+    let new_items: Vec<String> = match &previous {
+        Some(p) if p.catalog_id != a.catalog_id => cat
+            .items
+            .iter()
+            .filter(|i| {
+                !reg.crosswalks.values().any(|x| {
+                    x.crosswalk.from == p.catalog_id
+                        && x.crosswalk.to == a.catalog_id
+                        && x.relations.iter().any(|r| r.to == i.id)
+                })
+            })
+            .map(|i| i.id.clone())
+            .collect(),
+        _ => vec![],
+    };
+    let evidence = store.evidence(&a.id).await?;
+    let suggested = if a.status == "draft" {
+        suggestions(state, inst, cat, &tr).await?
+    } else {
+        vec![]
+    };
+    let targets = evidence_targets(state, inst, &tr).await?;
+    let mut sections: Vec<SectionView> = Vec::new();
+    for s in &cat.sections {
+        let items: Vec<ItemView> = cat
+            .items
+            .iter()
+            .filter(|i| i.section == s.id)
+            .map(|i| {
+                let applicable = i.gate || !m.gate_no;
+                let slots = asm::slots(&i.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
+                ItemView {
+                    evidence: evidence
+                        .iter()
+                        .filter(|e| e.item_id == i.id)
+                        .map(|e| EvRow {
+                            id: e.id.clone(),
+                            label: e.label.clone(),
+                            kind: tr.t(&format!("ev-kind-{}", e.kind.replace('_', "-"))),
+                            effective_on: e.effective_on.clone(),
+                            stale: is_stale(&e.effective_on, &today),
+                            href: e
+                                .sha256
+                                .as_ref()
+                                .map(|_| format!("/assessments/{}/evidence/{}", a.id, e.id)),
+                        })
+                        .collect(),
+                    suggestion: suggested
+                        .iter()
+                        .find(|(item, _, _)| *item == i.id)
+                        .map(|(_, check, why)| (check.to_string(), why.clone())),
+                    id: i.id.clone(),
+                    number: i.number.clone(),
+                    text: i.text.clone(),
+                    gate: i.gate,
+                    applicable,
+                    references: i.references.join("、"),
+                    is_new: new_items.contains(&i.id),
+                    slots: slots
+                        .iter()
+                        .map(|sl| {
+                            let ans = answers
+                                .iter()
+                                .find(|x| x.item_id == i.id && x.slot == sl.as_str());
+                            slot_view(&tr, &i.id, *sl, ans, &today, redo.as_ref())
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        sections.push(SectionView {
+            title: format!("{} {}", s.number, s.title).trim().to_string(),
+            items,
+        });
+    }
+    let can = |action: Action| {
+        mamori_app::access::may(auth, action, Scope::Institution(&a.institution_id))
+    };
+    let draft = a.status == "draft";
+    let revisions = store
+        .assessment_revisions(&a.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.revision,
+                mamori_domain::time::timestamp_jst(r.approved_at),
+                r.approved_label,
+                r.reason,
+            )
+        })
+        .collect();
+    let sheets = sheet_rows(state, &a).await?;
+    let links = store
+        .inspector_links(&a.id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let active = l.revoked_at.is_none() && l.expires_at > auth.now;
+            (
+                l.id,
+                l.label,
+                mamori_domain::time::timestamp_jst(l.expires_at),
+                active,
+            )
+        })
+        .collect();
+    let has_contracts = !store.contracts(&a.institution_id).await?.is_empty();
+    let status = crate::ui::page_status(redo.is_some());
+    Ok((
+        status,
+        render(&SheetPage {
+            sheets,
+            has_contracts,
+            links,
+            can_links: can(Action::AnswerAssessment),
+            targets,
+            today: today.clone(),
+            fy_label: mamori_domain::wareki::fiscal_year(a.fiscal_year as i32),
+            fy_range: asm::fiscal_year_range(a.fiscal_year as i32),
+            catalog_title: format!("{}({})", cat.catalog.title, cat.catalog.version),
+            sections,
+            done: m.done,
+            needed: m.needed,
+            gate_no: m.gate_no,
+            can_answer: draft && can(Action::AnswerAssessment),
+            can_approve: draft && can(Action::ApproveAssessment),
+            can_reopen: !draft && can(Action::AnswerAssessment),
+            revisions,
+            carried_from: previous
+                .map(|p| mamori_domain::wareki::fiscal_year(p.fiscal_year as i32)),
+            a,
+            page,
+        })?,
+    )
+        .into_response())
+}
+
+/// One answer field of a sheet as shown: the current answer (a carried one is shown as last
+/// year's, for re-confirmation), or the values just sent back with their error.
+pub(crate) fn slot_view(
+    tr: &Tr,
+    item_id: &str,
+    slot: Slot,
+    ans: Option<&AssessmentAnswer>,
+    today: &str,
+    redo: Option<&Redo<'_>>,
+) -> SlotView {
+    let carried = ans.is_some_and(|x| x.carried);
+    let cur = ans.filter(|x| !x.carried);
+    let g = |f: fn(&AssessmentAnswer) -> Option<String>| cur.and_then(f).unwrap_or_default();
+    let mut v = SlotView {
+        slot: slot.as_str().to_string(),
+        label: tr.t(&format!("cy-slot-{}", slot.as_str())),
+        version: ans.map(|x| x.version).unwrap_or(0),
+        // Last year's はい/いいえ is offered again; its date is for this year to fill in.
+        check1: ans.and_then(|x| x.check1.clone()).unwrap_or_default(),
+        check1_on: g(|x| x.check1_on.clone()),
+        check2: g(|x| x.check2.clone()),
+        check2_on: g(|x| x.check2_on.clone()),
+        target_on: g(|x| x.target_on.clone()),
+        note: cur.map(|x| x.note.clone()).unwrap_or_default(),
+        carried,
+        carried_text: ans
+            .filter(|x| x.carried)
+            .map(|x| {
+                format!(
+                    "{} {}",
+                    check_label(tr, x.check1.as_deref()),
+                    x.check1_on.clone().unwrap_or_default()
+                )
+            })
+            .unwrap_or_default(),
+        updated: cur
+            .map(|x| {
+                format!(
+                    "{} {}",
+                    mamori_domain::time::timestamp_jst(x.updated_at),
+                    x.updated_label
+                )
+            })
+            .unwrap_or_default(),
+        overdue: cur.is_some_and(|x| asm::overdue(&to_domain(x), today)),
+        error: None,
+    };
+    if let Some(r) = redo.filter(|r| r.item_id == item_id && r.slot == slot.as_str()) {
+        v.error = Some(r.error.clone());
+        v.check1 = r.form.check1.clone();
+        v.check1_on = r.form.check1_on.clone();
+        v.check2 = r.form.check2.clone();
+        v.check2_on = r.form.check2_on.clone();
+        v.target_on = r.form.target_on.clone();
+        v.note = r.form.note.clone();
+    }
+    v
+}
+
+/// The assessment, if the user may take `action` on it (404 outside the institution).
+pub async fn assessment_for(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    action: Action,
+) -> AppResult<(Assessment, Institution)> {
+    let a = state
+        .store()
+        .assessment(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let inst = state
+        .store()
+        .institution(&a.institution_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let inst = mamori_app::access::institution_for(state.store(), auth, &inst.code, action).await?;
+    Ok((a, inst))
+}
+
+pub async fn sheet(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> AppResult<Response> {
+    let (a, inst) = assessment_for(&state, &auth, &id, Action::ViewAssessments).await?;
+    sheet_view(&state, &auth, a, &inst, None, &flash).await
+}
+
+/// One answer as a form or the API sends it; empty (or, in JSON, null) means not answered,
+/// so a row read from the API can be sent back as it is.
+#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
+pub struct AnswerForm {
+    pub item_id: String,
+    /// `all`, or the device class the item asks about: `server`, `terminal`, `network`.
+    pub slot: String,
+    /// The answer's version as read (0: never answered); a stale one gets 409.
+    #[serde(default)]
+    pub version: i64,
+    /// 1回目: `yes` or `no`.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub check1: String,
+    /// Date of the first check (`YYYY-MM-DD`).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub check1_on: String,
+    /// 2回目: `yes` or `no`.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub check2: String,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub check2_on: String,
+    /// For a first `no`: the target date, within the fiscal year.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub target_on: String,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub note: String,
+}
+
+pub(crate) fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+pub(crate) fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The slot and the answer a form sends (values, not yet the rules).
+pub(crate) fn parse_answer(f: &AnswerForm) -> AppResult<(Slot, asm::Answer)> {
+    let slot = Slot::parse(&f.slot).ok_or(AppError::Invalid {
+        field: "slot",
+        key: "error-cy-wrong-slot",
+    })?;
+    let check = |v: &str| -> AppResult<Option<YesNo>> {
+        match opt(v) {
+            None => Ok(None),
+            Some(v) => YesNo::parse(&v).map(Some).ok_or(AppError::Invalid {
+                field: "check",
+                key: "error-rs-bad-value",
+            }),
+        }
+    };
+    Ok((
+        slot,
+        asm::Answer {
+            check1: check(&f.check1)?,
+            check1_on: opt(&f.check1_on),
+            check2: check(&f.check2)?,
+            check2_on: opt(&f.check2_on),
+            target_on: opt(&f.target_on),
+            note: f.note.trim().to_string(),
+        },
+    ))
+}
+
+/// The row a checked answer is stored as (`sheet`: the assessment's or vendor sheet's id).
+pub(crate) fn answer_row(
+    institution_id: &str,
+    sheet: &str,
+    item_id: &str,
+    slot: Slot,
+    answer: asm::Answer,
+) -> AssessmentAnswer {
+    AssessmentAnswer {
+        institution_id: institution_id.into(),
+        assessment_id: sheet.into(),
+        item_id: item_id.into(),
+        slot: slot.as_str().into(),
+        check1: answer.check1.map(|c| c.as_str().into()),
+        check1_on: answer.check1_on,
+        check2: answer.check2.map(|c| c.as_str().into()),
+        check2_on: answer.check2_on,
+        target_on: answer.target_on,
+        note: answer.note,
+        ..Default::default()
+    }
+}
+
+/// Save one answer: the rules are the domain's; the store refuses a stale version and a
+/// locked (approved) sheet.
+pub async fn save_answer(
+    state: &AppState,
+    auth: &Auth,
+    a: &Assessment,
+    f: &AnswerForm,
+) -> AppResult<AssessmentAnswer> {
+    if a.status != "draft" {
+        return Err(AppError::Invalid {
+            field: "assessment",
+            key: asm::AnswerError::Locked.key(),
+        });
+    }
+    let reg = state.catalogs();
+    let cat = reg.catalogs.get(&a.catalog_id).ok_or(AppError::NotFound)?;
+    let item = cat.item(&f.item_id).ok_or(AppError::NotFound)?;
+    let (slot, answer) = parse_answer(f)?;
+    let answers = state.store().assessment_answers(&a.id).await?;
+    let gate_no = model(cat, &answers).gate_no;
+    let item_slots = asm::slots(&item.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
+    asm::check_answer(
+        a.fiscal_year as i32,
+        item.gate || !gate_no,
+        &item_slots,
+        slot,
+        &answer,
+    )
+    .map_err(|e| AppError::Invalid {
+        field: "answer",
+        key: e.key(),
+    })?;
+    let current = answers
+        .iter()
+        .find(|x| x.item_id == f.item_id && x.slot == slot.as_str())
+        .map(|x| x.version)
+        .unwrap_or(0);
+    if current != f.version {
+        return Err(AppError::Conflict("assessment answer"));
+    }
+    let saved = state
+        .store()
+        .save_assessment_answer(
+            &auth.actor(),
+            &answer_row(&a.institution_id, &a.id, &f.item_id, slot, answer),
+            f.version,
+        )
+        .await
+        .map_err(|e| match e {
+            mamori_store::StoreError::Conflict(mamori_store::ConflictKind::AssessmentApproved) => {
+                AppError::Invalid {
+                    field: "assessment",
+                    key: asm::AnswerError::Locked.key(),
+                }
+            }
+            other => other.into(),
+        })?;
+    Ok(saved)
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<AnswerForm>,
+) -> AppResult<Response> {
+    let (a, inst) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
+    match save_answer(&state, &auth, &a, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/assessments/{id}?ok=flash-cy-saved#item-{}",
+            f.item_id
+        ))
+        .into_response()),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            let tr = Tr::new(auth.meta.lang);
+            let redo = Redo {
+                item_id: &f.item_id,
+                slot: &f.slot,
+                form: &f,
+                error: tr.t(e.info().key),
+            };
+            let mut r = sheet_view(&state, &auth, a, &inst, Some(redo), &Flash::default()).await?;
+            if matches!(e, AppError::Conflict(_)) {
+                *r.status_mut() = axum::http::StatusCode::CONFLICT;
+            }
+            Ok(r)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VersionForm {
+    pub version: i64,
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> AppResult<Response> {
+    let (a, _) = assessment_for(&state, &auth, &id, Action::ApproveAssessment).await?;
+    match approve_checked(&state, &auth, &a, f.version).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/assessments/{id}?ok=flash-cy-approved")).into_response())
+        }
+        Err(AppError::Invalid { key, .. }) => {
+            Ok(Redirect::to(&format!("/assessments/{id}?err={key}")).into_response())
+        }
+        Err(AppError::Conflict(_)) => {
+            Ok(Redirect::to(&format!("/assessments/{id}?err=error-conflict")).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Approve a complete sheet at `version` (the caller holds the approval right): an
+/// incomplete sheet is refused, a stale version is a conflict.
+pub async fn approve_checked(
+    state: &AppState,
+    auth: &Auth,
+    a: &Assessment,
+    version: i64,
+) -> AppResult<Assessment> {
+    let reg = state.catalogs();
+    let cat = reg.catalogs.get(&a.catalog_id).ok_or(AppError::NotFound)?;
+    let m = model(cat, &state.store().assessment_answers(&a.id).await?);
+    if m.done < m.needed {
+        return Err(AppError::Invalid {
+            field: "assessment",
+            key: "error-cy-incomplete",
+        });
+    }
+    Ok(state
+        .store()
+        .approve_assessment(&auth.actor(), &a.id, version)
+        .await?)
+}
+
+pub async fn reopen(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> AppResult<Response> {
+    let (_, _) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
+    let reason = f.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Ok(
+            Redirect::to(&format!("/assessments/{id}?err=error-rs-reason-required"))
+                .into_response(),
+        );
+    }
+    match state
+        .store()
+        .reopen_assessment(&auth.actor(), &id, f.version, reason)
+        .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/assessments/{id}?ok=flash-cy-reopened")).into_response())
+        }
+        Err(mamori_store::StoreError::Conflict(_)) => {
+            Ok(Redirect::to(&format!("/assessments/{id}?err=error-conflict")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "assessment_revision.html")]
+pub(crate) struct RevisionPage {
+    page: PageCtx,
+    a: Assessment,
+    fy_label: String,
+    revision: i64,
+    approved: String,
+    reason: String,
+    rows: Vec<(String, String, String, String, String, String)>,
+}
+
+pub async fn revision(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, n)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    let (a, inst) = assessment_for(&state, &auth, &id, Action::ViewAssessments).await?;
+    let r = state
+        .store()
+        .assessment_revisions(&id)
+        .await?
+        .into_iter()
+        .find(|r| r.revision == n)
+        .ok_or(AppError::NotFound)?;
+    let page = PageCtx::signed_in(
+        &state,
+        &auth,
+        "assessments",
+        Some(&inst),
+        &format!("/assessments/{id}/revisions/{n}"),
+    )
+    .await?;
+    let tr = page.tr;
+    let answers: Vec<AssessmentAnswer> =
+        serde_json::from_str::<Vec<serde_json::Value>>(&r.snapshot)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| AssessmentAnswer {
+                item_id: v["item_id"].as_str().unwrap_or_default().into(),
+                slot: v["slot"].as_str().unwrap_or_default().into(),
+                check1: v["check1"].as_str().map(String::from),
+                check1_on: v["check1_on"].as_str().map(String::from),
+                check2: v["check2"].as_str().map(String::from),
+                check2_on: v["check2_on"].as_str().map(String::from),
+                target_on: v["target_on"].as_str().map(String::from),
+                carried: v["carried"].as_bool().unwrap_or(false),
+                ..Default::default()
+            })
+            .collect();
+    let reg = state.catalogs();
+    let cat = reg.catalogs.get(&a.catalog_id);
+    let rows = answers
+        .iter()
+        .filter(|x| !x.carried)
+        .map(|x| {
+            (
+                cat.and_then(|c| c.item(&x.item_id))
+                    .map(|i| i.number.clone())
+                    .unwrap_or_else(|| x.item_id.clone()),
+                tr.t(&format!("cy-slot-{}", x.slot)),
+                format!(
+                    "{} {}",
+                    check_label(&tr, x.check1.as_deref()),
+                    x.check1_on.clone().unwrap_or_default()
+                ),
+                format!(
+                    "{} {}",
+                    check_label(&tr, x.check2.as_deref()),
+                    x.check2_on.clone().unwrap_or_default()
+                ),
+                x.target_on.clone().unwrap_or_default(),
+                String::new(),
+            )
+        })
+        .collect();
+    Ok(render(&RevisionPage {
+        fy_label: mamori_domain::wareki::fiscal_year(a.fiscal_year as i32),
+        revision: r.revision,
+        approved: format!(
+            "{} {}",
+            mamori_domain::time::timestamp_jst(r.approved_at),
+            r.approved_label
+        ),
+        reason: r.reason,
+        rows,
+        a,
+        page,
+    })?
+    .into_response())
+}
