@@ -3,7 +3,7 @@
 //! MFA requirement), a principal of another tenant tries to use it to reach data outside
 //! its tenant. Every attempt must fail and change nothing. Runs on SQLite and PostgreSQL.
 
-use super::*;
+use crate::common::*;
 use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
 use mamori_domain::Institution;
 use mamori_store::{NewContract, NewInstitution, NewUser};

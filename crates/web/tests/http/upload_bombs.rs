@@ -4,7 +4,7 @@
 //! of the server under such uploads is measured on the real binary in the CLI suite:
 //! `crates/mamori/tests/cli/upload_bombs.rs`.)
 
-use super::*;
+use crate::common::*;
 use mamori_sheets::hostile;
 use reqwest::cookie::{CookieStore, Jar};
 use std::time::{Duration, Instant};

@@ -1,0 +1,470 @@
+//! The policy matrix: every route, every kind of caller.
+
+use crate::common::*;
+
+mod probes;
+use probes::*;
+
+/// Routes outside the matrix, each with the test that covers it.
+const COVERED_ELSEWHERE: &[&str] = &[
+    "/api/v1/me/sign-out-everywhere", // idle_and_absolute_session_timeouts_and_sign_out_everywhere (HTML twin)
+];
+
+#[tokio::test]
+async fn policy_matrix_every_route_every_role() {
+    let app = start().await;
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    // A second institution with its own security officer.
+    let other = app
+        .store
+        .create_institution(
+            &Actor::system("test"),
+            mamori_store::NewInstitution {
+                code: "2712345678".into(),
+                name: "なにわ診療所".into(),
+                kind: mamori_domain::InstitutionKind::Clinic,
+                prefecture: "27".into(),
+                beds: 0,
+                mfa_required: false,
+            },
+        )
+        .await
+        .unwrap();
+    let hash = app
+        .store
+        .user_auth_by_email("anzen@sakura.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    let o = app
+        .store
+        .create_user(
+            &Actor::system("test"),
+            mamori_store::NewUser {
+                email: "officer@naniwa.example.jp".into(),
+                display_name: "なにわ 責任者".into(),
+                password_hash: hash,
+                platform_admin: false,
+                locale: "ja".into(),
+            },
+        )
+        .await
+        .unwrap();
+    app.store
+        .grant_role(
+            &Actor::system("test"),
+            &other.id,
+            &o.id,
+            Role::SecurityOfficer,
+            None,
+        )
+        .await
+        .unwrap();
+    let inspector = app
+        .store
+        .user_auth_by_email("kensa@pref.tokyo.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let staff = app
+        .store
+        .user_auth_by_email("shokuin@sakura.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+
+    let contract_b = app
+        .store
+        .contracts(&inst.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.vendor_name == "B社")
+        .expect("the demo has B社's contract")
+        .id;
+    let contracts = app.store.contracts(&inst.id).await.unwrap();
+    let contract_c = contracts
+        .iter()
+        .find(|c| c.vendor_name == "C社")
+        .unwrap()
+        .id
+        .clone();
+    let sub_c = app.store.subcontractors(&inst.id).await.unwrap()[0]
+        .id
+        .clone();
+    let doc_b = app.store.contract_documents(&contract_b).await.unwrap()[0]
+        .id
+        .clone();
+    let assessment = app.store.assessments(&inst.id).await.unwrap()[0].id.clone();
+    let sheets = app.store.vendor_sheets(&assessment).await.unwrap();
+    let sheet_of = |v: &str| {
+        sheets
+            .iter()
+            .find(|s| s.vendor_name == v)
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (sheet_a, sheet_b) = (sheet_of("A社"), sheet_of("B社"));
+    let vendor_b = app
+        .store
+        .list_vendors()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name == "B社")
+        .unwrap()
+        .id;
+    let b_user = app
+        .store
+        .user_auth_by_email("tanto@b-sha.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id;
+    let email_of = |w: Who| match w {
+        Who::Role(Role::Executive) => "rijicho@sakura.example.jp",
+        Who::Role(Role::SecurityOfficer) => "anzen@sakura.example.jp",
+        Who::Role(Role::PlanningManager) => "kikaku@sakura.example.jp",
+        Who::Role(Role::SystemOperator) => "unyo@sakura.example.jp",
+        Who::Role(Role::Staff) => "shokuin@sakura.example.jp",
+        Who::Role(Role::Inspector) => "kensa@pref.tokyo.example.jp",
+        Who::VendorNoContract => "tanto@d-sha.example.jp",
+        Who::ContractVendor => "tanto@b-sha.example.jp",
+        Who::OtherContractVendor => "tanto@a-sha.example.jp",
+        Who::PlatformAdmin => "admin@mamori.example",
+        Who::OtherInstitutionOfficer => "officer@naniwa.example.jp",
+        _ => unreachable!(),
+    };
+    let mut whos = vec![Who::Anonymous];
+    whos.extend_from_slice(EVERYONE);
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for who in whos {
+        let session = match who {
+            Who::Anonymous => {
+                let c = client();
+                let csrf = csrf_of(&login_page(&app, &c).await);
+                Session { c, csrf }
+            }
+            Who::PlatformAdmin => login_with_totp(&app, email_of(who)).await,
+            w => login(&app, email_of(w)).await,
+        };
+        for probe in probes() {
+            let path = probe
+                .path
+                .replace("{inspector}", &inspector)
+                .replace("{staff}", &staff)
+                .replace("{contract_b}", &contract_b)
+                .replace("{contract_c}", &contract_c)
+                .replace("{sub_c}", &sub_c)
+                .replace("{doc_b}", &doc_b)
+                .replace("{assessment}", &assessment)
+                .replace("{sheet_a}", &sheet_a)
+                .replace("{sheet_b}", &sheet_b)
+                .replace("{vendor_b}", &vendor_b)
+                .replace("{b_user}", &b_user);
+            let r = if !probe.form.is_empty()
+                || (probe.method == Method::POST && !path.starts_with("/api/"))
+            {
+                session.form(&app, &path, probe.form).await
+            } else {
+                session
+                    .json(&app, probe.method.clone(), &path, probe.body.clone())
+                    .await
+            };
+            let status = r.status().as_u16();
+            let public = probe.allowed.is_empty();
+            // The platform administrator has a second factor (it is required of him), so the
+            // enrolment endpoints answer "already set up".
+            let ok = if who == Who::PlatformAdmin
+                && path.starts_with("/api/v1/me/mfa")
+                && probe.method == Method::POST
+            {
+                400
+            } else {
+                probe.ok
+            };
+            let expected_ok = public || probe.allowed.contains(&who);
+            let pass = if public {
+                status == ok
+            } else if who == Who::Anonymous {
+                if path.starts_with("/api/") {
+                    status == 401
+                } else {
+                    status == 303 && location(&r).starts_with("/login")
+                }
+            } else if expected_ok {
+                status == ok
+            } else {
+                status == 403 || status == 404
+            };
+            checked += 1;
+            if !pass {
+                failures.push(format!(
+                    "{who:?} {} {path}: got {status}, expected {}",
+                    probe.method,
+                    if expected_ok {
+                        ok.to_string()
+                    } else {
+                        "403/404".into()
+                    }
+                ));
+            }
+            // Restore what an allowed probe changed.
+            if status == 204 || status == 303 {
+                app.store
+                    .grant_role(
+                        &Actor::system("test"),
+                        &inst.id,
+                        &inspector,
+                        Role::Inspector,
+                        Some(now_ms() + 86_400_000),
+                    )
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked >= 400, "{checked}");
+
+    // Every API path of the OpenAPI document is in the matrix or covered elsewhere.
+    let doc: Value = client()
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let probed: Vec<String> = probes()
+        .iter()
+        .map(|p| {
+            p.path
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .replace("1311234567", "{code}")
+                .replace("{inspector}", "{user_id}")
+                .replace("{staff}", "{user_id}")
+                .replace("/roles/inspector", "/roles/{role}")
+                .replace("/roles/staff", "/roles/{role}")
+                .replace("/tokens/unknown", "/tokens/{id}")
+                .replace("{contract_b}", "{id}")
+                .replace("{assessment}", "{id}")
+                .replace("/items/part2-a-1", "/items/{item}")
+                .replace("{vendor_b}", "{vendor_id}")
+                .replace("{b_user}", "{user_id}")
+                .replace("/members/{staff}", "/members/{user_id}")
+        })
+        .collect();
+    for path in doc["paths"].as_object().unwrap().keys() {
+        assert!(
+            probed.contains(path) || COVERED_ELSEWHERE.contains(&path.as_str()),
+            "{path} is not in the policy matrix"
+        );
+    }
+    // Every route the router declares — HTML pages and forms as well as the API — has a
+    // probe (or is covered elsewhere, with the test named).
+    let missing = unprobed(declared_routes());
+    assert!(
+        missing.is_empty(),
+        "routes without a probe:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The routes of `routes` that no probe reaches and no entry of `UNPROBED_ROUTES` explains.
+fn unprobed(routes: Vec<(Method, String)>) -> Vec<String> {
+    let probes = probes();
+    routes
+        .into_iter()
+        .filter(|(method, pattern)| {
+            let probed = probes.iter().any(|p| {
+                p.method == *method
+                    && route_matches(pattern, p.path.split('?').next().unwrap_or(""))
+            });
+            let explained = COVERED_ELSEWHERE.contains(&pattern.as_str())
+                || UNPROBED_ROUTES
+                    .iter()
+                    .any(|(m, r, _)| *m == method.as_str() && r == pattern);
+            !probed && !explained
+        })
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect()
+}
+
+/// Routes the matrix does not probe, each with why and the test that covers it.
+const UNPROBED_ROUTES: &[(&str, &str, &str)] = &[
+    (
+        "GET",
+        "/",
+        "redirects to the user's home: sign_in_sets_a_session_and_pages_carry_security_headers",
+    ),
+    (
+        "GET",
+        "/login",
+        "public sign-in page: sign_in_sets_a_session_and_pages_carry_security_headers",
+    ),
+    (
+        "POST",
+        "/login",
+        "public sign-in: sign_in_is_throttled_per_account_and_per_address",
+    ),
+    (
+        "GET",
+        "/login/mfa",
+        "second sign-in step: totp_enrolment_sign_in_replay_and_recovery_codes",
+    ),
+    (
+        "POST",
+        "/login/mfa",
+        "second sign-in step: totp_enrolment_sign_in_replay_and_recovery_codes",
+    ),
+    (
+        "POST",
+        "/logout",
+        "ends one's own session: idle_and_absolute_session_timeouts_and_sign_out_everywhere",
+    ),
+    (
+        "POST",
+        "/logout/all",
+        "ends one's own sessions: idle_and_absolute_session_timeouts_and_sign_out_everywhere",
+    ),
+    ("POST", "/lang", "language cookie: language_switch"),
+    (
+        "GET",
+        "/healthz",
+        "public health check: sign_in_sets_a_session_and_pages_carry_security_headers",
+    ),
+    (
+        "GET",
+        "/assets/{file}",
+        "public embedded assets: sign_in_sets_a_session_and_pages_carry_security_headers",
+    ),
+    (
+        "GET",
+        "/api/v1/openapi.json",
+        "public document: openapi_document_is_stable",
+    ),
+];
+
+/// `(method, path)` of every route `mamori_web::router` declares, read from its source:
+/// a route added without a probe fails the matrix.
+fn declared_routes() -> Vec<(Method, String)> {
+    let src = include_str!("../../src/lib.rs");
+    let api_at = src.find("let api = Router::new()").expect("the API router");
+    let end = src
+        .find("html.nest(\"/api/v1\", api)")
+        .expect("the nesting");
+    let mut out = vec![];
+    let mut rest = 0;
+    while let Some(i) = src[rest..end].find(".route(") {
+        let at = rest + i + ".route(".len();
+        // The call's argument text, up to its closing parenthesis.
+        let mut depth = 1;
+        let mut stop = at;
+        for (k, ch) in src[at..].char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        stop = at + k;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let args = &src[at..stop];
+        let q1 = args.find('"').expect("a path literal");
+        let q2 = q1 + 1 + args[q1 + 1..].find('"').unwrap();
+        let mut path = args[q1 + 1..q2].to_string();
+        if at > api_at {
+            path = format!("/api/v1{path}");
+        }
+        for (name, m) in [
+            ("get(", Method::GET),
+            ("post(", Method::POST),
+            ("put(", Method::PUT),
+            ("patch(", Method::PATCH),
+            ("delete(", Method::DELETE),
+        ] {
+            let methods = &args[q2..];
+            if methods.contains(&format!(" {name}"))
+                || methods.contains(&format!(".{name}"))
+                || methods.contains(&format!("::{name}"))
+                || methods.contains(&format!("\n{name}"))
+                || methods.contains(&format!("({name}"))
+            {
+                out.push((m, path.clone()));
+            }
+        }
+        rest = stop;
+    }
+    out
+}
+
+/// Whether a concrete probe path (placeholders like `{contract_b}` allowed) matches a route
+/// pattern with `{param}` segments.
+fn route_matches(pattern: &str, path: &str) -> bool {
+    let a: Vec<&str> = pattern.split('/').collect();
+    let b: Vec<&str> = path.split('/').collect();
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(x, y)| (x.starts_with('{') && x.ends_with('}') && !y.is_empty()) || x == y)
+}
+
+#[test]
+fn the_route_table_is_read_from_the_router() {
+    let routes = declared_routes();
+    assert!(routes.contains(&(Method::GET, "/i/{code}/members".into())));
+    assert!(routes.contains(&(Method::POST, "/i/{code}/members".into())));
+    assert!(routes.contains(&(
+        Method::PUT,
+        "/api/v1/institutions/{code}/members/{user_id}/roles/{role}".into()
+    )));
+    assert!(routes.contains(&(Method::DELETE, "/api/v1/me/tokens/{id}".into())));
+    assert!(routes.len() > 100, "{}", routes.len());
+    assert!(route_matches(
+        "/contracts/{id}/items/{item}",
+        "/contracts/{contract_b}/items/part2-a-1"
+    ));
+    assert!(!route_matches(
+        "/contracts/{id}",
+        "/contracts/{contract_b}/print"
+    ));
+    // A route nobody probes is reported; every declared route is probed or explained, and
+    // every explanation names a route that exists.
+    let fake = vec![(Method::POST, "/i/{code}/nothing/{id}".to_string())];
+    assert_eq!(
+        unprobed(fake),
+        vec!["POST /i/{code}/nothing/{id}".to_string()]
+    );
+    assert_eq!(unprobed(routes.clone()), Vec::<String>::new());
+    for (m, r, why) in UNPROBED_ROUTES {
+        assert!(
+            routes.iter().any(|(rm, rp)| rm.as_str() == *m && rp == r),
+            "{m} {r} ({why}) is not a route"
+        );
+    }
+}
