@@ -5,129 +5,134 @@ use crate::common::*;
 
 #[tokio::test]
 async fn every_catalog_and_item_page_renders_and_search_finds_across_documents() {
-    let app = start().await;
-    let s = login(&app, "shokuin@sakura.example.jp").await;
-    let list = s.get(&app, "/catalogs").await.text().await.unwrap();
-    assert!(list.contains("サイバーセキュリティ対策チェックリスト") && list.contains("一部のみ"));
-    let registry = mamori_catalog::Registry::embedded().unwrap();
-    let untranslated = [
-        "catalog-kind-",
-        "provenance-",
-        "answer-",
-        "device-",
-        "addressee-",
-        "relation-",
-        "item-",
-    ];
-    let mut pages = 0;
-    for c in registry.catalogs.values() {
-        let page = s.get(&app, &format!("/catalogs/{}", c.catalog.id)).await;
-        assert_eq!(page.status(), 200, "{}", c.catalog.id);
-        let html = page.text().await.unwrap();
-        assert!(html.contains(&c.catalog.title));
-        for item in &c.items {
-            let r = s
-                .get(
-                    &app,
-                    &format!("/catalogs/{}/items/{}", c.catalog.id, item.id),
-                )
-                .await;
-            assert_eq!(r.status(), 200, "{} {}", c.catalog.id, item.id);
-            let html = r.text().await.unwrap();
-            for k in untranslated {
-                assert!(
-                    !html.contains(&format!(">{k}")),
-                    "untranslated {k} on {} {}",
-                    c.catalog.id,
-                    item.id
-                );
-            }
-            if item.provenance == mamori_catalog::Provenance::Unverified {
-                assert!(
-                    html.contains("公式文書で確認されていません"),
-                    "unverified mark on {}",
-                    item.id
-                );
-            }
-            pages += 1;
-        }
-    }
-    assert!(pages > 100, "{pages}");
-    // 「台帳」: the checklist items, the guideline section and the BCP item (through its reference).
-    let hits: Value = s
-        .json(
-            &app,
-            Method::GET,
-            "/api/v1/catalogs/search?q=%E5%8F%B0%E5%B8%B3",
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let found: Vec<String> = hits
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| {
-            format!(
-                "{} {}",
-                h["catalog_id"].as_str().unwrap(),
-                h["item_id"].as_str().unwrap()
-            )
-        })
-        .collect();
-    for expected in [
-        "mhlw/cyber-checklist-institution@R6 2-1",
-        "mhlw/guideline-management@6.0 s9.1",
-        "mhlw/bcp-checklist@2024-06 1-1",
-    ] {
+    for app in start_each().await {
+        let s = login(&app, "shokuin@sakura.example.jp").await;
+        let list = s.get(&app, "/catalogs").await.text().await.unwrap();
         assert!(
-            found.iter().any(|f| f == expected),
-            "{expected} not in {found:?}"
+            list.contains("サイバーセキュリティ対策チェックリスト") && list.contains("一部のみ")
         );
-    }
-    // Items whose own text matches rank above those found through a reference.
-    let pos = |id: &str| found.iter().position(|f| f == id).unwrap();
-    assert!(pos("mhlw/cyber-checklist-institution@R6 2-1") < pos("mhlw/bcp-checklist@2024-06 1-1"));
-    let page = s
-        .get(&app, "/catalogs/search?q=%E5%8F%B0%E5%B8%B3")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains("<mark>台帳</mark>"),
-        "matches are highlighted"
-    );
-    // A checklist item links through the crosswalk to the guideline section it cites.
-    let item = s
-        .get(
-            &app,
-            "/catalogs/mhlw/cyber-checklist-institution@R6/items/2-1",
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        item.contains("/catalogs/mhlw/guideline-management@6.0#s9.1"),
-        "crosswalk link"
-    );
-    assert_eq!(s.get(&app, "/catalogs/mhlw/none@1").await.status(), 404);
-    assert_eq!(
-        s.get(&app, "/catalogs/mhlw/bcp-checklist@2024-06/items/none")
+        let registry = mamori_catalog::Registry::embedded().unwrap();
+        let untranslated = [
+            "catalog-kind-",
+            "provenance-",
+            "answer-",
+            "device-",
+            "addressee-",
+            "relation-",
+            "item-",
+        ];
+        let mut pages = 0;
+        for c in registry.catalogs.values() {
+            let page = s.get(&app, &format!("/catalogs/{}", c.catalog.id)).await;
+            assert_eq!(page.status(), 200, "{}", c.catalog.id);
+            let html = page.text().await.unwrap();
+            assert!(html.contains(&c.catalog.title));
+            for item in &c.items {
+                let r = s
+                    .get(
+                        &app,
+                        &format!("/catalogs/{}/items/{}", c.catalog.id, item.id),
+                    )
+                    .await;
+                assert_eq!(r.status(), 200, "{} {}", c.catalog.id, item.id);
+                let html = r.text().await.unwrap();
+                for k in untranslated {
+                    assert!(
+                        !html.contains(&format!(">{k}")),
+                        "untranslated {k} on {} {}",
+                        c.catalog.id,
+                        item.id
+                    );
+                }
+                if item.provenance == mamori_catalog::Provenance::Unverified {
+                    assert!(
+                        html.contains("公式文書で確認されていません"),
+                        "unverified mark on {}",
+                        item.id
+                    );
+                }
+                pages += 1;
+            }
+        }
+        assert!(pages > 100, "{pages}");
+        // 「台帳」: the checklist items, the guideline section and the BCP item (through its reference).
+        let hits: Value = s
+            .json(
+                &app,
+                Method::GET,
+                "/api/v1/catalogs/search?q=%E5%8F%B0%E5%B8%B3",
+                None,
+            )
             .await
-            .status(),
-        404
-    );
-    let empty: Value = s
-        .json(&app, Method::GET, "/api/v1/catalogs/search?q=%20", None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(empty.as_array().unwrap().len(), 0);
+            .json()
+            .await
+            .unwrap();
+        let found: Vec<String> = hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                format!(
+                    "{} {}",
+                    h["catalog_id"].as_str().unwrap(),
+                    h["item_id"].as_str().unwrap()
+                )
+            })
+            .collect();
+        for expected in [
+            "mhlw/cyber-checklist-institution@R6 2-1",
+            "mhlw/guideline-management@6.0 s9.1",
+            "mhlw/bcp-checklist@2024-06 1-1",
+        ] {
+            assert!(
+                found.iter().any(|f| f == expected),
+                "{expected} not in {found:?}"
+            );
+        }
+        // Items whose own text matches rank above those found through a reference.
+        let pos = |id: &str| found.iter().position(|f| f == id).unwrap();
+        assert!(
+            pos("mhlw/cyber-checklist-institution@R6 2-1") < pos("mhlw/bcp-checklist@2024-06 1-1")
+        );
+        let page = s
+            .get(&app, "/catalogs/search?q=%E5%8F%B0%E5%B8%B3")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("<mark>台帳</mark>"),
+            "matches are highlighted"
+        );
+        // A checklist item links through the crosswalk to the guideline section it cites.
+        let item = s
+            .get(
+                &app,
+                "/catalogs/mhlw/cyber-checklist-institution@R6/items/2-1",
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            item.contains("/catalogs/mhlw/guideline-management@6.0#s9.1"),
+            "crosswalk link"
+        );
+        assert_eq!(s.get(&app, "/catalogs/mhlw/none@1").await.status(), 404);
+        assert_eq!(
+            s.get(&app, "/catalogs/mhlw/bcp-checklist@2024-06/items/none")
+                .await
+                .status(),
+            404
+        );
+        let empty: Value = s
+            .json(&app, Method::GET, "/api/v1/catalogs/search?q=%20", None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(empty.as_array().unwrap().len(), 0);
+    }
 }
 
 #[tokio::test]
@@ -353,26 +358,9 @@ async fn catalog_import_upload_preview_diff_confirm_and_serve_after_restart() {
     );
 
     // A second server on the same database serves the confirmed version.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (_tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(mamori_web::serve(
-        listener,
-        AppState::new(app.store.clone(), WebConfig::default()),
-        async move {
-            let _ = rx.await;
-        },
-    ));
-    let staff = login(
-        &App {
-            base: base.clone(),
-            store: app.store.clone(),
-            _dir: tempfile::tempdir().unwrap(),
-            _stop: tokio::sync::oneshot::channel().0,
-        },
-        "shokuin@sakura.example.jp",
-    )
-    .await;
+    let second = app.second_server(WebConfig::default()).await;
+    let base = second.base.clone();
+    let staff = login(&second, "shokuin@sakura.example.jp").await;
     let r = staff
         .c
         .get(format!("{base}/catalogs/{document}@R8"))

@@ -5,212 +5,211 @@ use crate::common::*;
 
 #[tokio::test]
 async fn documents_subcontractors_invitations_standard_answers_and_dashboard_signals() {
-    let app = start().await;
-    let cb = demo_contract(&app, "B社").await;
-    let b = login(&app, "tanto@b-sha.example.jp").await;
-    let a = login(&app, "tanto@a-sha.example.jp").await;
-    let so = login(&app, "anzen@sakura.example.jp").await;
+    for app in start_each().await {
+        let cb = demo_contract(&app, "B社").await;
+        let b = login(&app, "tanto@b-sha.example.jp").await;
+        let a = login(&app, "tanto@a-sha.example.jp").await;
+        let so = login(&app, "anzen@sakura.example.jp").await;
 
-    // Dashboard: A社's ISMS expires within 60 days; C社's subcontractor awaits approval.
-    let dash = so.get(&app, "/i/1311234567").await.text().await.unwrap();
-    assert!(dash.contains("60日以内に期限") && dash.contains("X データセンター株式会社"));
-    assert!(dash.contains("抜け "), "gap count on the dashboard");
-    let staff = login(&app, "shokuin@sakura.example.jp").await;
-    let dash = staff.get(&app, "/i/1311234567").await.text().await.unwrap();
-    assert!(
-        !dash.contains("role-sharing-signals"),
-        "staff see no contract signals"
-    );
+        // Dashboard: A社's ISMS expires within 60 days; C社's subcontractor awaits approval.
+        let dash = so.get(&app, "/i/1311234567").await.text().await.unwrap();
+        assert!(dash.contains("60日以内に期限") && dash.contains("X データセンター株式会社"));
+        assert!(dash.contains("抜け "), "gap count on the dashboard");
+        let staff = login(&app, "shokuin@sakura.example.jp").await;
+        let dash = staff.get(&app, "/i/1311234567").await.text().await.unwrap();
+        assert!(
+            !dash.contains("role-sharing-signals"),
+            "staff see no contract signals"
+        );
 
-    // Documents: sniffed, kept by hash, downloads only; unknown kinds refused.
-    let upload = |s: &Session, kind: &str, name: &str, bytes: Vec<u8>| {
-        let form = reqwest::multipart::Form::new()
-            .text("_csrf", s.csrf.clone())
-            .text("kind", kind.to_string())
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
-            );
-        s.c.post(format!("{}/contracts/{}/documents", app.base, cb.id))
-            .multipart(form)
-            .send()
-    };
-    let pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\n".to_vec();
-    let r = upload(&b, "mds_sds", "B社_MDS.pdf", pdf.clone())
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    assert!(location(&r).contains("ok=flash-document-added"));
-    let r = upload(&b, "other", "x.bin", vec![0, 1, 2, 3])
-        .await
-        .unwrap();
-    assert!(location(&r).contains("err=error-document-type"));
-    let docs = app.store.contract_documents(&cb.id).await.unwrap();
-    let mds = docs.iter().find(|d| d.kind == "mds_sds").unwrap();
-    assert_eq!(
-        docs.len(),
-        2,
-        "the demo SLA and the MDS; the refused file left nothing"
-    );
-    assert_eq!(mds.media_type, "application/pdf");
-    let r = so
-        .get(&app, &format!("/contract-documents/{}", mds.id))
-        .await;
-    assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .starts_with("attachment;"));
-    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
-    assert_eq!(
-        a.get(&app, &format!("/contract-documents/{}", mds.id))
+        // Documents: sniffed, kept by hash, downloads only; unknown kinds refused.
+        let upload = |s: &Session, kind: &str, name: &str, bytes: Vec<u8>| {
+            let form = reqwest::multipart::Form::new()
+                .text("_csrf", s.csrf.clone())
+                .text("kind", kind.to_string())
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+                );
+            s.c.post(format!("{}/contracts/{}/documents", app.base, cb.id))
+                .multipart(form)
+                .send()
+        };
+        let pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\n".to_vec();
+        let r = upload(&b, "mds_sds", "B社_MDS.pdf", pdf.clone())
             .await
-            .status(),
-        404,
-        "vendor A cannot fetch B's document"
-    );
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(location(&r).contains("ok=flash-document-added"));
+        let r = upload(&b, "other", "x.bin", vec![0, 1, 2, 3])
+            .await
+            .unwrap();
+        assert!(location(&r).contains("err=error-document-type"));
+        let docs = app.store.contract_documents(&cb.id).await.unwrap();
+        let mds = docs.iter().find(|d| d.kind == "mds_sds").unwrap();
+        assert_eq!(
+            docs.len(),
+            2,
+            "the demo SLA and the MDS; the refused file left nothing"
+        );
+        assert_eq!(mds.media_type, "application/pdf");
+        let r = so
+            .get(&app, &format!("/contract-documents/{}", mds.id))
+            .await;
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;"));
+        assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+        assert_eq!(
+            a.get(&app, &format!("/contract-documents/{}", mds.id))
+                .await
+                .status(),
+            404,
+            "vendor A cannot fetch B's document"
+        );
 
-    // Subcontracting: B declares, only the institution approves, once.
-    let r = b
-        .form(
-            &app,
-            &format!("/contracts/{}/subcontractors", cb.id),
-            &[("name", "Y システムサービス"), ("scope", "夜間の監視")],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    let inst = app
-        .store
-        .institution_by_code(DEMO_CODE)
-        .await
-        .unwrap()
-        .unwrap();
-    let sub = app
-        .store
-        .subcontractors(&inst.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.name == "Y システムサービス")
-        .unwrap();
-    let approve = format!("/contracts/{}/subcontractors/{}/approve", cb.id, sub.id);
-    assert_eq!(b.form(&app, &approve, &[]).await.status(), 403);
-    assert!(
-        location(&so.form(&app, &approve, &[]).await).contains("ok=flash-subcontractor-approved")
-    );
-    assert!(
-        location(&so.form(&app, &approve, &[]).await).contains("err=error-subcontractor-approved")
-    );
-
-    // Invitation: a one-time link, shown to the inviter; the contact sets a password.
-    let page = so
-        .form(
-            &app,
-            "/i/1311234567/invites",
-            &[
-                ("vendor_id", cb.vendor_id.as_str()),
-                ("email", "yamada@b-sha.example.jp"),
-                ("display_name", "B社 山田"),
-            ],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("/invite/").unwrap();
-    let link = page[start..start + page[start..].find('<').unwrap()].to_string();
-    let guest = client();
-    let html = guest
-        .get(format!("{}{link}", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_of(&html);
-    let post = |pw: &str| {
-        guest
-            .post(format!("{}{link}", app.base))
-            .form(&[("_csrf", csrf.as_str()), ("password", pw)])
-            .send()
-    };
-    assert_eq!(post("short").await.unwrap().status(), 422);
-    let r = post("yamada-b-sha-2026!").await.unwrap();
-    assert_eq!(r.status(), 303);
-    assert_eq!(
-        post("yamada-b-sha-2026!").await.unwrap().status(),
-        410,
-        "used once"
-    );
-    let r = try_login(
-        &app,
-        &client(),
-        "yamada@b-sha.example.jp",
-        "yamada-b-sha-2026!",
-    )
-    .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-
-    // Standard answers: proposed where the item is open; agreed items are left alone.
-    for (item, resp) in [("part2-a-1", "vendor"), ("part2-a-2", "joint")] {
+        // Subcontracting: B declares, only the institution approves, once.
         let r = b
             .form(
                 &app,
-                "/vendor/standard-answers",
+                &format!("/contracts/{}/subcontractors", cb.id),
+                &[("name", "Y システムサービス"), ("scope", "夜間の監視")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let inst = app
+            .store
+            .institution_by_code(DEMO_CODE)
+            .await
+            .unwrap()
+            .unwrap();
+        let sub = app
+            .store
+            .subcontractors(&inst.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "Y システムサービス")
+            .unwrap();
+        let approve = format!("/contracts/{}/subcontractors/{}/approve", cb.id, sub.id);
+        assert_eq!(b.form(&app, &approve, &[]).await.status(), 403);
+        assert!(location(&so.form(&app, &approve, &[]).await)
+            .contains("ok=flash-subcontractor-approved"));
+        assert!(location(&so.form(&app, &approve, &[]).await)
+            .contains("err=error-subcontractor-approved"));
+
+        // Invitation: a one-time link, shown to the inviter; the contact sets a password.
+        let page = so
+            .form(
+                &app,
+                "/i/1311234567/invites",
+                &[
+                    ("vendor_id", cb.vendor_id.as_str()),
+                    ("email", "yamada@b-sha.example.jp"),
+                    ("display_name", "B社 山田"),
+                ],
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        let start = page.find("/invite/").unwrap();
+        let link = page[start..start + page[start..].find('<').unwrap()].to_string();
+        let guest = client();
+        let html = guest
+            .get(format!("{}{link}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_of(&html);
+        let post = |pw: &str| {
+            guest
+                .post(format!("{}{link}", app.base))
+                .form(&[("_csrf", csrf.as_str()), ("password", pw)])
+                .send()
+        };
+        assert_eq!(post("short").await.unwrap().status(), 422);
+        let r = post("yamada-b-sha-2026!").await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            post("yamada-b-sha-2026!").await.unwrap().status(),
+            410,
+            "used once"
+        );
+        let r = try_login(
+            &app,
+            &client(),
+            "yamada@b-sha.example.jp",
+            "yamada-b-sha-2026!",
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+        // Standard answers: proposed where the item is open; agreed items are left alone.
+        for (item, resp) in [("part2-a-1", "vendor"), ("part2-a-2", "joint")] {
+            let r = b
+                .form(
+                    &app,
+                    "/vendor/standard-answers",
+                    &[
+                        ("vendor_id", cb.vendor_id.as_str()),
+                        ("product", "電子カルテ X"),
+                        ("item_id", item),
+                        ("responsibility", resp),
+                        ("agreed_content", "標準の合意内容"),
+                    ],
+                )
+                .await;
+            assert!(location(&r).contains("ok=flash-standard-saved"), "{item}");
+        }
+        let r = b
+            .form(
+                &app,
+                "/vendor/standard-answers/apply",
                 &[
                     ("vendor_id", cb.vendor_id.as_str()),
                     ("product", "電子カルテ X"),
-                    ("item_id", item),
-                    ("responsibility", resp),
-                    ("agreed_content", "標準の合意内容"),
+                    ("contract", cb.id.as_str()),
                 ],
             )
             .await;
-        assert!(location(&r).contains("ok=flash-standard-saved"), "{item}");
+        assert!(
+            location(&r).contains("applied=1&skipped=1"),
+            "{}",
+            location(&r)
+        );
+        let row = item_row(&app, &cb.id, "part2-a-2").await.unwrap();
+        assert_eq!(
+            (
+                row.state.as_str(),
+                row.proposed_by.as_deref(),
+                row.agreed_content.as_str()
+            ),
+            ("negotiating", Some("vendor"), "標準の合意内容")
+        );
+        let a_contract = demo_contract(&app, "A社").await;
+        let r = b
+            .form(
+                &app,
+                "/vendor/standard-answers/apply",
+                &[
+                    ("vendor_id", cb.vendor_id.as_str()),
+                    ("product", "電子カルテ X"),
+                    ("contract", a_contract.id.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 404, "B cannot apply answers to A's contract");
+        assert!(mamori_store::verify_audit(app.store.as_ref())
+            .await
+            .unwrap()
+            .is_ok());
     }
-    let r = b
-        .form(
-            &app,
-            "/vendor/standard-answers/apply",
-            &[
-                ("vendor_id", cb.vendor_id.as_str()),
-                ("product", "電子カルテ X"),
-                ("contract", cb.id.as_str()),
-            ],
-        )
-        .await;
-    assert!(
-        location(&r).contains("applied=1&skipped=1"),
-        "{}",
-        location(&r)
-    );
-    let row = item_row(&app, &cb.id, "part2-a-2").await.unwrap();
-    assert_eq!(
-        (
-            row.state.as_str(),
-            row.proposed_by.as_deref(),
-            row.agreed_content.as_str()
-        ),
-        ("negotiating", Some("vendor"), "標準の合意内容")
-    );
-    let a_contract = demo_contract(&app, "A社").await;
-    let r = b
-        .form(
-            &app,
-            "/vendor/standard-answers/apply",
-            &[
-                ("vendor_id", cb.vendor_id.as_str()),
-                ("product", "電子カルテ X"),
-                ("contract", a_contract.id.as_str()),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 404, "B cannot apply answers to A's contract");
-    assert!(mamori_store::verify_audit(app.store.as_ref())
-        .await
-        .unwrap()
-        .is_ok());
 }
 
 /// A loopback SMTP sink that accepts one message and hands its text back.

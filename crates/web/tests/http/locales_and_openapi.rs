@@ -4,8 +4,8 @@ use crate::common::*;
 
 #[test]
 fn both_locales_have_the_same_keys() {
-    let ja = mamori_web::i18n::message_ids(mamori_web::i18n::JA_FTL);
-    let en = mamori_web::i18n::message_ids(mamori_web::i18n::EN_FTL);
+    let ja = i18n::message_ids(i18n::JA_FTL);
+    let en = i18n::message_ids(i18n::EN_FTL);
     assert!(ja.len() > 150, "{}", ja.len());
     let only_ja: Vec<_> = ja.iter().filter(|k| !en.contains(k)).collect();
     let only_en: Vec<_> = en.iter().filter(|k| !ja.contains(k)).collect();
@@ -20,7 +20,7 @@ fn both_locales_have_the_same_keys() {
 
 #[test]
 fn every_key_used_in_templates_and_code_exists() {
-    let ja = mamori_web::i18n::message_ids(mamori_web::i18n::JA_FTL);
+    let ja = i18n::message_ids(i18n::JA_FTL);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut missing = Vec::new();
     for dir in ["templates", "src"] {

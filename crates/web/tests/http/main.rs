@@ -13,6 +13,7 @@ mod control_chars;
 mod escalation;
 mod evidence;
 mod exports;
+mod health_and_assets;
 mod institutions;
 mod locales_and_openapi;
 mod parsing;

@@ -5,6 +5,98 @@ use crate::common::*;
 mod probes;
 use probes::*;
 
+/// The ids a snapshot reads.
+struct Ids {
+    inst: String,
+    contract_b: String,
+    assessment: String,
+    sheet_a: String,
+    vendors: Vec<String>,
+}
+
+/// What a refused request must leave alone, one line per source: the head of every audit
+/// chain (every change writes its event in the same transaction) and, for a refused change
+/// (`rows`), the rows of the institution, its contracts, checklist, vendor sheets and vendors.
+async fn snapshot(app: &App, ids: &Ids, rows: bool) -> Vec<String> {
+    let s = &app.store;
+    let mut out = vec![format!("audit heads: {:?}", s.audit_heads().await.unwrap())];
+    if !rows {
+        return out;
+    }
+    out.extend([
+        format!("institution: {:?}", s.institution(&ids.inst).await.unwrap()),
+        format!("members: {:?}", s.members(&ids.inst).await.unwrap()),
+        format!("systems: {:?}", s.systems(&ids.inst).await.unwrap()),
+        format!(
+            "system links: {:?}",
+            s.system_links(&ids.inst).await.unwrap()
+        ),
+        format!("contracts: {:?}", s.contracts(&ids.inst).await.unwrap()),
+        format!(
+            "role sharing B: {:?}",
+            s.role_sharing_items(&ids.contract_b).await.unwrap()
+        ),
+        format!(
+            "documents B: {:?}",
+            s.contract_documents(&ids.contract_b).await.unwrap()
+        ),
+        format!(
+            "subcontractors: {:?}",
+            s.subcontractors(&ids.inst).await.unwrap()
+        ),
+        format!("invites: {:?}", s.invites(&ids.inst).await.unwrap()),
+        format!("assessments: {:?}", s.assessments(&ids.inst).await.unwrap()),
+        format!(
+            "answers: {:?}",
+            s.assessment_answers(&ids.assessment).await.unwrap()
+        ),
+        format!(
+            "vendor sheets: {:?}",
+            s.vendor_sheets(&ids.assessment).await.unwrap()
+        ),
+        format!(
+            "sheet A answers: {:?}",
+            s.vendor_sheet_answers(&ids.sheet_a).await.unwrap()
+        ),
+        format!(
+            "inspector links: {:?}",
+            s.inspector_links(&ids.assessment).await.unwrap()
+        ),
+        format!("evidence: {:?}", s.evidence(&ids.assessment).await.unwrap()),
+        format!("vendors: {:?}", s.list_vendors().await.unwrap()),
+        format!(
+            "certifications: {:?}",
+            s.certifications(&ids.vendors).await.unwrap()
+        ),
+        format!(
+            "catalog imports: {:?}",
+            s.catalog_imports(100).await.unwrap()
+        ),
+    ]);
+    for v in &ids.vendors {
+        out.push(format!(
+            "standard answers {v}: {:?}",
+            s.standard_answers(v).await.unwrap()
+        ));
+        out.push(format!(
+            "vendor members {v}: {:?}",
+            s.vendor_members(v).await.unwrap()
+        ));
+    }
+    out
+}
+
+/// The lines of two snapshots that differ.
+fn diff(before: &[String], after: &[String]) -> String {
+    before
+        .iter()
+        .zip(after)
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("  before: {a}\n  after:  {b}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Routes outside the matrix, each with the test that covers it.
 const COVERED_ELSEWHERE: &[&str] = &[
     "/api/v1/me/sign-out-everywhere", // idle_and_absolute_session_timeouts_and_sign_out_everywhere (HTML twin)
@@ -12,283 +104,350 @@ const COVERED_ELSEWHERE: &[&str] = &[
 
 #[tokio::test]
 async fn policy_matrix_every_route_every_role() {
-    let app = start().await;
-    let inst = app
-        .store
-        .institution_by_code(DEMO_CODE)
-        .await
-        .unwrap()
-        .unwrap();
-    // A second institution with its own security officer.
-    let other = app
-        .store
-        .create_institution(
-            &Actor::system("test"),
-            mamori_store::NewInstitution {
-                code: "2712345678".into(),
-                name: "なにわ診療所".into(),
-                kind: mamori_domain::InstitutionKind::Clinic,
-                prefecture: "27".into(),
-                beds: 0,
-                mfa_required: false,
-            },
-        )
-        .await
-        .unwrap();
-    let hash = app
-        .store
-        .user_auth_by_email("anzen@sakura.example.jp")
-        .await
-        .unwrap()
-        .unwrap()
-        .password_hash;
-    let o = app
-        .store
-        .create_user(
-            &Actor::system("test"),
-            mamori_store::NewUser {
-                email: "officer@naniwa.example.jp".into(),
-                display_name: "なにわ 責任者".into(),
-                password_hash: hash,
-                platform_admin: false,
-                locale: "ja".into(),
-            },
-        )
-        .await
-        .unwrap();
-    app.store
-        .grant_role(
-            &Actor::system("test"),
-            &other.id,
-            &o.id,
-            Role::SecurityOfficer,
-            None,
-        )
-        .await
-        .unwrap();
-    let inspector = app
-        .store
-        .user_auth_by_email("kensa@pref.tokyo.example.jp")
-        .await
-        .unwrap()
-        .unwrap()
-        .user
-        .id;
-    let staff = app
-        .store
-        .user_auth_by_email("shokuin@sakura.example.jp")
-        .await
-        .unwrap()
-        .unwrap()
-        .user
-        .id;
+    for app in start_each().await {
+        let inst = app
+            .store
+            .institution_by_code(DEMO_CODE)
+            .await
+            .unwrap()
+            .unwrap();
+        // A second institution with its own security officer.
+        let other = app
+            .store
+            .create_institution(
+                &Actor::system("test"),
+                mamori_store::NewInstitution {
+                    code: "2712345678".into(),
+                    name: "なにわ診療所".into(),
+                    kind: mamori_domain::InstitutionKind::Clinic,
+                    prefecture: "27".into(),
+                    beds: 0,
+                    mfa_required: false,
+                },
+            )
+            .await
+            .unwrap();
+        let hash = app
+            .store
+            .user_auth_by_email("anzen@sakura.example.jp")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash;
+        let o = app
+            .store
+            .create_user(
+                &Actor::system("test"),
+                mamori_store::NewUser {
+                    email: "officer@naniwa.example.jp".into(),
+                    display_name: "なにわ 責任者".into(),
+                    password_hash: hash,
+                    platform_admin: false,
+                    locale: "ja".into(),
+                },
+            )
+            .await
+            .unwrap();
+        app.store
+            .grant_role(
+                &Actor::system("test"),
+                &other.id,
+                &o.id,
+                Role::SecurityOfficer,
+                None,
+            )
+            .await
+            .unwrap();
+        let inspector = app
+            .store
+            .user_auth_by_email("kensa@pref.tokyo.example.jp")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id;
+        let staff = app
+            .store
+            .user_auth_by_email("shokuin@sakura.example.jp")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id;
 
-    let contract_b = app
-        .store
-        .contracts(&inst.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.vendor_name == "B社")
-        .expect("the demo has B社's contract")
-        .id;
-    let contracts = app.store.contracts(&inst.id).await.unwrap();
-    let contract_c = contracts
-        .iter()
-        .find(|c| c.vendor_name == "C社")
-        .unwrap()
-        .id
-        .clone();
-    let sub_c = app.store.subcontractors(&inst.id).await.unwrap()[0]
-        .id
-        .clone();
-    let doc_b = app.store.contract_documents(&contract_b).await.unwrap()[0]
-        .id
-        .clone();
-    let assessment = app.store.assessments(&inst.id).await.unwrap()[0].id.clone();
-    let sheets = app.store.vendor_sheets(&assessment).await.unwrap();
-    let sheet_of = |v: &str| {
-        sheets
+        let contract_b = app
+            .store
+            .contracts(&inst.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.vendor_name == "B社")
+            .expect("the demo has B社's contract")
+            .id;
+        let contracts = app.store.contracts(&inst.id).await.unwrap();
+        let contract_c = contracts
             .iter()
-            .find(|s| s.vendor_name == v)
+            .find(|c| c.vendor_name == "C社")
             .unwrap()
             .id
-            .clone()
-    };
-    let (sheet_a, sheet_b) = (sheet_of("A社"), sheet_of("B社"));
-    let vendor_b = app
-        .store
-        .list_vendors()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name == "B社")
-        .unwrap()
-        .id;
-    let b_user = app
-        .store
-        .user_auth_by_email("tanto@b-sha.example.jp")
-        .await
-        .unwrap()
-        .unwrap()
-        .user
-        .id;
-    let email_of = |w: Who| match w {
-        Who::Role(Role::Executive) => "rijicho@sakura.example.jp",
-        Who::Role(Role::SecurityOfficer) => "anzen@sakura.example.jp",
-        Who::Role(Role::PlanningManager) => "kikaku@sakura.example.jp",
-        Who::Role(Role::SystemOperator) => "unyo@sakura.example.jp",
-        Who::Role(Role::Staff) => "shokuin@sakura.example.jp",
-        Who::Role(Role::Inspector) => "kensa@pref.tokyo.example.jp",
-        Who::VendorNoContract => "tanto@d-sha.example.jp",
-        Who::ContractVendor => "tanto@b-sha.example.jp",
-        Who::OtherContractVendor => "tanto@a-sha.example.jp",
-        Who::PlatformAdmin => "admin@mamori.example",
-        Who::OtherInstitutionOfficer => "officer@naniwa.example.jp",
-        _ => unreachable!(),
-    };
-    let mut whos = vec![Who::Anonymous];
-    whos.extend_from_slice(EVERYONE);
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for who in whos {
-        let session = match who {
-            Who::Anonymous => {
-                let c = client();
-                let csrf = csrf_of(&login_page(&app, &c).await);
-                Session { c, csrf }
-            }
-            Who::PlatformAdmin => login_with_totp(&app, email_of(who)).await,
-            w => login(&app, email_of(w)).await,
+            .clone();
+        let sub_c = app.store.subcontractors(&inst.id).await.unwrap()[0]
+            .id
+            .clone();
+        let doc_b = app.store.contract_documents(&contract_b).await.unwrap()[0]
+            .id
+            .clone();
+        let assessment = app.store.assessments(&inst.id).await.unwrap()[0].id.clone();
+        let sheets = app.store.vendor_sheets(&assessment).await.unwrap();
+        let sheet_of = |v: &str| {
+            sheets
+                .iter()
+                .find(|s| s.vendor_name == v)
+                .unwrap()
+                .id
+                .clone()
         };
-        for probe in probes() {
-            let path = probe
-                .path
-                .replace("{inspector}", &inspector)
-                .replace("{staff}", &staff)
-                .replace("{contract_b}", &contract_b)
-                .replace("{contract_c}", &contract_c)
-                .replace("{sub_c}", &sub_c)
-                .replace("{doc_b}", &doc_b)
-                .replace("{assessment}", &assessment)
-                .replace("{sheet_a}", &sheet_a)
-                .replace("{sheet_b}", &sheet_b)
-                .replace("{vendor_b}", &vendor_b)
-                .replace("{b_user}", &b_user);
-            let r = if !probe.form.is_empty()
-                || (probe.method == Method::POST && !path.starts_with("/api/"))
-            {
-                session.form(&app, &path, probe.form).await
-            } else {
-                session
-                    .json(&app, probe.method.clone(), &path, probe.body.clone())
-                    .await
-            };
-            let status = r.status().as_u16();
-            let public = probe.allowed.is_empty();
-            // The platform administrator has a second factor (it is required of him), so the
-            // enrolment endpoints answer "already set up".
-            let ok = if who == Who::PlatformAdmin
-                && path.starts_with("/api/v1/me/mfa")
-                && probe.method == Method::POST
-            {
-                400
-            } else {
-                probe.ok
-            };
-            let expected_ok = public || probe.allowed.contains(&who);
-            let pass = if public {
-                status == ok
-            } else if who == Who::Anonymous {
-                if path.starts_with("/api/") {
-                    status == 401
-                } else {
-                    status == 303 && location(&r).starts_with("/login")
+        let (sheet_a, sheet_b) = (sheet_of("A社"), sheet_of("B社"));
+        let vendor_b = app
+            .store
+            .list_vendors()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.name == "B社")
+            .unwrap()
+            .id;
+        let b_user = app
+            .store
+            .user_auth_by_email("tanto@b-sha.example.jp")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .id;
+        let email_of = |w: Who| match w {
+            Who::Role(Role::Executive) => "rijicho@sakura.example.jp",
+            Who::Role(Role::SecurityOfficer) => "anzen@sakura.example.jp",
+            Who::Role(Role::PlanningManager) => "kikaku@sakura.example.jp",
+            Who::Role(Role::SystemOperator) => "unyo@sakura.example.jp",
+            Who::Role(Role::Staff) => "shokuin@sakura.example.jp",
+            Who::Role(Role::Inspector) => "kensa@pref.tokyo.example.jp",
+            Who::VendorNoContract => "tanto@d-sha.example.jp",
+            Who::ContractVendor => "tanto@b-sha.example.jp",
+            Who::OtherContractVendor => "tanto@a-sha.example.jp",
+            Who::PlatformAdmin => "admin@mamori.example",
+            Who::OtherInstitutionOfficer => "officer@naniwa.example.jp",
+            _ => unreachable!(),
+        };
+        let ids = Ids {
+            inst: inst.id.clone(),
+            contract_b: contract_b.clone(),
+            assessment: assessment.clone(),
+            sheet_a: sheet_a.clone(),
+            vendors: app
+                .store
+                .list_vendors()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|v| v.id)
+                .collect(),
+        };
+        let mut whos = vec![Who::Anonymous];
+        whos.extend_from_slice(EVERYONE);
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        let mut refused_mutations = 0;
+        for who in whos {
+            let session = match who {
+                Who::Anonymous => {
+                    let c = client();
+                    let csrf = csrf_of(&login_page(&app, &c).await);
+                    Session { c, csrf }
                 }
-            } else if expected_ok {
-                status == ok
-            } else {
-                status == 403 || status == 404
+                Who::PlatformAdmin => login_with_totp(&app, email_of(who)).await,
+                w => login(&app, email_of(w)).await,
             };
-            checked += 1;
-            if !pass {
-                failures.push(format!(
-                    "{who:?} {} {path}: got {status}, expected {}",
-                    probe.method,
-                    if expected_ok {
-                        ok.to_string()
+            // Real ids for the probes that revoke one's own tokens (anonymous has none).
+            let (my_token, my_api_token) = if who == Who::Anonymous {
+                ("unknown".to_string(), "unknown".to_string())
+            } else {
+                (
+                    session.new_token(&app, "matrix-html").await.0["token"]["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    session.new_token(&app, "matrix-api").await.0["token"]["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            };
+            for probe in probes() {
+                let fill = |s: &str| {
+                    s.replace("{inspector}", &inspector)
+                        .replace("{staff}", &staff)
+                        .replace("{contract_b}", &contract_b)
+                        .replace("{contract_c}", &contract_c)
+                        .replace("{sub_c}", &sub_c)
+                        .replace("{doc_b}", &doc_b)
+                        .replace("{assessment}", &assessment)
+                        .replace("{sheet_a}", &sheet_a)
+                        .replace("{sheet_b}", &sheet_b)
+                        .replace("{vendor_b}", &vendor_b)
+                        .replace("{b_user}", &b_user)
+                        .replace("{my_token}", &my_token)
+                        .replace("{my_api_token}", &my_api_token)
+                };
+                let path = fill(probe.path);
+                let public = probe.allowed.is_empty();
+                let expected_ok = public || probe.allowed.contains(&who);
+                let mutation = probe.method != Method::GET;
+                // Around every refusal: the audit chains (every change writes its event in the
+                // same transaction), and for a refused change the rows it could touch.
+                let before = if expected_ok {
+                    None
+                } else {
+                    Some(snapshot(&app, &ids, mutation).await)
+                };
+                let r = if !probe.form.is_empty()
+                    || (probe.method == Method::POST && !path.starts_with("/api/"))
+                {
+                    session.form(&app, &path, probe.form).await
+                } else {
+                    session
+                        .json(&app, probe.method.clone(), &path, probe.body.clone())
+                        .await
+                };
+                let status = r.status().as_u16();
+                let to = location(&r);
+                // The platform administrator has a second factor (it is required of him), so the
+                // enrolment endpoints answer "already set up".
+                let ok = if who == Who::PlatformAdmin
+                    && path.starts_with("/api/v1/me/mfa")
+                    && probe.method == Method::POST
+                {
+                    400
+                } else {
+                    probe.ok
+                };
+                let (pass, expected) = if public {
+                    (status == ok, ok.to_string())
+                } else if who == Who::Anonymous {
+                    if path.starts_with("/api/") {
+                        (status == 401, "401".into())
                     } else {
-                        "403/404".into()
+                        (
+                            status == 303 && to.starts_with("/login"),
+                            "303 to /login".into(),
+                        )
                     }
-                ));
-            }
-            // Restore what an allowed probe changed.
-            if status == 204 || status == 303 {
-                app.store
-                    .grant_role(
-                        &Actor::system("test"),
-                        &inst.id,
-                        &inspector,
-                        Role::Inspector,
-                        Some(now_ms() + 86_400_000),
-                    )
-                    .await
-                    .unwrap();
+                } else if expected_ok {
+                    (status == ok, ok.to_string())
+                } else {
+                    let want = refusal(who, probe.path);
+                    (status == want, want.to_string())
+                };
+                checked += 1;
+                if !pass {
+                    failures.push(format!(
+                        "{who:?} {} {path}: got {status}, expected {expected}",
+                        probe.method
+                    ));
+                }
+                // An allowed 303 goes where the probe says.
+                if expected_ok && who != Who::Anonymous && status == 303 {
+                    let want = fill(probe.to);
+                    if probe.to.is_empty() || !to.starts_with(&want) {
+                        failures.push(format!(
+                            "{who:?} {} {path}: redirected to {to:?}, expected {want:?}",
+                            probe.method
+                        ));
+                    }
+                }
+                if let Some(before) = before {
+                    if mutation {
+                        refused_mutations += 1;
+                    }
+                    let after = snapshot(&app, &ids, mutation).await;
+                    if before != after {
+                        failures.push(format!(
+                            "{who:?} {} {path}: refused ({status}) but changed the data:\n{}",
+                            probe.method,
+                            diff(&before, &after)
+                        ));
+                    }
+                }
+                // Restore what an allowed probe changed.
+                if status == 204 || status == 303 {
+                    app.store
+                        .grant_role(
+                            &Actor::system("test"),
+                            &inst.id,
+                            &inspector,
+                            Role::Inspector,
+                            Some(now_ms() + 86_400_000),
+                        )
+                        .await
+                        .unwrap();
+                }
             }
         }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {checked} checks failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    assert!(checked >= 400, "{checked}");
-
-    // Every API path of the OpenAPI document is in the matrix or covered elsewhere.
-    let doc: Value = client()
-        .get(format!("{}/api/v1/openapi.json", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let probed: Vec<String> = probes()
-        .iter()
-        .map(|p| {
-            p.path
-                .split('?')
-                .next()
-                .unwrap_or_default()
-                .replace("1311234567", "{code}")
-                .replace("{inspector}", "{user_id}")
-                .replace("{staff}", "{user_id}")
-                .replace("/roles/inspector", "/roles/{role}")
-                .replace("/roles/staff", "/roles/{role}")
-                .replace("/tokens/unknown", "/tokens/{id}")
-                .replace("{contract_b}", "{id}")
-                .replace("{assessment}", "{id}")
-                .replace("/items/part2-a-1", "/items/{item}")
-                .replace("{vendor_b}", "{vendor_id}")
-                .replace("{b_user}", "{user_id}")
-                .replace("/members/{staff}", "/members/{user_id}")
-        })
-        .collect();
-    for path in doc["paths"].as_object().unwrap().keys() {
         assert!(
-            probed.contains(path) || COVERED_ELSEWHERE.contains(&path.as_str()),
-            "{path} is not in the policy matrix"
+            failures.is_empty(),
+            "{} of {checked} checks failed:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+        assert!(refused_mutations >= 300, "{refused_mutations}");
+        assert!(checked >= 400, "{checked}");
+
+        // Every API path of the OpenAPI document is in the matrix or covered elsewhere.
+        let doc: Value = client()
+            .get(format!("{}/api/v1/openapi.json", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let probed: Vec<String> = probes()
+            .iter()
+            .map(|p| {
+                p.path
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .replace("1311234567", "{code}")
+                    .replace("{inspector}", "{user_id}")
+                    .replace("{staff}", "{user_id}")
+                    .replace("/roles/inspector", "/roles/{role}")
+                    .replace("/roles/staff", "/roles/{role}")
+                    .replace("/tokens/unknown", "/tokens/{id}")
+                    .replace("{my_api_token}", "{id}")
+                    .replace("{contract_b}", "{id}")
+                    .replace("{assessment}", "{id}")
+                    .replace("/items/part2-a-1", "/items/{item}")
+                    .replace("{vendor_b}", "{vendor_id}")
+                    .replace("{b_user}", "{user_id}")
+                    .replace("/members/{staff}", "/members/{user_id}")
+            })
+            .collect();
+        for path in doc["paths"].as_object().unwrap().keys() {
+            assert!(
+                probed.contains(path) || COVERED_ELSEWHERE.contains(&path.as_str()),
+                "{path} is not in the policy matrix"
+            );
+        }
+        // Every route the router declares — HTML pages and forms as well as the API — has a
+        // probe (or is covered elsewhere, with the test named).
+        let missing = unprobed(declared_routes());
+        assert!(
+            missing.is_empty(),
+            "routes without a probe:\n{}",
+            missing.join("\n")
         );
     }
-    // Every route the router declares — HTML pages and forms as well as the API — has a
-    // probe (or is covered elsewhere, with the test named).
-    let missing = unprobed(declared_routes());
-    assert!(
-        missing.is_empty(),
-        "routes without a probe:\n{}",
-        missing.join("\n")
-    );
 }
 
 /// The routes of `routes` that no probe reaches and no entry of `UNPROBED_ROUTES` explains.

@@ -4,128 +4,130 @@ use crate::common::*;
 
 #[tokio::test]
 async fn sign_in_sets_a_session_and_pages_carry_security_headers() {
-    let app = start().await;
-    let c = client();
-    let r = c.get(format!("{}/", app.base)).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(location(&r).starts_with("/login"));
-    let bad = try_login(&app, &c, "anzen@sakura.example.jp", "wrong-password-123").await;
-    assert_eq!(bad.status(), 200);
-    assert!(bad
-        .text()
-        .await
-        .unwrap()
-        .contains("メールアドレスまたはパスワードが正しくありません。"));
-    let ok = try_login(&app, &c, "ANZEN@sakura.example.jp ", DEMO_PASSWORD).await;
-    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
-    let cookie = ok
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert!(
-        cookie.contains("mamori_session=")
-            && cookie.contains("HttpOnly")
-            && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
-    let home = c.get(format!("{}/", app.base)).send().await.unwrap();
-    assert_eq!(location(&home), format!("/i/{DEMO_CODE}"));
-    let dash = c
-        .get(format!("{}/i/{DEMO_CODE}", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(dash.status(), 200);
-    let h = dash.headers().clone();
-    let csp = h["content-security-policy"].to_str().unwrap();
-    assert!(
-        csp.contains("script-src 'self'")
-            && csp.contains("frame-ancestors 'none'")
-            && !csp.contains("unsafe-inline")
-    );
-    assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "same-origin");
-    assert!(h["server-timing"].to_str().unwrap().starts_with("app;dur="));
-    let body = dash.text().await.unwrap();
-    assert!(body.contains("さくら総合病院") && body.contains("<html lang=\"ja\">"));
-    assert!(
-        !body.contains("<script>") && !body.contains(" style="),
-        "no inline script or style"
-    );
-    // A failed and a successful sign-in are both audited.
-    let events = app.store.audit_chain("global", 0, 1000).await.unwrap();
-    let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
-    assert!(actions.contains(&"auth.sign_in_failed") && actions.contains(&"auth.sign_in"));
-    let signed_in = events
-        .iter()
-        .rev()
-        .find(|e| e.action == "auth.sign_in")
-        .unwrap();
-    assert_eq!(signed_in.client_addr.as_deref(), Some("127.0.0.1"));
-    assert!(signed_in.request_id.is_some());
+    for app in start_each().await {
+        let c = client();
+        let r = c.get(format!("{}/", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(location(&r).starts_with("/login"));
+        let bad = try_login(&app, &c, "anzen@sakura.example.jp", "wrong-password-123").await;
+        assert_eq!(bad.status(), 200);
+        assert!(bad
+            .text()
+            .await
+            .unwrap()
+            .contains("メールアドレスまたはパスワードが正しくありません。"));
+        let ok = try_login(&app, &c, "ANZEN@sakura.example.jp ", DEMO_PASSWORD).await;
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+        let cookie = ok
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            cookie.contains("mamori_session=")
+                && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let home = c.get(format!("{}/", app.base)).send().await.unwrap();
+        assert_eq!(location(&home), format!("/i/{DEMO_CODE}"));
+        let dash = c
+            .get(format!("{}/i/{DEMO_CODE}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(dash.status(), 200);
+        let h = dash.headers().clone();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'")
+                && csp.contains("frame-ancestors 'none'")
+                && !csp.contains("unsafe-inline")
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "same-origin");
+        assert!(h["server-timing"].to_str().unwrap().starts_with("app;dur="));
+        let body = dash.text().await.unwrap();
+        assert!(body.contains("さくら総合病院") && body.contains("<html lang=\"ja\">"));
+        assert!(
+            !body.contains("<script>") && !body.contains(" style="),
+            "no inline script or style"
+        );
+        // A failed and a successful sign-in are both audited.
+        let events = app.store.audit_chain("global", 0, 1000).await.unwrap();
+        let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"auth.sign_in_failed") && actions.contains(&"auth.sign_in"));
+        let signed_in = events
+            .iter()
+            .rev()
+            .find(|e| e.action == "auth.sign_in")
+            .unwrap();
+        assert_eq!(signed_in.client_addr.as_deref(), Some("127.0.0.1"));
+        assert!(signed_in.request_id.is_some());
+    }
 }
 
 #[tokio::test]
 async fn csrf_is_required_on_every_state_change() {
-    let app = start().await;
-    let s = login(&app, "anzen@sakura.example.jp").await;
-    let url = format!("{}/i/{DEMO_CODE}/settings", app.base);
-    let fields = [("version", "1"), ("name", "乗っ取り"), ("beds", "1")];
-    let none = s.c.post(&url).form(&fields).send().await.unwrap();
-    assert_eq!(none.status(), StatusCode::FORBIDDEN);
-    assert!(none.text().await.unwrap().contains("不正な送信"));
-    let mut forged = fields.to_vec();
-    forged.push(("_csrf", "forged-token"));
-    assert_eq!(
-        s.c.post(&url).form(&forged).send().await.unwrap().status(),
-        StatusCode::FORBIDDEN
-    );
-    let api =
-        s.c.patch(format!("{}/api/v1/institutions/{DEMO_CODE}", app.base))
-            .json(&json!({"version": 1, "name": "x", "beds": 1, "mfa_required": false}))
+    for app in start_each().await {
+        let s = login(&app, "anzen@sakura.example.jp").await;
+        let url = format!("{}/i/{DEMO_CODE}/settings", app.base);
+        let fields = [("version", "1"), ("name", "乗っ取り"), ("beds", "1")];
+        let none = s.c.post(&url).form(&fields).send().await.unwrap();
+        assert_eq!(none.status(), StatusCode::FORBIDDEN);
+        assert!(none.text().await.unwrap().contains("不正な送信"));
+        let mut forged = fields.to_vec();
+        forged.push(("_csrf", "forged-token"));
+        assert_eq!(
+            s.c.post(&url).form(&forged).send().await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        let api =
+            s.c.patch(format!("{}/api/v1/institutions/{DEMO_CODE}", app.base))
+                .json(&json!({"version": 1, "name": "x", "beds": 1, "mfa_required": false}))
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(api.status(), StatusCode::FORBIDDEN);
+        assert_eq!(api.json::<Value>().await.unwrap()["error"]["code"], "csrf");
+        // Nothing changed.
+        assert_eq!(
+            app.store
+                .institution_by_code(DEMO_CODE)
+                .await
+                .unwrap()
+                .unwrap()
+                .name,
+            "さくら総合病院"
+        );
+        // Login itself needs the pre-session token.
+        let c = client();
+        let r = c
+            .post(format!("{}/login", app.base))
+            .form(&[
+                ("email", "anzen@sakura.example.jp"),
+                ("password", DEMO_PASSWORD),
+            ])
             .send()
             .await
             .unwrap();
-    assert_eq!(api.status(), StatusCode::FORBIDDEN);
-    assert_eq!(api.json::<Value>().await.unwrap()["error"]["code"], "csrf");
-    // Nothing changed.
-    assert_eq!(
-        app.store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap()
-            .name,
-        "さくら総合病院"
-    );
-    // Login itself needs the pre-session token.
-    let c = client();
-    let r = c
-        .post(format!("{}/login", app.base))
-        .form(&[
-            ("email", "anzen@sakura.example.jp"),
-            ("password", DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    // With the right token it works.
-    let ok = s
-        .form(
-            &app,
-            &format!("/i/{DEMO_CODE}/settings"),
-            &[
-                ("version", "1"),
-                ("name", "さくら総合病院"),
-                ("beds", "201"),
-            ],
-        )
-        .await;
-    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // With the right token it works.
+        let ok = s
+            .form(
+                &app,
+                &format!("/i/{DEMO_CODE}/settings"),
+                &[
+                    ("version", "1"),
+                    ("name", "さくら総合病院"),
+                    ("beds", "201"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    }
 }
 
 #[tokio::test]
@@ -155,22 +157,12 @@ async fn sign_in_is_throttled_per_account_and_per_address() {
     assert!((1..=900).contains(&wait), "{wait}");
     assert!(r.text().await.unwrap().contains("試行回数が多すぎます"));
     // A restart (a new server on the same database) does not reset the count.
-    let again = AppState::new(
-        app.store.clone(),
-        WebConfig {
+    let second = app
+        .second_server(WebConfig {
             login_max_per_account: 3,
             ..Default::default()
-        },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(mamori_web::serve(listener, again, std::future::pending()));
-    let second = App {
-        base,
-        store: app.store.clone(),
-        _dir: tempfile::tempdir().unwrap(),
-        _stop: tokio::sync::oneshot::channel().0,
-    };
+        })
+        .await;
     let r = try_login(
         &second,
         &client(),
@@ -268,7 +260,6 @@ async fn idle_and_absolute_session_timeouts_and_sign_out_everywhere() {
 
 #[tokio::test]
 async fn next_accepts_only_plain_paths_on_this_site() {
-    use mamori_web::pages::safe_next;
     assert_eq!(
         safe_next("/i/1311234567/audit?page=2"),
         "/i/1311234567/audit?page=2"

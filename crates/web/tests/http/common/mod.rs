@@ -12,8 +12,12 @@ pub use builders::*;
 
 pub use mamori_domain::Role;
 pub use mamori_store::{now_ms, Actor, SqliteStore, Store};
+/// The checklist carry-over rule, checked on an altered crosswalk (no HTTP way to alter one).
+pub use mamori_web::assessment_pages::carry;
 pub use mamori_web::auth::totp;
 pub use mamori_web::demo::{self, DEMO_CODE, DEMO_PASSWORD};
+pub use mamori_web::i18n;
+pub use mamori_web::pages::safe_next;
 pub use mamori_web::{AppState, WebConfig};
 pub use reqwest::header::{CONTENT_TYPE, LOCATION};
 pub use reqwest::{Client, Method, StatusCode};

@@ -101,6 +101,56 @@ pub(super) struct Probe {
     pub(super) allowed: &'static [Who],
     /// Status an allowed caller gets for this probe.
     pub(super) ok: u16,
+    /// Where an allowed 303 leads (the start of `Location`, placeholders allowed).
+    pub(super) to: &'static str,
+}
+
+impl Probe {
+    fn to(mut self, location: &'static str) -> Self {
+        self.to = location;
+        self
+    }
+}
+
+/// The status a signed-in caller outside `allowed` gets: 404 where he has no role (he
+/// learns nothing of the record), 403 where he has a role lacking the permission. "There" is
+/// the institution for its pages and checklists, the institution and the vendor for a
+/// contract or a vendor sheet, the vendor for its members; the platform administrator
+/// oversees institutions (403 there) but is party to no contract. A page naming no record
+/// answers 403 to everyone signed in who lacks the permission.
+pub(super) fn refusal(who: Who, path: &str) -> u16 {
+    let member = matches!(who, Who::Role(_));
+    let scoped = |prefixes: &[&str]| prefixes.iter().any(|p| path.starts_with(p));
+    let role_there = if scoped(&[
+        "/i/",
+        "/api/v1/institutions/",
+        "/assessments/",
+        "/api/v1/assessments/",
+    ]) {
+        member || who == Who::PlatformAdmin
+    } else if scoped(&[
+        "/contracts/{contract_b}",
+        "/api/v1/contracts/",
+        "/contract-documents/",
+        "/vendor-sheets/{sheet_b}",
+    ]) {
+        member || who == Who::ContractVendor
+    } else if scoped(&["/contracts/", "/vendor-sheets/"]) {
+        // C社's contract, A社's vendor sheet
+        member || (path.contains("{sheet_a}") && who == Who::OtherContractVendor)
+    } else if scoped(&["/vendors/", "/api/v1/vendors/"]) {
+        who == Who::ContractVendor
+    } else {
+        // Pages that name no record (/admin, catalog imports, the vendor list, new
+        // institutions, the vendor portal): there is nothing to hide, and every signed-in
+        // user is on the platform.
+        true
+    };
+    if role_there {
+        403
+    } else {
+        404
+    }
 }
 
 pub(super) fn probes() -> Vec<Probe> {
@@ -111,6 +161,7 @@ pub(super) fn probes() -> Vec<Probe> {
         form: &[],
         allowed,
         ok,
+        to: "",
     };
     let f = |path: &'static str,
              form: &'static [(&'static str, &'static str)],
@@ -122,6 +173,7 @@ pub(super) fn probes() -> Vec<Probe> {
         form,
         allowed,
         ok,
+        to: "",
     };
     let j =
         |method: Method, path: &'static str, body: Value, allowed: &'static [Who], ok: u16| Probe {
@@ -131,6 +183,7 @@ pub(super) fn probes() -> Vec<Probe> {
             form: &[],
             allowed,
             ok,
+            to: "",
         };
     vec![
         // HTML pages
@@ -163,7 +216,7 @@ pub(super) fn probes() -> Vec<Probe> {
             EVERYONE,
             422,
         ),
-        f("/profile/tokens/unknown/revoke", &[], EVERYONE, 404),
+        f("/profile/tokens/{my_token}/revoke", &[], EVERYONE, 303).to("/profile/tokens"),
         p(Method::GET, "/admin", PLATFORM, 200),
         f(
             "/admin/institutions",
@@ -191,7 +244,8 @@ pub(super) fn probes() -> Vec<Probe> {
             &[],
             MANAGE_MEMBERS,
             303,
-        ),
+        )
+        .to("/i/1311234567/members"),
         p(Method::GET, "/i/1311234567/settings", SETTINGS, 200),
         f(
             "/i/1311234567/settings",
@@ -240,7 +294,12 @@ pub(super) fn probes() -> Vec<Probe> {
             EVERYONE,
             422,
         ),
-        p(Method::DELETE, "/api/v1/me/tokens/unknown", EVERYONE, 404),
+        p(
+            Method::DELETE,
+            "/api/v1/me/tokens/{my_api_token}",
+            EVERYONE,
+            204,
+        ),
         p(Method::GET, "/api/v1/institutions", EVERYONE, 200),
         j(
             Method::POST,
@@ -340,7 +399,8 @@ pub(super) fn probes() -> Vec<Probe> {
             &[("a", "x"), ("b", "x")],
             MANAGE_CONTRACTS,
             303,
-        ),
+        )
+        .to("/i/1311234567/systems"),
         p(Method::GET, "/i/1311234567/contracts", VIEW_CONTRACTS, 200),
         f(
             "/i/1311234567/contracts",
@@ -447,13 +507,15 @@ pub(super) fn probes() -> Vec<Probe> {
             &[("version", "999")],
             APPROVE_ASSESSMENT,
             303,
-        ),
+        )
+        .to("/assessments/{assessment}"),
         f(
             "/assessments/{assessment}/reopen",
             &[("version", "999"), ("reason", "x")],
             ANSWER_ASSESSMENT,
             303,
-        ),
+        )
+        .to("/assessments/{assessment}"),
         p(
             Method::GET,
             "/assessments/{assessment}/revisions/1",
@@ -465,14 +527,16 @@ pub(super) fn probes() -> Vec<Probe> {
             &[],
             ANSWER_ASSESSMENT,
             303,
-        ),
+        )
+        .to("/assessments/{assessment}"),
         p(Method::GET, "/vendor-sheets/{sheet_b}", SHEET_B_VIEW, 200),
         f(
             "/vendor-sheets/{sheet_b}/return",
             &[("version", "999"), ("reason", "x")],
             ANSWER_ASSESSMENT,
             303,
-        ),
+        )
+        .to("/vendor-sheets/{sheet_b}"),
         f(
             "/vendor-sheets/{sheet_a}/answers",
             &[("item_id", "1-1"), ("slot", "all"), ("version", "999")],
@@ -484,13 +548,15 @@ pub(super) fn probes() -> Vec<Probe> {
             &[("version", "999")],
             &[Who::OtherContractVendor],
             303,
-        ),
+        )
+        .to("/vendor-sheets/{sheet_a}"),
         f(
             "/assessments/{assessment}/inspector-links",
             &[("label", ""), ("days", "7")],
             ANSWER_ASSESSMENT,
             303,
-        ),
+        )
+        .to("/assessments/{assessment}"),
         f(
             "/assessments/{assessment}/inspector-links/unknown/revoke",
             &[],
@@ -547,13 +613,15 @@ pub(super) fn probes() -> Vec<Probe> {
             &[("name", "")],
             CONTRACT_ANSWER,
             303,
-        ),
+        )
+        .to("/contracts/{contract_b}"),
         f(
             "/contracts/{contract_c}/subcontractors/{sub_c}/approve",
             &[],
             MANAGE_CONTRACTS,
             303,
-        ),
+        )
+        .to("/contracts/{contract_c}"),
         p(
             Method::GET,
             "/contract-documents/{doc_b}",
@@ -571,7 +639,8 @@ pub(super) fn probes() -> Vec<Probe> {
             &[("vendor_id", "x"), ("email", "bad"), ("display_name", "x")],
             MANAGE_CONTRACTS,
             303,
-        ),
+        )
+        .to("/i/1311234567/contracts"),
         p(Method::GET, "/invite/not-a-token", &[], 410),
         f("/invite/not-a-token", &[("password", "x")], &[], 410),
         p(Method::GET, "/vendor/certifications", VENDOR_PORTAL, 200),
