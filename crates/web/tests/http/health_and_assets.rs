@@ -32,7 +32,12 @@ async fn every_asset_a_page_links_is_served() {
             linked.insert(path.to_string());
         }
     }
-    for needed in ["/assets/app.css", "/assets/app.js", "/assets/htmx.min.js"] {
+    for needed in [
+        "/assets/app.css",
+        "/assets/app.js",
+        "/assets/htmx.min.js",
+        "/assets/favicon.svg",
+    ] {
         assert!(linked.contains(needed), "{needed} is linked: {linked:?}");
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");

@@ -112,85 +112,23 @@ async fn policy_matrix_every_route_every_role() {
             .unwrap()
             .unwrap();
         // A second institution with its own security officer.
-        let other = app
-            .store
-            .create_institution(
-                &Actor::system("test"),
-                mamori_store::NewInstitution {
-                    code: "2712345678".into(),
-                    name: "なにわ診療所".into(),
-                    kind: mamori_domain::InstitutionKind::Clinic,
-                    prefecture: "27".into(),
-                    beds: 0,
-                    mfa_required: false,
-                },
-            )
-            .await
-            .unwrap();
-        let hash = app
-            .store
-            .user_auth_by_email("anzen@sakura.example.jp")
-            .await
-            .unwrap()
-            .unwrap()
-            .password_hash;
-        let o = app
-            .store
-            .create_user(
-                &Actor::system("test"),
-                mamori_store::NewUser {
-                    email: "officer@naniwa.example.jp".into(),
-                    display_name: "なにわ 責任者".into(),
-                    password_hash: hash,
-                    platform_admin: false,
-                    locale: "ja".into(),
-                },
-            )
-            .await
-            .unwrap();
+        let other = new_institution(&app, "2712345678", "なにわ診療所").await;
+        let o = new_user(&app, "officer@naniwa.example.jp").await;
         app.store
             .grant_role(
                 &Actor::system("test"),
                 &other.id,
-                &o.id,
+                &o,
                 Role::SecurityOfficer,
                 None,
             )
             .await
             .unwrap();
-        let inspector = app
-            .store
-            .user_auth_by_email("kensa@pref.tokyo.example.jp")
-            .await
-            .unwrap()
-            .unwrap()
-            .user
-            .id;
-        let staff = app
-            .store
-            .user_auth_by_email("shokuin@sakura.example.jp")
-            .await
-            .unwrap()
-            .unwrap()
-            .user
-            .id;
+        let inspector = user_id(&app, "kensa@pref.tokyo.example.jp").await;
+        let staff = user_id(&app, "shokuin@sakura.example.jp").await;
 
-        let contract_b = app
-            .store
-            .contracts(&inst.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|c| c.vendor_name == "B社")
-            .expect("the demo has B社's contract")
-            .id;
-        let contracts = app.store.contracts(&inst.id).await.unwrap();
-        let contract_c = contracts
-            .iter()
-            .find(|c| c.vendor_name == "C社")
-            .unwrap()
-            .id
-            .clone();
+        let contract_b = demo_contract(&app, "B社").await.id;
+        let contract_c = demo_contract(&app, "C社").await.id;
         let sub_c = app.store.subcontractors(&inst.id).await.unwrap()[0]
             .id
             .clone();
@@ -208,23 +146,8 @@ async fn policy_matrix_every_route_every_role() {
                 .clone()
         };
         let (sheet_a, sheet_b) = (sheet_of("A社"), sheet_of("B社"));
-        let vendor_b = app
-            .store
-            .list_vendors()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|v| v.name == "B社")
-            .unwrap()
-            .id;
-        let b_user = app
-            .store
-            .user_auth_by_email("tanto@b-sha.example.jp")
-            .await
-            .unwrap()
-            .unwrap()
-            .user
-            .id;
+        let vendor_b = vendor_id(&app, "B社").await;
+        let b_user = user_id(&app, "tanto@b-sha.example.jp").await;
         let email_of = |w: Who| match w {
             Who::Role(Role::Executive) => "rijicho@sakura.example.jp",
             Who::Role(Role::SecurityOfficer) => "anzen@sakura.example.jp",
@@ -253,6 +176,14 @@ async fn policy_matrix_every_route_every_role() {
                 .map(|v| v.id)
                 .collect(),
         };
+        let vendor_named: Vec<(String, String)> = app
+            .store
+            .list_vendors()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.name, v.id))
+            .collect();
         let mut whos = vec![Who::Anonymous];
         whos.extend_from_slice(EVERYONE);
         let mut failures = Vec::new();
@@ -283,6 +214,18 @@ async fn policy_matrix_every_route_every_role() {
                         .to_string(),
                 )
             };
+            // The caller's own vendor, for the portal's forms (others name none).
+            let vendor_name = match who {
+                Who::VendorNoContract => "D社",
+                Who::ContractVendor => "B社",
+                Who::OtherContractVendor => "A社",
+                _ => "",
+            };
+            let my_vendor = vendor_named
+                .iter()
+                .find(|(n, _)| n == vendor_name)
+                .map(|(_, id)| id.clone())
+                .unwrap_or_else(|| "x".into());
             for probe in probes() {
                 let fill = |s: &str| {
                     s.replace("{inspector}", &inspector)
@@ -298,6 +241,7 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{b_user}", &b_user)
                         .replace("{my_token}", &my_token)
                         .replace("{my_api_token}", &my_api_token)
+                        .replace("{my_vendor}", &my_vendor)
                 };
                 let path = fill(probe.path);
                 let public = probe.allowed.is_empty();
@@ -313,7 +257,11 @@ async fn policy_matrix_every_route_every_role() {
                 let r = if !probe.form.is_empty()
                     || (probe.method == Method::POST && !path.starts_with("/api/"))
                 {
-                    session.form(&app, &path, probe.form).await
+                    let form: Vec<(&str, String)> =
+                        probe.form.iter().map(|(k, v)| (*k, fill(v))).collect();
+                    let form: Vec<(&str, &str)> =
+                        form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    session.form(&app, &path, &form).await
                 } else {
                     session
                         .json(&app, probe.method.clone(), &path, probe.body.clone())

@@ -30,3 +30,69 @@ pub async fn item_row(
         .into_iter()
         .find(|r| r.item_id == item)
 }
+
+/// A new user with the demo's password (so `login` works), created for the test: its id.
+pub async fn new_user(app: &App, email: &str) -> String {
+    let hash = app
+        .store
+        .user_auth_by_email("anzen@sakura.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    app.store
+        .create_user(
+            &Actor::system("test"),
+            mamori_store::NewUser {
+                email: email.into(),
+                display_name: email.into(),
+                password_hash: hash,
+                platform_admin: false,
+                locale: "ja".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+/// A new clinic, created for the test (the prefecture is read from the code).
+pub async fn new_institution(app: &App, code: &str, name: &str) -> mamori_domain::Institution {
+    app.store
+        .create_institution(
+            &Actor::system("test"),
+            mamori_store::NewInstitution {
+                code: code.into(),
+                name: name.into(),
+                kind: mamori_domain::InstitutionKind::Clinic,
+                prefecture: code[..2].into(),
+                beds: 0,
+                mfa_required: false,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+/// The id of the vendor named `name`.
+pub async fn vendor_id(app: &App, name: &str) -> String {
+    app.store
+        .list_vendors()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name == name)
+        .unwrap()
+        .id
+}
+
+/// The id of the user with `email`.
+pub async fn user_id(app: &App, email: &str) -> String {
+    app.store
+        .user_auth_by_email(email)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id
+}

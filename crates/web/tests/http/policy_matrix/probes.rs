@@ -646,10 +646,15 @@ pub(super) fn probes() -> Vec<Probe> {
         p(Method::GET, "/vendor/certifications", VENDOR_PORTAL, 200),
         f(
             "/vendor/certifications",
-            &[("vendor_id", "x"), ("kind", "other"), ("name", "x")],
+            &[
+                ("vendor_id", "{my_vendor}"),
+                ("kind", "other"),
+                ("name", "x"),
+            ],
             VENDOR_PORTAL,
-            404,
-        ),
+            303,
+        )
+        .to("/vendor/certifications"),
         f(
             "/vendor/certifications/unknown/delete",
             &[],
@@ -660,19 +665,21 @@ pub(super) fn probes() -> Vec<Probe> {
         f(
             "/vendor/standard-answers",
             &[
-                ("vendor_id", "x"),
+                ("vendor_id", "{my_vendor}"),
                 ("product", "p"),
                 ("item_id", "part2-a-1"),
             ],
             VENDOR_PORTAL,
-            404,
-        ),
+            303,
+        )
+        .to("/vendor/standard-answers"),
         f(
             "/vendor/standard-answers/apply",
-            &[("vendor_id", "x"), ("product", "p")],
+            &[("vendor_id", "{my_vendor}"), ("product", "p")],
             VENDOR_PORTAL,
-            404,
-        ),
+            303,
+        )
+        .to("/vendor/standard-answers"),
         p(
             Method::GET,
             "/contracts/{contract_b}/export.xlsx",
