@@ -86,6 +86,56 @@ async fn snapshot(app: &App, ids: &Ids, rows: bool) -> Vec<String> {
     out
 }
 
+/// A file added to the checklist's item 3-(3) by `s`: its id.
+async fn add_evidence(app: &App, s: &Session, assessment: &str) -> String {
+    let before = app.store.evidence(assessment).await.unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", s.csrf.clone())
+        .text("item_id", "3-3")
+        .text("target", "")
+        .text("effective_on", "2024-06-01")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec()).file_name("m.pdf"),
+        );
+    let r =
+        s.c.post(format!("{}/assessments/{assessment}/evidence", app.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 303);
+    app.store
+        .evidence(assessment)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| !before.iter().any(|b| b.id == e.id))
+        .unwrap()
+        .id
+}
+
+/// An inspector link issued by `s`: its id.
+async fn add_inspector_link(app: &App, s: &Session, assessment: &str) -> String {
+    let before = app.store.inspector_links(assessment).await.unwrap();
+    let r = s
+        .form(
+            app,
+            &format!("/assessments/{assessment}/inspector-links"),
+            &[("label", "matrix"), ("days", "7")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    app.store
+        .inspector_links(assessment)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| !before.iter().any(|b| b.id == l.id))
+        .unwrap()
+        .id
+}
+
 /// The lines of two snapshots that differ.
 fn diff(before: &[String], after: &[String]) -> String {
     before
@@ -162,6 +212,10 @@ async fn policy_matrix_every_route_every_role() {
             Who::OtherInstitutionOfficer => "officer@naniwa.example.jp",
             _ => unreachable!(),
         };
+        // Evidence and inspector links the probes act on, added by the officer: one file every
+        // reader fetches, and for each caller one file to withdraw and one link to revoke.
+        let officer = login(&app, "anzen@sakura.example.jp").await;
+        let evidence = add_evidence(&app, &officer, &assessment).await;
         let ids = Ids {
             inst: inst.id.clone(),
             contract_b: contract_b.clone(),
@@ -199,6 +253,10 @@ async fn policy_matrix_every_route_every_role() {
                 Who::PlatformAdmin => login_with_totp(&app, email_of(who)).await,
                 w => login(&app, email_of(w)).await,
             };
+            let (my_evidence, my_link) = (
+                add_evidence(&app, &officer, &assessment).await,
+                add_inspector_link(&app, &officer, &assessment).await,
+            );
             // Real ids for the probes that revoke one's own tokens (anonymous has none).
             let (my_token, my_api_token) = if who == Who::Anonymous {
                 ("unknown".to_string(), "unknown".to_string())
@@ -242,6 +300,9 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{my_token}", &my_token)
                         .replace("{my_api_token}", &my_api_token)
                         .replace("{my_vendor}", &my_vendor)
+                        .replace("{my_evidence}", &my_evidence)
+                        .replace("{my_link}", &my_link)
+                        .replace("{evidence}", &evidence)
                 };
                 let path = fill(probe.path);
                 let public = probe.allowed.is_empty();

@@ -558,11 +558,12 @@ pub(super) fn probes() -> Vec<Probe> {
         )
         .to("/assessments/{assessment}"),
         f(
-            "/assessments/{assessment}/inspector-links/unknown/revoke",
+            "/assessments/{assessment}/inspector-links/{my_link}/revoke",
             &[],
             ANSWER_ASSESSMENT,
-            404,
-        ),
+            303,
+        )
+        .to("/assessments/{assessment}"),
         p(Method::GET, "/inspect/not-a-token", &[], 410),
         f(
             "/assessments/{assessment}/evidence",
@@ -571,16 +572,17 @@ pub(super) fn probes() -> Vec<Probe> {
             400,
         ),
         f(
-            "/assessments/{assessment}/evidence/unknown/withdraw",
+            "/assessments/{assessment}/evidence/{my_evidence}/withdraw",
             &[("reason", "x")],
             ANSWER_ASSESSMENT,
-            404,
-        ),
+            303,
+        )
+        .to("/assessments/{assessment}"),
         p(
             Method::GET,
-            "/assessments/{assessment}/evidence/unknown",
+            "/assessments/{assessment}/evidence/{evidence}",
             VIEW_ASSESSMENTS,
-            404,
+            200,
         ),
         p(Method::GET, "/inspect/not-a-token/evidence/x", &[], 404),
         p(
