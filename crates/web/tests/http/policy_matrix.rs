@@ -284,6 +284,31 @@ async fn policy_matrix_every_route_every_role() {
                 .find(|(n, _)| n == vendor_name)
                 .map(|(_, id)| id.clone())
                 .unwrap_or_else(|| "x".into());
+            // A certification of the caller's own vendor, for the delete probe.
+            let my_cert = if my_vendor == "x" {
+                "unknown".to_string()
+            } else {
+                let r = session
+                    .form(
+                        &app,
+                        "/vendor/certifications",
+                        &[
+                            ("vendor_id", &my_vendor),
+                            ("kind", "other"),
+                            ("name", "matrix"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(r.status(), 303);
+                app.store
+                    .certifications(std::slice::from_ref(&my_vendor))
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|c| c.name == "matrix")
+                    .unwrap()
+                    .id
+            };
             for probe in probes() {
                 let fill = |s: &str| {
                     s.replace("{inspector}", &inspector)
@@ -302,6 +327,7 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{my_vendor}", &my_vendor)
                         .replace("{my_evidence}", &my_evidence)
                         .replace("{my_link}", &my_link)
+                        .replace("{my_cert}", &my_cert)
                         .replace("{evidence}", &evidence)
                 };
                 let path = fill(probe.path);

@@ -658,11 +658,12 @@ pub(super) fn probes() -> Vec<Probe> {
         )
         .to("/vendor/certifications"),
         f(
-            "/vendor/certifications/unknown/delete",
+            "/vendor/certifications/{my_cert}/delete",
             &[],
             VENDOR_PORTAL,
-            404,
-        ),
+            303,
+        )
+        .to("/vendor/certifications"),
         p(Method::GET, "/vendor/standard-answers", VENDOR_PORTAL, 200),
         f(
             "/vendor/standard-answers",
