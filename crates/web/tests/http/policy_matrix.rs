@@ -243,7 +243,7 @@ async fn policy_matrix_every_route_every_role() {
         let mut failures = Vec::new();
         let mut checked = 0;
         let mut refused_mutations = 0;
-        for who in whos {
+        for (whos_seen, who) in whos.into_iter().enumerate() {
             let session = match who {
                 Who::Anonymous => {
                     let c = client();
@@ -253,6 +253,18 @@ async fn policy_matrix_every_route_every_role() {
                 Who::PlatformAdmin => login_with_totp(&app, email_of(who)).await,
                 w => login(&app, email_of(w)).await,
             };
+            // People the officer invited for B社 who accepted, pending its confirmation: one
+            // for each membership probe, so an allowed caller acts on a real request (a
+            // refused one is shown B社's own member).
+            let mut pending = Vec::new();
+            for n in 0..4 {
+                pending.push(if VENDOR_B_ADMIN.contains(&who) {
+                    let email = format!("pending{n}-{whos_seen}@b-sha.example.jp");
+                    pending_vendor_member(&app, &officer, &vendor_b, &email).await
+                } else {
+                    b_user.clone()
+                });
+            }
             let (my_evidence, my_link) = (
                 add_evidence(&app, &officer, &assessment).await,
                 add_inspector_link(&app, &officer, &assessment).await,
@@ -328,6 +340,10 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{my_evidence}", &my_evidence)
                         .replace("{my_link}", &my_link)
                         .replace("{my_cert}", &my_cert)
+                        .replace("{pending_confirm}", &pending[0])
+                        .replace("{pending_remove}", &pending[1])
+                        .replace("{pending_put}", &pending[2])
+                        .replace("{pending_delete}", &pending[3])
                         .replace("{evidence}", &evidence)
                 };
                 let path = fill(probe.path);
@@ -460,6 +476,8 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("/roles/staff", "/roles/{role}")
                     .replace("/tokens/unknown", "/tokens/{id}")
                     .replace("{my_api_token}", "{id}")
+                    .replace("{pending_put}", "{user_id}")
+                    .replace("{pending_delete}", "{user_id}")
                     .replace("{contract_b}", "{id}")
                     .replace("{assessment}", "{id}")
                     .replace("/items/part2-a-1", "/items/{item}")

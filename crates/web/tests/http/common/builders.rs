@@ -96,3 +96,40 @@ pub async fn user_id(app: &App, email: &str) -> String {
         .user
         .id
 }
+
+/// Someone `officer` invited for `vendor` who accepted (set the demo's password): a
+/// membership request pending the vendor's confirmation. Its user id.
+pub async fn pending_vendor_member(
+    app: &App,
+    officer: &Session,
+    vendor: &str,
+    email: &str,
+) -> String {
+    let r = officer
+        .form(
+            app,
+            &format!("/i/{DEMO_CODE}/invites"),
+            &[
+                ("vendor_id", vendor),
+                ("email", email),
+                ("display_name", "招待中"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{email}");
+    let html = r.text().await.unwrap();
+    let marker = "data-testid=\"invite-link\">";
+    let start = html.find(marker).expect("the page shows the link") + marker.len();
+    let link = &html[start..start + html[start..].find('<').unwrap()];
+    let c = client();
+    let page = c.get(format!("{}{link}", app.base)).send().await.unwrap();
+    let csrf = csrf_of(&page.text().await.unwrap());
+    let r = c
+        .post(format!("{}{link}", app.base))
+        .form(&[("password", DEMO_PASSWORD), ("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/login?ok=flash-invite-pending", "{email}");
+    user_id(app, email).await
+}

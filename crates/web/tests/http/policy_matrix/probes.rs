@@ -435,10 +435,10 @@ pub(super) fn probes() -> Vec<Probe> {
             422,
         ),
         f(
-            "/vendors/{vendor_b}/members/{staff}/confirm",
+            "/vendors/{vendor_b}/members/{pending_confirm}/confirm",
             &[],
             VENDOR_B_ADMIN,
-            404,
+            200,
         ),
         f(
             "/vendors/{vendor_b}/members/{b_user}/role",
@@ -447,11 +447,12 @@ pub(super) fn probes() -> Vec<Probe> {
             422,
         ),
         f(
-            "/vendors/{vendor_b}/members/{staff}/remove",
+            "/vendors/{vendor_b}/members/{pending_remove}/remove",
             &[],
             VENDOR_B_ADMIN,
-            404,
-        ),
+            303,
+        )
+        .to("/vendors/{vendor_b}/members"),
         p(
             Method::GET,
             "/api/v1/vendors/{vendor_b}/members",
@@ -467,16 +468,16 @@ pub(super) fn probes() -> Vec<Probe> {
         ),
         j(
             Method::PUT,
-            "/api/v1/vendors/{vendor_b}/members/{staff}",
+            "/api/v1/vendors/{vendor_b}/members/{pending_put}",
             json!({"role": "member", "status": "active"}),
             VENDOR_B_ADMIN,
-            404,
+            200,
         ),
         p(
             Method::DELETE,
-            "/api/v1/vendors/{vendor_b}/members/{staff}",
+            "/api/v1/vendors/{vendor_b}/members/{pending_delete}",
             VENDOR_B_ADMIN,
-            404,
+            204,
         ),
         p(
             Method::GET,
