@@ -115,6 +115,27 @@ async fn add_evidence(app: &App, s: &Session, assessment: &str) -> String {
         .id
 }
 
+/// A catalog version uploaded by the administrator `s`, staged for confirmation: its id.
+async fn stage_import(app: &App, s: &Session, document: &str, version: &str) -> String {
+    let r = upload(
+        s,
+        app,
+        &[
+            ("document", document),
+            ("version", version),
+            ("title", "マトリクス用"),
+            ("published", "2099-01"),
+        ],
+        "m.csv",
+        "項番,チェック項目\n1-(1),確認する。\n".as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(r.status(), 303, "{document}@{version}");
+    location(&r)
+        .trim_start_matches("/catalog-imports/")
+        .to_string()
+}
+
 /// An inspector link issued by `s`: its id.
 async fn add_inspector_link(app: &App, s: &Session, assessment: &str) -> String {
     let before = app.store.inspector_links(assessment).await.unwrap();
@@ -265,6 +286,16 @@ async fn policy_matrix_every_route_every_role() {
                     b_user.clone()
                 });
             }
+            // Catalog imports staged by the administrator himself, to view, confirm and
+            // discard (before he signs in, the others are shown ids that do not exist yet).
+            let (import_a, import_b) = if who == Who::PlatformAdmin {
+                (
+                    stage_import(&app, &session, "mhlw/cyber-checklist-institution", "M9").await,
+                    stage_import(&app, &session, "mhlw/bcp-checklist", "2099-01").await,
+                )
+            } else {
+                ("unknown".to_string(), "unknown".to_string())
+            };
             let (my_evidence, my_link) = (
                 add_evidence(&app, &officer, &assessment).await,
                 add_inspector_link(&app, &officer, &assessment).await,
@@ -340,6 +371,8 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{my_evidence}", &my_evidence)
                         .replace("{my_link}", &my_link)
                         .replace("{my_cert}", &my_cert)
+                        .replace("{import_a}", &import_a)
+                        .replace("{import_b}", &import_b)
                         .replace("{pending_confirm}", &pending[0])
                         .replace("{pending_remove}", &pending[1])
                         .replace("{pending_put}", &pending[2])

@@ -756,9 +756,10 @@ pub(super) fn probes() -> Vec<Probe> {
         ),
         p(Method::GET, "/catalog-imports", PLATFORM, 200),
         f("/catalog-imports", &[("document", "x")], PLATFORM, 400),
-        p(Method::GET, "/catalog-imports/unknown", PLATFORM, 404),
-        f("/catalog-imports/unknown/confirm", &[], PLATFORM, 404),
-        f("/catalog-imports/unknown/discard", &[], PLATFORM, 404),
+        p(Method::GET, "/catalog-imports/{import_a}", PLATFORM, 200),
+        f("/catalog-imports/{import_a}/confirm", &[], PLATFORM, 303)
+            .to("/catalogs/mhlw/cyber-checklist-institution@M9"),
+        f("/catalog-imports/{import_b}/discard", &[], PLATFORM, 303).to("/catalog-imports"),
         p(Method::GET, "/api/v1/catalogs", EVERYONE, 200),
         p(
             Method::GET,
