@@ -136,8 +136,8 @@ async fn stage_import(app: &App, s: &Session, document: &str, version: &str) -> 
         .to_string()
 }
 
-/// An inspector link issued by `s`: its id.
-async fn add_inspector_link(app: &App, s: &Session, assessment: &str) -> String {
+/// An inspector link issued by `s`: its id and its token (shown once, on the page).
+async fn add_inspector_link(app: &App, s: &Session, assessment: &str) -> (String, String) {
     let before = app.store.inspector_links(assessment).await.unwrap();
     let r = s
         .form(
@@ -147,14 +147,19 @@ async fn add_inspector_link(app: &App, s: &Session, assessment: &str) -> String 
         )
         .await;
     assert_eq!(r.status(), 200);
-    app.store
+    let page = r.text().await.unwrap();
+    let at = page.find("/inspect/").expect("the link is shown once") + "/inspect/".len();
+    let token: String = page[at..].chars().take_while(|c| *c != '<').collect();
+    let id = app
+        .store
         .inspector_links(assessment)
         .await
         .unwrap()
         .into_iter()
         .find(|l| !before.iter().any(|b| b.id == l.id))
         .unwrap()
-        .id
+        .id;
+    (id, token)
 }
 
 /// The lines of two snapshots that differ.
@@ -237,6 +242,7 @@ async fn policy_matrix_every_route_every_role() {
         // reader fetches, and for each caller one file to withdraw and one link to revoke.
         let officer = login(&app, "anzen@sakura.example.jp").await;
         let evidence = add_evidence(&app, &officer, &assessment).await;
+        let (_, inspect) = add_inspector_link(&app, &officer, &assessment).await;
         let ids = Ids {
             inst: inst.id.clone(),
             contract_b: contract_b.clone(),
@@ -298,7 +304,7 @@ async fn policy_matrix_every_route_every_role() {
             };
             let (my_evidence, my_link) = (
                 add_evidence(&app, &officer, &assessment).await,
-                add_inspector_link(&app, &officer, &assessment).await,
+                add_inspector_link(&app, &officer, &assessment).await.0,
             );
             // Real ids for the probes that revoke one's own tokens (anonymous has none).
             let (my_token, my_api_token) = if who == Who::Anonymous {
@@ -378,6 +384,7 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{pending_put}", &pending[2])
                         .replace("{pending_delete}", &pending[3])
                         .replace("{evidence}", &evidence)
+                        .replace("{inspect}", &inspect)
                 };
                 let path = fill(probe.path);
                 let public = probe.allowed.is_empty();

@@ -593,6 +593,15 @@ pub(super) fn probes() -> Vec<Probe> {
             200,
         ),
         p(Method::GET, "/inspect/not-a-token/bundle.zip", &[], 404),
+        // A live link opens the sheets, its evidence and the bundle, to anyone who has it.
+        p(Method::GET, "/inspect/{inspect}", &[], 200),
+        p(
+            Method::GET,
+            "/inspect/{inspect}/evidence/{evidence}",
+            &[],
+            200,
+        ),
+        p(Method::GET, "/inspect/{inspect}/bundle.zip", &[], 200),
         p(
             Method::GET,
             "/assessments/{assessment}/export.xlsx",
