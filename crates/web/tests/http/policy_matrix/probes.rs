@@ -217,6 +217,7 @@ pub(super) fn probes() -> Vec<Probe> {
             422,
         ),
         f("/profile/tokens/{my_token}/revoke", &[], EVERYONE, 303).to("/profile/tokens"),
+        f("/profile/tokens/unknown/revoke", &[], EVERYONE, 404),
         p(Method::GET, "/admin", PLATFORM, 200),
         f(
             "/admin/institutions",
@@ -300,6 +301,7 @@ pub(super) fn probes() -> Vec<Probe> {
             EVERYONE,
             204,
         ),
+        p(Method::DELETE, "/api/v1/me/tokens/unknown", EVERYONE, 404),
         p(Method::GET, "/api/v1/institutions", EVERYONE, 200),
         j(
             Method::POST,
@@ -769,6 +771,81 @@ pub(super) fn probes() -> Vec<Probe> {
         f("/catalog-imports/{import_a}/confirm", &[], PLATFORM, 303)
             .to("/catalogs/mhlw/cyber-checklist-institution@M9"),
         f("/catalog-imports/{import_b}/discard", &[], PLATFORM, 303).to("/catalog-imports"),
+        // Unknown ids: 404 for the allowed, the refusal for everyone else.
+        p(Method::GET, "/catalog-imports/unknown", PLATFORM, 404),
+        f("/catalog-imports/unknown/confirm", &[], PLATFORM, 404),
+        f("/catalog-imports/unknown/discard", &[], PLATFORM, 404),
+        f(
+            "/vendors/{vendor_b}/members/{staff}/confirm",
+            &[],
+            VENDOR_B_ADMIN,
+            404,
+        ),
+        f(
+            "/vendors/{vendor_b}/members/{staff}/remove",
+            &[],
+            VENDOR_B_ADMIN,
+            404,
+        ),
+        j(
+            Method::PUT,
+            "/api/v1/vendors/{vendor_b}/members/{staff}",
+            json!({"role": "member", "status": "active"}),
+            VENDOR_B_ADMIN,
+            404,
+        ),
+        p(
+            Method::DELETE,
+            "/api/v1/vendors/{vendor_b}/members/{staff}",
+            VENDOR_B_ADMIN,
+            404,
+        ),
+        f(
+            "/assessments/{assessment}/inspector-links/unknown/revoke",
+            &[],
+            ANSWER_ASSESSMENT,
+            404,
+        ),
+        f(
+            "/assessments/{assessment}/evidence/unknown/withdraw",
+            &[("reason", "x")],
+            ANSWER_ASSESSMENT,
+            404,
+        ),
+        p(
+            Method::GET,
+            "/assessments/{assessment}/evidence/unknown",
+            VIEW_ASSESSMENTS,
+            404,
+        ),
+        f(
+            "/vendor/certifications",
+            &[("vendor_id", "x"), ("kind", "other"), ("name", "x")],
+            VENDOR_PORTAL,
+            404,
+        ),
+        f(
+            "/vendor/certifications/unknown/delete",
+            &[],
+            VENDOR_PORTAL,
+            404,
+        ),
+        f(
+            "/vendor/standard-answers",
+            &[
+                ("vendor_id", "x"),
+                ("product", "p"),
+                ("item_id", "part2-a-1"),
+            ],
+            VENDOR_PORTAL,
+            404,
+        ),
+        f(
+            "/vendor/standard-answers/apply",
+            &[("vendor_id", "x"), ("product", "p")],
+            VENDOR_PORTAL,
+            404,
+        ),
         p(Method::GET, "/api/v1/catalogs", EVERYONE, 200),
         p(
             Method::GET,
