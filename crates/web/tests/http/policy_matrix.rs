@@ -2,7 +2,9 @@
 
 use crate::common::*;
 
+mod callers;
 mod probes;
+use callers::*;
 use probes::*;
 
 /// The ids a snapshot reads.
