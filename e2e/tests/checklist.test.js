@@ -53,9 +53,21 @@ describe('cyber checklist (browser)', { timeout: 240_000 }, () => {
       const [done, needed] = progress.split('/').map((x) => Number(x.trim()));
       assert.equal(done, needed, `all first checks filled (${progress})`);
 
-      // Vendor sheets: requested from every vendor under contract (the demo asked already).
+      // Vendor sheets: the demo asked A社, B社 and C社 already, so the request is proven on a
+      // contract made now (D社's, which had none): its sheet appears only after the click.
+      await o.goto(`${base}/i/${INSTITUTION}/contracts`);
+      await o.selectOption('select[name="vendor_id"]', { label: 'D社' });
+      await o.fill('input[name="title"]', 'ネットワーク保守契約');
+      await o.selectOption('select[name="kind"]', 'maintenance');
+      await o.fill('input[name="starts_on"]', '2024-04-01');
+      await Promise.all([o.waitForURL(/\/contracts\/[0-9a-f-]+/), o.click('form[action$="/contracts"] button.primary')]);
+      await o.goto(sheetUrl);
+      const before = await o.textContent('table[data-testid="vendor-sheets"]');
+      assert.ok(before.includes('A社') && !before.includes('D社'), `before the request: ${before}`);
       await go(o, '[data-testid="vs-request"]');
-      assert.ok((await o.textContent('table[data-testid="vendor-sheets"]')).includes('A社'));
+      assert.ok((await o.textContent('main')).includes('事業者確認用を依頼しました'));
+      const after = await o.textContent('table[data-testid="vendor-sheets"]');
+      assert.ok(after.includes('A社') && after.includes('D社'), `after the request: ${after}`);
 
       // A社 answers its outstanding sheet in the portal and submits it.
       const v = vendor.page;

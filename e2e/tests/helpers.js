@@ -14,6 +14,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -162,12 +163,66 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
 }
 
-/** New context with sane bounded timeouts. */
+// Every page a test opens is watched: a console error, an uncaught page error, a failed
+// request or a sub-resource (stylesheet, script, image, htmx request) answered with an
+// error status fails the test in `afterEach`, so a missing `app.css` or `htmx.min.js` cannot
+// pass. The documents themselves are not counted here: tests assert their status (an
+// expected 404 page logs "Failed to load resource" for the document only).
+const watched = [];
+
+/** Problems seen on `page` so far (and from now on), as readable lines. */
+export function watch(page) {
+  const problems = [];
+  const documents = new Set();
+  page.on('response', (r) => {
+    if (r.request().isNavigationRequest()) {
+      if (r.status() >= 400) documents.add(r.url());
+      return;
+    }
+    if (r.status() >= 400 && !page.allowedErrors?.some((re) => re.test(new URL(r.url()).pathname))) {
+      problems.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    }
+  });
+  page.on('requestfailed', (r) => {
+    // A request cut short by the next navigation is aborted, not failed.
+    if (!r.isNavigationRequest() && r.failure()?.errorText !== 'net::ERR_ABORTED') {
+      problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+    }
+  });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const at = m.location()?.url;
+    // Chromium logs the failed load of an error document; the test asserted its status.
+    if (/Failed to load resource/.test(m.text()) && at && documents.has(at)) return;
+    if (/Failed to load resource/.test(m.text()) && page.allowedErrors?.some((re) => at && re.test(new URL(at).pathname))) return;
+    problems.push(`console: ${m.text()}${at ? ` (${at})` : ''}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  watched.push({ page, problems });
+  return problems;
+}
+
+/** Let a test expect error answers to requests whose path matches `re` (e.g. an htmx 409). */
+export function allowErrors(page, re) {
+  page.allowedErrors = [...(page.allowedErrors ?? []), re];
+}
+
+afterEach(() => {
+  const seen = watched.splice(0).flatMap(({ page, problems }) =>
+    problems.map((p) => `${page.url()}: ${p}`),
+  );
+  if (seen.length > 0) {
+    throw new Error(`console errors, page errors or failed sub-resources:\n${seen.join('\n')}`);
+  }
+});
+
+/** New context with sane bounded timeouts; its page is watched for errors (see `watch`). */
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', ...options });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
   const page = await context.newPage();
+  watch(page);
   return { context, page };
 }
 

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 #[path = "cli/audit_anchor.rs"]
 mod audit_anchor;
+#[path = "cli/config.rs"]
+mod config;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mamori");
 
@@ -514,11 +516,36 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"PK\x03\x04") && bytes.len() > 4000);
+    // Read back, not only recognised: B社's sheet, its answered items, dates in 和暦.
+    let wareki = xlsx_cells(&out);
+    let row_of = |rows: &[Vec<String>], number: &str| {
+        rows.iter()
+            .find(|r| r.first().is_some_and(|c| c == number))
+            .cloned()
+            .unwrap_or_else(|| panic!("{number} exported: {rows:?}"))
+    };
+    assert!(wareki.iter().any(|r| r == &["事業者", "B社"]), "{wareki:?}");
+    let answered = wareki
+        .iter()
+        .filter(|r| r.len() > 3 && (r[3].starts_with("はい") || r[3].starts_with("いいえ")))
+        .count();
+    assert!(answered >= 5, "answered items exported: {wareki:?}");
+    let a1 = row_of(&wareki, "Part1 A1");
+    assert_eq!(a1[3], "いいえ(令和6年10月15日)");
+    assert_eq!(a1[4], "令和6年11月20日");
+    assert_eq!(a1[7], "B社の MDS/SDS の提出を受けて確認した。");
     let again = run(&refs(&a));
     assert_eq!(again.status.code(), Some(2));
     assert!(text(&again).contains("--force"), "{}", text(&again));
     let forced = args(&["--force", "--dates", "seireki"]);
     assert_eq!(run(&refs(&forced)).status.code(), Some(0));
+    let seireki = xlsx_cells(&out);
+    assert_eq!(seireki.len(), wareki.len(), "the same rows");
+    let a1 = row_of(&seireki, "Part1 A1");
+    assert_eq!(
+        (a1[3].as_str(), a1[4].as_str()),
+        ("いいえ(2024年10月15日)", "2024年11月20日")
+    );
     let mut unknown = args(&["--force"]);
     unknown[5] = "Z社".into();
     let r = run(&refs(&unknown));
@@ -541,6 +568,13 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
     ]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r));
     assert!(std::fs::read(&m).unwrap().starts_with(b"PK"));
+    let matrix = xlsx_cells(&m).concat();
+    for vendor in ["A社", "B社", "C社"] {
+        assert!(
+            matrix.iter().any(|c| c.contains(vendor)),
+            "{vendor} in the matrix: {matrix:?}"
+        );
+    }
     let c = dir.path().join("checklist.xlsx");
     let r = run(&[
         "export",
@@ -556,6 +590,13 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
     ]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r));
     assert!(std::fs::read(&c).unwrap().starts_with(b"PK"));
+    let checklist = xlsx_cells(&c).concat();
+    assert!(
+        checklist.iter().any(|c| c.contains("令和6年度")),
+        "{checklist:?}"
+    );
+    assert!(checklist.iter().any(|c| c == "1-(1)"), "{checklist:?}");
+    assert!(checklist.iter().any(|c| c == "はい"), "answers exported");
     let p = dir.path().join("checklist.pdf");
     let r = run(&[
         "export",
@@ -570,7 +611,16 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
         data,
     ]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r));
-    assert!(std::fs::read(&p).unwrap().starts_with(b"%PDF-"));
+    let pdf = std::fs::read(&p).unwrap();
+    assert!(
+        pdf.starts_with(b"%PDF-") && pdf.len() > 10_000,
+        "{}",
+        pdf.len()
+    );
+    assert!(
+        pdf.trim_ascii_end().ends_with(b"%%EOF"),
+        "a complete PDF, not a truncated one"
+    );
     let r = run(&[
         "export",
         "checklist",
@@ -591,6 +641,21 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
     );
     let verify = run(&["audit", "verify", "--data-dir", data]);
     assert_eq!(verify.status.code(), Some(0), "{}", text(&verify));
+}
+
+/// Every row of the first sheet of an xlsx file, as the cells' text (read back with the
+/// product's own bounded reader).
+fn xlsx_cells(path: &std::path::Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    let sheet = mamori_sheets::read_xlsx(&bytes, None, &mamori_sheets::Limits::default()).unwrap();
+    sheet
+        .rows
+        .iter()
+        .map(|r| {
+            let last = r.cells.last().map(|c| c.col + 1).unwrap_or(0);
+            (0..last).map(|c| r.text(c)).collect()
+        })
+        .collect()
 }
 
 #[path = "cli/maintenance.rs"]

@@ -4,7 +4,7 @@
 //! matching every item. Every C0 control, DEL and the C1 range is tried at every
 //! parameter each parser reads (exhaustive over the control characters, so no sampling).
 
-use super::*;
+use crate::common::*;
 
 /// Every control character a field could carry, percent-encoded as UTF-8.
 fn controls() -> Vec<String> {

@@ -3,10 +3,10 @@
 //! MFA requirement), a principal of another tenant tries to use it to reach data outside
 //! its tenant. Every attempt must fail and change nothing. Runs on SQLite and PostgreSQL.
 
-use super::*;
+use crate::common::*;
 use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
 use mamori_domain::Institution;
-use mamori_store::{NewContract, NewInstitution, NewUser};
+use mamori_store::NewContract;
 
 /// A second institution ("なにわ診療所") with its own officer, and a contract there with
 /// the demo's B社: the data an attacker at the demo hospital must never reach.
@@ -18,21 +18,7 @@ struct Other {
 
 async fn other_tenant(app: &App) -> Other {
     let sys = Actor::system("test");
-    let inst = app
-        .store
-        .create_institution(
-            &sys,
-            NewInstitution {
-                code: "2712345678".into(),
-                name: "なにわ診療所".into(),
-                kind: mamori_domain::InstitutionKind::Clinic,
-                prefecture: "27".into(),
-                beds: 0,
-                mfa_required: false,
-            },
-        )
-        .await
-        .unwrap();
+    let inst = new_institution(app, "2712345678", "なにわ診療所").await;
     let officer = new_user(app, "officer@naniwa.example.jp").await;
     app.store
         .grant_role(&sys, &inst.id, &officer, Role::SecurityOfficer, None)
@@ -63,30 +49,6 @@ async fn other_tenant(app: &App) -> Other {
     }
 }
 
-async fn new_user(app: &App, email: &str) -> String {
-    let hash = app
-        .store
-        .user_auth_by_email("anzen@sakura.example.jp")
-        .await
-        .unwrap()
-        .unwrap()
-        .password_hash;
-    app.store
-        .create_user(
-            &Actor::system("test"),
-            NewUser {
-                email: email.into(),
-                display_name: email.into(),
-                password_hash: hash,
-                platform_admin: false,
-                locale: "ja".into(),
-            },
-        )
-        .await
-        .unwrap()
-        .id
-}
-
 /// Sign in with a given password (`login` uses the demo's).
 async fn login_as(app: &App, email: &str, password: &str) -> Session {
     let c = client();
@@ -95,27 +57,6 @@ async fn login_as(app: &App, email: &str, password: &str) -> Session {
     let profile = c.get(format!("{}/profile", app.base)).send().await.unwrap();
     let csrf = csrf_of(&profile.text().await.unwrap());
     Session { c, csrf }
-}
-
-async fn vendor_id(app: &App, name: &str) -> String {
-    app.store
-        .list_vendors()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|v| v.name == name)
-        .unwrap()
-        .id
-}
-
-async fn user_id(app: &App, email: &str) -> String {
-    app.store
-        .user_auth_by_email(email)
-        .await
-        .unwrap()
-        .unwrap()
-        .user
-        .id
 }
 
 /// The length of every audit chain: a refused attempt appends nothing anywhere.

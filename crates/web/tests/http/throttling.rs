@@ -1,7 +1,7 @@
 //! The second sign-in step and the pages that check a secret answer 429 with `Retry-After`
 //! once throttled (the MFA step answered 200 before).
 
-use super::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn the_second_factor_step_is_throttled_with_429_and_retry_after() {

@@ -4,7 +4,7 @@
 //! of the server under such uploads is measured on the real binary in the CLI suite:
 //! `crates/mamori/tests/cli/upload_bombs.rs`.)
 
-use super::*;
+use crate::common::*;
 use mamori_sheets::hostile;
 use reqwest::cookie::{CookieStore, Jar};
 use std::time::{Duration, Instant};
@@ -284,8 +284,8 @@ async fn uploaded_file_names_are_stored_safe() {
 fn every_message_of_the_sheet_reader_is_in_both_locales() {
     use mamori_catalog::import::{Place as IP, Problem as IPr};
     use mamori_sheets::{Limit, Place, Problem};
-    let ja = mamori_web::i18n::message_ids(mamori_web::i18n::JA_FTL);
-    let en = mamori_web::i18n::message_ids(mamori_web::i18n::EN_FTL);
+    let ja = i18n::message_ids(i18n::JA_FTL);
+    let en = i18n::message_ids(i18n::EN_FTL);
     let limits = [
         Limit::FileBytes(1),
         Limit::ZipEntries(1),

@@ -131,6 +131,16 @@ pub(crate) async fn sheet_for(
         auth.now,
     ) {
         Some(p) => Ok((s, p)),
+        // As for a contract: a member of the institution or of the vendor is refused (403);
+        // anyone else learns nothing (404).
+        None if !auth
+            .principal
+            .roles_in(&s.institution_id, auth.now)
+            .is_empty()
+            || auth.principal.vendor_ids.contains(&s.vendor_id) =>
+        {
+            Err(AppError::Forbidden)
+        }
         None => Err(AppError::NotFound),
     }
 }

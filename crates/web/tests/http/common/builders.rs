@@ -1,0 +1,135 @@
+//! Data a test needs: the demo's records looked up by name, and records a test creates.
+
+use super::*;
+
+pub async fn demo_contract(app: &App, vendor: &str) -> mamori_store::Contract {
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .contracts(&inst.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.vendor_name == vendor)
+        .unwrap()
+}
+
+pub async fn item_row(
+    app: &App,
+    contract: &str,
+    item: &str,
+) -> Option<mamori_store::RoleSharingItem> {
+    app.store
+        .role_sharing_items(contract)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.item_id == item)
+}
+
+/// A new user with the demo's password (so `login` works), created for the test: its id.
+pub async fn new_user(app: &App, email: &str) -> String {
+    let hash = app
+        .store
+        .user_auth_by_email("anzen@sakura.example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    app.store
+        .create_user(
+            &Actor::system("test"),
+            mamori_store::NewUser {
+                email: email.into(),
+                display_name: email.into(),
+                password_hash: hash,
+                platform_admin: false,
+                locale: "ja".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+/// A new clinic, created for the test (the prefecture is read from the code).
+pub async fn new_institution(app: &App, code: &str, name: &str) -> mamori_domain::Institution {
+    app.store
+        .create_institution(
+            &Actor::system("test"),
+            mamori_store::NewInstitution {
+                code: code.into(),
+                name: name.into(),
+                kind: mamori_domain::InstitutionKind::Clinic,
+                prefecture: code[..2].into(),
+                beds: 0,
+                mfa_required: false,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+/// The id of the vendor named `name`.
+pub async fn vendor_id(app: &App, name: &str) -> String {
+    app.store
+        .list_vendors()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name == name)
+        .unwrap()
+        .id
+}
+
+/// The id of the user with `email`.
+pub async fn user_id(app: &App, email: &str) -> String {
+    app.store
+        .user_auth_by_email(email)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+        .id
+}
+
+/// Someone `officer` invited for `vendor` who accepted (set the demo's password): a
+/// membership request pending the vendor's confirmation. Its user id.
+pub async fn pending_vendor_member(
+    app: &App,
+    officer: &Session,
+    vendor: &str,
+    email: &str,
+) -> String {
+    let r = officer
+        .form(
+            app,
+            &format!("/i/{DEMO_CODE}/invites"),
+            &[
+                ("vendor_id", vendor),
+                ("email", email),
+                ("display_name", "招待中"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{email}");
+    let html = r.text().await.unwrap();
+    let marker = "data-testid=\"invite-link\">";
+    let start = html.find(marker).expect("the page shows the link") + marker.len();
+    let link = &html[start..start + html[start..].find('<').unwrap()];
+    let c = client();
+    let page = c.get(format!("{}{link}", app.base)).send().await.unwrap();
+    let csrf = csrf_of(&page.text().await.unwrap());
+    let r = c
+        .post(format!("{}{link}", app.base))
+        .form(&[("password", DEMO_PASSWORD), ("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/login?ok=flash-invite-pending", "{email}");
+    user_id(app, email).await
+}

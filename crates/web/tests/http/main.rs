@@ -1,0 +1,26 @@
+//! The web layer over real HTTP: a real server on loopback with a real database (SQLite, and
+//! PostgreSQL when `TEST_DATABASE_URL` is set), driven by an HTTP client with cookies.
+//! One test binary; `common/` holds the server, the actors and the builders, and each
+//! feature has its own file.
+
+mod common;
+
+mod accounts;
+mod api_parity;
+mod assessments;
+mod catalogs;
+mod contracts;
+mod control_chars;
+mod escalation;
+mod evidence;
+mod exports;
+mod health_and_assets;
+mod institutions;
+mod locales_and_openapi;
+mod parsing;
+mod policy_matrix;
+mod role_sharing;
+mod sessions;
+mod throttling;
+mod upload_bombs;
+mod vendor_portal;

@@ -1,0 +1,233 @@
+//! Role sharing on a contract: both parties propose, accept, reopen; bad input changes nothing.
+
+use crate::common::*;
+
+#[tokio::test]
+async fn role_sharing_both_parties_propose_accept_reopen_and_bad_input_changes_nothing() {
+    for app in start_each().await {
+        let cb = demo_contract(&app, "B社").await;
+        let d_vendor = app
+            .store
+            .list_vendors()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.name == "D社")
+            .unwrap()
+            .id;
+        let b = login(&app, "tanto@b-sha.example.jp").await;
+        let a = login(&app, "tanto@a-sha.example.jp").await;
+        let d = login(&app, "tanto@d-sha.example.jp").await;
+        let so = login(&app, "anzen@sakura.example.jp").await;
+        let path = format!("/contracts/{}", cb.id);
+        let step = |item: &str| format!("{path}/items/{item}");
+
+        // The vendor sees its contract and what awaits it; other vendors see nothing of it.
+        let page = b.get(&app, &path).await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains("あなたの承認待ち 1"),
+            "B must accept Part2 A2"
+        );
+        for other in [&a, &d] {
+            assert_eq!(other.get(&app, &path).await.status(), 404);
+            let r = other
+                .form(
+                    &app,
+                    &step("part2-a-2"),
+                    &[("step", "accept"), ("version", "1")],
+                )
+                .await;
+            assert_eq!(r.status(), 404, "another vendor cannot answer B's contract");
+        }
+        let portal = b.get(&app, "/vendor").await.text().await.unwrap();
+        assert!(portal.contains("さくら総合病院") && portal.contains(&cb.title));
+        assert!(
+            !portal.contains("レセコン保守契約"),
+            "A's contract is not in B's portal"
+        );
+
+        // B accepts the institution's proposal on A2.
+        let r = b
+            .form(
+                &app,
+                &step("part2-a-2"),
+                &[("step", "accept"), ("version", "1")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            item_row(&app, &cb.id, "part2-a-2").await.unwrap().state,
+            "agreed"
+        );
+        // An agreed item is not edited without reopening.
+        let r = b
+            .form(
+                &app,
+                &step("part2-a-2"),
+                &[
+                    ("step", "propose"),
+                    ("version", "2"),
+                    ("responsibility", "vendor"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("再協議"));
+
+        // Bad input: dates out of order, a vendor without a contract, a Part 1 item.
+        let before = item_row(&app, &cb.id, "part2-a-12").await.unwrap();
+        let bad = [
+            vec![
+                ("step", "propose"),
+                ("version", "1"),
+                ("responsibility", "vendor"),
+                ("agreed_content", "年1回、見直し案を提出する。"),
+                ("first_check", "no"),
+                ("first_checked_on", "2024-10-15"),
+                ("completed_on", "2024-10-01"),
+            ],
+            vec![
+                ("step", "propose"),
+                ("version", "1"),
+                ("responsibility", "other_vendor"),
+                ("other_vendor_id", d_vendor.as_str()),
+            ],
+            vec![
+                ("step", "propose"),
+                ("version", "1"),
+                ("responsibility", "vendor"),
+                ("first_checked_on", "2024-02-30"),
+            ],
+        ];
+        let expected = ["初回確認日より前", "契約がありません", "実在する日"];
+        for (fields, msg) in bad.iter().zip(expected) {
+            let r = b.form(&app, &step("part2-a-12"), fields).await;
+            assert_eq!(r.status(), 422, "{msg}");
+            let html = r.text().await.unwrap();
+            assert!(html.contains(msg), "{msg}");
+            if fields.iter().any(|(k, _)| *k == "agreed_content") {
+                assert!(
+                    html.contains("年1回、見直し案を提出する。"),
+                    "typed text kept"
+                );
+            }
+        }
+        assert_eq!(
+            item_row(&app, &cb.id, "part2-a-12").await.unwrap(),
+            before,
+            "nothing changed"
+        );
+        let r = b
+            .form(
+                &app,
+                &step("part1-a-2-1"),
+                &[("step", "propose"), ("version", "0")],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Part1"));
+
+        // B corrects A12; the institution accepts; a stale accept is refused.
+        let r = b
+            .form(
+                &app,
+                &step("part2-a-12"),
+                &[
+                    ("step", "propose"),
+                    ("version", "1"),
+                    ("responsibility", "vendor"),
+                    ("agreed_content", "年1回、見直し案を提出する。"),
+                    ("written_in", "保守契約書 第10条"),
+                    ("first_check", "no"),
+                    ("first_checked_on", "2024-10-15"),
+                    ("completed_on", "2024-12-01"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            so.form(
+                &app,
+                &step("part2-a-12"),
+                &[("step", "accept"), ("version", "1")]
+            )
+            .await
+            .status(),
+            409,
+            "accepting what was read before B's change is refused"
+        );
+        assert_eq!(
+            b.form(
+                &app,
+                &step("part2-a-12"),
+                &[("step", "accept"), ("version", "2")]
+            )
+            .await
+            .status(),
+            422,
+            "B cannot accept its own proposal"
+        );
+        let r = so
+            .form(
+                &app,
+                &step("part2-a-12"),
+                &[("step", "accept"), ("version", "2")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let row = item_row(&app, &cb.id, "part2-a-12").await.unwrap();
+        assert_eq!((row.state.as_str(), row.version), ("agreed", 3));
+
+        // Reopen needs a reason; both parties read the history.
+        assert_eq!(
+            so.form(
+                &app,
+                &step("part2-a-12"),
+                &[("step", "reopen"), ("version", "3")]
+            )
+            .await
+            .status(),
+            422
+        );
+        let r = so
+            .form(
+                &app,
+                &step("part2-a-12"),
+                &[
+                    ("step", "reopen"),
+                    ("version", "3"),
+                    ("reason", "契約更新のため"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let history = app
+            .store
+            .role_sharing_history(&cb.id, Some("part2-a-12"))
+            .await
+            .unwrap();
+        let steps: Vec<&str> = history.iter().map(|h| h.step.as_str()).collect();
+        assert_eq!(steps, ["propose", "propose", "accept", "reopen"]);
+        let html = b.get(&app, &path).await.text().await.unwrap();
+        assert!(
+            html.contains("契約更新のため"),
+            "the vendor reads the reason"
+        );
+
+        // The matrix: A and B both claim A11 alone on the receipt computer.
+        let m = so.get(&app, "/i/1311234567/matrix?flag=overlap").await;
+        assert_eq!(m.status(), 200);
+        let html = m.text().await.unwrap();
+        assert!(
+            html.contains("重複:A社・B社"),
+            "the overlap names both vendors"
+        );
+        assert!(!html.contains("Part2 A12"), "filtered to overlaps");
+        assert!(mamori_store::verify_audit(app.store.as_ref())
+            .await
+            .unwrap()
+            .is_ok());
+    }
+}

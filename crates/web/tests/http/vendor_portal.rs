@@ -1,0 +1,220 @@
+//! Vendor sheets: outstanding in the portal, answered and submitted.
+
+use crate::common::*;
+
+#[tokio::test]
+async fn vendor_sheets_outstanding_answered_in_the_portal_and_submitted() {
+    for app in start_each().await {
+        let inst = app
+            .store
+            .institution_by_code(DEMO_CODE)
+            .await
+            .unwrap()
+            .unwrap();
+        let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
+        let sheets = app.store.vendor_sheets(&a.id).await.unwrap();
+        let sheet_a = sheets
+            .iter()
+            .find(|s| s.vendor_name == "A社")
+            .unwrap()
+            .clone();
+        let sheet_b = sheets
+            .iter()
+            .find(|s| s.vendor_name == "B社")
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (sheet_b.status.as_str(), sheet_a.status.as_str()),
+            ("submitted", "requested")
+        );
+        let so = login(&app, "anzen@sakura.example.jp").await;
+        let va = login(&app, "tanto@a-sha.example.jp").await;
+        let vb = login(&app, "tanto@b-sha.example.jp").await;
+        let page = so
+            .get(&app, &format!("/assessments/{}", a.id))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("提出済") && page.contains("未提出"),
+            "submitted and outstanding"
+        );
+        // The portal lists A's outstanding sheet; B sees only its own.
+        let portal = va.get(&app, "/vendor").await.text().await.unwrap();
+        assert!(portal.contains(&format!("/vendor-sheets/{}", sheet_a.id)));
+        assert!(!portal.contains(&format!("/vendor-sheets/{}", sheet_b.id)));
+        assert_eq!(
+            vb.get(&app, &format!("/vendor-sheets/{}", sheet_a.id))
+                .await
+                .status(),
+            404
+        );
+        // A vendor cannot answer the institution's sheet; the institution does not answer A's.
+        let r = va
+            .form(
+                &app,
+                &format!("/assessments/{}/answers", a.id),
+                &[("item_id", "2-6"), ("slot", "server"), ("version", "0")],
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        let url = format!("/vendor-sheets/{}/answers", sheet_a.id);
+        let fields = |v: &'static str| {
+            [
+                ("item_id", "1-1"),
+                ("slot", "all"),
+                ("version", v),
+                ("check1", "yes"),
+                ("check1_on", "2024-08-01"),
+            ]
+        };
+        assert_eq!(so.form(&app, &url, &fields("0")).await.status(), 403);
+        assert_eq!(va.form(&app, &url, &fields("0")).await.status(), 303);
+        assert_eq!(
+            va.form(&app, &url, &fields("0")).await.status(),
+            409,
+            "stale"
+        );
+        // Submitting an incomplete sheet is refused.
+        let r = va
+            .form(
+                &app,
+                &format!("/vendor-sheets/{}/submit", sheet_a.id),
+                &[("version", &sheet_a.version.to_string())],
+            )
+            .await;
+        assert!(location(&r).contains("err=error-cy-incomplete"));
+        // A cannot copy B's answers (another vendor's sheet).
+        let r = va
+            .form(
+                &app,
+                &format!("/vendor-sheets/{}/copy", sheet_a.id),
+                &[("from", sheet_b.id.as_str())],
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+
+        // 差し戻し: the institution sends B's submitted sheet back with a reason; B sees the
+        // reason, corrects an answer and submits again. B cannot send it back itself; the
+        // executive reads sheets but does not send them back; a reason is required.
+        let ret = format!("/vendor-sheets/{}/return", sheet_b.id);
+        let v = sheet_b.version.to_string();
+        assert_eq!(
+            vb.form(&app, &ret, &[("version", &v), ("reason", "x")])
+                .await
+                .status(),
+            403
+        );
+        let exec = login(&app, "rijicho@sakura.example.jp").await;
+        assert_eq!(
+            exec.form(&app, &ret, &[("version", &v), ("reason", "x")])
+                .await
+                .status(),
+            403
+        );
+        let r = so
+            .form(&app, &ret, &[("version", &v), ("reason", "  ")])
+            .await;
+        assert!(location(&r).contains("err=error-vs-return-reason"));
+        let stale = (sheet_b.version + 1).to_string();
+        let r = so
+            .form(&app, &ret, &[("version", &stale), ("reason", "x")])
+            .await;
+        assert!(location(&r).contains("err=error-conflict"));
+        let unchanged = app.store.vendor_sheet(&sheet_b.id).await.unwrap().unwrap();
+        assert_eq!(unchanged, sheet_b, "refusals changed nothing");
+        let sheet_page = so
+            .get(&app, &format!("/vendor-sheets/{}", sheet_b.id))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(sheet_page.contains("data-testid=\"vs-return\""));
+        let r = so
+            .form(
+                &app,
+                &ret,
+                &[("version", &v), ("reason", "1-1 の確認日が契約開始前です")],
+            )
+            .await;
+        assert!(
+            location(&r).contains("ok=flash-vs-returned"),
+            "{}",
+            location(&r)
+        );
+        let page = so
+            .get(&app, &format!("/assessments/{}", a.id))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("差し戻し中"));
+        let portal = vb.get(&app, "/vendor").await.text().await.unwrap();
+        assert!(portal.contains("差し戻し中"));
+        let theirs = vb
+            .get(&app, &format!("/vendor-sheets/{}", sheet_b.id))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(theirs.contains("1-1 の確認日が契約開始前です"));
+        assert!(
+            theirs.contains("data-testid=\"vs-submit\""),
+            "complete, so submittable again"
+        );
+        let returned = app.store.vendor_sheet(&sheet_b.id).await.unwrap().unwrap();
+        let answer_v = app
+            .store
+            .vendor_sheet_answers(&sheet_b.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.item_id == "1-1" && x.slot == "all")
+            .unwrap()
+            .version
+            .to_string();
+        let r = vb
+            .form(
+                &app,
+                &format!("/vendor-sheets/{}/answers", sheet_b.id),
+                &[
+                    ("item_id", "1-1"),
+                    ("slot", "all"),
+                    ("version", &answer_v),
+                    ("check1", "yes"),
+                    ("check1_on", "2024-09-02"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let r = vb
+            .form(
+                &app,
+                &format!("/vendor-sheets/{}/submit", sheet_b.id),
+                &[("version", &returned.version.to_string())],
+            )
+            .await;
+        assert!(location(&r).contains("ok=flash-cy-submitted"));
+        let again = app.store.vendor_sheet(&sheet_b.id).await.unwrap().unwrap();
+        assert_eq!(
+            (again.status.as_str(), again.returned_reason.as_str()),
+            ("submitted", "")
+        );
+        let audit = app
+            .store
+            .audit_events(&mamori_store::AuditFilter {
+                institution_id: inst.id.clone(),
+                action_prefix: Some("vendor_sheet.return".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1, "the return is audited once");
+        assert!(mamori_store::verify_audit(app.store.as_ref())
+            .await
+            .unwrap()
+            .is_ok());
+    }
+}
