@@ -51,7 +51,7 @@ pub async fn dashboard_panels(
 ) -> AppResult<Vec<String>> {
     let panels = [
         checklist::pages::dashboard_panel(state, auth, inst, tr).await?,
-        role_sharing::pages::dashboard_panel(state, auth, inst, tr).await?,
+        role_sharing::panel::dashboard_panel(state, auth, inst, tr).await?,
     ];
     Ok(panels.into_iter().flatten().collect())
 }

@@ -2,7 +2,10 @@
 //! page), the cross-vendor matrix, and their exports.
 
 pub mod api;
+pub mod contract;
+pub mod matrix;
 pub mod pages;
+pub mod panel;
 
 use crate::http::routes::{Routes, GET, POST};
 use utoipa_axum::routes;
@@ -14,12 +17,12 @@ pub fn routes(r: Routes) -> Routes {
         .page(POST, "/i/{code}/systems/links", pages::link_systems)
         .page(GET, "/i/{code}/contracts", pages::contracts)
         .page(POST, "/i/{code}/contracts", pages::add_contract)
-        .page(GET, "/i/{code}/matrix", pages::matrix)
-        .page(GET, "/contracts/{id}", pages::contract)
-        .page(GET, "/contracts/{id}/export.xlsx", pages::contract_xlsx)
-        .page(GET, "/contracts/{id}/print", pages::contract_print)
-        .page(GET, "/i/{code}/matrix.xlsx", pages::matrix_xlsx)
-        .page(POST, "/contracts/{id}/items/{item}", pages::item_step)
+        .page(GET, "/i/{code}/matrix", matrix::matrix)
+        .page(GET, "/contracts/{id}", contract::contract)
+        .page(GET, "/contracts/{id}/export.xlsx", matrix::contract_xlsx)
+        .page(GET, "/contracts/{id}/print", matrix::contract_print)
+        .page(GET, "/i/{code}/matrix.xlsx", matrix::matrix_xlsx)
+        .page(POST, "/contracts/{id}/items/{item}", contract::item_step)
         .twin("POST /api/v1/contracts/{id}/items/{item}")
         .page(GET, "/vendor", pages::vendor_portal)
         .api(routes!(api::contracts))

@@ -1,8 +1,10 @@
 //! The vendor side: the portal, standard answers, certifications, documents and
 //! subcontractors, invitations, and the vendor's own members.
 
+pub mod invites;
 pub mod members;
 pub mod pages;
+pub mod standard_answers;
 
 use crate::http::routes::{Routes, GET, POST};
 use utoipa_axum::routes;
@@ -20,9 +22,9 @@ pub fn routes(r: Routes) -> Routes {
         pages::approve_subcontractor,
     )
     .page(GET, "/contract-documents/{doc}", pages::document)
-    .page(POST, "/i/{code}/invites", pages::create_invite)
-    .page(GET, "/invite/{token}", pages::invite_page)
-    .page(POST, "/invite/{token}", pages::accept_invite)
+    .page(POST, "/i/{code}/invites", invites::create_invite)
+    .page(GET, "/invite/{token}", invites::invite_page)
+    .page(POST, "/invite/{token}", invites::accept_invite)
     .page(GET, "/vendor/certifications", pages::certifications)
     .page(POST, "/vendor/certifications", pages::add_certification)
     .page(
@@ -30,16 +32,20 @@ pub fn routes(r: Routes) -> Routes {
         "/vendor/certifications/{id}/delete",
         pages::delete_certification,
     )
-    .page(GET, "/vendor/standard-answers", pages::standard_answers)
+    .page(
+        GET,
+        "/vendor/standard-answers",
+        standard_answers::standard_answers,
+    )
     .page(
         POST,
         "/vendor/standard-answers",
-        pages::save_standard_answer,
+        standard_answers::save_standard_answer,
     )
     .page(
         POST,
         "/vendor/standard-answers/apply",
-        pages::apply_standard_answers,
+        standard_answers::apply_standard_answers,
     )
     .page(GET, "/vendors/{vendor_id}/members", members::page)
     .page(POST, "/vendors/{vendor_id}/members", members::add_page)
