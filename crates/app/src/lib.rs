@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod mail;
 pub mod role_sharing;
+pub mod systems;
 pub mod throttle;
 
 use std::sync::{Arc, RwLock};

@@ -115,6 +115,40 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// What kind of system an institution runs.
+    SystemCategory {
+        /// 電子カルテ
+        Ehr = "ehr",
+        /// レセコン
+        Receipt = "receipt",
+        Pacs = "pacs",
+        /// 部門システム
+        Departmental = "departmental",
+        Other = "other",
+    }
+);
+
+code_enum!(
+    /// Where a system runs.
+    Hosting {
+        OnPremise = "on_premise",
+        Cloud = "cloud",
+        Hybrid = "hybrid",
+    }
+);
+
+code_enum!(
+    /// What a contract with a vendor covers.
+    ContractKind {
+        Introduction = "introduction",
+        Maintenance = "maintenance",
+        Cloud = "cloud",
+        ExternalStorage = "external_storage",
+        Other = "other",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -231,3 +231,131 @@ async fn role_sharing_both_parties_propose_accept_reopen_and_bad_input_changes_n
             .is_ok());
     }
 }
+
+#[tokio::test]
+async fn systems_through_the_api_follow_the_page_rules() {
+    for app in start_each().await {
+        let so = login(&app, "anzen@sakura.example.jp").await;
+        let base = "/api/v1/institutions/1311234567/systems";
+        let (_, secret) = so.new_token(&app, "systems").await;
+        let api = |m: Method, path: &str, body: Value| {
+            client()
+                .request(m, format!("{}{path}", app.base))
+                .bearer_auth(&secret)
+                .json(&body)
+                .send()
+        };
+        let before: Vec<Value> = api(Method::GET, base, json!(null))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+
+        // A new system, with a token: 201 and the record, audited.
+        let heads = app.store.audit_heads().await.unwrap();
+        let r = api(
+            Method::POST,
+            base,
+            json!({"name": " 検査システム ", "category": "departmental", "hosting": "on_premise",
+                   "holds_medical_info": true}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 201);
+        let lab: Value = r.json().await.unwrap();
+        assert_eq!(lab["name"], "検査システム");
+        assert_eq!(lab["category"], "departmental");
+        assert_ne!(app.store.audit_heads().await.unwrap(), heads);
+
+        // The page's rules, in the API: a name used already, an unknown category, an empty
+        // name — 422 naming the field, and nothing written.
+        let heads = app.store.audit_heads().await.unwrap();
+        for (body, field) in [
+            (
+                json!({"name": "検査システム", "category": "ehr", "hosting": "cloud"}),
+                "name",
+            ),
+            (
+                json!({"name": "新", "category": "robot", "hosting": "cloud"}),
+                "category",
+            ),
+            (
+                json!({"name": "新", "category": "ehr", "hosting": "moon"}),
+                "hosting",
+            ),
+            (
+                json!({"name": "  ", "category": "ehr", "hosting": "cloud"}),
+                "name",
+            ),
+        ] {
+            let r = api(Method::POST, base, body).await.unwrap();
+            assert_eq!(r.status(), 422);
+            let e: Value = r.json().await.unwrap();
+            assert_eq!(e["error"]["field"], field, "{e}");
+        }
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        let after: Vec<Value> = api(Method::GET, base, json!(null))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(after.len(), before.len() + 1);
+
+        // Linking: 204 once, 422 when already linked or for a system of nobody's.
+        let links = format!("{base}/links");
+        let ehr = before[0]["id"].as_str().unwrap();
+        let lab_id = lab["id"].as_str().unwrap();
+        let r = api(Method::POST, &links, json!({"a": ehr, "b": lab_id}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+        for body in [
+            json!({"a": lab_id, "b": ehr}),
+            json!({"a": ehr, "b": "no-such-system"}),
+        ] {
+            assert_eq!(api(Method::POST, &links, body).await.unwrap().status(), 422);
+        }
+
+        // Who may: staff sees (403 to change), another institution's officer learns nothing.
+        let staff = login(&app, "shokuin@sakura.example.jp").await;
+        assert_eq!(staff.get(&app, base).await.status(), 403);
+        let r = staff
+            .json(
+                &app,
+                Method::POST,
+                base,
+                Some(json!({"name": "x", "category": "ehr", "hosting": "cloud"})),
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+        let elsewhere = new_institution(&app, "2712345670", "よそのクリニック").await;
+        let officer = new_user(&app, "anzen@yoso.example.jp").await;
+        app.store
+            .grant_role(
+                &Actor::system("test"),
+                &elsewhere.id,
+                &officer,
+                Role::SecurityOfficer,
+                None,
+            )
+            .await
+            .unwrap();
+        let other = login(&app, "anzen@yoso.example.jp").await;
+        let heads = app.store.audit_heads().await.unwrap();
+        assert_eq!(other.get(&app, base).await.status(), 404);
+        let r = other
+            .json(
+                &app,
+                Method::POST,
+                base,
+                Some(json!({"name": "x", "category": "ehr", "hosting": "cloud"})),
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        let own = format!("/api/v1/institutions/{}/systems", elsewhere.code);
+        assert_eq!(other.get(&app, &own).await.status(), 200);
+    }
+}

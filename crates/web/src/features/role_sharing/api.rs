@@ -6,9 +6,11 @@ use crate::http::auth::Auth;
 use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
 use mamori_app::access::institution_for;
 use mamori_app::role_sharing::{self as rsw, Matrix, StepInput};
+use mamori_app::systems::{LinkInput, SystemInput};
 use mamori_domain::policy::{Action, Scope};
 use mamori_store::{Contract, RoleSharingItem};
 use serde::Serialize;
@@ -185,4 +187,72 @@ pub async fn matrix(
 ) -> AppResult<Json<Matrix>> {
     let inst = institution_for(state.store(), &auth, &code, Action::ViewContracts).await?;
     Ok(Json(rsw::matrix(&state, &inst).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SystemView {
+    pub id: String,
+    pub name: String,
+    /// `ehr`, `receipt`, `pacs`, `departmental`, `other`
+    pub category: String,
+    /// `on_premise`, `cloud`, `hybrid`
+    pub hosting: String,
+    pub holds_medical_info: bool,
+    pub note: String,
+    pub version: i64,
+}
+
+impl From<mamori_store::System> for SystemView {
+    fn from(s: mamori_store::System) -> Self {
+        SystemView {
+            id: s.id,
+            name: s.name,
+            category: s.category,
+            hosting: s.hosting,
+            holds_medical_info: s.holds_medical_info,
+            note: s.note,
+            version: s.version,
+        }
+    }
+}
+
+/// The institution's systems.
+#[utoipa::path(get, path = "/institutions/{code}/systems", tag = "role-sharing",
+    params(("code" = String, Path)), responses((status = 200, body = Vec<SystemView>)))]
+pub async fn systems(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+) -> AppResult<Json<Vec<SystemView>>> {
+    let list = mamori_app::systems::list(&state, &auth, &code).await?;
+    Ok(Json(list.into_iter().map(SystemView::from).collect()))
+}
+
+/// Add a system (security officer or planning manager). A name used already is refused (422).
+#[utoipa::path(post, path = "/institutions/{code}/systems", tag = "role-sharing",
+    params(("code" = String, Path)), request_body = SystemInput,
+    responses((status = 201, body = SystemView), (status = 422, body = ErrorBody)))]
+pub async fn add_system(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<SystemInput>,
+) -> AppResult<(StatusCode, Json<SystemView>)> {
+    let s = mamori_app::systems::add(&state, &auth, &code, &input).await?;
+    Ok((StatusCode::CREATED, Json(s.into())))
+}
+
+/// Record that two of the institution's systems connect (the matrix then checks that their
+/// vendors coordinate).
+#[utoipa::path(post, path = "/institutions/{code}/systems/links", tag = "role-sharing",
+    params(("code" = String, Path)), request_body = LinkInput,
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn link_systems(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<LinkInput>,
+) -> AppResult<StatusCode> {
+    mamori_app::systems::link(&state, &auth, &code, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

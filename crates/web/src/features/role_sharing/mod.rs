@@ -14,7 +14,9 @@ use utoipa_axum::routes;
 pub fn routes(r: Routes) -> Routes {
     r.page(GET, "/i/{code}/systems", pages::systems)
         .page(POST, "/i/{code}/systems", pages::add_system)
+        .twin("POST /api/v1/institutions/{code}/systems")
         .page(POST, "/i/{code}/systems/links", pages::link_systems)
+        .twin("POST /api/v1/institutions/{code}/systems/links")
         .page(GET, "/i/{code}/contracts", pages::contracts)
         .page(POST, "/i/{code}/contracts", pages::add_contract)
         .page(GET, "/i/{code}/matrix", matrix::matrix)
@@ -25,6 +27,8 @@ pub fn routes(r: Routes) -> Routes {
         .page(POST, "/contracts/{id}/items/{item}", contract::item_step)
         .twin("POST /api/v1/contracts/{id}/items/{item}")
         .page(GET, "/vendor", pages::vendor_portal)
+        .api(routes!(api::systems, api::add_system))
+        .api(routes!(api::link_systems))
         .api(routes!(api::contracts))
         .api(routes!(api::matrix))
         .api(routes!(api::vendor_contracts))

@@ -10,20 +10,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::role_sharing::{self as rsw};
+use mamori_domain::codes::{ContractKind, Hosting, SystemCategory};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::Institution;
-use mamori_store::{Contract, NewContract, NewSystem, RoleSharingItem};
+use mamori_store::{Contract, NewContract, RoleSharingItem};
 use serde::Deserialize;
-
-pub const SYSTEM_CATEGORIES: [&str; 5] = ["ehr", "receipt", "pacs", "departmental", "other"];
-pub const HOSTINGS: [&str; 3] = ["on_premise", "cloud", "hybrid"];
-pub const CONTRACT_KINDS: [&str; 5] = [
-    "introduction",
-    "maintenance",
-    "cloud",
-    "external_storage",
-    "other",
-];
 
 pub(crate) fn label(tr: &Tr, prefix: &str, value: &str) -> String {
     tr.t(&format!("{prefix}-{}", value.replace('_', "-")))
@@ -142,13 +133,13 @@ pub(crate) async fn systems_view(
             can_manage,
             error,
             form,
-            categories: SYSTEM_CATEGORIES
+            categories: SystemCategory::ALL
                 .iter()
-                .map(|c| (c.to_string(), label(&tr, "system-category", c)))
+                .map(|c| (c.to_string(), label(&tr, "system-category", c.as_str())))
                 .collect(),
-            hostings: HOSTINGS
+            hostings: Hosting::ALL
                 .iter()
-                .map(|c| (c.to_string(), label(&tr, "system-hosting", c)))
+                .map(|c| (c.to_string(), label(&tr, "system-hosting", c.as_str())))
                 .collect(),
             systems: systems
                 .iter()
@@ -181,48 +172,19 @@ pub async fn add_system(
     let inst =
         mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageContracts)
             .await?;
-    let tr = Tr::new(auth.meta.lang);
-    let name = form.name.trim();
-    let problem = if name.is_empty() || name.chars().count() > 100 {
-        Some("error-system-name")
-    } else if !SYSTEM_CATEGORIES.contains(&form.category.as_str())
-        || !HOSTINGS.contains(&form.hosting.as_str())
-    {
-        Some("error-rs-bad-value")
-    } else {
-        None
+    let input = mamori_app::systems::SystemInput {
+        name: form.name.clone(),
+        category: form.category.clone(),
+        hosting: form.hosting.clone(),
+        holds_medical_info: form.holds_medical_info.is_some(),
+        note: form.note.clone(),
     };
-    if let Some(key) = problem {
-        return systems_view(
-            &state,
-            &auth,
-            &inst,
-            form,
-            Some(tr.t(key)),
-            &Flash::default(),
-        )
-        .await;
-    }
-    let r = state
-        .store()
-        .create_system(
-            &auth.actor(),
-            &NewSystem {
-                institution_id: inst.id.clone(),
-                name: name.to_string(),
-                category: form.category.clone(),
-                hosting: form.hosting.clone(),
-                holds_medical_info: form.holds_medical_info.is_some(),
-                note: form.note.trim().to_string(),
-            },
-        )
-        .await;
-    match r {
+    match mamori_app::systems::add(&state, &auth, &code, &input).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/i/{code}/systems?ok=flash-system-added")).into_response())
         }
-        Err(mamori_store::StoreError::Duplicate(_)) => {
-            let msg = tr.t("error-system-duplicate");
+        Err(mamori_app::Error::Invalid { key, .. }) => {
+            let msg = Tr::new(auth.meta.lang).t(key);
             systems_view(&state, &auth, &inst, form, Some(msg), &Flash::default()).await
         }
         Err(e) => Err(e.into()),
@@ -241,17 +203,13 @@ pub async fn link_systems(
     Path(code): Path<String>,
     Form(form): Form<LinkForm>,
 ) -> AppResult<Response> {
-    let inst =
-        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageContracts)
-            .await?;
-    let r = state
-        .store()
-        .link_systems(&auth.actor(), &inst.id, &form.a, &form.b)
-        .await;
-    let to = match r {
-        Ok(()) => "ok=flash-systems-linked",
-        Err(mamori_store::StoreError::Duplicate(_)) => "err=error-systems-already-linked",
-        Err(mamori_store::StoreError::NotFound(_)) => "err=error-systems-link",
+    let input = mamori_app::systems::LinkInput {
+        a: form.a,
+        b: form.b,
+    };
+    let to = match mamori_app::systems::link(&state, &auth, &code, &input).await {
+        Ok(()) => "ok=flash-systems-linked".to_string(),
+        Err(mamori_app::Error::Invalid { key, .. }) => format!("err={key}"),
         Err(e) => return Err(e.into()),
     };
     Ok(Redirect::to(&format!("/i/{code}/systems?{to}")).into_response())
@@ -422,9 +380,9 @@ pub(crate) async fn contracts_view(
             error,
             form,
             vendors: vendors.into_iter().map(|v| (v.id, v.name)).collect(),
-            kinds: CONTRACT_KINDS
+            kinds: ContractKind::ALL
                 .iter()
-                .map(|k| (k.to_string(), label(&tr, "contract-kind", k)))
+                .map(|k| (k.to_string(), label(&tr, "contract-kind", k.as_str())))
                 .collect(),
             systems: systems.into_iter().map(|s| (s.id, s.name)).collect(),
             page,
@@ -462,7 +420,7 @@ pub async fn add_contract(
         Some("error-contract-title")
     } else if form.vendor_id.is_empty() {
         Some("error-contract-vendor")
-    } else if !CONTRACT_KINDS.contains(&form.kind.as_str()) {
+    } else if ContractKind::parse(&form.kind).is_none() {
         Some("error-rs-bad-value")
     } else if (!starts.is_empty() && !is_date(&starts)) || (!ends.is_empty() && !is_date(&ends)) {
         Some("error-rs-bad-date")

@@ -584,6 +584,26 @@ pub(super) fn probes() -> Vec<Probe> {
         ),
         p(
             Method::GET,
+            "/api/v1/institutions/1311234567/systems",
+            VIEW_CONTRACTS,
+            200,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/institutions/1311234567/systems",
+            json!({"name": "", "category": "ehr", "hosting": "cloud"}),
+            MANAGE_CONTRACTS,
+            422,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/institutions/1311234567/systems/links",
+            json!({"a": "x", "b": "x"}),
+            MANAGE_CONTRACTS,
+            422,
+        ),
+        p(
+            Method::GET,
             "/api/v1/institutions/1311234567/contracts",
             VIEW_CONTRACTS,
             200,
