@@ -10,6 +10,7 @@ pub mod assessments;
 pub mod caller;
 pub mod catalogs;
 pub mod clock;
+pub mod contracts;
 pub mod credentials;
 pub mod demo;
 pub mod error;

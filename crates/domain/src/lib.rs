@@ -5,6 +5,7 @@ pub mod assessment;
 pub mod audit;
 pub mod audit_checkpoint;
 pub mod codes;
+pub mod contracts;
 pub mod members;
 pub mod model;
 pub mod password;

@@ -7,6 +7,7 @@ mod common;
 
 mod accounts;
 mod api_parity;
+mod architecture;
 mod assessments;
 mod catalogs;
 mod contracts;

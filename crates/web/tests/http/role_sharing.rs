@@ -359,3 +359,78 @@ async fn systems_through_the_api_follow_the_page_rules() {
         assert_eq!(other.get(&app, &own).await.status(), 200);
     }
 }
+
+#[tokio::test]
+async fn contracts_through_the_api_follow_the_page_rules() {
+    for app in start_each().await {
+        let so = login(&app, "anzen@sakura.example.jp").await;
+        let base = "/api/v1/institutions/1311234567/contracts";
+        let d_sha = vendor_id(&app, "D社").await;
+        let systems: Vec<Value> = so
+            .get(&app, "/api/v1/institutions/1311234567/systems")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let ehr = systems[0]["id"].as_str().unwrap().to_string();
+
+        // The page's rules, field by field: 422 naming the field, nothing written.
+        let heads = app.store.audit_heads().await.unwrap();
+        let good = json!({"vendor_id": d_sha, "title": "D社 ネットワーク保守", "kind": "maintenance",
+                          "starts_on": "2026-04-01", "ends_on": "2027-03-31", "system_ids": [ehr]});
+        for (field, value, expected) in [
+            ("title", json!(" "), "title"),
+            ("vendor_id", json!("no-such-vendor"), "vendor_id"),
+            ("kind", json!("lease"), "kind"),
+            ("starts_on", json!("2026-02-30"), "starts_on"),
+            ("ends_on", json!("2026-03-31"), "ends_on"),
+        ] {
+            let mut body = good.clone();
+            body[field] = value;
+            let r = so.json(&app, Method::POST, base, Some(body)).await;
+            assert_eq!(r.status(), 422, "{field}");
+            let e: Value = r.json().await.unwrap();
+            assert_eq!(e["error"]["field"], expected, "{e}");
+        }
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+
+        // Another institution's officer learns nothing and writes nothing.
+        let elsewhere = new_institution(&app, "2712345671", "よその医院").await;
+        let officer = new_user(&app, "anzen@yoso-iin.example.jp").await;
+        app.store
+            .grant_role(
+                &Actor::system("test"),
+                &elsewhere.id,
+                &officer,
+                Role::SecurityOfficer,
+                None,
+            )
+            .await
+            .unwrap();
+        let other = login(&app, "anzen@yoso-iin.example.jp").await;
+        let heads = app.store.audit_heads().await.unwrap();
+        let r = other
+            .json(&app, Method::POST, base, Some(good.clone()))
+            .await;
+        assert_eq!(r.status(), 404);
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+
+        // Made: 201, in the institution's list, and in D社's portal.
+        let r = so.json(&app, Method::POST, base, Some(good.clone())).await;
+        assert_eq!(r.status(), 201);
+        let made: Value = r.json().await.unwrap();
+        assert_eq!(made["title"], "D社 ネットワーク保守");
+        assert_eq!(made["system_ids"], json!([ehr]));
+        assert_ne!(app.store.audit_heads().await.unwrap(), heads);
+        let list: Vec<Value> = so.get(&app, base).await.json().await.unwrap();
+        assert!(list.iter().any(|c| c["id"] == made["id"]));
+        let d = login(&app, "tanto@d-sha.example.jp").await;
+        let portal: Vec<Value> = d
+            .get(&app, "/api/v1/vendor/contracts")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(portal.iter().any(|c| c["id"] == made["id"]));
+    }
+}

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use mamori_app::access::institution_for;
+use mamori_app::contracts::ContractInput;
 use mamori_app::role_sharing::{self as rsw, Matrix, StepInput};
 use mamori_app::systems::{LinkInput, SystemInput};
 use mamori_domain::policy::{Action, Scope};
@@ -255,4 +256,20 @@ pub async fn link_systems(
 ) -> AppResult<StatusCode> {
     mamori_app::systems::link(&state, &auth, &code, &input).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Make a contract with a vendor (security officer or planning manager); its checklist
+/// follows the latest role-sharing catalog version. The same rules as the page: 422 names
+/// the field.
+#[utoipa::path(post, path = "/institutions/{code}/contracts", tag = "role-sharing",
+    params(("code" = String, Path)), request_body = ContractInput,
+    responses((status = 201, body = ContractView), (status = 422, body = ErrorBody)))]
+pub async fn create_contract(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<ContractInput>,
+) -> AppResult<(StatusCode, Json<ContractView>)> {
+    let c = mamori_app::contracts::create(&state, &auth, &code, &input).await?;
+    Ok((StatusCode::CREATED, Json(c.into())))
 }

@@ -1,7 +1,7 @@
 //! Systems and their links, the contracts list and a new contract, and the vendor portal.
 
 use crate::http::auth::Auth;
-use crate::http::error::{AppError, AppResult};
+use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use crate::i18n::Tr;
 use crate::ui::{render, Flash, PageCtx};
@@ -9,19 +9,15 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use mamori_app::role_sharing::{self as rsw};
+use mamori_app::role_sharing as rsw;
 use mamori_domain::codes::{ContractKind, Hosting, SystemCategory};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::Institution;
-use mamori_store::{Contract, NewContract, RoleSharingItem};
+use mamori_store::{Contract, RoleSharingItem};
 use serde::Deserialize;
 
 pub(crate) fn label(tr: &Tr, prefix: &str, value: &str) -> String {
     tr.t(&format!("{prefix}-{}", value.replace('_', "-")))
-}
-
-pub(crate) fn is_date(s: &str) -> bool {
-    mamori_domain::role_sharing::valid_date(s)
 }
 
 // ------------------------------------------------------------------ systems
@@ -412,58 +408,20 @@ pub async fn add_contract(
     let inst =
         mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageContracts)
             .await?;
-    let tr = Tr::new(auth.meta.lang);
-    let title = form.title.trim().to_string();
-    let starts = form.starts_on.trim().to_string();
-    let ends = form.ends_on.trim().to_string();
-    let problem = if title.is_empty() || title.chars().count() > 200 {
-        Some("error-contract-title")
-    } else if form.vendor_id.is_empty() {
-        Some("error-contract-vendor")
-    } else if ContractKind::parse(&form.kind).is_none() {
-        Some("error-rs-bad-value")
-    } else if (!starts.is_empty() && !is_date(&starts)) || (!ends.is_empty() && !is_date(&ends)) {
-        Some("error-rs-bad-date")
-    } else if !starts.is_empty() && !ends.is_empty() && ends < starts {
-        Some("error-contract-dates")
-    } else {
-        None
+    let input = mamori_app::contracts::ContractInput {
+        vendor_id: form.vendor_id.clone(),
+        title: form.title.clone(),
+        kind: form.kind.clone(),
+        starts_on: form.starts_on.clone(),
+        ends_on: form.ends_on.clone(),
+        system_ids: form.system.clone(),
     };
-    if let Some(key) = problem {
-        return contracts_view(
-            &state,
-            &auth,
-            &inst,
-            form,
-            Some(tr.t(key)),
-            &Flash::default(),
-        )
-        .await;
-    }
-    let catalog_id = rsw::current_catalog(&state)
-        .ok_or_else(|| AppError::Internal("no role-sharing catalog".into()))?;
-    let r = state
-        .store()
-        .create_contract(
-            &auth.actor(),
-            &NewContract {
-                institution_id: inst.id.clone(),
-                vendor_id: form.vendor_id.clone(),
-                title,
-                kind: form.kind.clone(),
-                starts_on: Some(starts).filter(|s| !s.is_empty()),
-                ends_on: Some(ends).filter(|s| !s.is_empty()),
-                catalog_id,
-                system_ids: form.system.clone(),
-            },
-        )
-        .await;
-    match r {
+    match mamori_app::contracts::create(&state, &auth, &code, &input).await {
         Ok(c) => Ok(
             Redirect::to(&format!("/contracts/{}?ok=flash-contract-added", c.id)).into_response(),
         ),
-        Err(mamori_store::StoreError::NotFound(_)) => {
-            let msg = tr.t("error-contract-vendor");
+        Err(mamori_app::Error::Invalid { key, .. }) => {
+            let msg = Tr::new(auth.meta.lang).t(key);
             contracts_view(&state, &auth, &inst, form, Some(msg), &Flash::default()).await
         }
         Err(e) => Err(e.into()),

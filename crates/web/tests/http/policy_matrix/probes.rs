@@ -608,6 +608,13 @@ pub(super) fn probes() -> Vec<Probe> {
             VIEW_CONTRACTS,
             200,
         ),
+        j(
+            Method::POST,
+            "/api/v1/institutions/1311234567/contracts",
+            json!({"title": "", "vendor_id": "", "kind": "maintenance"}),
+            MANAGE_CONTRACTS,
+            422,
+        ),
         p(
             Method::GET,
             "/api/v1/institutions/1311234567/role-sharing-matrix",

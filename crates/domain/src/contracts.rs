@@ -1,0 +1,95 @@
+//! The rules of a contract's record: a title, a vendor, a kind, and dates in order.
+
+use crate::codes::ContractKind;
+use crate::role_sharing::valid_date;
+use crate::validate::FieldError;
+
+/// A contract's terms as checked: the title trimmed, the kind typed, empty dates absent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Terms {
+    pub title: String,
+    pub kind: ContractKind,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+}
+
+fn err(field: &'static str, key: &'static str) -> FieldError {
+    FieldError { field, key }
+}
+
+/// Check a contract's terms: a title of 1–200 characters, a vendor named, a known kind,
+/// dates as `YYYY-MM-DD` (or none), the end not before the start.
+pub fn check_terms(
+    title: &str,
+    vendor_id: &str,
+    kind: &str,
+    starts_on: &str,
+    ends_on: &str,
+) -> Result<Terms, FieldError> {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(err("title", "error-contract-title"));
+    }
+    if vendor_id.trim().is_empty() {
+        return Err(err("vendor_id", "error-contract-vendor"));
+    }
+    let kind = ContractKind::parse(kind).ok_or(err("kind", "error-rs-bad-value"))?;
+    let date = |field: &'static str, s: &str| -> Result<Option<String>, FieldError> {
+        let s = s.trim();
+        match s {
+            "" => Ok(None),
+            d if valid_date(d) => Ok(Some(d.to_string())),
+            _ => Err(err(field, "error-rs-bad-date")),
+        }
+    };
+    let starts_on = date("starts_on", starts_on)?;
+    let ends_on = date("ends_on", ends_on)?;
+    if let (Some(s), Some(e)) = (&starts_on, &ends_on) {
+        if e < s {
+            return Err(err("ends_on", "error-contract-dates"));
+        }
+    }
+    Ok(Terms {
+        title: title.to_string(),
+        kind,
+        starts_on,
+        ends_on,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_checked_field_by_field() {
+        let ok = check_terms(" 保守契約 ", "v", "maintenance", "2026-04-01", "2027-03-31").unwrap();
+        assert_eq!(ok.title, "保守契約");
+        assert_eq!(ok.kind, ContractKind::Maintenance);
+        let field = |r: Result<Terms, FieldError>| r.unwrap_err().field;
+        assert_eq!(field(check_terms(" ", "v", "other", "", "")), "title");
+        assert_eq!(
+            field(check_terms(&"長".repeat(201), "v", "other", "", "")),
+            "title"
+        );
+        assert_eq!(field(check_terms("t", "", "other", "", "")), "vendor_id");
+        assert_eq!(field(check_terms("t", "v", "lease", "", "")), "kind");
+        assert_eq!(
+            field(check_terms("t", "v", "other", "2026-02-30", "")),
+            "starts_on"
+        );
+        assert_eq!(
+            field(check_terms("t", "v", "other", "", "R8.4.1")),
+            "ends_on"
+        );
+        assert_eq!(
+            check_terms("t", "v", "other", "2026-04-01", "2026-03-31").unwrap_err(),
+            FieldError {
+                field: "ends_on",
+                key: "error-contract-dates"
+            }
+        );
+        let open = check_terms("t", "v", "cloud", "2026-04-01", "").unwrap();
+        assert_eq!(open.ends_on, None);
+    }
+}
