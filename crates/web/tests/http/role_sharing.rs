@@ -330,19 +330,8 @@ async fn systems_through_the_api_follow_the_page_rules() {
             )
             .await;
         assert_eq!(r.status(), 403);
-        let elsewhere = new_institution(&app, "2712345670", "よそのクリニック").await;
-        let officer = new_user(&app, "anzen@yoso.example.jp").await;
-        app.store
-            .grant_role(
-                &Actor::system("test"),
-                &elsewhere.id,
-                &officer,
-                Role::SecurityOfficer,
-                None,
-            )
-            .await
-            .unwrap();
-        let other = login(&app, "anzen@yoso.example.jp").await;
+        let (other, other_code) =
+            officer_elsewhere(&app, "2712345670", "anzen@yoso.example.jp").await;
         let heads = app.store.audit_heads().await.unwrap();
         assert_eq!(other.get(&app, base).await.status(), 404);
         let r = other
@@ -355,7 +344,7 @@ async fn systems_through_the_api_follow_the_page_rules() {
             .await;
         assert_eq!(r.status(), 404);
         assert_eq!(app.store.audit_heads().await.unwrap(), heads);
-        let own = format!("/api/v1/institutions/{}/systems", elsewhere.code);
+        let own = format!("/api/v1/institutions/{other_code}/systems");
         assert_eq!(other.get(&app, &own).await.status(), 200);
     }
 }
@@ -395,19 +384,7 @@ async fn contracts_through_the_api_follow_the_page_rules() {
         assert_eq!(app.store.audit_heads().await.unwrap(), heads);
 
         // Another institution's officer learns nothing and writes nothing.
-        let elsewhere = new_institution(&app, "2712345671", "よその医院").await;
-        let officer = new_user(&app, "anzen@yoso-iin.example.jp").await;
-        app.store
-            .grant_role(
-                &Actor::system("test"),
-                &elsewhere.id,
-                &officer,
-                Role::SecurityOfficer,
-                None,
-            )
-            .await
-            .unwrap();
-        let other = login(&app, "anzen@yoso-iin.example.jp").await;
+        let (other, _) = officer_elsewhere(&app, "2712345671", "anzen@yoso-iin.example.jp").await;
         let heads = app.store.audit_heads().await.unwrap();
         let r = other
             .json(&app, Method::POST, base, Some(good.clone()))

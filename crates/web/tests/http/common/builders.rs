@@ -74,6 +74,24 @@ pub async fn new_institution(app: &App, code: &str, name: &str) -> mamori_domain
         .unwrap()
 }
 
+/// The security officer of a new clinic `code`, signed in: someone with every right in
+/// another institution and none here.
+pub async fn officer_elsewhere(app: &App, code: &str, email: &str) -> (Session, String) {
+    let elsewhere = new_institution(app, code, "よその医院").await;
+    let officer = new_user(app, email).await;
+    app.store
+        .grant_role(
+            &Actor::system("test"),
+            &elsewhere.id,
+            &officer,
+            Role::SecurityOfficer,
+            None,
+        )
+        .await
+        .unwrap();
+    (login(app, email).await, elsewhere.code)
+}
+
 /// The id of the vendor named `name`.
 pub async fn vendor_id(app: &App, name: &str) -> String {
     app.store
