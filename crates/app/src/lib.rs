@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod assessments;
 pub mod caller;
 pub mod catalogs;
+pub mod certifications;
 pub mod clock;
 pub mod contracts;
 pub mod credentials;

@@ -12,8 +12,6 @@ const NOT_YET_IN_THE_API: &[&str] = &[
     "POST /contracts/{id}/subcontractors/{sub}/approve",
     "POST /i/{code}/invites",
     "POST /invite/{token}",
-    "POST /vendor/certifications",
-    "POST /vendor/certifications/{id}/delete",
     "POST /vendor/standard-answers",
     "POST /vendor/standard-answers/apply",
     "POST /i/{code}/assessments",

@@ -360,6 +360,31 @@ async fn policy_matrix_every_route_every_role() {
                     .unwrap()
                     .id
             };
+            // Another, for the API's delete probe.
+            let my_api_cert = if my_vendor == "x" {
+                "unknown".to_string()
+            } else {
+                let r = session
+                    .form(
+                        &app,
+                        "/vendor/certifications",
+                        &[
+                            ("vendor_id", &my_vendor),
+                            ("kind", "other"),
+                            ("name", "matrix-api"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(r.status(), 303);
+                app.store
+                    .certifications(std::slice::from_ref(&my_vendor))
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|c| c.name == "matrix-api")
+                    .unwrap()
+                    .id
+            };
             for probe in probes() {
                 let fill = |s: &str| {
                     s.replace("{inspector}", &inspector)
@@ -379,6 +404,7 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{my_evidence}", &my_evidence)
                         .replace("{my_link}", &my_link)
                         .replace("{my_cert}", &my_cert)
+                        .replace("{my_api_cert}", &my_api_cert)
                         .replace("{import_a}", &import_a)
                         .replace("{import_b}", &import_b)
                         .replace("{pending_confirm}", &pending[0])
@@ -409,7 +435,16 @@ async fn policy_matrix_every_route_every_role() {
                     session.form(&app, &path, &form).await
                 } else {
                     session
-                        .json(&app, probe.method.clone(), &path, probe.body.clone())
+                        .json(
+                            &app,
+                            probe.method.clone(),
+                            &path,
+                            // Placeholders in a JSON body are filled like the path's.
+                            probe
+                                .body
+                                .as_ref()
+                                .map(|b| serde_json::from_str(&fill(&b.to_string())).unwrap()),
+                        )
                         .await
                 };
                 let status = r.status().as_u16();
@@ -518,6 +553,7 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("/roles/staff", "/roles/{role}")
                     .replace("/tokens/unknown", "/tokens/{id}")
                     .replace("{my_api_token}", "{id}")
+                    .replace("{my_api_cert}", "{id}")
                     .replace("{pending_put}", "{user_id}")
                     .replace("{pending_delete}", "{user_id}")
                     .replace("{contract_b}", "{id}")

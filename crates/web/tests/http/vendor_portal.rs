@@ -218,3 +218,87 @@ async fn vendor_sheets_outstanding_answered_in_the_portal_and_submitted() {
             .is_ok());
     }
 }
+
+#[tokio::test]
+async fn certifications_through_the_api_follow_the_portal_rules() {
+    for app in start_each().await {
+        let b = login(&app, "tanto@b-sha.example.jp").await;
+        let a = login(&app, "tanto@a-sha.example.jp").await;
+        let b_sha = vendor_id(&app, "B社").await;
+        let base = "/api/v1/vendor/certifications";
+        let soon = mamori_domain::time::date_jst(now_ms() + 30 * 86_400_000);
+
+        // Field by field: 422 naming the field; another vendor's id: 404. Nothing audited.
+        let heads = app.store.audit_heads().await.unwrap();
+        for (body, status, field) in [
+            (
+                json!({"vendor_id": b_sha, "kind": "iso", "name": "x"}),
+                422,
+                "kind",
+            ),
+            (
+                json!({"vendor_id": b_sha, "kind": "other", "name": " "}),
+                422,
+                "name",
+            ),
+            (
+                json!({"vendor_id": b_sha, "kind": "other", "name": "x", "expires_on": "R9.3.31"}),
+                422,
+                "expires_on",
+            ),
+        ] {
+            let r = b.json(&app, Method::POST, base, Some(body)).await;
+            assert_eq!(r.status(), status);
+            let e: Value = r.json().await.unwrap();
+            assert_eq!(e["error"]["field"], field, "{e}");
+        }
+        let r = a
+            .json(
+                &app,
+                Method::POST,
+                base,
+                Some(json!({"vendor_id": b_sha, "kind": "other", "name": "なりすまし"})),
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+
+        // Added: 201, flagged as expiring soon, listed for B社 only.
+        let r = b
+            .json(
+                &app,
+                Method::POST,
+                base,
+                Some(
+                    json!({"vendor_id": b_sha, "kind": "jisq27001", "name": "ISMS 更新",
+                            "expires_on": soon}),
+                ),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        let cert: Value = r.json().await.unwrap();
+        assert_eq!(cert["standing"], "soon");
+        let id = cert["id"].as_str().unwrap();
+        let mine: Vec<Value> = b.get(&app, base).await.json().await.unwrap();
+        assert!(mine.iter().any(|c| c["id"] == id));
+        let theirs: Vec<Value> = a.get(&app, base).await.json().await.unwrap();
+        assert!(!theirs.iter().any(|c| c["id"] == id));
+
+        // Deleted by its own vendor only.
+        let path = format!("{base}/{id}");
+        assert_eq!(
+            a.json(&app, Method::DELETE, &path, None).await.status(),
+            404
+        );
+        assert_eq!(
+            b.json(&app, Method::DELETE, &path, None).await.status(),
+            204
+        );
+        assert_eq!(
+            b.json(&app, Method::DELETE, &path, None).await.status(),
+            404
+        );
+        let mine: Vec<Value> = b.get(&app, base).await.json().await.unwrap();
+        assert!(!mine.iter().any(|c| c["id"] == id));
+    }
+}

@@ -1,6 +1,7 @@
 //! The vendor side: the portal, standard answers, certifications, documents and
 //! subcontractors, invitations, and the vendor's own members.
 
+pub mod api;
 pub mod invites;
 pub mod members;
 pub mod pages;
@@ -27,11 +28,13 @@ pub fn routes(r: Routes) -> Routes {
     .page(POST, "/invite/{token}", invites::accept_invite)
     .page(GET, "/vendor/certifications", pages::certifications)
     .page(POST, "/vendor/certifications", pages::add_certification)
+    .twin("POST /api/v1/vendor/certifications")
     .page(
         POST,
         "/vendor/certifications/{id}/delete",
         pages::delete_certification,
     )
+    .twin("DELETE /api/v1/vendor/certifications/{id}")
     .page(
         GET,
         "/vendor/standard-answers",
@@ -69,6 +72,8 @@ pub fn routes(r: Routes) -> Routes {
     )
     .twin("DELETE /api/v1/vendors/{vendor_id}/members/{user_id}")
     .upload(POST, "/contracts/{id}/documents", pages::upload_document)
+    .api(routes!(api::certifications, api::add_certification))
+    .api(routes!(api::delete_certification))
     .api(routes!(members::api_list, members::api_add))
     .api(routes!(members::api_change, members::api_remove))
 }

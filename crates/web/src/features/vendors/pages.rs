@@ -13,7 +13,7 @@ use axum::Form;
 use mamori_app::role_sharing::{self as rsw};
 use mamori_domain::codes::{CertKind, DocumentKind};
 use mamori_domain::policy::{Action, Scope};
-use mamori_store::{Certification, ContractDocument, Subcontractor};
+use mamori_store::{ContractDocument, Subcontractor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -273,31 +273,21 @@ pub async fn add_certification(
     auth: Auth,
     Form(form): Form<CertForm>,
 ) -> AppResult<Response> {
-    own_vendor(&auth, &form.vendor_id)?;
-    let name = form.name.trim();
-    let exp = form.expires_on.trim();
-    let bad = CertKind::parse(&form.kind).is_none()
-        || name.is_empty()
-        || name.chars().count() > 200
-        || (!exp.is_empty() && !mamori_domain::role_sharing::valid_date(exp));
-    if bad {
-        return Ok(Redirect::to("/vendor/certifications?err=error-certification").into_response());
+    let input = mamori_app::certifications::CertificationInput {
+        vendor_id: form.vendor_id,
+        kind: form.kind,
+        name: form.name,
+        expires_on: form.expires_on,
+    };
+    match mamori_app::certifications::add(&state, &auth, &input).await {
+        Ok(_) => {
+            Ok(Redirect::to("/vendor/certifications?ok=flash-certification-added").into_response())
+        }
+        Err(mamori_app::Error::Invalid { key, .. }) => {
+            Ok(Redirect::to(&format!("/vendor/certifications?err={key}")).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
-    state
-        .store()
-        .add_certification(
-            &auth.actor(),
-            &Certification {
-                id: String::new(),
-                vendor_id: form.vendor_id.clone(),
-                kind: form.kind.clone(),
-                name: name.into(),
-                expires_on: Some(exp.to_string()).filter(|s| !s.is_empty()),
-                created_at: 0,
-            },
-        )
-        .await?;
-    Ok(Redirect::to("/vendor/certifications?ok=flash-certification-added").into_response())
 }
 
 pub async fn delete_certification(
@@ -305,18 +295,6 @@ pub async fn delete_certification(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    mamori_app::access::require(&auth, Action::UseVendorPortal, Scope::Platform)?;
-    let certs = state
-        .store()
-        .certifications(&auth.principal.vendor_ids)
-        .await?;
-    let c = certs
-        .iter()
-        .find(|c| c.id == id)
-        .ok_or(AppError::NotFound)?;
-    state
-        .store()
-        .delete_certification(&auth.actor(), &c.vendor_id, &id)
-        .await?;
+    mamori_app::certifications::delete(&state, &auth, &id).await?;
     Ok(Redirect::to("/vendor/certifications?ok=flash-certification-deleted").into_response())
 }

@@ -545,6 +545,25 @@ pub(super) fn probes() -> Vec<Probe> {
             303,
         )
         .to("/vendor/certifications"),
+        p(
+            Method::GET,
+            "/api/v1/vendor/certifications",
+            VENDOR_PORTAL,
+            200,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/vendor/certifications",
+            json!({"vendor_id": "{my_vendor}", "kind": "other", "name": "x"}),
+            VENDOR_PORTAL,
+            201,
+        ),
+        p(
+            Method::DELETE,
+            "/api/v1/vendor/certifications/{my_api_cert}",
+            VENDOR_PORTAL,
+            204,
+        ),
         p(Method::GET, "/vendor/standard-answers", VENDOR_PORTAL, 200),
         f(
             "/vendor/standard-answers",
