@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod mail;
 pub mod role_sharing;
+pub mod subcontractors;
 pub mod systems;
 pub mod throttle;
 

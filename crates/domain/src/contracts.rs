@@ -57,6 +57,19 @@ pub fn check_terms(
     })
 }
 
+/// Check a subcontractor (再委託先) as the vendor declares it: a name of 1–200 characters
+/// and a scope of at most 2,000; both trimmed.
+pub fn check_subcontractor(name: &str, scope: &str) -> Result<(String, String), FieldError> {
+    let (name, scope) = (name.trim(), scope.trim());
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(err("name", "error-subcontractor-name"));
+    }
+    if scope.chars().count() > 2000 {
+        return Err(err("scope", "error-subcontractor-name"));
+    }
+    Ok((name.to_string(), scope.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +104,16 @@ mod tests {
         );
         let open = check_terms("t", "v", "cloud", "2026-04-01", "").unwrap();
         assert_eq!(open.ends_on, None);
+        assert_eq!(
+            check_subcontractor(" X DC ", " 保管 ").unwrap(),
+            ("X DC".to_string(), "保管".to_string())
+        );
+        assert_eq!(check_subcontractor(" ", "").unwrap_err().field, "name");
+        assert_eq!(
+            check_subcontractor("x", &"a".repeat(2001))
+                .unwrap_err()
+                .field,
+            "scope"
+        );
     }
 }

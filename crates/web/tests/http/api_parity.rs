@@ -8,8 +8,6 @@ use mamori_web::http::routes::{Surface, Twin};
 
 /// Page actions whose API counterpart is not built yet (issue 10, item 6).
 const NOT_YET_IN_THE_API: &[&str] = &[
-    "POST /contracts/{id}/subcontractors",
-    "POST /contracts/{id}/subcontractors/{sub}/approve",
     "POST /i/{code}/invites",
     "POST /invite/{token}",
     "POST /vendor/standard-answers",

@@ -557,6 +557,8 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{pending_put}", "{user_id}")
                     .replace("{pending_delete}", "{user_id}")
                     .replace("{contract_b}", "{id}")
+                    .replace("{contract_c}", "{id}")
+                    .replace("{sub_c}", "{sub}")
                     .replace("{assessment}", "{id}")
                     .replace("/items/part2-a-1", "/items/{item}")
                     .replace("{vendor_b}", "{vendor_id}")

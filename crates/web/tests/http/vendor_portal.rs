@@ -302,3 +302,67 @@ async fn certifications_through_the_api_follow_the_portal_rules() {
         assert!(!mine.iter().any(|c| c["id"] == id));
     }
 }
+
+#[tokio::test]
+async fn subcontractors_through_the_api_need_the_institutions_approval() {
+    for app in start_each().await {
+        let cb = demo_contract(&app, "B社").await;
+        let b = login(&app, "tanto@b-sha.example.jp").await;
+        let a = login(&app, "tanto@a-sha.example.jp").await;
+        let so = login(&app, "anzen@sakura.example.jp").await;
+        let base = format!("/api/v1/contracts/{}/subcontractors", cb.id);
+
+        // Declared by the contract's vendor; the rules name the field; another vendor
+        // learns nothing; nothing is written by a refusal.
+        let heads = app.store.audit_heads().await.unwrap();
+        let r = b
+            .json(&app, Method::POST, &base, Some(json!({"name": " "})))
+            .await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "name");
+        let r = a
+            .json(
+                &app,
+                Method::POST,
+                &base,
+                Some(json!({"name": "なりすまし"})),
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        let r = b
+            .json(
+                &app,
+                Method::POST,
+                &base,
+                Some(json!({"name": " Y データ保管 ", "scope": "バックアップの保管"})),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        let sub: Value = r.json().await.unwrap();
+        assert_eq!(sub["name"], "Y データ保管");
+        assert!(sub["approved_at"].is_null());
+
+        // Approved by the institution only, once.
+        let approve = format!("{base}/{}/approve", sub["id"].as_str().unwrap());
+        assert_eq!(
+            b.json(&app, Method::POST, &approve, None).await.status(),
+            403
+        );
+        assert_eq!(
+            a.json(&app, Method::POST, &approve, None).await.status(),
+            404
+        );
+        assert_eq!(
+            so.json(&app, Method::POST, &approve, None).await.status(),
+            204
+        );
+        assert_eq!(
+            so.json(&app, Method::POST, &approve, None).await.status(),
+            409
+        );
+        let list: Vec<Value> = b.get(&app, &base).await.json().await.unwrap();
+        let seen = list.iter().find(|s| s["id"] == sub["id"]).unwrap();
+        assert!(seen["approved_at"].is_i64());
+    }
+}

@@ -9,7 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use mamori_app::certifications::CertificationInput;
-use mamori_store::Certification;
+use mamori_app::subcontractors::SubcontractorInput;
+use mamori_store::{Certification, Subcontractor};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -75,5 +76,70 @@ pub async fn delete_certification(
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     mamori_app::certifications::delete(&state, &auth, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SubcontractorView {
+    pub id: String,
+    pub contract_id: String,
+    pub name: String,
+    pub scope: String,
+    pub declared_at: i64,
+    /// Set once the institution approved it.
+    pub approved_at: Option<i64>,
+}
+
+impl From<Subcontractor> for SubcontractorView {
+    fn from(s: Subcontractor) -> Self {
+        SubcontractorView {
+            id: s.id,
+            contract_id: s.contract_id,
+            name: s.name,
+            scope: s.scope,
+            declared_at: s.declared_at,
+            approved_at: s.approved_at,
+        }
+    }
+}
+
+/// The subcontractors (再委託先) of a contract, for either party.
+#[utoipa::path(get, path = "/contracts/{id}/subcontractors", tag = "role-sharing",
+    params(("id" = String, Path)), responses((status = 200, body = Vec<SubcontractorView>)))]
+pub async fn subcontractors(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<SubcontractorView>>> {
+    let list = mamori_app::subcontractors::list(&state, &auth, &id).await?;
+    Ok(Json(
+        list.into_iter().map(SubcontractorView::from).collect(),
+    ))
+}
+
+/// Declare a subcontractor on a contract (its vendor, or the institution).
+#[utoipa::path(post, path = "/contracts/{id}/subcontractors", tag = "role-sharing",
+    params(("id" = String, Path)), request_body = SubcontractorInput,
+    responses((status = 201, body = SubcontractorView), (status = 422, body = ErrorBody)))]
+pub async fn declare_subcontractor(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<SubcontractorInput>,
+) -> AppResult<(StatusCode, Json<SubcontractorView>)> {
+    let s = mamori_app::subcontractors::declare(&state, &auth, &id, &input).await?;
+    Ok((StatusCode::CREATED, Json(s.into())))
+}
+
+/// Approve a subcontractor: the institution only; approving twice is a conflict (409).
+#[utoipa::path(post, path = "/contracts/{id}/subcontractors/{sub}/approve", tag = "role-sharing",
+    params(("id" = String, Path), ("sub" = String, Path)),
+    responses((status = 204), (status = 409, body = ErrorBody)))]
+pub async fn approve_subcontractor(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, sub)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    mamori_app::subcontractors::approve(&state, &auth, &id, &sub).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -17,11 +17,13 @@ pub fn routes(r: Routes) -> Routes {
         "/contracts/{id}/subcontractors",
         pages::declare_subcontractor,
     )
+    .twin("POST /api/v1/contracts/{id}/subcontractors")
     .page(
         POST,
         "/contracts/{id}/subcontractors/{sub}/approve",
         pages::approve_subcontractor,
     )
+    .twin("POST /api/v1/contracts/{id}/subcontractors/{sub}/approve")
     .page(GET, "/contract-documents/{doc}", pages::document)
     .page(POST, "/i/{code}/invites", invites::create_invite)
     .page(GET, "/invite/{token}", invites::invite_page)
@@ -74,6 +76,8 @@ pub fn routes(r: Routes) -> Routes {
     .upload(POST, "/contracts/{id}/documents", pages::upload_document)
     .api(routes!(api::certifications, api::add_certification))
     .api(routes!(api::delete_certification))
+    .api(routes!(api::subcontractors, api::declare_subcontractor))
+    .api(routes!(api::approve_subcontractor))
     .api(routes!(members::api_list, members::api_add))
     .api(routes!(members::api_change, members::api_remove))
 }

@@ -13,7 +13,7 @@ use axum::Form;
 use mamori_app::role_sharing::{self as rsw};
 use mamori_domain::codes::{CertKind, DocumentKind};
 use mamori_domain::policy::{Action, Scope};
-use mamori_store::{ContractDocument, Subcontractor};
+use mamori_store::ContractDocument;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -134,38 +134,16 @@ pub async fn declare_subcontractor(
     Path(id): Path<String>,
     Form(form): Form<SubcontractorForm>,
 ) -> AppResult<Response> {
-    let (c, _) = rsw::contract_for(state.store(), &auth, &id, Action::AnswerRoleSharing).await?;
-    let name = form.name.trim();
-    let scope = form.scope.trim();
-    if name.is_empty() || name.chars().count() > 200 || scope.chars().count() > 2000 {
-        return Ok(back(
-            &c.id,
-            "err=error-subcontractor-name",
-            "subcontractors",
-        ));
-    }
-    state
-        .store()
-        .declare_subcontractor(
-            &auth.actor(),
-            &Subcontractor {
-                id: String::new(),
-                institution_id: c.institution_id.clone(),
-                contract_id: c.id.clone(),
-                name: name.into(),
-                scope: scope.into(),
-                declared_by: None,
-                declared_at: 0,
-                approved_by: None,
-                approved_at: None,
-            },
-        )
-        .await?;
-    Ok(back(
-        &c.id,
-        "ok=flash-subcontractor-declared",
-        "subcontractors",
-    ))
+    let input = mamori_app::subcontractors::SubcontractorInput {
+        name: form.name,
+        scope: form.scope,
+    };
+    let to = match mamori_app::subcontractors::declare(&state, &auth, &id, &input).await {
+        Ok(_) => "ok=flash-subcontractor-declared".to_string(),
+        Err(mamori_app::Error::Invalid { key, .. }) => format!("err={key}"),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(back(&id, &to, "subcontractors"))
 }
 
 /// Only the institution approves a subcontractor (prior approval of 再委託).
@@ -174,31 +152,14 @@ pub async fn approve_subcontractor(
     auth: Auth,
     Path((id, sub_id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (c, _) = rsw::contract_for(state.store(), &auth, &id, Action::ViewContracts).await?;
-    let manages = mamori_app::access::may(
-        &auth,
-        Action::ManageContracts,
-        Scope::Institution(&c.institution_id),
-    );
-    if !manages {
-        return Err(AppError::Forbidden);
-    }
-    let subs = state.store().subcontractors(&c.institution_id).await?;
-    if !subs.iter().any(|s| s.id == sub_id && s.contract_id == c.id) {
-        return Err(AppError::NotFound);
-    }
-    match state
-        .store()
-        .approve_subcontractor(&auth.actor(), &c.institution_id, &sub_id)
-        .await
-    {
+    match mamori_app::subcontractors::approve(&state, &auth, &id, &sub_id).await {
         Ok(()) => Ok(back(
-            &c.id,
+            &id,
             "ok=flash-subcontractor-approved",
             "subcontractors",
         )),
-        Err(mamori_store::StoreError::Conflict(_)) => Ok(back(
-            &c.id,
+        Err(mamori_app::Error::Conflict(_)) => Ok(back(
+            &id,
             "err=error-subcontractor-approved",
             "subcontractors",
         )),

@@ -112,12 +112,12 @@ pub(super) fn refusal(who: Who, path: &str) -> u16 {
         member || who == Who::PlatformAdmin
     } else if scoped(&[
         "/contracts/{contract_b}",
-        "/api/v1/contracts/",
+        "/api/v1/contracts/{contract_b}",
         "/contract-documents/",
         "/vendor-sheets/{sheet_b}",
     ]) {
         member || who == Who::ContractVendor
-    } else if scoped(&["/contracts/", "/vendor-sheets/"]) {
+    } else if scoped(&["/contracts/", "/api/v1/contracts/", "/vendor-sheets/"]) {
         // C社's contract, A社's vendor sheet
         member || (path.contains("{sheet_a}") && who == Who::OtherContractVendor)
     } else if scoped(&["/vendors/", "/api/v1/vendors/"]) {

@@ -505,6 +505,26 @@ pub(super) fn probes() -> Vec<Probe> {
             303,
         )
         .to("/contracts/{contract_c}"),
+        // The page's approval above runs first for every caller: the API finds it approved.
+        p(
+            Method::POST,
+            "/api/v1/contracts/{contract_c}/subcontractors/{sub_c}/approve",
+            MANAGE_CONTRACTS,
+            409,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/contracts/{contract_b}/subcontractors",
+            CONTRACT_VIEW,
+            200,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/contracts/{contract_b}/subcontractors",
+            json!({"name": ""}),
+            CONTRACT_ANSWER,
+            422,
+        ),
         p(
             Method::GET,
             "/contract-documents/{doc_b}",
