@@ -79,11 +79,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let served = mamori_app::catalogs::load(state.store())
-        .await
-        .map_err(std::io::Error::other)?;
-    state.set_catalogs(served);
-    let loaded = mamori_app::catalogs::sync(state.store(), &state.catalogs())
+    let loaded = state
+        .reload_catalogs()
         .await
         .map_err(std::io::Error::other)?;
     tracing::info!(loaded, "catalogs synchronised with the search index");

@@ -649,7 +649,7 @@ async fn sqlite_writes_are_synced_at_commit() {
 /// directory would be on): `cargo test -p mamori-store --test contract
 /// sqlite_synchronous_cost -- --ignored --nocapture`.
 #[tokio::test]
-#[ignore]
+#[ignore = "a measurement, not a check: it prints the cost of SQLite synchronous = FULL per audited write and asserts nothing; run by hand with --ignored --nocapture"]
 async fn sqlite_synchronous_cost() {
     let n = 1000;
     for mode in ["NORMAL", "FULL", "NORMAL", "FULL"] {
