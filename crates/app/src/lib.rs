@@ -8,6 +8,7 @@ pub mod access;
 pub mod accounts;
 pub mod assessments;
 pub mod caller;
+pub mod catalog_imports;
 pub mod catalogs;
 pub mod certifications;
 pub mod clock;

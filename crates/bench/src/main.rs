@@ -369,7 +369,7 @@ async fn main() -> Result<()> {
                 file_sha256: String::new(),
                 mapping: String::new(),
                 body: c.to_toml()?,
-                status: "pending".into(),
+                status: mamori_domain::codes::ImportStatus::Pending,
                 created_by: None,
                 created_at: 0,
                 decided_at: None,

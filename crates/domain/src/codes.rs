@@ -38,6 +38,14 @@ macro_rules! code_enum {
             }
         }
 
+        /// For a database column read as text (`#[sqlx(try_from = "String")]`).
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                $name::parse(&s).ok_or_else(|| format!("unknown {} `{}`", stringify!($name), s))
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
@@ -58,6 +66,15 @@ macro_rules! code_enum {
         }
     };
 }
+
+code_enum!(
+    /// Where a catalog import stands: staged until the administrator confirms or discards it.
+    ImportStatus {
+        Pending = "pending",
+        Confirmed = "confirmed",
+        Discarded = "discarded",
+    }
+);
 
 code_enum!(
     /// What a document attached to a contract is.

@@ -527,27 +527,10 @@ async fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCo
                     .with_context(|| format!("書き込めません: {}", out.display()))?;
                 println!("カタログファイルを書き出しました: {}", out.display());
             }
-            let record = mamori_store::CatalogImport {
-                id: mamori_store::new_id(),
-                catalog_id: new.catalog.id.clone(),
-                based_on: plan.based_on.clone(),
-                file_name: name,
-                file_sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
-                mapping: format!(
-                    "見出し行 {}: 項番 = {}, 内容 = {}",
-                    m.header_row, m.number, m.text
-                ),
-                body,
-                status: "pending".into(),
-                created_by: None,
-                created_at: 0,
-                decided_at: None,
-            };
-            let actor = Actor::system("cli");
-            store.stage_catalog_import(&actor, &record).await?;
-            store
-                .decide_catalog_import(&actor, &record.id, true)
-                .await?;
+            let record = mamori_app::catalog_imports::record(&plan, name, &bytes, None)?;
+            let ctx = mamori_app::Ctx::new(store.clone());
+            ctx.set_catalogs(served);
+            mamori_app::catalog_imports::import_confirmed(&ctx, &record).await?;
             println!(
                 "新しい版 {} を確定しました。mamori serve の次の起動から閲覧・検索できます(起動中のサーバは再起動してください)。",
                 new.catalog.id

@@ -2,6 +2,7 @@
 
 use crate::{Actor, Result};
 use async_trait::async_trait;
+use mamori_domain::codes::ImportStatus;
 
 /// A catalog as the search index keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,8 +49,8 @@ pub struct CatalogImport {
     pub mapping: String,
     /// The generated catalog file (TOML); empty in lists.
     pub body: String,
-    /// `pending`, `confirmed` or `discarded`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ImportStatus,
     /// The user who uploaded it; none from the command line.
     pub created_by: Option<String>,
     pub created_at: i64,

@@ -119,7 +119,7 @@ async fn catalog_imports_are_staged_then_confirmed_or_discarded_once() {
             file_sha256: "ab".repeat(32),
             mapping: "見出し行 1: 項番 = A, 内容 = B".into(),
             body: "format = 1\n".into(),
-            status: String::new(),
+            status: mamori_domain::codes::ImportStatus::Pending,
             created_by: Some(admin.id.clone()),
             created_at: 0,
             decided_at: None,
@@ -138,7 +138,12 @@ async fn catalog_imports_are_staged_then_confirmed_or_discarded_once() {
         .await
         .unwrap();
         let got = s.catalog_import("i1").await.unwrap().unwrap();
-        assert_eq!(got.status, "pending", "{}", b.name);
+        assert_eq!(
+            got.status,
+            mamori_domain::codes::ImportStatus::Pending,
+            "{}",
+            b.name
+        );
         assert_eq!(got.body, "format = 1\n");
         assert_eq!(got.created_by.as_deref(), Some(admin.id.as_str()));
         assert!(s.confirmed_catalog_imports().await.unwrap().is_empty());
@@ -165,7 +170,7 @@ async fn catalog_imports_are_staged_then_confirmed_or_discarded_once() {
         );
         assert_eq!(
             s.catalog_import("i2").await.unwrap().unwrap().status,
-            "pending",
+            mamori_domain::codes::ImportStatus::Pending,
             "a refused confirmation changes nothing"
         );
         s.decide_catalog_import(&actor(), "i2", false)

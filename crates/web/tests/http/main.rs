@@ -9,6 +9,7 @@ mod accounts;
 mod api_parity;
 mod architecture;
 mod assessments;
+mod catalog_imports_api;
 mod catalogs;
 mod contracts;
 mod control_chars;

@@ -296,13 +296,16 @@ async fn policy_matrix_every_route_every_role() {
             }
             // Catalog imports staged by the administrator himself, to view, confirm and
             // discard (before he signs in, the others are shown ids that do not exist yet).
-            let (import_a, import_b) = if who == Who::PlatformAdmin {
+            let (import_a, import_b, import_c, import_d) = if who == Who::PlatformAdmin {
                 (
                     stage_import(&app, &session, "mhlw/cyber-checklist-institution", "M9").await,
                     stage_import(&app, &session, "mhlw/bcp-checklist", "2099-01").await,
+                    stage_import(&app, &session, "mhlw/cyber-checklist-institution", "M10").await,
+                    stage_import(&app, &session, "mhlw/bcp-checklist", "2099-02").await,
                 )
             } else {
-                ("unknown".to_string(), "unknown".to_string())
+                let unknown = || "unknown".to_string();
+                (unknown(), unknown(), unknown(), unknown())
             };
             let (my_evidence, my_link) = (
                 add_evidence(&app, &officer, &assessment).await,
@@ -407,6 +410,8 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{my_api_cert}", &my_api_cert)
                         .replace("{import_a}", &import_a)
                         .replace("{import_b}", &import_b)
+                        .replace("{import_c}", &import_c)
+                        .replace("{import_d}", &import_d)
                         .replace("{pending_confirm}", &pending[0])
                         .replace("{pending_remove}", &pending[1])
                         .replace("{pending_put}", &pending[2])
@@ -559,6 +564,8 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{contract_b}", "{id}")
                     .replace("{contract_c}", "{id}")
                     .replace("{sub_c}", "{sub}")
+                    .replace("{import_c}", "{id}")
+                    .replace("{import_d}", "{id}")
                     .replace("{assessment}", "{id}")
                     .replace("/items/part2-a-1", "/items/{item}")
                     .replace("{vendor_b}", "{vendor_id}")

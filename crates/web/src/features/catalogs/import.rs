@@ -3,19 +3,17 @@
 //! the latest version → confirm or discard. Nothing becomes a catalog before the
 //! confirmation; a confirmed version is served at once and at every later start.
 
-use crate::features::catalogs::pages::{index_record, load};
 use crate::http::auth::Auth;
-use crate::http::error::{AppError, AppResult};
+use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use crate::ui::{render, Flash, PageCtx};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use mamori_catalog::import::{self, Request};
-use mamori_catalog::{Catalog, Document};
+use mamori_app::catalog_imports::{self, ImportInput, Preview, Refusal, Staged};
+use mamori_domain::codes::ImportStatus;
 use mamori_domain::policy::{Action, Scope};
 use mamori_store::CatalogImport;
-use sha2::{Digest, Sha256};
 
 /// One document that can take a new version: its latest version.
 pub struct DocumentChoice {
@@ -75,11 +73,11 @@ fn documents(state: &AppState) -> Vec<DocumentChoice> {
     out
 }
 
-fn status(tr: &crate::i18n::Tr, s: &str) -> (String, &'static str) {
+fn status(tr: &crate::i18n::Tr, s: ImportStatus) -> (String, &'static str) {
     match s {
-        "confirmed" => (tr.t("import-status-confirmed"), "ok"),
-        "discarded" => (tr.t("import-status-discarded"), ""),
-        _ => (tr.t("import-status-pending"), "warn"),
+        ImportStatus::Confirmed => (tr.t("import-status-confirmed"), "ok"),
+        ImportStatus::Discarded => (tr.t("import-status-discarded"), ""),
+        ImportStatus::Pending => (tr.t("import-status-pending"), "warn"),
     }
 }
 
@@ -94,13 +92,11 @@ async fn upload_view(
         .await?
         .with_flash(flash);
     let tr = &page.tr;
-    let imports = state
-        .store()
-        .catalog_imports(50)
+    let imports = catalog_imports::list(state, auth, 50)
         .await?
         .into_iter()
         .map(|i| {
-            let (label, class) = status(tr, &i.status);
+            let (label, class) = status(tr, i.status);
             ImportRow {
                 href: format!("/catalog-imports/{}", i.id),
                 catalog_id: i.catalog_id,
@@ -151,86 +147,44 @@ pub async fn upload(
         published: up.text("published"),
         sheet: up.text("sheet"),
     };
-    let (file_name, bytes) = (up.file_name, up.bytes);
-    if bytes.is_empty() {
-        let msg = tr.t("import-error-no-file");
-        return upload_view(&state, &auth, form, Some(msg), &Flash::default()).await;
+    let input = input_of(&form);
+    match catalog_imports::stage(&state, &auth, input, up.file_name, up.bytes).await? {
+        Staged::Staged(record) => {
+            Ok(Redirect::to(&format!("/catalog-imports/{}", record.id)).into_response())
+        }
+        Staged::Refused(r) => {
+            let msg = refusal_message(&tr, &r);
+            upload_view(&state, &auth, form, Some(msg), &Flash::default()).await
+        }
     }
-    let req = Request {
-        id: format!("{}@{}", form.document, form.version),
+}
+
+fn input_of(form: &UploadForm) -> ImportInput {
+    ImportInput {
+        document: form.document.clone(),
+        version: form.version.clone(),
         title: form.title.clone(),
         published: form.published.clone(),
-        sheet: Some(form.sheet.clone()).filter(|s| !s.is_empty()),
-    };
-    // Reading a hostile file may take a while (up to 64 MiB of XML before it is refused):
-    // off the async workers.
-    let catalogs = state.catalogs();
-    let (planned, file_name, bytes) = tokio::task::spawn_blocking(move || {
-        let p = import::plan(&catalogs, &file_name, &bytes, &req);
-        (p, file_name, bytes)
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("import task: {e}")))?;
-    let plan = match planned {
-        Ok(p) => p,
-        Err(e) => {
+        sheet: form.sheet.clone(),
+    }
+}
+
+/// Why a file was refused, in the caller's language (the page and the API say the same).
+pub fn refusal_message(tr: &crate::i18n::Tr, r: &Refusal) -> String {
+    match r {
+        Refusal::NoFile => tr.t("import-error-no-file"),
+        Refusal::Unreadable(e) => {
             let (place, place_args) = e.place.key();
             let (problem, problem_args) = e.problem.key();
-            let msg = format!(
+            format!(
                 "{}: {}: {}",
                 tr.t("import-error-refused"),
                 tr.targs(place, &place_args),
                 tr.targs(problem, &problem_args)
-            );
-            return upload_view(&state, &auth, form, Some(msg), &Flash::default()).await;
+            )
         }
-    };
-    if !plan.problems.is_empty() {
-        let msg = format!(
-            "{}: {}",
-            tr.t("import-error-refused"),
-            plan.problems
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join(" / ")
-        );
-        return upload_view(&state, &auth, form, Some(msg), &Flash::default()).await;
+        Refusal::Problems(p) => format!("{}: {}", tr.t("import-error-refused"), p.join(" / ")),
     }
-    let body = plan
-        .catalog
-        .to_toml()
-        .map_err(|e| AppError::Internal(format!("catalog toml: {e}")))?;
-    let m = &plan.mapping;
-    let mapping = format!(
-        "{} {}: 項番 = {}{}, 内容 = {}",
-        tr.t("import-header-row"),
-        m.header_row,
-        m.number,
-        m.title
-            .as_ref()
-            .map(|t| format!(", 項目 = {t}"))
-            .unwrap_or_default(),
-        m.text
-    );
-    let record = CatalogImport {
-        id: mamori_store::new_id(),
-        catalog_id: plan.catalog.catalog.id.clone(),
-        based_on: plan.based_on.clone(),
-        file_name,
-        file_sha256: hex::encode(Sha256::digest(&bytes)),
-        mapping,
-        body,
-        status: "pending".into(),
-        created_by: Some(auth.user.id.clone()),
-        created_at: 0,
-        decided_at: None,
-    };
-    state
-        .store()
-        .stage_catalog_import(&auth.actor(), &record)
-        .await?;
-    Ok(Redirect::to(&format!("/catalog-imports/{}", record.id)).into_response())
 }
 
 pub struct DiffRow {
@@ -252,6 +206,8 @@ pub struct PreviewItem {
 struct PreviewPage {
     page: PageCtx,
     import: CatalogImport,
+    pending: bool,
+    confirmed: bool,
     status: String,
     status_class: &'static str,
     title: String,
@@ -266,32 +222,12 @@ struct PreviewPage {
     blocked: Option<String>,
 }
 
-fn parse_body(import: &CatalogImport) -> AppResult<Catalog> {
-    match mamori_catalog::parse(&import.catalog_id, &import.body) {
-        Ok(Document::Catalog(c)) => Ok(c),
-        _ => Err(AppError::Internal(format!(
-            "stored import {} is not a catalog",
-            import.id
-        ))),
-    }
-}
-
-async fn find(state: &AppState, id: &str) -> AppResult<CatalogImport> {
-    state
-        .store()
-        .catalog_import(id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 pub async fn preview(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
-    let import = find(&state, &id).await?;
-    let new = parse_body(&import)?;
+    let p = catalog_imports::preview(&state, &auth, &id).await?;
     let page = PageCtx::signed_in(
         &state,
         &auth,
@@ -301,50 +237,27 @@ pub async fn preview(
     )
     .await?;
     let tr = &page.tr;
-    let catalogs = state.catalogs();
-    let old = catalogs.catalogs.get(&import.based_on);
-    let (mut added, mut changed, mut removed, mut unchanged) = (vec![], vec![], vec![], 0);
-    if let Some(old) = old {
-        let d = import::diff(old, &new);
-        let text = |c: &Catalog, n: &str| {
-            c.items
-                .iter()
-                .find(|i| i.number == n)
-                .map(|i| i.text.clone())
-                .unwrap_or_default()
-        };
-        for n in &d.added {
-            added.push(DiffRow {
+    let (new, old) = (&p.new, p.base.as_ref());
+    let rows = |numbers: &[String], with_old: bool, with_new: bool| -> Vec<DiffRow> {
+        numbers
+            .iter()
+            .map(|n| DiffRow {
                 number: n.clone(),
-                old: String::new(),
-                new: text(&new, n),
-            });
-        }
-        for n in &d.changed {
-            changed.push(DiffRow {
-                number: n.clone(),
-                old: text(old, n),
-                new: text(&new, n),
-            });
-        }
-        for n in &d.removed {
-            removed.push(DiffRow {
-                number: n.clone(),
-                old: text(old, n),
-                new: String::new(),
-            });
-        }
-        unchanged = d.unchanged;
-    }
-    let blocked = if import.status != "pending" {
-        None
-    } else if catalogs.catalogs.contains_key(&import.catalog_id) {
-        Some(tr.t("import-blocked-exists"))
-    } else if old.is_none() {
-        Some(tr.t("import-blocked-no-base"))
-    } else {
-        None
+                old: old
+                    .filter(|_| with_old)
+                    .map(|o| Preview::text(o, n))
+                    .unwrap_or_default(),
+                new: if with_new {
+                    Preview::text(new, n)
+                } else {
+                    String::new()
+                },
+            })
+            .collect()
     };
+    let added = rows(&p.diff.added, false, true);
+    let changed = rows(&p.diff.changed, true, true);
+    let removed = rows(&p.diff.removed, true, false);
     let items = new
         .items
         .iter()
@@ -359,22 +272,24 @@ pub async fn preview(
             carried: old.is_some_and(|o| o.items.iter().any(|x| x.number == i.number)),
         })
         .collect();
-    let (status, status_class) = status(tr, &import.status);
+    let (status, status_class) = status(tr, p.import.status);
     Ok(render(&PreviewPage {
+        pending: p.import.status == ImportStatus::Pending,
+        confirmed: p.import.status == ImportStatus::Confirmed,
         status,
         status_class,
         title: new.catalog.title.clone(),
         published: new.catalog.published.clone(),
         based_on_title: old
             .map(|o| format!("{}({})", o.catalog.title, o.catalog.version))
-            .unwrap_or_else(|| import.based_on.clone()),
+            .unwrap_or_else(|| p.import.based_on.clone()),
         added,
         changed,
         removed,
-        unchanged,
+        unchanged: p.diff.unchanged,
         items,
-        blocked,
-        import,
+        blocked: p.blocked.map(|b| tr.t(b.message_key())),
+        import: p.import,
         page,
     })?
     .into_response())
@@ -385,26 +300,7 @@ pub async fn confirm(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
-    let import = find(&state, &id).await?;
-    let new = parse_body(&import)?;
-    if import.status != "pending" {
-        return Err(AppError::Conflict("catalog import"));
-    }
-    if state.catalogs().catalogs.contains_key(&import.catalog_id) {
-        return Err(AppError::Duplicate("catalog version"));
-    }
-    state
-        .store()
-        .decide_catalog_import(&auth.actor(), &id, true)
-        .await?;
-    // Serve it now: reload the whole set from the store (as a restart would), then index it.
-    let served = load(state.store()).await?;
-    state.set_catalogs(served);
-    state
-        .store()
-        .load_catalog(&auth.actor(), &index_record(&new, "imported"))
-        .await?;
+    let import = catalog_imports::confirm(&state, &auth, &id).await?;
     Ok(Redirect::to(&format!("/catalogs/{}", import.catalog_id)).into_response())
 }
 
@@ -413,11 +309,6 @@ pub async fn discard(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
-    find(&state, &id).await?;
-    state
-        .store()
-        .decide_catalog_import(&auth.actor(), &id, false)
-        .await?;
+    catalog_imports::discard(&state, &auth, &id).await?;
     Ok(Redirect::to("/catalog-imports?ok=flash-import-discarded").into_response())
 }

@@ -1,6 +1,7 @@
 //! The official documents: browsing, the item pages with their crosswalks, Japanese
 //! search, and importing a new version from the official Excel or CSV.
 
+pub mod api;
 pub mod import;
 pub mod pages;
 
@@ -19,9 +20,17 @@ pub fn routes(r: Routes) -> Routes {
         )
         .upload(GET, "/catalog-imports", import::upload_page)
         .upload(POST, "/catalog-imports", import::upload)
+        .twin("POST /api/v1/catalog-imports")
         .upload(GET, "/catalog-imports/{id}", import::preview)
         .upload(POST, "/catalog-imports/{id}/confirm", import::confirm)
+        .twin("POST /api/v1/catalog-imports/{id}/confirm")
         .upload(POST, "/catalog-imports/{id}/discard", import::discard)
+        .twin("POST /api/v1/catalog-imports/{id}/discard")
         .api(routes!(pages::api_list))
         .api(routes!(pages::api_search))
+        .api(routes!(api::imports))
+        .api_upload(routes!(api::upload))
+        .api(routes!(api::import))
+        .api(routes!(api::confirm))
+        .api(routes!(api::discard))
 }

@@ -197,3 +197,46 @@ pub async fn upload(
 pub fn csv_cell(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
+
+/// A multipart API request with a bearer token (no cookie, no CSRF token).
+pub async fn api_upload(
+    app: &App,
+    token: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+    );
+    client()
+        .post(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A JSON API request with a bearer token.
+pub async fn api_call(
+    app: &App,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut r = client()
+        .request(method, format!("{}{path}", app.base))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    r.send().await.unwrap()
+}
