@@ -2,6 +2,7 @@
 //! `mamori serve --demo` into an empty database.
 
 use crate::credentials::hash_password;
+use mamori_domain::role_sharing::{Check, ItemState, Party, Responsibility, StepKind};
 use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
 use mamori_domain::{InstitutionKind, Role};
 use mamori_store::{now_ms, Actor, NewInstitution, NewUser, Store};
@@ -630,18 +631,21 @@ async fn role_sharing(
         )
         .await?;
     for (contract_id, item, resp, state, by, check, on, done, content, written) in rows {
+        // The demo's rows are written as the codes (a typo is caught by the demo's tests).
+        let state = ItemState::parse(state).unwrap_or_default();
+        let by = Party::parse(by).unwrap_or(Party::Vendor);
         let item = RoleSharingItem {
             institution_id: inst.into(),
             contract_id: contract_id.into(),
             item_id: item.into(),
-            responsibility: resp.map(String::from),
-            first_check: check.map(String::from),
+            responsibility: resp.and_then(Responsibility::parse),
+            first_check: check.and_then(Check::parse),
             first_checked_on: on.map(String::from),
             completed_on: done.map(String::from),
             agreed_content: content.into(),
             written_in: written.into(),
-            state: state.into(),
-            proposed_by: Some(by.into()),
+            state,
+            proposed_by: Some(by),
             ..Default::default()
         };
         store
@@ -650,13 +654,12 @@ async fn role_sharing(
                 &RoleSharingStep {
                     item,
                     expected_version: 0,
-                    party: by.into(),
-                    step: if state == "agreed" {
-                        "accept"
+                    party: by,
+                    step: if state == ItemState::Agreed {
+                        StepKind::Accept
                     } else {
-                        "propose"
-                    }
-                    .into(),
+                        StepKind::Propose
+                    },
                     note: String::new(),
                 },
             )

@@ -168,8 +168,8 @@ pub fn standing(row: Option<&RoleSharingItem>) -> Standing {
     match row {
         None => Standing::NEW,
         Some(r) => Standing {
-            state: ItemState::parse(&r.state).unwrap_or(ItemState::Unconfirmed),
-            proposed_by: r.proposed_by.as_deref().and_then(Party::parse),
+            state: r.state,
+            proposed_by: r.proposed_by,
         },
     }
 }
@@ -222,12 +222,12 @@ pub async fn apply_step(
             };
             rs::check_answer(part2, a, &contract.vendor_id, &vendors)
                 .map_err(|e| invalid(e.key()))?;
-            row.responsibility = a.responsibility.map(|r| r.as_str().to_string());
+            row.responsibility = a.responsibility;
             row.other_vendor_id = a.other_vendor_id.clone();
             row.na_reason = a.na_reason.clone();
             row.agreed_content = a.agreed_content.clone();
             row.written_in = a.written_in.clone();
-            row.first_check = a.first_check.map(|c| c.as_str().to_string());
+            row.first_check = a.first_check;
             row.first_checked_on = a.first_checked_on.clone();
             row.completed_on = a.completed_on.clone();
             row.remarks = a.remarks.clone();
@@ -235,16 +235,16 @@ pub async fn apply_step(
         Step::Accept => {}
         Step::Reopen(reason) => note = reason.clone(),
     }
-    row.state = next.state.as_str().to_string();
-    row.proposed_by = next.proposed_by.map(|p| p.as_str().to_string());
+    row.state = next.state;
+    row.proposed_by = next.proposed_by;
     let saved = store
         .save_role_sharing_item(
             &auth.actor(),
             &RoleSharingStep {
                 item: row,
                 expected_version: version,
-                party: party.as_str().to_string(),
-                step: step.name().to_string(),
+                party,
+                step: step.kind(),
                 note,
             },
         )
@@ -394,10 +394,10 @@ pub async fn matrix_of(
                 (
                     (r.contract_id.clone(), r.item_id.clone()),
                     rs::Cell {
-                        responsibility: r.responsibility.as_deref().and_then(Responsibility::parse),
+                        responsibility: r.responsibility,
                         other_vendor_id: r.other_vendor_id.clone(),
-                        state: ItemState::parse(&r.state).unwrap_or(ItemState::Unconfirmed),
-                        first_check: r.first_check.as_deref().and_then(Check::parse),
+                        state: r.state,
+                        first_check: r.first_check,
                         completed_on: r.completed_on.clone(),
                     },
                 )
@@ -453,11 +453,11 @@ pub async fn matrix_of(
                     let r = by_key.get(&(c.id.as_str(), item.id.as_str())).copied();
                     MatrixCell {
                         contract_id: c.id.clone(),
-                        responsibility: r.and_then(|r| r.responsibility.clone()),
+                        responsibility: r
+                            .and_then(|r| r.responsibility)
+                            .map(|x| x.as_str().to_string()),
                         other_vendor: r.and_then(|r| r.other_vendor_id.as_deref()).map(name_of),
-                        state: r
-                            .map(|r| r.state.clone())
-                            .unwrap_or_else(|| "unconfirmed".into()),
+                        state: r.map(|r| r.state).unwrap_or_default().to_string(),
                     }
                 })
                 .collect();
@@ -558,16 +558,16 @@ pub async fn checklist_sheet(ctx: &Ctx, c: &Contract) -> Result<mamori_export::C
         for i in items {
             let r = rows.iter().find(|r| r.item_id == i.id);
             let part2 = is_part2(i);
-            let state_key = match (answerable(i), part2, r.map(|r| r.state.as_str())) {
+            let state_key = match (answerable(i), part2, r.map(|r| r.state)) {
                 (false, _, _) => "rs-reference".to_string(),
-                (true, false, Some("agreed")) => "rs-state-answered".to_string(),
+                (true, false, Some(ItemState::Agreed)) => "rs-state-answered".to_string(),
                 (true, false, _) => "rs-state-unanswered".to_string(),
-                (true, true, s) => format!("rs-state-{}", s.unwrap_or("unconfirmed")),
+                (true, true, s) => format!("rs-state-{}", s.unwrap_or_default()),
             };
             let resp = r
-                .and_then(|r| r.responsibility.as_deref())
+                .and_then(|r| r.responsibility)
                 .map(|x| {
-                    let mut l = ja(&format!("rs-resp-{}", x.replace('_', "-")));
+                    let mut l = ja(&format!("rs-resp-{}", x.as_str().replace('_', "-")));
                     if let Some(v) = r.and_then(|r| r.other_vendor_id.as_deref()) {
                         l.push_str(&format!("({v})"));
                     }
@@ -578,7 +578,10 @@ pub async fn checklist_sheet(ctx: &Ctx, c: &Contract) -> Result<mamori_export::C
                 number: i.number.clone(),
                 heading: s.title.clone(),
                 text: i.text.clone(),
-                first_check: r.and_then(|r| r.first_check.clone()).unwrap_or_default(),
+                first_check: r
+                    .and_then(|r| r.first_check)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
                 first_checked_on: r
                     .and_then(|r| r.first_checked_on.clone())
                     .unwrap_or_default(),

@@ -2,6 +2,7 @@
 //! the vendor portal, exports.
 
 use super::*;
+use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 
 /// Role sharing: saving one item of a contract whose checklist holds 2,000 rows, the
 /// matrix and the dashboard of a hospital with 20 contracts, and the portal of a vendor
@@ -43,7 +44,12 @@ where
         );
     }
     let items = ["part2-a-1", "part2-a-2", "part2-a-11", "part2-a-12"];
-    let resp = ["vendor", "joint", "institution", "vendor"];
+    let resp = [
+        Responsibility::Vendor,
+        Responsibility::Joint,
+        Responsibility::Institution,
+        Responsibility::Vendor,
+    ];
     for n in 0..17 {
         let v = store
             .create_vendor(&actor, &format!("ベンチ事業者 {n}"))
@@ -74,19 +80,18 @@ where
                             institution_id: inst.id.clone(),
                             contract_id: c.id.clone(),
                             item_id: item.to_string(),
-                            responsibility: Some(resp[(k + n) % 4].into()),
+                            responsibility: Some(resp[(k + n) % 4]),
                             state: if (k + n) % 3 == 0 {
-                                "negotiating"
+                                ItemState::Negotiating
                             } else {
-                                "agreed"
-                            }
-                            .into(),
-                            proposed_by: Some("vendor".into()),
+                                ItemState::Agreed
+                            },
+                            proposed_by: Some(Party::Vendor),
                             ..Default::default()
                         },
                         expected_version: 0,
-                        party: "vendor".into(),
-                        step: "propose".into(),
+                        party: Party::Vendor,
+                        step: StepKind::Propose,
                         note: String::new(),
                     },
                 )
@@ -139,14 +144,14 @@ where
                         institution_id: inst.id.clone(),
                         contract_id: cb.id.clone(),
                         item_id: format!("bench-{n}"),
-                        responsibility: Some("vendor".into()),
-                        state: "agreed".into(),
-                        proposed_by: Some("vendor".into()),
+                        responsibility: Some(Responsibility::Vendor),
+                        state: ItemState::Agreed,
+                        proposed_by: Some(Party::Vendor),
                         ..Default::default()
                     },
                     expected_version: 0,
-                    party: "vendor".into(),
-                    step: "propose".into(),
+                    party: Party::Vendor,
+                    step: StepKind::Propose,
                     note: String::new(),
                 },
             )

@@ -2,7 +2,60 @@
 //! in the database column, sent in forms and JSON, and used in message keys — made by one
 //! macro, so a status is never compared as a string outside this module.
 
-/// Declare a code enum: `as_str`, `parse`, `ALL`, `Display`, serde as the code.
+/// The database column of a code enum: stored as its code (text), refused when unknown.
+#[cfg(feature = "sqlx")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! code_enum_column {
+    ($name:ident) => {
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
+        where
+            String: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <String as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <String as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
+        where
+            String: sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                let s = <String as sqlx::Decode<'r, DB>>::decode(value)?;
+                $name::parse(&s)
+                    .ok_or_else(|| format!("unknown {} `{}`", stringify!($name), s).into())
+            }
+        }
+
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $name
+        where
+            String: sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <String as sqlx::Encode<'q, DB>>::encode(self.as_str().to_string(), buf)
+            }
+        }
+    };
+}
+
+#[cfg(not(feature = "sqlx"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! code_enum_column {
+    ($name:ident) => {};
+}
+
+/// Declare a code enum: `as_str`, `parse`, `ALL`, `Display`, serde as the code, and (with
+/// the `sqlx` feature) the database column as the code.
 #[macro_export]
 macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
@@ -38,13 +91,7 @@ macro_rules! code_enum {
             }
         }
 
-        /// For a database column read as text (`#[sqlx(try_from = "String")]`).
-        impl TryFrom<String> for $name {
-            type Error = String;
-            fn try_from(s: String) -> Result<Self, String> {
-                $name::parse(&s).ok_or_else(|| format!("unknown {} `{}`", stringify!($name), s))
-            }
-        }
+        $crate::code_enum_column!($name);
 
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -9,119 +9,62 @@
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Who carries out a Part 2 item for one contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Responsibility {
-    /// 医療機関
-    Institution,
-    /// この事業者
-    Vendor,
-    /// 共同
-    Joint,
-    /// 他の事業者 (named)
-    OtherVendor,
-    /// 該当なし (with a reason)
-    NotApplicable,
-}
-
-impl Responsibility {
-    pub const ALL: [Responsibility; 5] = [
-        Responsibility::Institution,
-        Responsibility::Vendor,
-        Responsibility::Joint,
-        Responsibility::OtherVendor,
-        Responsibility::NotApplicable,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Responsibility::Institution => "institution",
-            Responsibility::Vendor => "vendor",
-            Responsibility::Joint => "joint",
-            Responsibility::OtherVendor => "other_vendor",
-            Responsibility::NotApplicable => "not_applicable",
-        }
+crate::code_enum!(
+    /// Who carries out a Part 2 item for one contract.
+    Responsibility {
+        /// 医療機関
+        Institution = "institution",
+        /// この事業者
+        Vendor = "vendor",
+        /// 共同
+        Joint = "joint",
+        /// 他の事業者 (named)
+        OtherVendor = "other_vendor",
+        /// 該当なし (with a reason)
+        NotApplicable = "not_applicable",
     }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
+);
+
+crate::code_enum!(
+    /// 未確認 → 協議中 → 合意済 (Part 1: 未回答 → 回答済, stored as `Agreed`).
+    ItemState {
+        Unconfirmed = "unconfirmed",
+        Negotiating = "negotiating",
+        Agreed = "agreed",
+    }
+);
+
+/// An item never answered.
+impl Default for ItemState {
+    fn default() -> Self {
+        ItemState::Unconfirmed
     }
 }
 
-/// 未確認 → 協議中 → 合意済 (Part 1: 未回答 → 回答済, stored as `Agreed`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemState {
-    Unconfirmed,
-    Negotiating,
-    Agreed,
-}
+crate::code_enum!(
+    /// The two sides of a contract.
+    Party {
+        Institution = "institution",
+        Vendor = "vendor",
+    }
+);
 
-impl ItemState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemState::Unconfirmed => "unconfirmed",
-            ItemState::Negotiating => "negotiating",
-            ItemState::Agreed => "agreed",
-        }
+crate::code_enum!(
+    /// 初回確認: はい / いいえ.
+    Check {
+        Yes = "yes",
+        No = "no",
     }
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            ItemState::Unconfirmed,
-            ItemState::Negotiating,
-            ItemState::Agreed,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
-}
+);
 
-/// The two sides of a contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Party {
-    Institution,
-    Vendor,
-}
-
-impl Party {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Party::Institution => "institution",
-            Party::Vendor => "vendor",
-        }
+crate::code_enum!(
+    /// What a step on an item was, as its history keeps it.
+    StepKind {
+        Propose = "propose",
+        Accept = "accept",
+        Reopen = "reopen",
     }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "institution" => Some(Party::Institution),
-            "vendor" => Some(Party::Vendor),
-            _ => None,
-        }
-    }
-}
-
-/// 初回確認: はい / いいえ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Check {
-    Yes,
-    No,
-}
-
-impl Check {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Check::Yes => "yes",
-            Check::No => "no",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "yes" => Some(Check::Yes),
-            "no" => Some(Check::No),
-            _ => None,
-        }
-    }
-}
+);
 
 /// The answer to one item of one contract's checklist.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,11 +100,11 @@ pub enum Step {
 }
 
 impl Step {
-    pub fn name(&self) -> &'static str {
+    pub fn kind(&self) -> StepKind {
         match self {
-            Step::Propose(_) => "propose",
-            Step::Accept => "accept",
-            Step::Reopen(_) => "reopen",
+            Step::Propose(_) => StepKind::Propose,
+            Step::Accept => StepKind::Accept,
+            Step::Reopen(_) => StepKind::Reopen,
         }
     }
 }

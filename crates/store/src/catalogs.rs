@@ -49,7 +49,6 @@ pub struct CatalogImport {
     pub mapping: String,
     /// The generated catalog file (TOML); empty in lists.
     pub body: String,
-    #[sqlx(try_from = "String")]
     pub status: ImportStatus,
     /// The user who uploaded it; none from the command line.
     pub created_by: Option<String>,

@@ -2,6 +2,7 @@
 
 use crate::{Actor, Result};
 use async_trait::async_trait;
+use mamori_domain::role_sharing::{Check, ItemState, Party, Responsibility, StepKind};
 use serde::Serialize;
 
 /// One answered item of a contract's role-sharing checklist (the values the domain's
@@ -11,17 +12,17 @@ pub struct RoleSharingItem {
     pub institution_id: String,
     pub contract_id: String,
     pub item_id: String,
-    pub responsibility: Option<String>,
+    pub responsibility: Option<Responsibility>,
     pub other_vendor_id: Option<String>,
     pub na_reason: String,
     pub agreed_content: String,
     pub written_in: String,
-    pub first_check: Option<String>,
+    pub first_check: Option<Check>,
     pub first_checked_on: Option<String>,
     pub completed_on: Option<String>,
     pub remarks: String,
-    pub state: String,
-    pub proposed_by: Option<String>,
+    pub state: ItemState,
+    pub proposed_by: Option<Party>,
     pub version: i64,
     pub updated_at: i64,
     pub updated_by: Option<String>,
@@ -33,10 +34,8 @@ pub struct RoleSharingItem {
 pub struct RoleSharingStep {
     pub item: RoleSharingItem,
     pub expected_version: i64,
-    /// `institution` or `vendor`
-    pub party: String,
-    /// `propose`, `accept`, `reopen`
-    pub step: String,
+    pub party: Party,
+    pub step: StepKind,
     pub note: String,
 }
 
@@ -49,9 +48,9 @@ pub struct RoleSharingEvent {
     pub at: i64,
     pub user_id: Option<String>,
     pub actor_label: String,
-    pub party: String,
-    pub step: String,
-    pub state: String,
+    pub party: Party,
+    pub step: StepKind,
+    pub state: ItemState,
     /// The item's values after the step (JSON).
     pub answer: String,
     pub note: String,

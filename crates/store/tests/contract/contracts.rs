@@ -1,6 +1,7 @@
 //! Systems, contracts, role-sharing items, and what vendors keep with a contract.
 
 use super::*;
+use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 
 #[tokio::test]
 async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
@@ -98,33 +99,36 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
             institution_id: i.id.clone(),
             contract_id: cb.id.clone(),
             item_id: "part2-a-2".into(),
-            responsibility: Some("vendor".into()),
-            state: "negotiating".into(),
-            proposed_by: Some("vendor".into()),
+            responsibility: Some(Responsibility::Vendor),
+            state: ItemState::Negotiating,
+            proposed_by: Some(Party::Vendor),
             ..Default::default()
         };
-        let step = |item: &RoleSharingItem, v: i64, name: &str| RoleSharingStep {
+        let step = |item: &RoleSharingItem, v: i64, kind: StepKind| RoleSharingStep {
             item: item.clone(),
             expected_version: v,
-            party: "vendor".into(),
-            step: name.into(),
+            party: Party::Vendor,
+            step: kind,
             note: String::new(),
         };
         let saved = s
-            .save_role_sharing_item(&actor(), &step(&item, 0, "propose"))
+            .save_role_sharing_item(&actor(), &step(&item, 0, StepKind::Propose))
             .await
             .unwrap();
         assert_eq!(saved.version, 1);
         assert!(matches!(
-            s.save_role_sharing_item(&actor(), &step(&item, 0, "propose"))
+            s.save_role_sharing_item(&actor(), &step(&item, 0, StepKind::Propose))
                 .await,
             Err(StoreError::Conflict(_))
         ));
         let mut accepted = item.clone();
-        accepted.state = "agreed".into();
+        accepted.state = ItemState::Agreed;
         // Two saves from the same version: one wins, the other is refused.
         let who = actor();
-        let (sa, sp) = (step(&accepted, 1, "accept"), step(&item, 1, "propose"));
+        let (sa, sp) = (
+            step(&accepted, 1, StepKind::Accept),
+            step(&item, 1, StepKind::Propose),
+        );
         let (x, y) = tokio::join!(
             s.save_role_sharing_item(&who, &sa),
             s.save_role_sharing_item(&who, &sp)
@@ -137,7 +141,7 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
         let mut bad = item.clone();
         bad.other_vendor_id = Some("no-such-vendor".into());
         assert!(s
-            .save_role_sharing_item(&actor(), &step(&bad, 2, "propose"))
+            .save_role_sharing_item(&actor(), &step(&bad, 2, StepKind::Propose))
             .await
             .is_err());
         let items = s.role_sharing_items(&cb.id).await.unwrap();
@@ -157,7 +161,7 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
             .await
             .unwrap();
         assert_eq!(h.len(), 2, "{}", b.name);
-        assert_eq!(h[0].step, "propose");
+        assert_eq!(h[0].step, StepKind::Propose);
         assert!(h[0].answer.contains("\"responsibility\":\"vendor\""));
         assert_eq!(s.role_sharing_history(&cb.id, None).await.unwrap().len(), 2);
         assert!(events(s, &i.id)

@@ -1,6 +1,7 @@
 //! Store methods that no other contract test called: each is run here on both backends.
 
 use super::{actor, backends, events, inst};
+use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 use mamori_store::{
     now_ms, Assessment, ConflictKind, Entity, InspectorLink, NewContract, NewSystem,
     RoleSharingItem, RoleSharingStep, StoreError, StoredCheckpoint,
@@ -111,25 +112,25 @@ async fn vendors_systems_contracts_and_role_sharing_tallies() {
             .await
             .unwrap()
             .is_none());
-        let step = |item_id: &str, state: &str, by: &str| RoleSharingStep {
+        let step = |item_id: &str, state: ItemState, by: Party| RoleSharingStep {
             item: RoleSharingItem {
                 institution_id: i.id.clone(),
                 contract_id: c.id.clone(),
                 item_id: item_id.into(),
-                responsibility: Some("vendor".into()),
-                state: state.into(),
-                proposed_by: Some(by.into()),
+                responsibility: Some(Responsibility::Vendor),
+                state,
+                proposed_by: Some(by),
                 ..Default::default()
             },
             expected_version: 0,
-            party: by.into(),
-            step: "propose".into(),
+            party: by,
+            step: StepKind::Propose,
             note: String::new(),
         };
         for (item, state, by) in [
-            ("part2-a-1", "negotiating", "vendor"),
-            ("part2-a-2", "negotiating", "vendor"),
-            ("part2-a-3", "negotiating", "institution"),
+            ("part2-a-1", ItemState::Negotiating, Party::Vendor),
+            ("part2-a-2", ItemState::Negotiating, Party::Vendor),
+            ("part2-a-3", ItemState::Negotiating, Party::Institution),
         ] {
             s.save_role_sharing_item(&actor(), &step(item, state, by))
                 .await
@@ -141,8 +142,8 @@ async fn vendors_systems_contracts_and_role_sharing_tallies() {
             .unwrap()
             .unwrap();
         assert_eq!(
-            (one.responsibility.as_deref(), one.version),
-            (Some("vendor"), 1)
+            (one.responsibility, one.version),
+            (Some(Responsibility::Vendor), 1)
         );
         assert!(s
             .role_sharing_item(&c.id, "part2-z-9")

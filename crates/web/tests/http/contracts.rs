@@ -187,7 +187,7 @@ async fn documents_subcontractors_invitations_standard_answers_and_dashboard_sig
         assert_eq!(
             (
                 row.state.as_str(),
-                row.proposed_by.as_deref(),
+                row.proposed_by.map(|p| p.as_str()),
                 row.agreed_content.as_str()
             ),
             ("negotiating", Some("vendor"), "標準の合意内容")

@@ -45,7 +45,7 @@ async fn role_sharing_exports_are_downloads_that_read_back_as_stored() {
                 .iter()
                 .find(|r| r[0] == *number)
                 .expect("every answered item is exported");
-            let check = match s.first_check.as_deref() {
+            let check = match s.first_check.map(|c| c.as_str()) {
                 Some("yes") => "はい",
                 Some("no") => "いいえ",
                 _ => "",

@@ -58,7 +58,11 @@ async fn role_sharing_both_parties_propose_accept_reopen_and_bad_input_changes_n
             .await;
         assert_eq!(r.status(), 303);
         assert_eq!(
-            item_row(&app, &cb.id, "part2-a-2").await.unwrap().state,
+            item_row(&app, &cb.id, "part2-a-2")
+                .await
+                .unwrap()
+                .state
+                .as_str(),
             "agreed"
         );
         // An agreed item is not edited without reopening.

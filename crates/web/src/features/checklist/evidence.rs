@@ -50,7 +50,7 @@ pub async fn evidence_targets(
     }
     let reg = state.catalogs();
     for r in store.institution_role_sharing_items(&inst.id).await? {
-        if r.state != "agreed" {
+        if r.state != mamori_domain::role_sharing::ItemState::Agreed {
             continue;
         }
         let Some(c) = contracts.iter().find(|c| c.id == r.contract_id) else {

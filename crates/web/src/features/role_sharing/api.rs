@@ -84,19 +84,16 @@ fn item_view(item: &mamori_catalog::Item, row: Option<&RoleSharingItem>) -> Item
         number: item.number.clone(),
         text: item.text.clone(),
         part2: rsw::is_part2(item),
-        state: if row.is_some() {
-            r.state
-        } else {
-            "unconfirmed".into()
-        },
-        proposed_by: r.proposed_by,
+        // An item never answered is unconfirmed (the row's default).
+        state: r.state.to_string(),
+        proposed_by: r.proposed_by.map(|p| p.to_string()),
         version: r.version,
-        responsibility: r.responsibility,
+        responsibility: r.responsibility.map(|x| x.to_string()),
         other_vendor_id: r.other_vendor_id,
         na_reason: r.na_reason,
         agreed_content: r.agreed_content,
         written_in: r.written_in,
-        first_check: r.first_check,
+        first_check: r.first_check.map(|c| c.to_string()),
         first_checked_on: r.first_checked_on,
         completed_on: r.completed_on,
         remarks: r.remarks,

@@ -242,11 +242,12 @@ pub(crate) async fn contract_view(
                     state: st.state.as_str().to_string(),
                     state_label: tr.t(&state_key),
                     responsibility: row
-                        .and_then(|r| r.responsibility.clone())
+                        .and_then(|r| r.responsibility)
+                        .map(|r| r.to_string())
                         .unwrap_or_default(),
                     responsibility_label: row
-                        .and_then(|r| r.responsibility.as_deref())
-                        .map(|r| label(&tr, "rs-resp", r))
+                        .and_then(|r| r.responsibility)
+                        .map(|r| label(&tr, "rs-resp", r.as_str()))
                         .unwrap_or_default(),
                     other_vendor_id: row
                         .and_then(|r| r.other_vendor_id.clone())
@@ -258,7 +259,10 @@ pub(crate) async fn contract_view(
                     na_reason: row.map(|r| r.na_reason.clone()).unwrap_or_default(),
                     agreed_content: row.map(|r| r.agreed_content.clone()).unwrap_or_default(),
                     written_in: row.map(|r| r.written_in.clone()).unwrap_or_default(),
-                    first_check: row.and_then(|r| r.first_check.clone()).unwrap_or_default(),
+                    first_check: row
+                        .and_then(|r| r.first_check)
+                        .map(|c| c.to_string())
+                        .unwrap_or_default(),
                     first_checked_on: row
                         .and_then(|r| r.first_checked_on.clone())
                         .unwrap_or_default(),
@@ -279,8 +283,8 @@ pub(crate) async fn contract_view(
                         .map(|h| HistoryRow {
                             at: mamori_domain::time::timestamp_jst(h.at),
                             who: h.actor_label.clone(),
-                            party: label(&tr, "rs-party", &h.party),
-                            step: label(&tr, "rs-step", &h.step),
+                            party: label(&tr, "rs-party", h.party.as_str()),
+                            step: label(&tr, "rs-step", h.step.as_str()),
                             state: tr.t(&format!("rs-state-{}", h.state)),
                             note: h.note.clone(),
                         })

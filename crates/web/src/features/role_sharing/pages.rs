@@ -12,6 +12,7 @@ use axum::Form;
 use mamori_app::role_sharing as rsw;
 use mamori_domain::codes::{ContractKind, Hosting, SystemCategory};
 use mamori_domain::policy::{Action, Scope};
+use mamori_domain::role_sharing::ItemState;
 use mamori_domain::Institution;
 use mamori_store::{Contract, RoleSharingItem};
 use serde::Deserialize;
@@ -269,8 +270,11 @@ pub fn progress(state: &AppState, c: &Contract, rows: &[RoleSharingItem]) -> (us
         .map(|cat| cat.items.iter().filter(|i| rsw::answerable(i)).count())
         .unwrap_or(0);
     let mine = rows.iter().filter(|r| r.contract_id == c.id);
-    let agreed = mine.clone().filter(|r| r.state == "agreed").count();
-    let negotiating = mine.filter(|r| r.state == "negotiating").count();
+    let agreed = mine
+        .clone()
+        .filter(|r| r.state == ItemState::Agreed)
+        .count();
+    let negotiating = mine.filter(|r| r.state == ItemState::Negotiating).count();
     (agreed, negotiating, total)
 }
 

@@ -273,7 +273,10 @@ pub async fn apply_standard_answers(
                 agreed_content: a.agreed_content.clone(),
                 written_in: a.written_in.clone(),
                 remarks: a.remarks.clone(),
-                first_check: row.and_then(|r| r.first_check.clone()).unwrap_or_default(),
+                first_check: row
+                    .and_then(|r| r.first_check)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
                 first_checked_on: row
                     .and_then(|r| r.first_checked_on.clone())
                     .unwrap_or_default(),

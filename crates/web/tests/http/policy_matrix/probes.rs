@@ -16,14 +16,14 @@ pub(super) struct Probe {
 }
 
 impl Probe {
-    fn to(mut self, location: &'static str) -> Self {
+    pub(super) fn to(mut self, location: &'static str) -> Self {
         self.to = location;
         self
     }
 }
 
-pub(super) fn probes() -> Vec<Probe> {
-    let p = |method: Method, path: &'static str, allowed: &'static [Who], ok: u16| Probe {
+pub(super) fn p(method: Method, path: &'static str, allowed: &'static [Who], ok: u16) -> Probe {
+    Probe {
         method,
         path,
         body: None,
@@ -31,11 +31,16 @@ pub(super) fn probes() -> Vec<Probe> {
         allowed,
         ok,
         to: "",
-    };
-    let f = |path: &'static str,
-             form: &'static [(&'static str, &'static str)],
-             allowed: &'static [Who],
-             ok: u16| Probe {
+    }
+}
+
+pub(super) fn f(
+    path: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    allowed: &'static [Who],
+    ok: u16,
+) -> Probe {
+    Probe {
         method: Method::POST,
         path,
         body: None,
@@ -43,17 +48,28 @@ pub(super) fn probes() -> Vec<Probe> {
         allowed,
         ok,
         to: "",
-    };
-    let j =
-        |method: Method, path: &'static str, body: Value, allowed: &'static [Who], ok: u16| Probe {
-            method,
-            path,
-            body: Some(body),
-            form: &[],
-            allowed,
-            ok,
-            to: "",
-        };
+    }
+}
+
+pub(super) fn j(
+    method: Method,
+    path: &'static str,
+    body: Value,
+    allowed: &'static [Who],
+    ok: u16,
+) -> Probe {
+    Probe {
+        method,
+        path,
+        body: Some(body),
+        form: &[],
+        allowed,
+        ok,
+        to: "",
+    }
+}
+
+pub(super) fn probes() -> Vec<Probe> {
     vec![
         // HTML pages
         p(Method::GET, "/home", EVERYONE, 200),
@@ -700,60 +716,6 @@ pub(super) fn probes() -> Vec<Probe> {
             APPROVE_ASSESSMENT,
             422,
         ),
-        p(Method::GET, "/catalog-imports", PLATFORM, 200),
-        f("/catalog-imports", &[("document", "x")], PLATFORM, 400),
-        p(Method::GET, "/catalog-imports/{import_a}", PLATFORM, 200),
-        f("/catalog-imports/{import_a}/confirm", &[], PLATFORM, 303)
-            .to("/catalogs/mhlw/cyber-checklist-institution@M9"),
-        f("/catalog-imports/{import_b}/discard", &[], PLATFORM, 303).to("/catalog-imports"),
-        // Unknown ids: 404 for the allowed, the refusal for everyone else.
-        p(Method::GET, "/catalog-imports/unknown", PLATFORM, 404),
-        f("/catalog-imports/unknown/confirm", &[], PLATFORM, 404),
-        f("/catalog-imports/unknown/discard", &[], PLATFORM, 404),
-        p(Method::GET, "/api/v1/catalog-imports", PLATFORM, 200),
-        j(
-            Method::POST,
-            "/api/v1/catalog-imports",
-            json!({}),
-            PLATFORM,
-            400,
-        ),
-        p(
-            Method::GET,
-            "/api/v1/catalog-imports/{import_c}",
-            PLATFORM,
-            200,
-        ),
-        p(
-            Method::POST,
-            "/api/v1/catalog-imports/{import_c}/confirm",
-            PLATFORM,
-            200,
-        ),
-        p(
-            Method::POST,
-            "/api/v1/catalog-imports/{import_d}/discard",
-            PLATFORM,
-            204,
-        ),
-        p(
-            Method::GET,
-            "/api/v1/catalog-imports/unknown",
-            PLATFORM,
-            404,
-        ),
-        p(
-            Method::POST,
-            "/api/v1/catalog-imports/unknown/confirm",
-            PLATFORM,
-            404,
-        ),
-        p(
-            Method::POST,
-            "/api/v1/catalog-imports/unknown/discard",
-            PLATFORM,
-            404,
-        ),
         f(
             "/vendors/{vendor_b}/members/{staff}/confirm",
             &[],
@@ -825,12 +787,8 @@ pub(super) fn probes() -> Vec<Probe> {
             VENDOR_PORTAL,
             404,
         ),
-        p(Method::GET, "/api/v1/catalogs", EVERYONE, 200),
-        p(
-            Method::GET,
-            "/api/v1/catalogs/search?q=%E5%8F%B0%E5%B8%B3",
-            EVERYONE,
-            200,
-        ),
     ]
+    .into_iter()
+    .chain(super::catalog_probes::catalog_import_probes())
+    .collect()
 }
