@@ -215,12 +215,18 @@ async fn vendor_sheets_through_the_api_request_answer_submit_return_and_submit_a
             .await;
         assert_eq!(refusal(r).await, (422, "invalid".into(), json!("sheet")));
 
-        // One answer of B's own, then the rest copied from the sheet B submitted last year
-        // (only the slots not answered yet). A社 cannot copy B社's answers.
+        // One answer of B's own — sent by B社's system with an API token, no session — then
+        // the rest copied from the sheet B submitted last year (only the slots not answered
+        // yet). A社 cannot copy B社's answers.
         let answered = audited(&app, &inst, "vendor_sheet.answer").await;
-        let r = b
-            .json(&app, Method::POST, &answers, Some(yes.clone()))
-            .await;
+        let (_, token) = b.new_token(&app, "B社の回答システム").await;
+        let r = client()
+            .post(format!("{}{answers}", app.base))
+            .bearer_auth(&token)
+            .json(&yes)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         let saved: Value = r.json().await.unwrap();
         assert_eq!(
