@@ -4,6 +4,7 @@ use crate::common::*;
 
 mod callers;
 mod probes;
+mod vendor_sheet_probes;
 use callers::*;
 use probes::*;
 
@@ -560,11 +561,11 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{contract_c}", "{id}")
                     .replace("{sub_c}", "{sub}")
                     .replace("{assessment}", "{id}")
-                    .replace("{sheet_a}", "{id}")
-                    .replace("{sheet_b}", "{id}")
                     .replace("/items/part2-a-1", "/items/{item}")
                     .replace("{vendor_b}", "{vendor_id}")
                     .replace("{b_user}", "{user_id}")
+                    .replace("{sheet_a}", "{id}")
+                    .replace("{sheet_b}", "{id}")
                     .replace("/members/{staff}", "/members/{user_id}")
             })
             .collect();

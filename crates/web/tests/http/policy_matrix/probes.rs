@@ -3,8 +3,6 @@
 use super::callers::*;
 use crate::common::*;
 
-mod vendor_sheets;
-
 pub(super) struct Probe {
     pub(super) method: Method,
     pub(super) path: &'static str,
@@ -24,8 +22,8 @@ impl Probe {
     }
 }
 
-fn p(method: Method, path: &'static str, allowed: &'static [Who], ok: u16) -> Probe {
-    Probe {
+pub(super) fn probes() -> Vec<Probe> {
+    let p = |method: Method, path: &'static str, allowed: &'static [Who], ok: u16| Probe {
         method,
         path,
         body: None,
@@ -33,16 +31,11 @@ fn p(method: Method, path: &'static str, allowed: &'static [Who], ok: u16) -> Pr
         allowed,
         ok,
         to: "",
-    }
-}
-
-fn f(
-    path: &'static str,
-    form: &'static [(&'static str, &'static str)],
-    allowed: &'static [Who],
-    ok: u16,
-) -> Probe {
-    Probe {
+    };
+    let f = |path: &'static str,
+             form: &'static [(&'static str, &'static str)],
+             allowed: &'static [Who],
+             ok: u16| Probe {
         method: Method::POST,
         path,
         body: None,
@@ -50,23 +43,18 @@ fn f(
         allowed,
         ok,
         to: "",
-    }
-}
-
-fn j(method: Method, path: &'static str, body: Value, allowed: &'static [Who], ok: u16) -> Probe {
-    Probe {
-        method,
-        path,
-        body: Some(body),
-        form: &[],
-        allowed,
-        ok,
-        to: "",
-    }
-}
-
-pub(super) fn probes() -> Vec<Probe> {
-    let mut all = vec![
+    };
+    let j =
+        |method: Method, path: &'static str, body: Value, allowed: &'static [Who], ok: u16| Probe {
+            method,
+            path,
+            body: Some(body),
+            form: &[],
+            allowed,
+            ok,
+            to: "",
+        };
+    vec![
         // HTML pages
         p(Method::GET, "/home", EVERYONE, 200),
         p(Method::GET, "/profile", EVERYONE, 200),
@@ -413,6 +401,27 @@ pub(super) fn probes() -> Vec<Probe> {
             303,
         )
         .to("/assessments/{assessment}"),
+        p(Method::GET, "/vendor-sheets/{sheet_b}", SHEET_B_VIEW, 200),
+        f(
+            "/vendor-sheets/{sheet_b}/return",
+            &[("version", "999"), ("reason", "x")],
+            ANSWER_ASSESSMENT,
+            303,
+        )
+        .to("/vendor-sheets/{sheet_b}"),
+        f(
+            "/vendor-sheets/{sheet_a}/answers",
+            &[("item_id", "1-1"), ("slot", "all"), ("version", "999")],
+            &[Who::OtherContractVendor],
+            409,
+        ),
+        f(
+            "/vendor-sheets/{sheet_a}/submit",
+            &[("version", "999")],
+            &[Who::OtherContractVendor],
+            303,
+        )
+        .to("/vendor-sheets/{sheet_a}"),
         f(
             "/assessments/{assessment}/inspector-links",
             &[("label", ""), ("days", "7")],
@@ -475,6 +484,12 @@ pub(super) fn probes() -> Vec<Probe> {
             "/assessments/{assessment}/export.pdf",
             VIEW_ASSESSMENTS,
             200,
+        ),
+        f(
+            "/vendor-sheets/{sheet_a}/copy",
+            &[("from", "none")],
+            &[Who::OtherContractVendor],
+            404,
         ),
         f(
             "/contracts/{contract_b}/subcontractors",
@@ -773,7 +788,8 @@ pub(super) fn probes() -> Vec<Probe> {
             EVERYONE,
             200,
         ),
-    ];
-    all.extend(vendor_sheets::probes());
-    all
+    ]
+    .into_iter()
+    .chain(super::vendor_sheet_probes::probes())
+    .collect()
 }

@@ -1,86 +1,77 @@
-//! Probes of the vendor sheets: the pages and the API.
+//! The probes of the vendor sheets' API operations (request, list, read, answer, submit,
+//! return, copy).
 
-use super::super::callers::*;
-use super::{f, j, p, Probe};
+use super::callers::*;
+use super::probes::Probe;
 use crate::common::*;
 
 pub(super) fn probes() -> Vec<Probe> {
+    let p = |method: Method, path: &'static str, body: Option<Value>, allowed, ok| Probe {
+        method,
+        path,
+        body,
+        form: &[],
+        allowed,
+        ok,
+        to: "",
+    };
     vec![
-        // The pages.
-        p(Method::GET, "/vendor-sheets/{sheet_b}", SHEET_B_VIEW, 200),
-        f(
-            "/vendor-sheets/{sheet_b}/return",
-            &[("version", "999"), ("reason", "x")],
-            ANSWER_ASSESSMENT,
-            303,
-        )
-        .to("/vendor-sheets/{sheet_b}"),
-        f(
-            "/vendor-sheets/{sheet_a}/answers",
-            &[("item_id", "1-1"), ("slot", "all"), ("version", "999")],
-            &[Who::OtherContractVendor],
-            409,
-        ),
-        f(
-            "/vendor-sheets/{sheet_a}/submit",
-            &[("version", "999")],
-            &[Who::OtherContractVendor],
-            303,
-        )
-        .to("/vendor-sheets/{sheet_a}"),
-        f(
-            "/vendor-sheets/{sheet_a}/copy",
-            &[("from", "none")],
-            &[Who::OtherContractVendor],
-            404,
-        ),
         // Vendor sheets in the API: the institution asks again (nobody new to ask) and
         // reads; A社 answers and submits its own sheet (stale, incomplete) and cannot copy
         // B社's; the institution cannot send B社's back at a stale version.
         p(
             Method::POST,
             "/api/v1/assessments/{assessment}/vendor-sheets",
+            None,
             ANSWER_ASSESSMENT,
             200,
         ),
         p(
             Method::GET,
             "/api/v1/assessments/{assessment}/vendor-sheets",
+            None,
             VIEW_ASSESSMENTS,
             200,
         ),
-        p(Method::GET, "/api/v1/vendor/sheets", VENDOR_PORTAL, 200),
+        p(
+            Method::GET,
+            "/api/v1/vendor/sheets",
+            None,
+            VENDOR_PORTAL,
+            200,
+        ),
         p(
             Method::GET,
             "/api/v1/vendor-sheets/{sheet_b}",
+            None,
             SHEET_B_VIEW,
             200,
         ),
-        j(
+        p(
             Method::POST,
             "/api/v1/vendor-sheets/{sheet_a}/answers",
-            json!({"item_id": "1-1", "slot": "all", "version": 999}),
+            Some(json!({"item_id": "1-1", "slot": "all", "version": 999})),
             &[Who::OtherContractVendor],
             409,
         ),
-        j(
+        p(
             Method::POST,
             "/api/v1/vendor-sheets/{sheet_a}/submit",
-            json!({"version": 999}),
+            Some(json!({"version": 999})),
             &[Who::OtherContractVendor],
             422,
         ),
-        j(
+        p(
             Method::POST,
             "/api/v1/vendor-sheets/{sheet_a}/copy",
-            json!({"from": "{sheet_b}"}),
+            Some(json!({"from": "{sheet_b}"})),
             &[Who::OtherContractVendor],
             404,
         ),
-        j(
+        p(
             Method::POST,
             "/api/v1/vendor-sheets/{sheet_b}/return",
-            json!({"version": 999, "reason": "x"}),
+            Some(json!({"version": 999, "reason": "x"})),
             ANSWER_ASSESSMENT,
             409,
         ),
