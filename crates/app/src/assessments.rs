@@ -1,10 +1,12 @@
 //! The yearly cybersecurity checklist: which document an institution answers, carrying
 //! answers into a new year, the sheet's progress, and the official sheets as exported.
 
+use crate::access::institution_for;
 use crate::error::{Error, Result};
-use crate::Ctx;
+use crate::{Caller, Ctx};
 use mamori_catalog::{Catalog, Device, Registry};
 use mamori_domain::assessment::{self as asm, Slot, YesNo};
+use mamori_domain::policy::Action;
 use mamori_domain::{Institution, InstitutionKind};
 use mamori_i18n::Tr;
 use mamori_store::{Assessment, AssessmentAnswer};
@@ -224,4 +226,22 @@ pub fn sheet_standing(s: &mamori_store::VendorSheet) -> mamori_domain::codes::Ve
     } else {
         S::Returned
     }
+}
+
+/// The assessment, if the caller may take `action` on it: 404 for one with no role at its
+/// institution, 403 for a member lacking the permission.
+pub async fn assessment_for(
+    ctx: &Ctx,
+    caller: &Caller,
+    id: &str,
+    action: Action,
+) -> Result<(Assessment, Institution)> {
+    let store = ctx.store();
+    let a = store.assessment(id).await?.ok_or(Error::NotFound)?;
+    let inst = store
+        .institution(&a.institution_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let inst = institution_for(store, caller, &inst.code, action).await?;
+    Ok((a, inst))
 }

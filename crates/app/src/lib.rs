@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod answers;
 pub mod assessments;
 pub mod caller;
 pub mod catalog_imports;
@@ -21,6 +22,7 @@ pub mod role_sharing;
 pub mod subcontractors;
 pub mod systems;
 pub mod throttle;
+pub mod vendor_sheets;
 
 use std::sync::{Arc, RwLock};
 

@@ -3,6 +3,7 @@
 //! item-0 rule; the 1回目 / 2回目 checks with their dates; a target date within the fiscal
 //! year for an item first answered いいえ; approval and revisions.
 
+use crate::validate::FieldError;
 use serde::{Deserialize, Serialize};
 
 /// Where an answer goes: the item as a whole, or one device class of it.
@@ -187,6 +188,86 @@ pub fn overdue(a: &Answer, today: &str) -> bool {
         && a.target_on.as_deref().is_some_and(|t| t < today)
 }
 
+/// Whose sheet an answer goes into: the institution's own checklist, or a vendor's sheet
+/// (事業者確認用). Both take answers under the same rules ([`check_sheet_answer`]); each is
+/// open until the institution approves its own or the vendor submits its sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetOwner {
+    /// Open while a draft; approval locks it.
+    Institution,
+    /// Open until submitted (and again once the institution returns it).
+    Vendor,
+}
+
+impl SheetOwner {
+    /// The refusal of an answer to a closed sheet.
+    pub fn closed(self) -> FieldError {
+        match self {
+            SheetOwner::Institution => FieldError {
+                field: "assessment",
+                key: AnswerError::Locked.key(),
+            },
+            SheetOwner::Vendor => FieldError {
+                field: "sheet",
+                key: "error-cy-submitted",
+            },
+        }
+    }
+}
+
+/// One answer as a form or JSON sends it: text, empty meaning not answered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawAnswer<'a> {
+    pub slot: &'a str,
+    pub check1: &'a str,
+    pub check1_on: &'a str,
+    pub check2: &'a str,
+    pub check2_on: &'a str,
+    pub target_on: &'a str,
+    pub note: &'a str,
+}
+
+/// Read and check one answer of a sheet, whoever's: the slot and the checks must be known
+/// values (`slot`, `check`), then every rule of [`check_answer`] holds (`answer`: dates
+/// with their checks, a target date only for a first いいえ and within the fiscal year, the
+/// second check after the first, the note's length, item 0's いいえ). `applicable` and
+/// `item_slots` as for [`check_answer`].
+pub fn check_sheet_answer(
+    fiscal_year: i32,
+    applicable: bool,
+    item_slots: &[Slot],
+    raw: &RawAnswer<'_>,
+) -> Result<(Slot, Answer), FieldError> {
+    let slot = Slot::parse(raw.slot).ok_or(FieldError {
+        field: "slot",
+        key: AnswerError::WrongSlot.key(),
+    })?;
+    let text = |v: &str| {
+        let t = v.trim();
+        (!t.is_empty()).then(|| t.to_string())
+    };
+    let check = |v: &str| match text(v) {
+        None => Ok(None),
+        Some(v) => YesNo::parse(&v).map(Some).ok_or(FieldError {
+            field: "check",
+            key: "error-rs-bad-value",
+        }),
+    };
+    let answer = Answer {
+        check1: check(raw.check1)?,
+        check1_on: text(raw.check1_on),
+        check2: check(raw.check2)?,
+        check2_on: text(raw.check2_on),
+        target_on: text(raw.target_on),
+        note: raw.note.trim().to_string(),
+    };
+    check_answer(fiscal_year, applicable, item_slots, slot, &answer).map_err(|e| FieldError {
+        field: "answer",
+        key: e.key(),
+    })?;
+    Ok((slot, answer))
+}
+
 /// How far a sheet is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Progress {
@@ -226,6 +307,22 @@ pub fn progress<'a>(
         }
     }
     p
+}
+
+/// A reason given for a change after the fact (reopening an approved sheet, withdrawing
+/// evidence): 1–2,000 characters once trimmed; `key` says which message refuses it.
+pub fn check_reason(
+    reason: &str,
+    key: &'static str,
+) -> Result<String, crate::validate::FieldError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Err(crate::validate::FieldError {
+            field: "reason",
+            key,
+        });
+    }
+    Ok(reason.to_string())
 }
 
 #[cfg(test)]
@@ -327,5 +424,48 @@ mod tests {
         assert_eq!((no.done, no.needed), (1, 1));
         let yes = progress(items(), gate(YesNo::Yes));
         assert_eq!((yes.done, yes.needed), (1, 3));
+    }
+
+    #[test]
+    fn either_sheet_reads_and_checks_an_answer_the_same_way() {
+        let all = [Slot::All];
+        let raw = RawAnswer {
+            slot: "all",
+            check1: "no",
+            check1_on: " 2024-06-10 ",
+            target_on: "2025-03-31",
+            note: " 対応中 ",
+            ..Default::default()
+        };
+        let (slot, got) = check_sheet_answer(2024, true, &all, &raw).unwrap();
+        assert_eq!(slot, Slot::All);
+        assert_eq!(
+            (got.check1, got.check1_on.as_deref(), got.note.as_str()),
+            (Some(YesNo::No), Some("2024-06-10"), "対応中")
+        );
+        let field = |r: RawAnswer<'_>| check_sheet_answer(2024, true, &all, &r).unwrap_err();
+        assert_eq!(
+            field(RawAnswer {
+                slot: "disk",
+                ..raw
+            })
+            .field,
+            "slot"
+        );
+        assert_eq!(
+            field(RawAnswer {
+                check1: "maybe",
+                ..raw
+            })
+            .field,
+            "check"
+        );
+        let late = field(RawAnswer {
+            target_on: "2025-04-01",
+            ..raw
+        });
+        assert_eq!((late.field, late.key), ("answer", "error-cy-outside-fy"));
+        assert_eq!(SheetOwner::Institution.closed().key, "error-cy-locked");
+        assert_eq!(SheetOwner::Vendor.closed().key, "error-cy-submitted");
     }
 }

@@ -123,83 +123,8 @@ impl AssessmentStore for This {
         a: &AssessmentAnswer,
         expected_version: i64,
     ) -> Result<AssessmentAnswer> {
-        let now = now_ms();
-        let mut tx = self.begin().await?;
-        // Writes only into a draft of the institution's own assessment.
-        hold_open(
-            &mut tx,
-            Sheet::Assessment,
-            &a.assessment_id,
-            &a.institution_id,
-        )
-        .await?;
-        let n = if expected_version == 0 {
-            sqlx::query(
-                "INSERT INTO assessment_answers (institution_id, assessment_id, item_id, slot, \
-                 check1, check1_on, check2, check2_on, target_on, note, carried, version, \
-                 updated_at, updated_by, updated_label) \
-                 SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,FALSE,1,$11,$12,$13 \
-                 WHERE $14 = 0 AND NOT EXISTS (SELECT 1 FROM assessment_answers \
-                 WHERE assessment_id = $2 AND item_id = $3 AND slot = $4)",
-            )
-        } else {
-            sqlx::query(
-                "UPDATE assessment_answers SET check1 = $5, check1_on = $6, check2 = $7, \
-                 check2_on = $8, target_on = $9, note = $10, carried = FALSE, \
-                 version = version + 1, updated_at = $11, updated_by = $12, updated_label = $13 \
-                 WHERE institution_id = $1 AND assessment_id = $2 AND item_id = $3 \
-                 AND slot = $4 AND version = $14",
-            )
-        }
-        .bind(&a.institution_id)
-        .bind(&a.assessment_id)
-        .bind(&a.item_id)
-        .bind(&a.slot)
-        .bind(&a.check1)
-        .bind(&a.check1_on)
-        .bind(&a.check2)
-        .bind(&a.check2_on)
-        .bind(&a.target_on)
-        .bind(&a.note)
-        .bind(now)
-        .bind(&actor.user_id)
-        .bind(&actor.label)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| match e.as_database_error() {
-            Some(d) if d.is_unique_violation() => {
-                StoreError::Conflict(ConflictKind::StaleAssessmentAnswer)
-            }
-            _ => StoreError::Db(e),
-        })?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict(ConflictKind::StaleAssessmentAnswer));
-        }
-        let saved = sqlx::query_as::<_, AssessmentAnswer>(&format!(
-            "{ANSWER_SELECT} WHERE assessment_id = $1 AND item_id = $2 AND slot = $3"
-        ))
-        .bind(&a.assessment_id)
-        .bind(&a.item_id)
-        .bind(&a.slot)
-        .fetch_one(&mut *tx)
-        .await?;
-        finish(
-            tx,
-            actor,
-            AuditDraft::new(
-                Some(&a.institution_id),
-                "assessment.answer",
-                "assessment",
-                &a.assessment_id,
-                json!({"item": a.item_id, "slot": a.slot, "check1": a.check1,
-                       "check1_on": a.check1_on, "check2": a.check2, "check2_on": a.check2_on,
-                       "target_on": a.target_on, "version": saved.version}),
-            ),
-        )
-        .await?;
-        Ok(saved)
+        self.save_sheet_answer(actor, Sheet::Assessment, a, expected_version)
+            .await
     }
 
     async fn approve_assessment(

@@ -19,6 +19,9 @@ type Tx = Transaction<'static, Db>;
 #[path = "accounts.rs"]
 mod accounts;
 #[allow(clippy::duplicate_mod)]
+#[path = "answers.rs"]
+mod answers;
+#[allow(clippy::duplicate_mod)]
 #[path = "assessments.rs"]
 mod assessments;
 #[allow(clippy::duplicate_mod)]

@@ -1,7 +1,7 @@
 //! SQL of the vendor sheets area (VendorSheetStore), compiled for both backends as a child of
 //! `sql` (see `sql/mod.rs`).
 
-use super::{finish, hold_open, Sheet, This};
+use super::{finish, Sheet, This};
 use crate::{
     new_id, now_ms, Actor, Assessment, AssessmentAnswer, AuditDraft, ConflictKind, Entity, Result,
     StoreError, VendorSheet, VendorSheetStore,
@@ -196,76 +196,8 @@ impl VendorSheetStore for This {
         a: &AssessmentAnswer,
         expected_version: i64,
     ) -> Result<AssessmentAnswer> {
-        let now = now_ms();
-        let mut tx = self.begin().await?;
-        hold_open(
-            &mut tx,
-            Sheet::VendorSheet,
-            &a.assessment_id,
-            &a.institution_id,
-        )
-        .await?;
-        let n = if expected_version == 0 {
-            sqlx::query(
-                "INSERT INTO vendor_sheet_answers (institution_id, sheet_id, item_id, slot, \
-                 check1, check1_on, check2, check2_on, target_on, note, version, updated_at, \
-                 updated_by, updated_label) \
-                 SELECT $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,1,$11,$12,$13 WHERE $14 = 0 AND NOT EXISTS \
-                 (SELECT 1 FROM vendor_sheet_answers WHERE sheet_id = $2 AND item_id = $3 \
-                 AND slot = $4)",
-            )
-        } else {
-            sqlx::query(
-                "UPDATE vendor_sheet_answers SET check1 = $5, check1_on = $6, check2 = $7, \
-                 check2_on = $8, target_on = $9, note = $10, version = version + 1, \
-                 updated_at = $11, updated_by = $12, updated_label = $13 \
-                 WHERE institution_id = $1 AND sheet_id = $2 AND item_id = $3 AND slot = $4 \
-                 AND version = $14",
-            )
-        }
-        .bind(&a.institution_id)
-        .bind(&a.assessment_id)
-        .bind(&a.item_id)
-        .bind(&a.slot)
-        .bind(&a.check1)
-        .bind(&a.check1_on)
-        .bind(&a.check2)
-        .bind(&a.check2_on)
-        .bind(&a.target_on)
-        .bind(&a.note)
-        .bind(now)
-        .bind(&actor.user_id)
-        .bind(&actor.label)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict(ConflictKind::StaleVendorSheetAnswer));
-        }
-        let saved = sqlx::query_as::<_, AssessmentAnswer>(&format!(
-            "{SHEET_ANSWER_SELECT} WHERE sheet_id = $1 AND item_id = $2 AND slot = $3"
-        ))
-        .bind(&a.assessment_id)
-        .bind(&a.item_id)
-        .bind(&a.slot)
-        .fetch_one(&mut *tx)
-        .await?;
-        finish(
-            tx,
-            actor,
-            AuditDraft::new(
-                Some(&a.institution_id),
-                "vendor_sheet.answer",
-                "vendor_sheet",
-                &a.assessment_id,
-                json!({"item": a.item_id, "slot": a.slot, "check1": a.check1,
-                       "check1_on": a.check1_on, "target_on": a.target_on,
-                       "version": saved.version}),
-            ),
-        )
-        .await?;
-        Ok(saved)
+        self.save_sheet_answer(actor, Sheet::VendorSheet, a, expected_version)
+            .await
     }
 
     async fn submit_vendor_sheet(

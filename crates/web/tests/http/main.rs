@@ -26,3 +26,4 @@ mod sessions;
 mod throttling;
 mod upload_bombs;
 mod vendor_portal;
+mod vendor_sheets_api;

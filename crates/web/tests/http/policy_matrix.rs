@@ -5,6 +5,7 @@ use crate::common::*;
 mod callers;
 mod catalog_probes;
 mod probes;
+mod vendor_sheet_probes;
 use callers::*;
 use probes::*;
 
@@ -571,6 +572,8 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("/items/part2-a-1", "/items/{item}")
                     .replace("{vendor_b}", "{vendor_id}")
                     .replace("{b_user}", "{user_id}")
+                    .replace("{sheet_a}", "{id}")
+                    .replace("{sheet_b}", "{id}")
                     .replace("/members/{staff}", "/members/{user_id}")
             })
             .collect();

@@ -99,7 +99,7 @@ fn assessment_view(
     }
 }
 
-fn answer_view(
+pub(super) fn answer_view(
     number: &str,
     item_id: &str,
     slot: Slot,

@@ -8,6 +8,7 @@ pub mod inspector;
 pub mod pages;
 pub mod sheet;
 pub mod vendor_sheets;
+pub mod vendor_sheets_api;
 
 use crate::http::routes::{Routes, GET, POST};
 use utoipa_axum::routes;
@@ -26,6 +27,7 @@ pub fn routes(r: Routes) -> Routes {
             "/assessments/{id}/vendor-sheets",
             vendor_sheets::request_sheets,
         )
+        .twin("POST /api/v1/assessments/{id}/vendor-sheets")
         .page(GET, "/vendor-sheets/{id}", vendor_sheets::vendor_sheet)
         .page(
             POST,
@@ -57,21 +59,25 @@ pub fn routes(r: Routes) -> Routes {
             "/vendor-sheets/{id}/answers",
             vendor_sheets::vendor_sheet_answer,
         )
+        .twin("POST /api/v1/vendor-sheets/{id}/answers")
         .page(
             POST,
             "/vendor-sheets/{id}/return",
             vendor_sheets::return_vendor_sheet,
         )
+        .twin("POST /api/v1/vendor-sheets/{id}/return")
         .page(
             POST,
             "/vendor-sheets/{id}/submit",
             vendor_sheets::submit_vendor_sheet,
         )
+        .twin("POST /api/v1/vendor-sheets/{id}/submit")
         .page(
             POST,
             "/vendor-sheets/{id}/copy",
             vendor_sheets::copy_vendor_sheet,
         )
+        .twin("POST /api/v1/vendor-sheets/{id}/copy")
         .page(POST, "/assessments/{id}/reopen", sheet::reopen)
         .page(GET, "/assessments/{id}/revisions/{n}", sheet::revision)
         .upload(POST, "/assessments/{id}/evidence", evidence::add_evidence)
@@ -84,4 +90,14 @@ pub fn routes(r: Routes) -> Routes {
         .api(routes!(api::sheet))
         .api(routes!(api::answer))
         .api(routes!(api::approve))
+        .api(routes!(
+            vendor_sheets_api::request,
+            vendor_sheets_api::of_assessment
+        ))
+        .api(routes!(vendor_sheets_api::mine))
+        .api(routes!(vendor_sheets_api::sheet))
+        .api(routes!(vendor_sheets_api::answer))
+        .api(routes!(vendor_sheets_api::submit))
+        .api(routes!(vendor_sheets_api::return_sheet))
+        .api(routes!(vendor_sheets_api::copy))
 }

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::assessments::{check_label, model, slot_of, to_domain};
-use mamori_domain::assessment::{self as asm, Slot, YesNo};
+use mamori_domain::assessment::{self as asm, Slot};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::Institution;
 use mamori_store::{Assessment, AssessmentAnswer};
@@ -362,152 +362,19 @@ pub async fn sheet(
     sheet_view(&state, &auth, a, &inst, None, &flash).await
 }
 
-/// One answer as a form or the API sends it; empty (or, in JSON, null) means not answered,
-/// so a row read from the API can be sent back as it is.
-#[derive(Debug, Default, Deserialize, Clone, utoipa::ToSchema)]
-pub struct AnswerForm {
-    pub item_id: String,
-    /// `all`, or the device class the item asks about: `server`, `terminal`, `network`.
-    pub slot: String,
-    /// The answer's version as read (0: never answered); a stale one gets 409.
-    #[serde(default)]
-    pub version: i64,
-    /// 1回目: `yes` or `no`.
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub check1: String,
-    /// Date of the first check (`YYYY-MM-DD`).
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub check1_on: String,
-    /// 2回目: `yes` or `no`.
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub check2: String,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub check2_on: String,
-    /// For a first `no`: the target date, within the fiscal year.
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub target_on: String,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub note: String,
-}
+pub use mamori_app::answers::AnswerForm;
 
-pub(crate) fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
-}
-
-pub(crate) fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
-
-/// The slot and the answer a form sends (values, not yet the rules).
-pub(crate) fn parse_answer(f: &AnswerForm) -> AppResult<(Slot, asm::Answer)> {
-    let slot = Slot::parse(&f.slot).ok_or(AppError::Invalid {
-        field: "slot",
-        key: "error-cy-wrong-slot",
-    })?;
-    let check = |v: &str| -> AppResult<Option<YesNo>> {
-        match opt(v) {
-            None => Ok(None),
-            Some(v) => YesNo::parse(&v).map(Some).ok_or(AppError::Invalid {
-                field: "check",
-                key: "error-rs-bad-value",
-            }),
-        }
-    };
-    Ok((
-        slot,
-        asm::Answer {
-            check1: check(&f.check1)?,
-            check1_on: opt(&f.check1_on),
-            check2: check(&f.check2)?,
-            check2_on: opt(&f.check2_on),
-            target_on: opt(&f.target_on),
-            note: f.note.trim().to_string(),
-        },
-    ))
-}
-
-/// The row a checked answer is stored as (`sheet`: the assessment's or vendor sheet's id).
-pub(crate) fn answer_row(
-    institution_id: &str,
-    sheet: &str,
-    item_id: &str,
-    slot: Slot,
-    answer: asm::Answer,
-) -> AssessmentAnswer {
-    AssessmentAnswer {
-        institution_id: institution_id.into(),
-        assessment_id: sheet.into(),
-        item_id: item_id.into(),
-        slot: slot.as_str().into(),
-        check1: answer.check1.map(|c| c.as_str().into()),
-        check1_on: answer.check1_on,
-        check2: answer.check2.map(|c| c.as_str().into()),
-        check2_on: answer.check2_on,
-        target_on: answer.target_on,
-        note: answer.note,
-        ..Default::default()
-    }
-}
-
-/// Save one answer: the rules are the domain's; the store refuses a stale version and a
-/// locked (approved) sheet.
+/// Save one answer of the institution's sheet (the one answer path, `app::answers`).
 pub async fn save_answer(
     state: &AppState,
     auth: &Auth,
     a: &Assessment,
     f: &AnswerForm,
 ) -> AppResult<AssessmentAnswer> {
-    if a.status != "draft" {
-        return Err(AppError::Invalid {
-            field: "assessment",
-            key: asm::AnswerError::Locked.key(),
-        });
-    }
-    let reg = state.catalogs();
-    let cat = reg.catalogs.get(&a.catalog_id).ok_or(AppError::NotFound)?;
-    let item = cat.item(&f.item_id).ok_or(AppError::NotFound)?;
-    let (slot, answer) = parse_answer(f)?;
-    let answers = state.store().assessment_answers(&a.id).await?;
-    let gate_no = model(cat, &answers).gate_no;
-    let item_slots = asm::slots(&item.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
-    asm::check_answer(
-        a.fiscal_year as i32,
-        item.gate || !gate_no,
-        &item_slots,
-        slot,
-        &answer,
+    Ok(
+        mamori_app::answers::save(state, auth, mamori_app::answers::Sheet::Assessment(a), f)
+            .await?,
     )
-    .map_err(|e| AppError::Invalid {
-        field: "answer",
-        key: e.key(),
-    })?;
-    let current = answers
-        .iter()
-        .find(|x| x.item_id == f.item_id && x.slot == slot.as_str())
-        .map(|x| x.version)
-        .unwrap_or(0);
-    if current != f.version {
-        return Err(AppError::Conflict("assessment answer"));
-    }
-    let saved = state
-        .store()
-        .save_assessment_answer(
-            &auth.actor(),
-            &answer_row(&a.institution_id, &a.id, &f.item_id, slot, answer),
-            f.version,
-        )
-        .await
-        .map_err(|e| match e {
-            mamori_store::StoreError::Conflict(mamori_store::ConflictKind::AssessmentApproved) => {
-                AppError::Invalid {
-                    field: "assessment",
-                    key: asm::AnswerError::Locked.key(),
-                }
-            }
-            other => other.into(),
-        })?;
-    Ok(saved)
 }
 
 pub async fn answer(

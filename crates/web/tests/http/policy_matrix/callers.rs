@@ -115,9 +115,15 @@ pub(super) fn refusal(who: Who, path: &str) -> u16 {
         "/api/v1/contracts/{contract_b}",
         "/contract-documents/",
         "/vendor-sheets/{sheet_b}",
+        "/api/v1/vendor-sheets/{sheet_b}",
     ]) {
         member || who == Who::ContractVendor
-    } else if scoped(&["/contracts/", "/api/v1/contracts/", "/vendor-sheets/"]) {
+    } else if scoped(&[
+        "/contracts/",
+        "/api/v1/contracts/",
+        "/vendor-sheets/",
+        "/api/v1/vendor-sheets/",
+    ]) {
         // C社's contract, A社's vendor sheet
         member || (path.contains("{sheet_a}") && who == Who::OtherContractVendor)
     } else if scoped(&["/vendors/", "/api/v1/vendors/"]) {

@@ -790,5 +790,6 @@ pub(super) fn probes() -> Vec<Probe> {
     ]
     .into_iter()
     .chain(super::catalog_probes::catalog_import_probes())
+    .chain(super::vendor_sheet_probes::probes())
     .collect()
 }
