@@ -53,7 +53,7 @@ pub fn router(state: AppState) -> Router {
     let api = api
         .route("/openapi.json", get(http::api::openapi))
         .fallback(not_found)
-        .layer(from_fn(auth::csrf_guard))
+        .layer(from_fn(auth::api_csrf_guard))
         .layer(from_fn(input_guard::refuse_control_chars))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(from_fn(http::finish::finish_api));

@@ -17,6 +17,7 @@ mod evidence;
 mod exports;
 mod health_and_assets;
 mod institutions;
+mod invitations;
 mod locales_and_openapi;
 mod parsing;
 mod policy_matrix;

@@ -4,6 +4,7 @@ use crate::common::*;
 
 mod callers;
 mod probes;
+mod vendor_probes;
 use callers::*;
 use probes::*;
 
@@ -564,6 +565,7 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{vendor_b}", "{vendor_id}")
                     .replace("{b_user}", "{user_id}")
                     .replace("/members/{staff}", "/members/{user_id}")
+                    .replace("/invitations/not-a-token/", "/invitations/{token}/")
             })
             .collect();
         for path in doc["paths"].as_object().unwrap().keys() {
