@@ -18,6 +18,7 @@ pub mod error;
 pub mod invitations;
 pub mod mail;
 pub mod role_sharing;
+pub mod standard_answers;
 pub mod subcontractors;
 pub mod systems;
 pub mod throttle;

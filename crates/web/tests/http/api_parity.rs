@@ -8,8 +8,6 @@ use mamori_web::http::routes::{Surface, Twin};
 
 /// Page actions whose API counterpart is not built yet (issue 10, item 6).
 const NOT_YET_IN_THE_API: &[&str] = &[
-    "POST /vendor/standard-answers",
-    "POST /vendor/standard-answers/apply",
     "POST /i/{code}/assessments",
     "POST /assessments/{id}/vendor-sheets",
     "POST /assessments/{id}/inspector-links",

@@ -49,11 +49,13 @@ pub fn routes(r: Routes) -> Routes {
         "/vendor/standard-answers",
         standard_answers::save_standard_answer,
     )
+    .twin("PUT /api/v1/vendor/standard-answers")
     .page(
         POST,
         "/vendor/standard-answers/apply",
         standard_answers::apply_standard_answers,
     )
+    .twin("POST /api/v1/vendor/standard-answers/apply")
     .page(GET, "/vendors/{vendor_id}/members", members::page)
     .page(POST, "/vendors/{vendor_id}/members", members::add_page)
     .twin("POST /api/v1/vendors/{vendor_id}/members")
@@ -81,6 +83,11 @@ pub fn routes(r: Routes) -> Routes {
     .api(routes!(api::subcontractors, api::declare_subcontractor))
     .api(routes!(api::approve_subcontractor))
     .api(routes!(invites::api_list, invites::api_create))
+    .api(routes!(
+        standard_answers::api_list,
+        standard_answers::api_save
+    ))
+    .api(routes!(standard_answers::api_apply))
     .api(routes!(invites::api_accept))
     .api(routes!(members::api_list, members::api_add))
     .api(routes!(members::api_change, members::api_remove))

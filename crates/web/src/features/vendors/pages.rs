@@ -17,16 +17,6 @@ use mamori_store::ContractDocument;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-/// A vendor-portal action on one of the user's own vendors (another vendor: not found).
-pub(crate) fn own_vendor(auth: &Auth, vendor_id: &str) -> AppResult<()> {
-    mamori_app::access::require(auth, Action::UseVendorPortal, Scope::Platform)?;
-    if auth.principal.vendor_ids.iter().any(|v| v == vendor_id) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 pub(crate) fn back(contract_id: &str, q: &str, anchor: &str) -> Response {
     Redirect::to(&format!("/contracts/{contract_id}?{q}#{anchor}")).into_response()
 }

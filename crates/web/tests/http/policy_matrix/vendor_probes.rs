@@ -171,5 +171,26 @@ pub(super) fn probes() -> Vec<Probe> {
             303,
         )
         .to("/vendor/standard-answers"),
+        p(
+            Method::GET,
+            "/api/v1/vendor/standard-answers",
+            VENDOR_PORTAL,
+            200,
+        ),
+        j(
+            Method::PUT,
+            "/api/v1/vendor/standard-answers",
+            json!({"vendor_id": "{my_vendor}", "product": "p", "item_id": "part2-a-1",
+                   "responsibility": "none"}),
+            VENDOR_PORTAL,
+            422,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/vendor/standard-answers/apply",
+            json!({"vendor_id": "{my_vendor}", "product": "p", "contracts": []}),
+            VENDOR_PORTAL,
+            200,
+        ),
     ]
 }
