@@ -61,6 +61,9 @@ pub struct Routes {
     pub(crate) pages: Router<AppState>,
     pub(crate) uploads: Router<AppState>,
     pub(crate) api: OpenApiRouter<AppState>,
+    /// API operations that take a file (multipart): the upload limit and guard, with the
+    /// API's error envelope.
+    pub(crate) api_uploads: OpenApiRouter<AppState>,
     table: Vec<RouteEntry>,
 }
 
@@ -76,6 +79,7 @@ impl Routes {
             pages: Router::new(),
             uploads: Router::new(),
             api: OpenApiRouter::new(),
+            api_uploads: OpenApiRouter::new(),
             table: vec![],
         }
     }
@@ -104,6 +108,14 @@ impl Routes {
     /// is relative to `/api/v1`.
     pub fn api(mut self, operations: UtoipaMethodRouter<AppState>) -> Self {
         self.api = self.api.routes(operations);
+        self
+    }
+
+    /// API operations of one path that take a file (multipart/form-data), with their
+    /// OpenAPI entries: served under the upload limit, the caller authenticated (and, with
+    /// a browser session, the CSRF token checked) before the body is read.
+    pub fn api_upload(mut self, operations: UtoipaMethodRouter<AppState>) -> Self {
+        self.api_uploads = self.api_uploads.routes(operations);
         self
     }
 
@@ -146,7 +158,8 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOC.get_or_init(|| {
         use utoipa::{Modify, OpenApi};
-        let (_, registered) = crate::features::routes().api.split_for_parts();
+        let routes = crate::features::routes();
+        let (_, registered) = routes.api.merge(routes.api_uploads).split_for_parts();
         let mut doc = crate::http::api::ApiDoc::openapi();
         for (path, item) in registered.paths.paths {
             doc.paths.paths.insert(format!("/api/v1{path}"), item);

@@ -12,6 +12,7 @@ mod assessments;
 mod catalogs;
 mod contracts;
 mod control_chars;
+mod documents;
 mod escalation;
 mod evidence;
 mod exports;

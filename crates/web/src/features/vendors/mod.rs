@@ -78,6 +78,8 @@ pub fn routes(r: Routes) -> Routes {
     )
     .twin("DELETE /api/v1/vendors/{vendor_id}/members/{user_id}")
     .upload(POST, "/contracts/{id}/documents", pages::upload_document)
+    .twin("POST /api/v1/contracts/{id}/documents")
+    .api_upload(routes!(api::documents, api::add_document))
     .api(routes!(api::certifications, api::add_certification))
     .api(routes!(api::delete_certification))
     .api(routes!(api::subcontractors, api::declare_subcontractor))

@@ -84,6 +84,19 @@ pub(super) fn probes() -> Vec<Probe> {
             CONTRACT_ANSWER,
             400,
         ),
+        // Not a multipart form: refused once the caller is known to be allowed.
+        p(
+            Method::POST,
+            "/api/v1/contracts/{contract_b}/documents",
+            CONTRACT_ANSWER,
+            400,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/contracts/{contract_b}/documents",
+            CONTRACT_VIEW,
+            200,
+        ),
         f(
             "/i/1311234567/invites",
             &[("vendor_id", "x"), ("email", "bad"), ("display_name", "x")],
