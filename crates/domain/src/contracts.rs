@@ -70,6 +70,23 @@ pub fn check_subcontractor(name: &str, scope: &str) -> Result<(String, String), 
     Ok((name.to_string(), scope.to_string()))
 }
 
+/// Check a contract document as it is uploaded: a known kind, a file that is not empty and
+/// a name of at most 200 characters (the name is already made safe by the upload reader).
+pub fn check_document(
+    kind: &str,
+    file_name: &str,
+    size: usize,
+) -> Result<crate::codes::DocumentKind, FieldError> {
+    let kind = crate::codes::DocumentKind::parse(kind).ok_or(err("kind", "error-rs-bad-value"))?;
+    if size == 0 || file_name.trim().is_empty() {
+        return Err(err("file", "import-error-no-file"));
+    }
+    if file_name.chars().count() > 200 {
+        return Err(err("file", "error-document-name"));
+    }
+    Ok(kind)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +131,20 @@ mod tests {
                 .unwrap_err()
                 .field,
             "scope"
+        );
+    }
+
+    #[test]
+    fn documents() {
+        assert!(check_document("sla", "a.pdf", 3).is_ok());
+        assert_eq!(check_document("x", "a.pdf", 3).unwrap_err().field, "kind");
+        assert_eq!(
+            check_document("sla", "a.pdf", 0).unwrap_err().key,
+            "import-error-no-file"
+        );
+        assert_eq!(
+            check_document("sla", &"長".repeat(201), 1).unwrap_err().key,
+            "error-document-name"
         );
     }
 }

@@ -12,6 +12,7 @@ pub mod model;
 pub mod password;
 pub mod policy;
 pub mod role_sharing;
+pub mod standard_answers;
 pub mod time;
 pub mod validate;
 pub mod vendor_members;

@@ -125,6 +125,37 @@ pub fn check_change(
     Ok(())
 }
 
+/// An institution's invitation of a vendor contact: a valid e-mail address (trimmed and
+/// lower-cased) and a name of 1–100 characters (trimmed).
+pub fn check_invitee(
+    email: &str,
+    display_name: &str,
+) -> Result<(String, String), crate::validate::FieldError> {
+    use crate::validate::FieldError;
+    let email = crate::validate::email(email).map_err(|_| FieldError {
+        field: "email",
+        key: "error-invite-email",
+    })?;
+    let name = display_name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(FieldError {
+            field: "display_name",
+            key: "error-invite-name",
+        });
+    }
+    Ok((email, name.to_string()))
+}
+
+/// Whether an institution's invitation may name an account that exists already: only one
+/// the vendor itself made its active member (the invitation then links it as the contact
+/// and grants nothing). Any other account — one with roles elsewhere, or a member of
+/// another vendor — is refused: an institution never attaches an account to a vendor.
+pub fn may_name_existing(memberships: &[(String, MembershipStatus)], vendor_id: &str) -> bool {
+    memberships
+        .iter()
+        .any(|(v, s)| v == vendor_id && *s == MembershipStatus::Active)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +213,23 @@ mod tests {
             assert_eq!(s.as_str().parse::<MembershipStatus>(), Ok(s));
         }
         assert!("owner".parse::<VendorRole>().is_err());
+    }
+
+    #[test]
+    fn invitees() {
+        assert_eq!(
+            check_invitee(" Yamada@B-sha.example.jp ", " 山田 ").unwrap(),
+            ("yamada@b-sha.example.jp".to_string(), "山田".to_string())
+        );
+        assert_eq!(check_invitee("bad", "x").unwrap_err().field, "email");
+        assert_eq!(
+            check_invitee("a@b.jp", " ").unwrap_err().key,
+            "error-invite-name"
+        );
+        assert!(check_invitee("a@b.jp", &"名".repeat(101)).is_err());
+        let mine = vec![("v1".to_string(), Active), ("v2".to_string(), Pending)];
+        assert!(may_name_existing(&mine, "v1"));
+        assert!(!may_name_existing(&mine, "v2"));
+        assert!(!may_name_existing(&[], "v1"));
     }
 }

@@ -29,7 +29,6 @@ pub struct FeatureRouters {
     pub pages: axum::Router<crate::http::state::AppState>,
     pub uploads: axum::Router<crate::http::state::AppState>,
     pub api: axum::Router<crate::http::state::AppState>,
-    /// API operations that take a file.
     pub api_uploads: axum::Router<crate::http::state::AppState>,
 }
 

@@ -219,6 +219,18 @@ pub async fn csrf_guard(req: Request, next: Next) -> Result<Response, AppError> 
         .await)
 }
 
+/// The API's CSRF check: only a signed-in browser session carries ambient credentials, so
+/// only its requests must present the session's CSRF token. A request with neither a
+/// session nor a bearer token acts as nobody: an operation that needs a caller answers 401,
+/// and the one public operation (accepting an invitation, whose token is in the path) takes
+/// no caller, and a JSON body no cross-site form can send.
+pub async fn api_csrf_guard(req: Request, next: Next) -> Result<Response, AppError> {
+    match req.extensions().get::<CurrentSession>() {
+        Some(CurrentSession(Some(_))) => csrf_guard(req, next).await,
+        _ => Ok(next.run(req).await),
+    }
+}
+
 /// A text field of a multipart form (an upload form puts its CSRF field first, so the
 /// file parts after it are not read here).
 async fn multipart_value(

@@ -61,7 +61,8 @@ pub struct Routes {
     pub(crate) pages: Router<AppState>,
     pub(crate) uploads: Router<AppState>,
     pub(crate) api: OpenApiRouter<AppState>,
-    /// API operations that take a file (multipart): the upload limit and guard.
+    /// API operations that take a file (multipart): the upload limit and guard, with the
+    /// API's error envelope.
     pub(crate) api_uploads: OpenApiRouter<AppState>,
     table: Vec<RouteEntry>,
 }
@@ -110,8 +111,9 @@ impl Routes {
         self
     }
 
-    /// API operations that take a file (`multipart/form-data`): served with the upload
-    /// limit, and authenticated before the body is read, like the upload pages.
+    /// API operations of one path that take a file (multipart/form-data), with their
+    /// OpenAPI entries: served under the upload limit, the caller authenticated (and, with
+    /// a browser session, the CSRF token checked) before the body is read.
     pub fn api_upload(mut self, operations: UtoipaMethodRouter<AppState>) -> Self {
         self.api_uploads = self.api_uploads.routes(operations);
         self

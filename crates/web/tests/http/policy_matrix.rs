@@ -5,6 +5,7 @@ use crate::common::*;
 mod callers;
 mod catalog_probes;
 mod probes;
+mod vendor_probes;
 mod vendor_sheet_probes;
 use callers::*;
 use probes::*;
@@ -575,6 +576,7 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{sheet_a}", "{id}")
                     .replace("{sheet_b}", "{id}")
                     .replace("/members/{staff}", "/members/{user_id}")
+                    .replace("/invitations/not-a-token/", "/invitations/{token}/")
             })
             .collect();
         for path in doc["paths"].as_object().unwrap().keys() {

@@ -366,3 +366,138 @@ async fn subcontractors_through_the_api_need_the_institutions_approval() {
         assert!(seen["approved_at"].is_i64());
     }
 }
+
+#[tokio::test]
+async fn standard_answers_through_the_api_follow_the_portal_rules() {
+    for app in start_each().await {
+        let cb = demo_contract(&app, "B社").await;
+        let ca = demo_contract(&app, "A社").await;
+        let b = login(&app, "tanto@b-sha.example.jp").await;
+        let a = login(&app, "tanto@a-sha.example.jp").await;
+        let staff = login(&app, "shokuin@sakura.example.jp").await;
+        let base = "/api/v1/vendor/standard-answers";
+        let answer = |vendor: &str, item: &str, resp: &str| {
+            json!({"vendor_id": vendor, "product": " 電子カルテ X ", "item_id": item,
+                   "responsibility": resp, "agreed_content": " 標準の合意内容 "})
+        };
+
+        // Refusals: another vendor (404), no portal (403), the rules naming their field;
+        // nothing is written.
+        let heads = app.store.audit_heads().await.unwrap();
+        let before = app.store.standard_answers(&cb.vendor_id).await.unwrap();
+        let r = a
+            .json(
+                &app,
+                Method::PUT,
+                base,
+                Some(answer(&cb.vendor_id, "part2-a-1", "vendor")),
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        let r = staff
+            .json(
+                &app,
+                Method::PUT,
+                base,
+                Some(answer(&cb.vendor_id, "part2-a-1", "vendor")),
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+        for (body, field) in [
+            (
+                answer(&cb.vendor_id, "part2-a-1", "other_vendor"),
+                "responsibility",
+            ),
+            (answer(&cb.vendor_id, "no-such-item", "vendor"), "item_id"),
+            (
+                json!({"vendor_id": cb.vendor_id, "item_id": "part2-a-1", "responsibility": "vendor"}),
+                "product",
+            ),
+        ] {
+            let r = b.json(&app, Method::PUT, base, Some(body)).await;
+            assert_eq!(r.status(), 422);
+            let e: Value = r.json().await.unwrap();
+            assert_eq!(e["error"]["field"], field, "{e}");
+        }
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        assert_eq!(
+            app.store.standard_answers(&cb.vendor_id).await.unwrap(),
+            before
+        );
+
+        // Saved (trimmed), listed for its own vendor only.
+        for (item, resp) in [("part2-a-1", "vendor"), ("part2-a-2", "joint")] {
+            let r = b
+                .json(
+                    &app,
+                    Method::PUT,
+                    base,
+                    Some(answer(&cb.vendor_id, item, resp)),
+                )
+                .await;
+            assert_eq!(r.status(), 200, "{item}");
+            let saved: Value = r.json().await.unwrap();
+            assert_eq!(
+                (saved["product"].as_str(), saved["agreed_content"].as_str()),
+                (Some("電子カルテ X"), Some("標準の合意内容"))
+            );
+        }
+        let mine: Vec<Value> = b.get(&app, base).await.json().await.unwrap();
+        assert_eq!(
+            mine.iter()
+                .filter(|s| s["product"] == "電子カルテ X")
+                .count(),
+            2
+        );
+        let theirs: Vec<Value> = a.get(&app, base).await.json().await.unwrap();
+        assert!(theirs
+            .iter()
+            .all(|s| s["vendor_id"] != cb.vendor_id.as_str()));
+
+        // Applied: a contract that is not B社's refuses the whole request before anything
+        // is proposed; on B社's own, the open item is proposed and the agreed one skipped.
+        let apply = format!("{base}/apply");
+        let heads = app.store.audit_heads().await.unwrap();
+        let r = b
+            .json(
+                &app,
+                Method::POST,
+                &apply,
+                Some(json!({"vendor_id": cb.vendor_id, "product": "電子カルテ X",
+                            "contracts": [cb.id, ca.id]})),
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        let body = json!({"vendor_id": cb.vendor_id, "product": "電子カルテ X",
+                          "contracts": [cb.id]});
+        let r = b.json(&app, Method::POST, &apply, Some(body.clone())).await;
+        assert_eq!(r.status(), 200);
+        let done: Value = r.json().await.unwrap();
+        assert_eq!(
+            (done["applied"].as_u64(), done["skipped"].as_u64()),
+            (Some(1), Some(1))
+        );
+        let row = item_row(&app, &cb.id, "part2-a-2").await.unwrap();
+        assert_eq!(
+            (row.state.as_str(), row.proposed_by.map(|p| p.as_str())),
+            ("negotiating", Some("vendor"))
+        );
+        assert_ne!(app.store.audit_heads().await.unwrap(), heads, "audited");
+        // Applying again proposes nothing new.
+        let again: Value = b
+            .json(&app, Method::POST, &apply, Some(body))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (again["applied"].as_u64(), again["skipped"].as_u64()),
+            (Some(0), Some(2))
+        );
+        assert!(mamori_store::verify_audit(app.store.as_ref())
+            .await
+            .unwrap()
+            .is_ok());
+    }
+}

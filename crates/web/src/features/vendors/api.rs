@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use mamori_app::certifications::CertificationInput;
 use mamori_app::subcontractors::SubcontractorInput;
-use mamori_store::{Certification, Subcontractor};
+use mamori_store::{Certification, ContractDocument, Subcontractor};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -142,4 +142,87 @@ pub async fn approve_subcontractor(
 ) -> AppResult<StatusCode> {
     mamori_app::subcontractors::approve(&state, &auth, &id, &sub).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A document of a contract.
+#[derive(Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: String,
+    pub contract_id: String,
+    /// `contract`, `sla`, `mds_sds`, `conformance` or `other`.
+    pub kind: String,
+    pub file_name: String,
+    /// SHA-256 of the content (hex).
+    pub sha256: String,
+    pub size: i64,
+    /// As judged from the content.
+    pub media_type: String,
+    /// `institution` or `vendor`.
+    pub uploaded_party: String,
+    pub uploaded_at: i64,
+}
+
+impl From<ContractDocument> for DocumentView {
+    fn from(d: ContractDocument) -> Self {
+        DocumentView {
+            id: d.id,
+            contract_id: d.contract_id,
+            kind: d.kind,
+            file_name: d.file_name,
+            sha256: d.sha256,
+            size: d.size,
+            media_type: d.media_type,
+            uploaded_party: d.uploaded_party,
+            uploaded_at: d.uploaded_at,
+        }
+    }
+}
+
+/// The multipart form of a document upload (`multipart/form-data`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct DocumentUpload {
+    /// `contract`, `sla`, `mds_sds`, `conformance` or `other`.
+    kind: String,
+    /// The file: PDF, xlsx, docx, ZIP, PNG, JPEG or UTF-8 text (judged from the content),
+    /// within the server's upload limit; its name is kept (made safe, at most 200
+    /// characters).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// The documents of a contract, for either party.
+#[utoipa::path(get, path = "/contracts/{id}/documents", tag = "role-sharing",
+    params(("id" = String, Path)), responses((status = 200, body = Vec<DocumentView>)))]
+pub async fn documents(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<DocumentView>>> {
+    let list = mamori_app::documents::list(&state, &auth, &id).await?;
+    Ok(Json(list.into_iter().map(DocumentView::from).collect()))
+}
+
+/// Upload a document to a contract (either party). The caller is authorised before the
+/// file is read; a body over the upload limit is 413, a form that cannot be read 400, a
+/// kind, an empty file, a long name or a kind of file mamori does not keep 422.
+#[utoipa::path(post, path = "/contracts/{id}/documents", tag = "role-sharing",
+    params(("id" = String, Path)),
+    request_body(content = DocumentUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = DocumentView), (status = 422, body = ErrorBody)))]
+pub async fn add_document(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    req: axum::extract::Request,
+) -> AppResult<(StatusCode, Json<DocumentView>)> {
+    let target = mamori_app::documents::target(&state, &auth, &id).await?;
+    let up = crate::http::upload::read(req, &state).await?;
+    let doc = mamori_app::documents::NewDocument {
+        kind: up.text("kind"),
+        file_name: up.file_name,
+        bytes: up.bytes,
+    };
+    let d = mamori_app::documents::add(&state, &auth, &target, doc).await?;
+    Ok((StatusCode::CREATED, Json(d.into())))
 }

@@ -1,5 +1,6 @@
 //! Invitations: an institution names a vendor contact; the link is accepted once.
 
+use crate::http::api::{ApiJson, ErrorBody};
 use crate::http::auth::Auth;
 use crate::http::error::AppResult;
 use crate::http::state::AppState;
@@ -7,28 +8,19 @@ use crate::i18n::Tr;
 use crate::ui::{render, PageCtx};
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use mamori_domain::policy::Action;
+use axum::{Form, Json};
+use mamori_app::invitations::InviteInput;
 use mamori_domain::vendor_members::MembershipStatus;
 use mamori_store::Invite;
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 // ------------------------------------------------------------------ invitations
 
-#[derive(Debug, Deserialize, Default, Clone)]
-pub struct InviteForm {
-    #[serde(default)]
-    pub vendor_id: String,
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub display_name: String,
-}
-
 /// How long an invitation link works.
-pub const INVITE_DAYS: i64 = 7;
+pub use mamori_app::invitations::INVITE_DAYS;
 
 #[derive(Template)]
 #[template(path = "invite_created.html")]
@@ -50,117 +42,34 @@ pub async fn create_invite(
     State(state): State<AppState>,
     auth: Auth,
     Path(code): Path<String>,
-    Form(form): Form<InviteForm>,
+    Form(form): Form<InviteInput>,
 ) -> AppResult<Response> {
-    let inst =
-        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageContracts)
-            .await?;
-    let email = form.email.trim().to_lowercase();
-    let name = form.display_name.trim();
-    let contracts = state.store().contracts(&inst.id).await?;
-    let vendor = contracts
-        .iter()
-        .find(|c| c.vendor_id == form.vendor_id)
-        .map(|c| c.vendor_name.clone());
-    let key = if vendor.is_none() {
-        Some("error-invite-vendor")
-    } else if mamori_domain::validate::email(&email).is_err() {
-        Some("error-invite-email")
-    } else if name.is_empty() || name.chars().count() > 100 {
-        Some("error-invite-name")
-    } else {
-        None
-    };
-    // An existing account is never attached to the vendor by an institution: when the
-    // vendor has already made it a member, the invitation names it as the contact and
-    // grants nothing; otherwise the vendor's administrator must add that person.
-    let linked = match (key, state.store().user_auth_by_email(&email).await?) {
-        (None, Some(existing)) => {
-            let member = state
-                .store()
-                .memberships_of(&existing.user.id)
-                .await?
-                .iter()
-                .any(|m| m.vendor_id == form.vendor_id && m.status == MembershipStatus::Active);
-            if !member {
-                return Ok(Redirect::to(&format!(
-                    "/i/{code}/contracts?err=error-invite-exists#invite"
-                ))
-                .into_response());
-            }
-            Some(existing.user.id)
+    let made = match mamori_app::invitations::create(&state, &auth, &code, &form).await {
+        Ok(made) => made,
+        Err(mamori_app::Error::Invalid { key, .. }) => {
+            return Ok(
+                Redirect::to(&format!("/i/{code}/contracts?err={key}#invite")).into_response(),
+            )
         }
-        _ => None,
-    };
-    if let Some(k) = key {
-        return Ok(Redirect::to(&format!("/i/{code}/contracts?err={k}#invite")).into_response());
-    }
-    let token = crate::http::auth::random_token(32);
-    let token_hash = hex::encode(Sha256::digest(token.as_bytes()));
-    let expires_at = auth.now + INVITE_DAYS * 86_400_000;
-    state
-        .store()
-        .create_invite(
-            &auth.actor(),
-            &Invite {
-                id: mamori_store::new_id(),
-                institution_id: inst.id.clone(),
-                vendor_id: form.vendor_id.clone(),
-                email: email.clone(),
-                display_name: name.into(),
-                created_by: None,
-                created_at: 0,
-                expires_at,
-                used_at: linked.as_ref().map(|_| auth.now),
-                user_id: linked.clone(),
-            },
-            &token_hash,
-        )
-        .await?;
-    let path = format!("/invite/{token}");
-    let cfg = state.cfg();
-    let (link, mail_error) = match (&cfg.smtp_url, &cfg.public_url) {
-        _ if linked.is_some() => (None, false),
-        (Some(_), Some(base)) => {
-            let tr = Tr::new(crate::i18n::Lang::Ja);
-            let body = format!(
-                "{}\n\n{} {}\n{} {}\n\n{base}{path}\n\n{}\n",
-                tr.t("invite-mail-lead"),
-                tr.t("contracts-institution"),
-                inst.name,
-                tr.t("invite-expires"),
-                mamori_domain::time::timestamp_jst(expires_at),
-                tr.t("invite-mail-foot"),
-            );
-            match mamori_app::mail::send(state.mail(), &email, &tr.t("invite-mail-subject"), &body)
-                .await
-            {
-                Ok(()) => (None, false),
-                Err(e) => {
-                    tracing::warn!(error = %e, "invitation mail not sent");
-                    (Some(path), true)
-                }
-            }
-        }
-        _ => (Some(path), false),
+        Err(e) => return Err(e.into()),
     };
     let page = PageCtx::signed_in(
         &state,
         &auth,
         "contracts",
-        Some(&inst),
+        Some(&made.institution),
         &format!("/i/{code}/contracts"),
     )
     .await?;
     Ok(render(&InviteCreated {
         page,
         code,
-        link,
-        mail_error,
-        linked: linked.is_some(),
-        email,
-        vendor: vendor.unwrap_or_default(),
-        expires: mamori_domain::time::timestamp_jst(expires_at),
+        link: made.link,
+        mail_error: made.mail_error,
+        linked: made.linked,
+        email: made.invite.email,
+        vendor: made.vendor_name,
+        expires: mamori_domain::time::timestamp_jst(made.invite.expires_at),
     })?
     .into_response())
 }
@@ -183,22 +92,9 @@ pub(crate) async fn invite_view(
     error: Option<String>,
 ) -> AppResult<Response> {
     let (page, jar) = PageCtx::anonymous(meta, &jar, &format!("/invite/{token}"));
-    let hash = hex::encode(Sha256::digest(token.as_bytes()));
-    let invite = state
-        .store()
-        .invite_by_token(&hash)
-        .await?
-        .filter(|i| i.used_at.is_none() && i.expires_at > mamori_store::now_ms());
-    let vendor = match &invite {
-        Some(i) => state
-            .store()
-            .list_vendors()
-            .await?
-            .into_iter()
-            .find(|v| v.id == i.vendor_id)
-            .map(|v| v.name)
-            .unwrap_or_default(),
-        None => String::new(),
+    let (invite, vendor) = match mamori_app::invitations::open(state, token).await? {
+        Some((i, v)) => (Some(i), v),
+        None => (None, String::new()),
     };
     let status = if invite.is_none() {
         axum::http::StatusCode::GONE
@@ -243,35 +139,149 @@ pub async fn accept_invite(
     Path(token): Path<String>,
     Form(form): Form<AcceptForm>,
 ) -> AppResult<Response> {
-    let tr = Tr::new(meta.lang);
-    let hash = hex::encode(Sha256::digest(token.as_bytes()));
-    let Some(invite) = state.store().invite_by_token(&hash).await? else {
-        return invite_view(&state, &meta, jar, &token, None).await;
-    };
-    if let Err(e) = mamori_domain::password::check(&form.password, &invite.email) {
-        let msg = tr.t(e.message_key());
-        return invite_view(&state, &meta, jar, &token, Some(msg)).await;
-    }
-    let pw = crate::http::auth::hash_password_blocking(form.password.clone()).await?;
-    let actor = mamori_store::Actor {
-        user_id: None,
-        label: invite.email.clone(),
+    let origin = mamori_app::invitations::Origin {
         request_id: Some(meta.request_id.clone()),
         client_addr: meta.client_addr.clone(),
     };
-    match state
-        .store()
-        .accept_invite(&actor, &hash, &pw, mamori_store::now_ms())
-        .await
-    {
+    match mamori_app::invitations::accept(&state, &origin, &token, &form.password).await {
         Ok(_) => Ok(Redirect::to("/login?ok=flash-invite-pending").into_response()),
-        Err(mamori_store::StoreError::Duplicate(_)) => {
-            let msg = tr.t("error-invite-exists");
+        Err(mamori_app::Error::Invalid { key, .. }) => {
+            let msg = Tr::new(meta.lang).t(key);
             invite_view(&state, &meta, jar, &token, Some(msg)).await
         }
-        Err(mamori_store::StoreError::Conflict(_) | mamori_store::StoreError::NotFound(_)) => {
-            invite_view(&state, &meta, jar, &token, None).await
-        }
+        Err(mamori_app::Error::NotFound) => invite_view(&state, &meta, jar, &token, None).await,
         Err(e) => Err(e.into()),
     }
+}
+
+// ------------------------------------------------------------------ the API
+
+/// An invitation of a vendor contact, as the institution sees it.
+#[derive(Serialize, ToSchema)]
+pub struct InvitationView {
+    pub id: String,
+    pub vendor_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    /// `open`, `used` (accepted, or linked to the vendor's member at once) or `expired`.
+    pub status: String,
+}
+
+impl InvitationView {
+    fn of(i: Invite, now: i64) -> Self {
+        InvitationView {
+            status: mamori_app::invitations::status(&i, now).to_string(),
+            id: i.id,
+            vendor_id: i.vendor_id,
+            email: i.email,
+            display_name: i.display_name,
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+        }
+    }
+}
+
+/// An invitation just made.
+#[derive(Serialize, ToSchema)]
+pub struct InvitationCreated {
+    pub invitation: InvitationView,
+    pub vendor_name: String,
+    /// The one-time link's path (`/invite/…`, on this server) for the inviter to pass on:
+    /// given only when it was not mailed and no account was linked. It is shown once.
+    pub link: Option<String>,
+    /// The mail relay failed (the link is given instead).
+    pub mail_error: bool,
+    /// The person is already the vendor's member: named as the contact, no link.
+    pub linked: bool,
+}
+
+/// The invitations of an institution, newest first (those who manage its contracts).
+#[utoipa::path(get, path = "/institutions/{code}/invitations", tag = "vendors",
+    params(("code" = String, Path)), responses((status = 200, body = Vec<InvitationView>)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+) -> AppResult<Json<Vec<InvitationView>>> {
+    let (_, list) = mamori_app::invitations::list(&state, &auth, &code).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|i| InvitationView::of(i, auth.now))
+            .collect(),
+    ))
+}
+
+/// Invite a contact of a vendor the institution has a contract with. The link is mailed
+/// when a relay is configured, else returned once. An account that exists already is
+/// linked only when the vendor made it its member (no link); any other is refused (422,
+/// field `email`).
+#[utoipa::path(post, path = "/institutions/{code}/invitations", tag = "vendors",
+    params(("code" = String, Path)), request_body = InviteInput,
+    responses((status = 201, body = InvitationCreated), (status = 422, body = ErrorBody)))]
+pub async fn api_create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<InviteInput>,
+) -> AppResult<(StatusCode, Json<InvitationCreated>)> {
+    let made = mamori_app::invitations::create(&state, &auth, &code, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(InvitationCreated {
+            invitation: InvitationView::of(made.invite, auth.now),
+            vendor_name: made.vendor_name,
+            link: made.link,
+            mail_error: made.mail_error,
+            linked: made.linked,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AcceptInput {
+    /// The new account's password (the password rules apply).
+    #[serde(default)]
+    pub password: String,
+}
+
+/// The account an invitation made.
+#[derive(Serialize, ToSchema)]
+pub struct AcceptedView {
+    pub user_id: String,
+    pub email: String,
+    pub vendor_id: String,
+    /// Always `pending`: the vendor's administrator confirms the membership.
+    pub membership: MembershipStatus,
+}
+
+/// Accept an invitation: the link's token is the credential (no sign-in; a caller's own
+/// token, if sent, changes nothing). Creates the invited account with the password given;
+/// its membership of the vendor waits for the vendor's administrator. 404 when the link is
+/// unknown, used or expired (not told apart); 422 for a password the rules refuse, or when
+/// the address has an account now.
+#[utoipa::path(post, path = "/invitations/{token}/accept", tag = "vendors",
+    params(("token" = String, Path)), request_body = AcceptInput, security(()),
+    responses((status = 201, body = AcceptedView), (status = 422, body = ErrorBody)))]
+pub async fn api_accept(
+    State(state): State<AppState>,
+    meta: crate::http::auth::Meta,
+    Path(token): Path<String>,
+    ApiJson(input): ApiJson<AcceptInput>,
+) -> AppResult<(StatusCode, Json<AcceptedView>)> {
+    let origin = mamori_app::invitations::Origin {
+        request_id: Some(meta.request_id.clone()),
+        client_addr: meta.client_addr.clone(),
+    };
+    let done = mamori_app::invitations::accept(&state, &origin, &token, &input.password).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AcceptedView {
+            user_id: done.user.id,
+            email: done.user.email,
+            vendor_id: done.vendor_id,
+            membership: MembershipStatus::Pending,
+        }),
+    ))
 }

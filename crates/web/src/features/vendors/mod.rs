@@ -26,8 +26,10 @@ pub fn routes(r: Routes) -> Routes {
     .twin("POST /api/v1/contracts/{id}/subcontractors/{sub}/approve")
     .page(GET, "/contract-documents/{doc}", pages::document)
     .page(POST, "/i/{code}/invites", invites::create_invite)
+    .twin("POST /api/v1/institutions/{code}/invitations")
     .page(GET, "/invite/{token}", invites::invite_page)
     .page(POST, "/invite/{token}", invites::accept_invite)
+    .twin("POST /api/v1/invitations/{token}/accept")
     .page(GET, "/vendor/certifications", pages::certifications)
     .page(POST, "/vendor/certifications", pages::add_certification)
     .twin("POST /api/v1/vendor/certifications")
@@ -47,11 +49,13 @@ pub fn routes(r: Routes) -> Routes {
         "/vendor/standard-answers",
         standard_answers::save_standard_answer,
     )
+    .twin("PUT /api/v1/vendor/standard-answers")
     .page(
         POST,
         "/vendor/standard-answers/apply",
         standard_answers::apply_standard_answers,
     )
+    .twin("POST /api/v1/vendor/standard-answers/apply")
     .page(GET, "/vendors/{vendor_id}/members", members::page)
     .page(POST, "/vendors/{vendor_id}/members", members::add_page)
     .twin("POST /api/v1/vendors/{vendor_id}/members")
@@ -74,10 +78,19 @@ pub fn routes(r: Routes) -> Routes {
     )
     .twin("DELETE /api/v1/vendors/{vendor_id}/members/{user_id}")
     .upload(POST, "/contracts/{id}/documents", pages::upload_document)
+    .twin("POST /api/v1/contracts/{id}/documents")
+    .api_upload(routes!(api::documents, api::add_document))
     .api(routes!(api::certifications, api::add_certification))
     .api(routes!(api::delete_certification))
     .api(routes!(api::subcontractors, api::declare_subcontractor))
     .api(routes!(api::approve_subcontractor))
+    .api(routes!(invites::api_list, invites::api_create))
+    .api(routes!(
+        standard_answers::api_list,
+        standard_answers::api_save
+    ))
+    .api(routes!(standard_answers::api_apply))
+    .api(routes!(invites::api_accept))
     .api(routes!(members::api_list, members::api_add))
     .api(routes!(members::api_change, members::api_remove))
 }

@@ -11,21 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::role_sharing::{self as rsw};
-use mamori_domain::codes::{CertKind, DocumentKind};
+use mamori_domain::codes::CertKind;
 use mamori_domain::policy::{Action, Scope};
-use mamori_store::ContractDocument;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
-
-/// A vendor-portal action on one of the user's own vendors (another vendor: not found).
-pub(crate) fn own_vendor(auth: &Auth, vendor_id: &str) -> AppResult<()> {
-    mamori_app::access::require(auth, Action::UseVendorPortal, Scope::Platform)?;
-    if auth.principal.vendor_ids.iter().any(|v| v == vendor_id) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
 
 pub(crate) fn back(contract_id: &str, q: &str, anchor: &str) -> Response {
     Redirect::to(&format!("/contracts/{contract_id}?{q}#{anchor}")).into_response()
@@ -40,46 +28,19 @@ pub async fn upload_document(
     Path(id): Path<String>,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let (c, party) =
-        rsw::contract_for(state.store(), &auth, &id, Action::AnswerRoleSharing).await?;
+    let target = mamori_app::documents::target(&state, &auth, &id).await?;
     let up = crate::http::upload::read(req, &state).await?;
-    let (kind, file_name, bytes) = (up.text("kind"), up.file_name, up.bytes);
-    let problem = if DocumentKind::parse(&kind).is_none() {
-        Some("error-rs-bad-value")
-    } else if bytes.is_empty() || file_name.trim().is_empty() {
-        Some("import-error-no-file")
-    } else if file_name.chars().count() > 200 {
-        Some("error-document-name")
-    } else {
-        None
+    let doc = mamori_app::documents::NewDocument {
+        kind: up.text("kind"),
+        file_name: up.file_name,
+        bytes: up.bytes,
     };
-    if let Some(key) = problem {
-        return Ok(back(&c.id, &format!("err={key}"), "documents"));
-    }
-    let Some(media_type) = crate::http::upload::sniff(&bytes, &file_name) else {
-        return Ok(back(&c.id, "err=error-document-type", "documents"));
+    let to = match mamori_app::documents::add(&state, &auth, &target, doc).await {
+        Ok(_) => "ok=flash-document-added".to_string(),
+        Err(mamori_app::Error::Invalid { key, .. }) => format!("err={key}"),
+        Err(e) => return Err(e.into()),
     };
-    state
-        .store()
-        .add_contract_document(
-            &auth.actor(),
-            &ContractDocument {
-                id: String::new(),
-                institution_id: c.institution_id.clone(),
-                contract_id: c.id.clone(),
-                kind,
-                file_name,
-                sha256: hex::encode(Sha256::digest(&bytes)),
-                size: 0,
-                media_type: media_type.into(),
-                uploaded_by: None,
-                uploaded_party: party.as_str().into(),
-                uploaded_at: 0,
-            },
-            &bytes,
-        )
-        .await?;
-    Ok(back(&c.id, "ok=flash-document-added", "documents"))
+    Ok(back(target.contract_id(), &to, "documents"))
 }
 
 /// A document, always as a download.

@@ -1,20 +1,20 @@
 //! Standard answers: a vendor's answers per product, applied to many contracts at once.
 
+use crate::http::api::{ApiJson, ErrorBody};
 use crate::http::auth::Auth;
-use crate::http::error::{AppError, AppResult};
+use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use crate::ui::{render, Flash, PageCtx};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use mamori_app::role_sharing::{self as rsw, StepInput};
+use axum::{Form, Json};
+use mamori_app::role_sharing as rsw;
+use mamori_app::standard_answers::{Applied, StandardAnswerInput};
 use mamori_domain::policy::{Action, Scope};
-use mamori_domain::role_sharing::Party;
 use mamori_store::StandardAnswer;
-use serde::Deserialize;
-
-use super::pages::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 // ------------------------------------------------------------------ standard answers
 
@@ -160,70 +160,28 @@ pub async fn standard_answers(
     .into_response())
 }
 
-#[derive(Debug, Deserialize, Default)]
-pub struct StandardForm {
-    pub vendor_id: String,
-    pub product: String,
-    pub item_id: String,
-    #[serde(default)]
-    pub responsibility: String,
-    #[serde(default)]
-    pub agreed_content: String,
-    #[serde(default)]
-    pub written_in: String,
-    #[serde(default)]
-    pub remarks: String,
-}
-
 pub async fn save_standard_answer(
     State(state): State<AppState>,
     auth: Auth,
-    Form(f): Form<StandardForm>,
+    Form(f): Form<StandardAnswerInput>,
 ) -> AppResult<Response> {
-    own_vendor(&auth, &f.vendor_id)?;
-    let product = f.product.trim();
-    let catalog_id = rsw::current_catalog(&state).unwrap_or_default();
-    let known_item = state
-        .catalogs()
-        .catalogs
-        .get(&catalog_id)
-        .and_then(|c| c.item(&f.item_id).map(rsw::is_part2))
-        .unwrap_or(false);
     let enc =
         |s: &str| serde_urlencoded::to_string([("v", s)]).unwrap_or_default()[2..].to_string();
     let here = format!(
         "/vendor/standard-answers?vendor={}&product={}",
         enc(&f.vendor_id),
-        enc(product)
+        enc(f.product.trim())
     );
-    let bad = product.is_empty()
-        || product.chars().count() > 100
-        || !known_item
-        || !["vendor", "joint", "institution"].contains(&f.responsibility.as_str())
-        || [&f.agreed_content, &f.written_in, &f.remarks]
-            .iter()
-            .any(|t| t.chars().count() > 4000);
-    if bad {
-        return Ok(Redirect::to(&format!("{here}&err=error-standard-answer")).into_response());
+    match mamori_app::standard_answers::save(&state, &auth, &f).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("{here}&ok=flash-standard-saved#std-{}", f.item_id))
+                .into_response(),
+        ),
+        Err(mamori_app::Error::Invalid { key, .. }) => {
+            Ok(Redirect::to(&format!("{here}&err={key}")).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
-    state
-        .store()
-        .save_standard_answer(
-            &auth.actor(),
-            &StandardAnswer {
-                vendor_id: f.vendor_id.clone(),
-                product: product.into(),
-                catalog_id,
-                item_id: f.item_id.clone(),
-                responsibility: f.responsibility.clone(),
-                agreed_content: f.agreed_content.trim().into(),
-                written_in: f.written_in.trim().into(),
-                remarks: f.remarks.trim().into(),
-                updated_at: 0,
-            },
-        )
-        .await?;
-    Ok(Redirect::to(&format!("{here}&ok=flash-standard-saved#std-{}", f.item_id)).into_response())
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -241,60 +199,9 @@ pub async fn apply_standard_answers(
     auth: Auth,
     axum_extra::extract::Form(f): axum_extra::extract::Form<ApplyForm>,
 ) -> AppResult<Response> {
-    own_vendor(&auth, &f.vendor_id)?;
-    let answers: Vec<StandardAnswer> = state
-        .store()
-        .standard_answers(&f.vendor_id)
-        .await?
-        .into_iter()
-        .filter(|a| a.product == f.product)
-        .collect();
-    let (mut applied, mut skipped) = (0usize, 0usize);
-    for cid in &f.contract {
-        let (c, party) =
-            rsw::contract_for(state.store(), &auth, cid, Action::AnswerRoleSharing).await?;
-        if party != Party::Vendor || c.vendor_id != f.vendor_id {
-            return Err(AppError::NotFound);
-        }
-        let rows = state.store().role_sharing_items(&c.id).await?;
-        for a in answers.iter().filter(|a| a.catalog_id == c.catalog_id) {
-            let row = rows.iter().find(|r| r.item_id == a.item_id);
-            let st = rsw::standing(row);
-            let mine = st.proposed_by == Some(Party::Vendor)
-                && st.state == mamori_domain::role_sharing::ItemState::Negotiating;
-            if st.state == mamori_domain::role_sharing::ItemState::Agreed || mine {
-                skipped += 1;
-                continue;
-            }
-            let input = StepInput {
-                step: "propose".into(),
-                version: row.map(|r| r.version).unwrap_or(0),
-                responsibility: a.responsibility.clone(),
-                agreed_content: a.agreed_content.clone(),
-                written_in: a.written_in.clone(),
-                remarks: a.remarks.clone(),
-                first_check: row
-                    .and_then(|r| r.first_check)
-                    .map(|c| c.to_string())
-                    .unwrap_or_default(),
-                first_checked_on: row
-                    .and_then(|r| r.first_checked_on.clone())
-                    .unwrap_or_default(),
-                completed_on: row.and_then(|r| r.completed_on.clone()).unwrap_or_default(),
-                ..Default::default()
-            };
-            match rsw::apply_step(&state, &auth, &c, party, &a.item_id, &input)
-                .await
-                .map_err(AppError::from)
-            {
-                Ok(_) => applied += 1,
-                Err(AppError::Invalid { .. } | AppError::Conflict(_) | AppError::NotFound) => {
-                    skipped += 1
-                }
-                Err(e) => return Err(e),
-            }
-        }
-    }
+    let Applied { applied, skipped } =
+        mamori_app::standard_answers::apply(&state, &auth, &f.vendor_id, &f.product, &f.contract)
+            .await?;
     let enc =
         |s: &str| serde_urlencoded::to_string([("v", s)]).unwrap_or_default()[2..].to_string();
     Ok(Redirect::to(&format!(
@@ -303,4 +210,104 @@ pub async fn apply_standard_answers(
         enc(&f.product)
     ))
     .into_response())
+}
+
+// ------------------------------------------------------------------ the API
+
+/// A standard answer of one of the caller's vendors.
+#[derive(Serialize, ToSchema)]
+pub struct StandardAnswerView {
+    pub vendor_id: String,
+    pub product: String,
+    /// The role-sharing checklist version it answers.
+    pub catalog_id: String,
+    pub item_id: String,
+    /// `vendor`, `joint` or `institution`.
+    pub responsibility: String,
+    pub agreed_content: String,
+    pub written_in: String,
+    pub remarks: String,
+    pub updated_at: i64,
+}
+
+impl From<StandardAnswer> for StandardAnswerView {
+    fn from(a: StandardAnswer) -> Self {
+        StandardAnswerView {
+            vendor_id: a.vendor_id,
+            product: a.product,
+            catalog_id: a.catalog_id,
+            item_id: a.item_id,
+            responsibility: a.responsibility,
+            agreed_content: a.agreed_content,
+            written_in: a.written_in,
+            remarks: a.remarks,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// Which product's standard answers to propose, and in which contracts.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ApplyInput {
+    /// One of the caller's own vendors.
+    #[serde(default)]
+    pub vendor_id: String,
+    #[serde(default)]
+    pub product: String,
+    /// Contracts of that vendor (any other: 404, and nothing is proposed).
+    #[serde(default)]
+    pub contracts: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AppliedView {
+    /// Items proposed.
+    pub applied: usize,
+    /// Items left as they were (agreed, or already proposed by the vendor).
+    pub skipped: usize,
+}
+
+/// The standard answers of the caller's vendors.
+#[utoipa::path(get, path = "/vendor/standard-answers", tag = "vendor",
+    responses((status = 200, body = Vec<StandardAnswerView>)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> AppResult<Json<Vec<StandardAnswerView>>> {
+    let list = mamori_app::standard_answers::list(&state, &auth, None).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+/// Save a standard answer of one of the caller's vendors (another vendor: 404); saving the
+/// same vendor, product and item again replaces it.
+#[utoipa::path(put, path = "/vendor/standard-answers", tag = "vendor",
+    request_body = StandardAnswerInput,
+    responses((status = 200, body = StandardAnswerView), (status = 422, body = ErrorBody)))]
+pub async fn api_save(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(input): ApiJson<StandardAnswerInput>,
+) -> AppResult<Json<StandardAnswerView>> {
+    let a = mamori_app::standard_answers::save(&state, &auth, &input).await?;
+    Ok(Json(a.into()))
+}
+
+/// Propose a product's standard answers in contracts of the vendor. Agreed items, and items
+/// the vendor already proposed, are skipped.
+#[utoipa::path(post, path = "/vendor/standard-answers/apply", tag = "vendor",
+    request_body = ApplyInput, responses((status = 200, body = AppliedView)))]
+pub async fn api_apply(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(input): ApiJson<ApplyInput>,
+) -> AppResult<Json<AppliedView>> {
+    let Applied { applied, skipped } = mamori_app::standard_answers::apply(
+        &state,
+        &auth,
+        &input.vendor_id,
+        &input.product,
+        &input.contracts,
+    )
+    .await?;
+    Ok(Json(AppliedView { applied, skipped }))
 }
