@@ -10,6 +10,7 @@ mod api_parity;
 mod architecture;
 mod assessments;
 mod catalogs;
+mod checklist_api;
 mod contracts;
 mod control_chars;
 mod escalation;

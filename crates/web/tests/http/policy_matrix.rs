@@ -3,6 +3,7 @@
 use crate::common::*;
 
 mod callers;
+mod checklist_probes;
 mod probes;
 use callers::*;
 use probes::*;

@@ -2,6 +2,7 @@
 //! approval and revisions, inspector links and the official exports.
 
 pub mod api;
+pub mod assessments_api;
 pub mod evidence;
 pub mod exports;
 pub mod inspector;
@@ -16,6 +17,7 @@ use utoipa_axum::routes;
 pub fn routes(r: Routes) -> Routes {
     r.page(GET, "/i/{code}/assessments", pages::list)
         .page(POST, "/i/{code}/assessments", pages::start)
+        .twin("POST /api/v1/institutions/{code}/assessments")
         .page(GET, "/assessments/{id}", sheet::sheet)
         .page(POST, "/assessments/{id}/answers", sheet::answer)
         .twin("POST /api/v1/assessments/{id}/answers")
@@ -73,6 +75,7 @@ pub fn routes(r: Routes) -> Routes {
             vendor_sheets::copy_vendor_sheet,
         )
         .page(POST, "/assessments/{id}/reopen", sheet::reopen)
+        .twin("POST /api/v1/assessments/{id}/reopen")
         .page(GET, "/assessments/{id}/revisions/{n}", sheet::revision)
         .upload(POST, "/assessments/{id}/evidence", evidence::add_evidence)
         .upload(
@@ -84,4 +87,6 @@ pub fn routes(r: Routes) -> Routes {
         .api(routes!(api::sheet))
         .api(routes!(api::answer))
         .api(routes!(api::approve))
+        .api(routes!(assessments_api::start))
+        .api(routes!(assessments_api::reopen))
 }

@@ -598,27 +598,15 @@ pub async fn reopen(
     Path(id): Path<String>,
     Form(f): Form<VersionForm>,
 ) -> AppResult<Response> {
-    let (_, _) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    let reason = f.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 2000 {
-        return Ok(
-            Redirect::to(&format!("/assessments/{id}?err=error-rs-reason-required"))
-                .into_response(),
-        );
-    }
-    match state
-        .store()
-        .reopen_assessment(&auth.actor(), &id, f.version, reason)
-        .await
-    {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/assessments/{id}?ok=flash-cy-reopened")).into_response())
+    let to = match mamori_app::assessments::reopen(&state, &auth, &id, f.version, &f.reason).await {
+        Ok(_) => "ok=flash-cy-reopened",
+        Err(mamori_app::Error::Invalid { key, .. }) => {
+            return Ok(Redirect::to(&format!("/assessments/{id}?err={key}")).into_response())
         }
-        Err(mamori_store::StoreError::Conflict(_)) => {
-            Ok(Redirect::to(&format!("/assessments/{id}?err=error-conflict")).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+        Err(mamori_app::Error::Conflict(_)) => "err=error-conflict",
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!("/assessments/{id}?{to}")).into_response())
 }
 
 #[derive(Template)]

@@ -789,4 +789,7 @@ pub(super) fn probes() -> Vec<Probe> {
             200,
         ),
     ]
+    .into_iter()
+    .chain(super::checklist_probes::probes())
+    .collect()
 }

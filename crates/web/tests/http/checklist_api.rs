@@ -1,0 +1,188 @@
+//! The checklist's page actions through `/api/v1`: starting a year, reopening, inspector
+//! links, evidence and the exports — the same rules, policy and audit as the pages, on both
+//! databases.
+
+use crate::common::*;
+
+/// The actions of the institution's audit events whose target is `target`, oldest first.
+async fn audited(app: &App, inst: &str, target: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = app
+        .store
+        .audit_events(&mamori_store::AuditFilter {
+            institution_id: inst.to_string(),
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.target_id == target)
+        .map(|e| (e.action, e.actor_label))
+        .collect();
+    out.reverse();
+    out
+}
+
+/// The error envelope of a refusal: its status and code.
+async fn refused(r: reqwest::Response) -> (u16, String, Value) {
+    let status = r.status().as_u16();
+    let body: Value = r.json().await.unwrap();
+    let code = body["error"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    (status, code, body)
+}
+
+#[tokio::test]
+async fn starting_a_year_and_reopening_through_the_api() {
+    for app in start_each().await {
+        let inst = app
+            .store
+            .institution_by_code(DEMO_CODE)
+            .await
+            .unwrap()
+            .unwrap();
+        let so = login(&app, "anzen@sakura.example.jp").await;
+        let staff = login(&app, "shokuin@sakura.example.jp").await;
+        let (other, _) = officer_elsewhere(&app, "2712345678", "officer@naniwa.example.jp").await;
+        let base = format!("/api/v1/institutions/{DEMO_CODE}/assessments");
+        let next =
+            json!({"fiscal_year": 2025, "catalog_id": "mhlw/cyber-checklist-institution@R7"});
+
+        // Refusals change nothing: a member without the right (403), someone with no role
+        // there (404), a version of another document or a year out of range (422).
+        let heads = app.store.audit_heads().await.unwrap();
+        let before = app.store.assessments(&inst.id).await.unwrap();
+        let (s, code, _) = refused(
+            staff
+                .json(&app, Method::POST, &base, Some(next.clone()))
+                .await,
+        )
+        .await;
+        assert_eq!((s, code.as_str()), (403, "forbidden"));
+        let (s, code, _) = refused(
+            other
+                .json(&app, Method::POST, &base, Some(next.clone()))
+                .await,
+        )
+        .await;
+        assert_eq!((s, code.as_str()), (404, "not_found"));
+        for (body, field) in [
+            (
+                json!({"fiscal_year": 2025, "catalog_id": "mhlw/cyber-checklist-pharmacy@R6"}),
+                "catalog_id",
+            ),
+            (
+                json!({"fiscal_year": 2025, "catalog_id": "nothing"}),
+                "catalog_id",
+            ),
+            (
+                json!({"fiscal_year": 1999, "catalog_id": "mhlw/cyber-checklist-institution@R7"}),
+                "fiscal_year",
+            ),
+            (
+                json!({"fiscal_year": i64::MAX, "catalog_id": "mhlw/cyber-checklist-institution@R7"}),
+                "fiscal_year",
+            ),
+        ] {
+            let (s, code, b) =
+                refused(so.json(&app, Method::POST, &base, Some(body.clone())).await).await;
+            assert_eq!((s, code.as_str()), (422, "invalid"), "{body}");
+            assert_eq!(b["error"]["field"], field, "{body}");
+            assert!(!b["error"]["message"].as_str().unwrap().is_empty());
+        }
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        assert_eq!(app.store.assessments(&inst.id).await.unwrap(), before);
+
+        // Started on the newer version: last year's answers carried for re-confirmation.
+        let r = so.json(&app, Method::POST, &base, Some(next.clone())).await;
+        assert_eq!(r.status(), 201);
+        let started: Value = r.json().await.unwrap();
+        assert_eq!(started["fiscal_year"], 2025);
+        assert_eq!(started["fiscal_year_label"], "令和7年度");
+        assert_eq!(started["catalog_id"], "mhlw/cyber-checklist-institution@R7");
+        assert_eq!(started["status"], "draft");
+        let id = started["id"].as_str().unwrap().to_string();
+        let carried = app.store.assessment_answers(&id).await.unwrap();
+        assert!(!carried.is_empty() && carried.iter().all(|x| x.carried));
+        assert_eq!(
+            audited(&app, &inst.id, &id).await,
+            vec![(
+                "assessment.create".to_string(),
+                "anzen@sakura.example.jp".to_string()
+            )]
+        );
+        // The year has one now.
+        let (s, code, _) = refused(so.json(&app, Method::POST, &base, Some(next)).await).await;
+        assert_eq!((s, code.as_str()), (409, "duplicate"));
+
+        // Reopening: only an approved sheet, at its version, with a reason.
+        let a = app.store.assessments(&inst.id).await.unwrap();
+        let a = a.iter().find(|x| x.fiscal_year == 2024).unwrap();
+        let approved = app
+            .store
+            .approve_assessment(&Actor::system("test"), &a.id, a.version)
+            .await
+            .unwrap();
+        let reopen = format!("/api/v1/assessments/{}/reopen", a.id);
+        let body = |v: i64, reason: &str| Some(json!({"version": v, "reason": reason}));
+        let heads = app.store.audit_heads().await.unwrap();
+        for (who, b, want) in [
+            (
+                &staff,
+                body(approved.version, "端末の追加"),
+                (403, "forbidden"),
+            ),
+            (
+                &other,
+                body(approved.version, "端末の追加"),
+                (404, "not_found"),
+            ),
+            (&so, body(approved.version, "  "), (422, "invalid")),
+            (
+                &so,
+                body(approved.version + 5, "端末の追加"),
+                (409, "conflict"),
+            ),
+        ] {
+            let (s, code, _) = refused(who.json(&app, Method::POST, &reopen, b).await).await;
+            assert_eq!((s, code.as_str()), want);
+        }
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        assert_eq!(
+            app.store.assessment(&a.id).await.unwrap().unwrap(),
+            approved
+        );
+        let r = so
+            .json(
+                &app,
+                Method::POST,
+                &reopen,
+                body(approved.version, " 端末の追加 "),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let reopened: Value = r.json().await.unwrap();
+        assert_eq!(reopened["status"], "draft");
+        assert_eq!(reopened["revision"], 2);
+        let stored = app.store.assessment(&a.id).await.unwrap().unwrap();
+        assert_eq!(stored.reopen_reason, "端末の追加");
+        assert!(audited(&app, &inst.id, &a.id).await.contains(&(
+            "assessment.reopen".to_string(),
+            "anzen@sakura.example.jp".to_string()
+        )));
+        // A draft is not reopened again.
+        let (s, code, _) = refused(
+            so.json(
+                &app,
+                Method::POST,
+                &reopen,
+                body(stored.version, "もう一度"),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!((s, code.as_str()), (409, "conflict"));
+    }
+}

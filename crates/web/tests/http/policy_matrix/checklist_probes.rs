@@ -1,0 +1,35 @@
+//! The probes of the checklist's API operations (starting a year, reopening, inspector
+//! links, evidence, exports).
+
+use super::callers::*;
+use super::probes::Probe;
+use crate::common::*;
+
+pub(super) fn probes() -> Vec<Probe> {
+    let p = |method: Method, path: &'static str, body: Option<Value>, allowed, ok| Probe {
+        method,
+        path,
+        body,
+        form: &[],
+        allowed,
+        ok,
+        to: "",
+    };
+    vec![
+        p(
+            Method::POST,
+            "/api/v1/institutions/1311234567/assessments",
+            Some(json!({"fiscal_year": 1999, "catalog_id": "x"})),
+            ANSWER_ASSESSMENT,
+            422,
+        ),
+        // The demo sheet is a draft: nothing to reopen.
+        p(
+            Method::POST,
+            "/api/v1/assessments/{assessment}/reopen",
+            Some(json!({"version": 999, "reason": "x"})),
+            ANSWER_ASSESSMENT,
+            409,
+        ),
+    ]
+}
