@@ -13,8 +13,6 @@ const NOT_YET_IN_THE_API: &[&str] = &[
     "POST /vendor/standard-answers",
     "POST /vendor/standard-answers/apply",
     "POST /assessments/{id}/vendor-sheets",
-    "POST /assessments/{id}/inspector-links",
-    "POST /assessments/{id}/inspector-links/{link}/revoke",
     "POST /vendor-sheets/{id}/answers",
     "POST /vendor-sheets/{id}/return",
     "POST /vendor-sheets/{id}/submit",

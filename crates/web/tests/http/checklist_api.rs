@@ -186,3 +186,108 @@ async fn starting_a_year_and_reopening_through_the_api() {
         assert_eq!((s, code.as_str()), (409, "conflict"));
     }
 }
+
+#[tokio::test]
+async fn inspector_links_through_the_api_show_the_secret_once() {
+    for app in start_each().await {
+        let inst = app
+            .store
+            .institution_by_code(DEMO_CODE)
+            .await
+            .unwrap()
+            .unwrap();
+        let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
+        let so = login(&app, "anzen@sakura.example.jp").await;
+        let exec = login(&app, "rijicho@sakura.example.jp").await;
+        let (other, _) = officer_elsewhere(&app, "2712345678", "officer@naniwa.example.jp").await;
+        let base = format!("/api/v1/assessments/{}/inspector-links", a.id);
+        let ask = json!({"label": " 東京都 医療安全課 ", "days": 7});
+
+        // The executive sees the sheet but does not answer it (403); another institution's
+        // officer learns nothing (404); the label and the days are checked (422).
+        let heads = app.store.audit_heads().await.unwrap();
+        let (s, code, _) = refused(
+            exec.json(&app, Method::POST, &base, Some(ask.clone()))
+                .await,
+        )
+        .await;
+        assert_eq!((s, code.as_str()), (403, "forbidden"));
+        let (s, code, _) = refused(
+            other
+                .json(&app, Method::POST, &base, Some(ask.clone()))
+                .await,
+        )
+        .await;
+        assert_eq!((s, code.as_str()), (404, "not_found"));
+        for (body, field) in [
+            (json!({"label": "", "days": 7}), "label"),
+            (json!({"label": "x", "days": 31}), "days"),
+            (json!({"label": "x", "days": -1}), "days"),
+            (json!({}), "label"),
+        ] {
+            let (s, code, b) =
+                refused(so.json(&app, Method::POST, &base, Some(body.clone())).await).await;
+            assert_eq!((s, code.as_str()), (422, "invalid"), "{body}");
+            assert_eq!(b["error"]["field"], field, "{body}");
+        }
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        assert!(app.store.inspector_links(&a.id).await.unwrap().is_empty());
+
+        let r = so.json(&app, Method::POST, &base, Some(ask)).await;
+        assert_eq!(r.status(), 201);
+        let made: Value = r.json().await.unwrap();
+        let url = made["url"].as_str().unwrap().to_string();
+        assert!(url.starts_with("/inspect/"), "{url}");
+        assert_eq!(made["link"]["label"], "東京都 医療安全課");
+        assert_eq!(made["link"]["active"], true);
+        let id = made["link"]["id"].as_str().unwrap().to_string();
+        // The link opens the sheet, read-only, for anyone who has it.
+        let r = client()
+            .get(format!("{}{url}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().contains("令和6年度"));
+        // Listed (for the executive too), never with its secret.
+        let secret = url.trim_start_matches("/inspect/");
+        let r = exec.get(&app, &base).await;
+        assert_eq!(r.status(), 200);
+        let text = r.text().await.unwrap();
+        assert!(!text.contains(secret));
+        let list: Vec<Value> = serde_json::from_str(&text).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0]["id"], id.as_str());
+        assert_eq!(other.get(&app, &base).await.status(), 404);
+
+        // Revoked by those who answer the sheet, once; then it opens nothing.
+        let revoke = format!("{base}/{id}/revoke");
+        let (s, code, _) = refused(exec.json(&app, Method::POST, &revoke, None).await).await;
+        assert_eq!((s, code.as_str()), (403, "forbidden"));
+        let (s, code, _) = refused(
+            so.json(&app, Method::POST, &format!("{base}/unknown/revoke"), None)
+                .await,
+        )
+        .await;
+        assert_eq!((s, code.as_str()), (404, "not_found"));
+        assert_eq!(
+            so.json(&app, Method::POST, &revoke, None).await.status(),
+            204
+        );
+        let (s, code, _) = refused(so.json(&app, Method::POST, &revoke, None).await).await;
+        assert_eq!((s, code.as_str()), (409, "conflict"));
+        let r = client()
+            .get(format!("{}{url}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 410);
+        let list: Vec<Value> = so.get(&app, &base).await.json().await.unwrap();
+        assert_eq!(list[0]["active"], false);
+        assert!(list[0]["revoked_at"].is_i64());
+        let events = audited(&app, &inst.id, &a.id).await;
+        let officer = "anzen@sakura.example.jp".to_string();
+        assert!(events.contains(&("inspector.link.create".into(), officer.clone())));
+        assert!(events.contains(&("inspector.link.revoke".into(), officer)));
+    }
+}

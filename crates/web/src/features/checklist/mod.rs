@@ -6,6 +6,7 @@ pub mod assessments_api;
 pub mod evidence;
 pub mod exports;
 pub mod inspector;
+pub mod inspector_api;
 pub mod pages;
 pub mod sheet;
 pub mod vendor_sheets;
@@ -34,11 +35,13 @@ pub fn routes(r: Routes) -> Routes {
             "/assessments/{id}/inspector-links",
             inspector::create_inspector_link,
         )
+        .twin("POST /api/v1/assessments/{id}/inspector-links")
         .page(
             POST,
             "/assessments/{id}/inspector-links/{link}/revoke",
             inspector::revoke_inspector_link,
         )
+        .twin("POST /api/v1/assessments/{id}/inspector-links/{link}/revoke")
         .page(GET, "/inspect/{token}", inspector::inspect)
         .page(
             GET,
@@ -89,4 +92,6 @@ pub fn routes(r: Routes) -> Routes {
         .api(routes!(api::approve))
         .api(routes!(assessments_api::start))
         .api(routes!(assessments_api::reopen))
+        .api(routes!(inspector_api::list, inspector_api::create))
+        .api(routes!(inspector_api::revoke))
 }

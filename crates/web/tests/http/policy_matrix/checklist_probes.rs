@@ -31,5 +31,33 @@ pub(super) fn probes() -> Vec<Probe> {
             ANSWER_ASSESSMENT,
             409,
         ),
+        p(
+            Method::GET,
+            "/api/v1/assessments/{assessment}/inspector-links",
+            None,
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        p(
+            Method::POST,
+            "/api/v1/assessments/{assessment}/inspector-links",
+            Some(json!({"label": "", "days": 7})),
+            ANSWER_ASSESSMENT,
+            422,
+        ),
+        p(
+            Method::POST,
+            "/api/v1/assessments/{assessment}/inspector-links/{my_api_link}/revoke",
+            None,
+            ANSWER_ASSESSMENT,
+            204,
+        ),
+        p(
+            Method::POST,
+            "/api/v1/assessments/{assessment}/inspector-links/unknown/revoke",
+            None,
+            ANSWER_ASSESSMENT,
+            404,
+        ),
     ]
 }
