@@ -15,6 +15,7 @@ pub mod contracts;
 pub mod credentials;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod inspector;
 pub mod mail;
 pub mod role_sharing;

@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         pages,
         uploads,
         api,
+        api_uploads,
     } = features::routers();
     let html = pages
         .route("/healthz", get(healthz))
@@ -50,13 +51,21 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
         .layer(from_fn(http::finish::finish_html));
     let html = html.merge(uploads);
+    // API operations that take a file: the same limit and guard, with the API's envelope.
+    let api_uploads = api_uploads
+        .layer(from_fn_with_state(state.clone(), upload::guard))
+        .layer(from_fn(input_guard::refuse_control_chars_in_query))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
+        .layer(from_fn(http::finish::finish_api));
     let api = api
         .route("/openapi.json", get(http::api::openapi))
         .fallback(not_found)
         .layer(from_fn(auth::csrf_guard))
         .layer(from_fn(input_guard::refuse_control_chars))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
-        .layer(from_fn(http::finish::finish_api));
+        .layer(from_fn(http::finish::finish_api))
+        .merge(api_uploads);
     // Layers run outside-in: headers, session, then per router the error finisher, the
     // body limit and the CSRF guard, so that their refusals are rendered like any error.
     html.nest("/api/v1", api)

@@ -29,15 +29,19 @@ pub struct FeatureRouters {
     pub pages: axum::Router<crate::http::state::AppState>,
     pub uploads: axum::Router<crate::http::state::AppState>,
     pub api: axum::Router<crate::http::state::AppState>,
+    /// API operations that take a file.
+    pub api_uploads: axum::Router<crate::http::state::AppState>,
 }
 
 pub fn routers() -> FeatureRouters {
     let r = routes();
     let (api, _) = r.api.split_for_parts();
+    let (api_uploads, _) = r.api_uploads.split_for_parts();
     FeatureRouters {
         pages: r.pages,
         uploads: r.uploads,
         api,
+        api_uploads,
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Routes {
     pub(crate) pages: Router<AppState>,
     pub(crate) uploads: Router<AppState>,
     pub(crate) api: OpenApiRouter<AppState>,
+    /// API operations that take a file: the upload limit and guard, like `uploads`.
+    pub(crate) api_uploads: OpenApiRouter<AppState>,
     table: Vec<RouteEntry>,
 }
 
@@ -76,6 +78,7 @@ impl Routes {
             pages: Router::new(),
             uploads: Router::new(),
             api: OpenApiRouter::new(),
+            api_uploads: OpenApiRouter::new(),
             table: vec![],
         }
     }
@@ -104,6 +107,14 @@ impl Routes {
     /// is relative to `/api/v1`.
     pub fn api(mut self, operations: UtoipaMethodRouter<AppState>) -> Self {
         self.api = self.api.routes(operations);
+        self
+    }
+
+    /// API operations of one path that take a file (`multipart/form-data`): served like the
+    /// page uploads (the upload limit; signed in, and with a session the CSRF token, before
+    /// the body is read; the handler authorises before it reads the file).
+    pub fn api_upload(mut self, operations: UtoipaMethodRouter<AppState>) -> Self {
+        self.api_uploads = self.api_uploads.routes(operations);
         self
     }
 
@@ -146,15 +157,18 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
     DOC.get_or_init(|| {
         use utoipa::{Modify, OpenApi};
-        let (_, registered) = crate::features::routes().api.split_for_parts();
+        let routes = crate::features::routes();
         let mut doc = crate::http::api::ApiDoc::openapi();
-        for (path, item) in registered.paths.paths {
-            doc.paths.paths.insert(format!("/api/v1{path}"), item);
-        }
-        if let Some(components) = registered.components {
-            let c = doc.components.get_or_insert_with(Default::default);
-            c.schemas.extend(components.schemas);
-            c.responses.extend(components.responses);
+        for api in [routes.api, routes.api_uploads] {
+            let (_, registered) = api.split_for_parts();
+            for (path, item) in registered.paths.paths {
+                doc.paths.paths.insert(format!("/api/v1{path}"), item);
+            }
+            if let Some(components) = registered.components {
+                let c = doc.components.get_or_insert_with(Default::default);
+                c.schemas.extend(components.schemas);
+                c.responses.extend(components.responses);
+            }
         }
         crate::http::api::StandardErrors.modify(&mut doc);
         doc

@@ -21,8 +21,6 @@ const NOT_YET_IN_THE_API: &[&str] = &[
     "POST /catalog-imports/{id}/confirm",
     "POST /catalog-imports/{id}/discard",
     "POST /contracts/{id}/documents",
-    "POST /assessments/{id}/evidence",
-    "POST /assessments/{id}/evidence/{ev}/withdraw",
 ];
 
 #[test]

@@ -291,3 +291,293 @@ async fn inspector_links_through_the_api_show_the_secret_once() {
         assert!(events.contains(&("inspector.link.revoke".into(), officer)));
     }
 }
+
+/// A multipart upload of evidence to `path` with `auth` (a bearer token, or a session's
+/// CSRF header): the fields and, when given, a file.
+async fn upload_evidence(
+    app: &App,
+    c: &reqwest::Client,
+    auth: (&str, &str),
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    c.post(format!("{}{path}", app.base))
+        .header(auth.0, auth.1)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn evidence_through_the_api_upload_download_and_withdraw() {
+    for app in start_each().await {
+        let inst = app
+            .store
+            .institution_by_code(DEMO_CODE)
+            .await
+            .unwrap()
+            .unwrap();
+        let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
+        let so = login(&app, "anzen@sakura.example.jp").await;
+        let (_, token) = so.new_token(&app, "evidence").await;
+        let bearer = format!("Bearer {token}");
+        let exec = login(&app, "rijicho@sakura.example.jp").await;
+        let (other, _) = officer_elsewhere(&app, "2712345678", "officer@naniwa.example.jp").await;
+        let base = format!("/api/v1/assessments/{}/evidence", a.id);
+        let pdf = b"%PDF-1.4 evidence through the API".to_vec();
+        let good = [("item_id", "3-3"), ("effective_on", "2024-06-01")];
+        let as_officer = ("authorization", bearer.as_str());
+
+        // Refusals leave nothing behind: anonymous (401), the executive who only sees the
+        // sheet (403), another institution's officer (404), a wrong field (422).
+        let heads = app.store.audit_heads().await.unwrap();
+        let before = app.store.evidence(&a.id).await.unwrap();
+        let anon = upload_evidence(
+            &app,
+            &client(),
+            ("x-none", "1"),
+            &base,
+            &good,
+            Some(("e.pdf", pdf.clone())),
+        )
+        .await;
+        let (s, code, _) = refused(anon).await;
+        assert_eq!((s, code.as_str()), (401, "not_signed_in"));
+        for (who, want) in [(&exec, (403, "forbidden")), (&other, (404, "not_found"))] {
+            let r = upload_evidence(
+                &app,
+                &who.c,
+                ("x-csrf-token", &who.csrf),
+                &base,
+                &good,
+                Some(("e.pdf", pdf.clone())),
+            )
+            .await;
+            let (s, code, _) = refused(r).await;
+            assert_eq!((s, code.as_str()), want);
+        }
+        for (fields, file, field) in [
+            (
+                vec![("item_id", "9-99"), ("effective_on", "2024-06-01")],
+                Some(("e.pdf", pdf.clone())),
+                "item_id",
+            ),
+            (
+                vec![("item_id", "3-3"), ("effective_on", "2024-02-30")],
+                Some(("e.pdf", pdf.clone())),
+                "effective_on",
+            ),
+            (
+                good.to_vec(),
+                Some(("e.bin", vec![0u8, 1, 2, 3, 0xff])),
+                "file",
+            ),
+            (good.to_vec(), None, "target"),
+            (
+                vec![
+                    ("item_id", "3-3"),
+                    ("effective_on", "2024-06-01"),
+                    ("target", "contract:nothing"),
+                ],
+                None,
+                "target",
+            ),
+        ] {
+            let r = upload_evidence(&app, &client(), as_officer, &base, &fields, file).await;
+            let (s, code, b) = refused(r).await;
+            assert_eq!((s, code.as_str()), (422, "invalid"), "{fields:?}");
+            assert_eq!(b["error"]["field"], field, "{fields:?}");
+        }
+        // Not multipart at all: a bad request.
+        let r = so
+            .json(&app, Method::POST, &base, Some(json!({"item_id": "3-3"})))
+            .await;
+        assert_eq!(r.status(), 400);
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        assert_eq!(app.store.evidence(&a.id).await.unwrap(), before);
+
+        // A file, with an API token (no CSRF token needed), and a link to the officer, with
+        // the session (its CSRF token in the header).
+        let r = upload_evidence(
+            &app,
+            &client(),
+            as_officer,
+            &base,
+            &good,
+            Some(("点検記録.pdf", pdf.clone())),
+        )
+        .await;
+        assert_eq!(r.status(), 201);
+        let file: Value = r.json().await.unwrap();
+        assert_eq!(file["kind"], "file");
+        assert_eq!(file["label"], "点検記録.pdf");
+        assert_eq!(file["media_type"], "application/pdf");
+        let download = file["download"].as_str().unwrap().to_string();
+        let officer_id = user_id(&app, "anzen@sakura.example.jp").await;
+        let target = format!("officer:{officer_id}");
+        let r = upload_evidence(
+            &app,
+            &so.c,
+            ("x-csrf-token", &so.csrf),
+            &base,
+            &[
+                ("item_id", "1-1"),
+                ("effective_on", "2024-05-01"),
+                ("target", &target),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), 201);
+        let link: Value = r.json().await.unwrap();
+        assert_eq!(link["kind"], "officer");
+        assert!(link["download"].is_null());
+
+        // Listed for whoever sees the sheet; the file downloads as the page serves it.
+        let list: Vec<Value> = exec.get(&app, &base).await.json().await.unwrap();
+        assert!(list.iter().any(|e| e["id"] == file["id"]));
+        assert!(list.iter().any(|e| e["id"] == link["id"]));
+        assert_eq!(other.get(&app, &base).await.status(), 404);
+        let r = exec.get(&app, &download).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let disposition = r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+        let page = exec
+            .get(
+                &app,
+                &format!(
+                    "/assessments/{}/evidence/{}",
+                    a.id,
+                    file["id"].as_str().unwrap()
+                ),
+            )
+            .await;
+        assert_eq!(
+            page.headers()["content-disposition"].to_str().unwrap(),
+            disposition
+        );
+        assert_eq!(other.get(&app, &download).await.status(), 404);
+        let link_download = format!("{base}/{}/download", link["id"].as_str().unwrap());
+        assert_eq!(exec.get(&app, &link_download).await.status(), 404);
+
+        // Withdrawn with a reason, by those who answer the sheet; then it is gone.
+        let withdraw = format!("{base}/{}/withdraw", file["id"].as_str().unwrap());
+        let heads = app.store.audit_heads().await.unwrap();
+        let reason = |r: &str| Some(json!({ "reason": r }));
+        let (s, code, _) = refused(
+            exec.json(&app, Method::POST, &withdraw, reason("誤り"))
+                .await,
+        )
+        .await;
+        assert_eq!((s, code.as_str()), (403, "forbidden"));
+        let (s, code, b) = refused(so.json(&app, Method::POST, &withdraw, reason(" ")).await).await;
+        assert_eq!((s, code.as_str()), (422, "invalid"));
+        assert_eq!(b["error"]["field"], "reason");
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        let r = so
+            .json(&app, Method::POST, &withdraw, reason("別の項目の記録"))
+            .await;
+        assert_eq!(r.status(), 204);
+        assert_eq!(exec.get(&app, &download).await.status(), 404);
+        let list: Vec<Value> = so.get(&app, &base).await.json().await.unwrap();
+        assert!(!list.iter().any(|e| e["id"] == file["id"]));
+        let (s, code, _) = refused(
+            so.json(&app, Method::POST, &withdraw, reason("もう一度"))
+                .await,
+        )
+        .await;
+        assert_eq!((s, code.as_str()), (404, "not_found"));
+        let events = audited(&app, &inst.id, &a.id).await;
+        let officer = "anzen@sakura.example.jp".to_string();
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| e.0 == "assessment.evidence.add" && e.1 == officer)
+                .count(),
+            2
+        );
+        assert!(events.contains(&("assessment.evidence.withdraw".into(), officer)));
+
+        // An approved sheet is locked (409), for both.
+        app.store
+            .approve_assessment(&Actor::system("test"), &a.id, a.version)
+            .await
+            .unwrap();
+        let r = upload_evidence(
+            &app,
+            &client(),
+            as_officer,
+            &base,
+            &good,
+            Some(("e.pdf", pdf.clone())),
+        )
+        .await;
+        let (s, code, _) = refused(r).await;
+        assert_eq!((s, code.as_str()), (409, "conflict"));
+        let withdraw = format!("{base}/{}/withdraw", link["id"].as_str().unwrap());
+        let (s, code, _) =
+            refused(so.json(&app, Method::POST, &withdraw, reason("誤り")).await).await;
+        assert_eq!((s, code.as_str()), (409, "conflict"));
+    }
+}
+
+#[tokio::test]
+async fn evidence_upload_through_the_api_keeps_the_upload_limit() {
+    let app = start_with(mamori_web::WebConfig {
+        max_upload_bytes: 64 * 1024,
+        ..Default::default()
+    })
+    .await;
+    let inst = app
+        .store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap();
+    let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let base = format!("/api/v1/assessments/{}/evidence", a.id);
+    let mut big = b"%PDF-1.4 ".to_vec();
+    big.resize(256 * 1024, b'x');
+    let heads = app.store.audit_heads().await.unwrap();
+    let r = upload_evidence(
+        &app,
+        &so.c,
+        ("x-csrf-token", &so.csrf),
+        &base,
+        &[("item_id", "3-3"), ("effective_on", "2024-06-01")],
+        Some(("big.pdf", big)),
+    )
+    .await;
+    let (s, code, _) = refused(r).await;
+    assert_eq!((s, code.as_str()), (413, "payload_too_large"));
+    assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+    // A wrong CSRF header is refused before the body is read.
+    let r = upload_evidence(
+        &app,
+        &so.c,
+        ("x-csrf-token", "wrong"),
+        &base,
+        &[("item_id", "3-3"), ("effective_on", "2024-06-01")],
+        Some(("e.pdf", b"%PDF-1.4 x".to_vec())),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+}

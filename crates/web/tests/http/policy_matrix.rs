@@ -305,7 +305,8 @@ async fn policy_matrix_every_route_every_role() {
             } else {
                 ("unknown".to_string(), "unknown".to_string())
             };
-            let (my_evidence, my_link, my_api_link) = (
+            let (my_evidence, my_api_evidence, my_link, my_api_link) = (
+                add_evidence(&app, &officer, &assessment).await,
                 add_evidence(&app, &officer, &assessment).await,
                 add_inspector_link(&app, &officer, &assessment).await.0,
                 add_inspector_link(&app, &officer, &assessment).await.0,
@@ -404,6 +405,7 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{my_api_token}", &my_api_token)
                         .replace("{my_vendor}", &my_vendor)
                         .replace("{my_evidence}", &my_evidence)
+                        .replace("{my_api_evidence}", &my_api_evidence)
                         .replace("{my_link}", &my_link)
                         .replace("{my_api_link}", &my_api_link)
                         .replace("{my_cert}", &my_cert)
@@ -565,6 +567,9 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{assessment}", "{id}")
                     .replace("{my_api_link}", "{link}")
                     .replace("/inspector-links/unknown/", "/inspector-links/{link}/")
+                    .replace("{my_api_evidence}", "{ev}")
+                    .replace("{evidence}", "{ev}")
+                    .replace("/evidence/unknown/", "/evidence/{ev}/")
                     .replace("/items/part2-a-1", "/items/{item}")
                     .replace("{vendor_b}", "{vendor_id}")
                     .replace("{b_user}", "{user_id}")

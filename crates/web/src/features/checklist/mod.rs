@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assessments_api;
 pub mod evidence;
+pub mod evidence_api;
 pub mod exports;
 pub mod inspector;
 pub mod inspector_api;
@@ -81,11 +82,13 @@ pub fn routes(r: Routes) -> Routes {
         .twin("POST /api/v1/assessments/{id}/reopen")
         .page(GET, "/assessments/{id}/revisions/{n}", sheet::revision)
         .upload(POST, "/assessments/{id}/evidence", evidence::add_evidence)
+        .twin("POST /api/v1/assessments/{id}/evidence")
         .upload(
             POST,
             "/assessments/{id}/evidence/{ev}/withdraw",
             evidence::withdraw_evidence,
         )
+        .twin("POST /api/v1/assessments/{id}/evidence/{ev}/withdraw")
         .api(routes!(api::list))
         .api(routes!(api::sheet))
         .api(routes!(api::answer))
@@ -94,4 +97,7 @@ pub fn routes(r: Routes) -> Routes {
         .api(routes!(assessments_api::reopen))
         .api(routes!(inspector_api::list, inspector_api::create))
         .api(routes!(inspector_api::revoke))
+        .api_upload(routes!(evidence_api::list, evidence_api::upload))
+        .api(routes!(evidence_api::withdraw))
+        .api(routes!(evidence_api::download))
 }

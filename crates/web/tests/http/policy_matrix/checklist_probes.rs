@@ -59,5 +59,48 @@ pub(super) fn probes() -> Vec<Probe> {
             ANSWER_ASSESSMENT,
             404,
         ),
+        p(
+            Method::GET,
+            "/api/v1/assessments/{assessment}/evidence",
+            None,
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        // Not multipart: read only once the caller is allowed.
+        p(
+            Method::POST,
+            "/api/v1/assessments/{assessment}/evidence",
+            None,
+            ANSWER_ASSESSMENT,
+            400,
+        ),
+        p(
+            Method::POST,
+            "/api/v1/assessments/{assessment}/evidence/{my_api_evidence}/withdraw",
+            Some(json!({"reason": "x"})),
+            ANSWER_ASSESSMENT,
+            204,
+        ),
+        p(
+            Method::POST,
+            "/api/v1/assessments/{assessment}/evidence/unknown/withdraw",
+            Some(json!({"reason": "x"})),
+            ANSWER_ASSESSMENT,
+            404,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/assessments/{assessment}/evidence/{evidence}/download",
+            None,
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/assessments/{assessment}/evidence/unknown/download",
+            None,
+            VIEW_ASSESSMENTS,
+            404,
+        ),
     ]
 }
