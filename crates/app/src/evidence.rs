@@ -10,6 +10,20 @@ use mamori_domain::policy::Action;
 use mamori_domain::Institution;
 use mamori_store::Evidence;
 
+/// Evidence older than this many days shows as stale.
+pub const STALE_DAYS: i64 = 365;
+
+/// Whether evidence effective on `effective_on` is more than a year old on `today`.
+pub fn is_stale(effective_on: &str, today: &str) -> bool {
+    match (
+        chrono::NaiveDate::parse_from_str(effective_on, "%Y-%m-%d"),
+        chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d"),
+    ) {
+        (Ok(e), Ok(t)) => (t - e).num_days() > STALE_DAYS,
+        _ => false,
+    }
+}
+
 /// A record evidence can point to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {

@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod demo;
 pub mod error;
 pub mod evidence;
+pub mod exports;
 pub mod inspector;
 pub mod mail;
 pub mod role_sharing;

@@ -11,6 +11,7 @@ mod architecture;
 mod assessments;
 mod catalogs;
 mod checklist_api;
+mod checklist_exports_api;
 mod contracts;
 mod control_chars;
 mod escalation;

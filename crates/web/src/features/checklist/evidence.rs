@@ -17,18 +17,7 @@ use serde::Deserialize;
 
 // ------------------------------------------------------------------ evidence
 
-/// Evidence older than this many days shows as stale.
-pub const STALE_DAYS: i64 = 365;
-
-pub fn is_stale(effective_on: &str, today: &str) -> bool {
-    match (
-        chrono::NaiveDate::parse_from_str(effective_on, "%Y-%m-%d"),
-        chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d"),
-    ) {
-        (Ok(e), Ok(t)) => (t - e).num_days() > STALE_DAYS,
-        _ => false,
-    }
-}
+pub use mamori_app::evidence::{is_stale, STALE_DAYS};
 
 /// The records evidence can point to: (value, kind, name). The name is what is stored as
 /// the evidence's label; the kind is shown beside it.

@@ -6,6 +6,7 @@ pub mod assessments_api;
 pub mod evidence;
 pub mod evidence_api;
 pub mod exports;
+pub mod exports_api;
 pub mod inspector;
 pub mod inspector_api;
 pub mod pages;
@@ -100,4 +101,7 @@ pub fn routes(r: Routes) -> Routes {
         .api_upload(routes!(evidence_api::list, evidence_api::upload))
         .api(routes!(evidence_api::withdraw))
         .api(routes!(evidence_api::download))
+        .api(routes!(exports_api::export_xlsx))
+        .api(routes!(exports_api::export_pdf))
+        .api(routes!(exports_api::bundle))
 }

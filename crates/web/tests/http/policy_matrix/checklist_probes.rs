@@ -102,5 +102,33 @@ pub(super) fn probes() -> Vec<Probe> {
             VIEW_ASSESSMENTS,
             404,
         ),
+        p(
+            Method::GET,
+            "/api/v1/assessments/{assessment}/export.xlsx",
+            None,
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/assessments/{assessment}/export.pdf?dates=seireki",
+            None,
+            VIEW_ASSESSMENTS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/assessments/{assessment}/export.xlsx?dates=bogus",
+            None,
+            VIEW_ASSESSMENTS,
+            422,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/assessments/{assessment}/bundle.zip",
+            None,
+            VIEW_ASSESSMENTS,
+            200,
+        ),
     ]
 }
