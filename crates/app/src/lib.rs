@@ -20,6 +20,7 @@ pub mod exports;
 pub mod inspector;
 pub mod mail;
 pub mod role_sharing;
+pub mod role_sharing_exports;
 pub mod subcontractors;
 pub mod systems;
 pub mod throttle;

@@ -180,3 +180,79 @@ async fn checklist_exports_through_the_api_read_back_and_are_audited() {
         }
     }
 }
+
+#[tokio::test]
+async fn role_sharing_workbooks_through_the_api_read_back_and_are_audited() {
+    use calamine::{Reader, Xlsx};
+    let cells = |bytes: Vec<u8>, sheet: &str| -> Vec<String> {
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        wb.worksheet_range(sheet)
+            .unwrap()
+            .cells()
+            .map(|(_, _, c)| c.to_string())
+            .collect()
+    };
+    for app in start_each().await {
+        let inst = app
+            .store
+            .institution_by_code(DEMO_CODE)
+            .await
+            .unwrap()
+            .unwrap();
+        let cb = demo_contract(&app, "B社").await;
+        let b = login(&app, "tanto@b-sha.example.jp").await;
+        let a = login(&app, "tanto@a-sha.example.jp").await;
+        let so = login(&app, "anzen@sakura.example.jp").await;
+        let staff = login(&app, "shokuin@sakura.example.jp").await;
+        let contract = format!("/api/v1/contracts/{}/export.xlsx", cb.id);
+        let matrix = format!("/api/v1/institutions/{DEMO_CODE}/matrix.xlsx");
+
+        let heads = app.store.audit_heads().await.unwrap();
+        assert_eq!(a.get(&app, &contract).await.status(), 404, "another vendor");
+        assert_eq!(staff.get(&app, &contract).await.status(), 403);
+        assert_eq!(b.get(&app, &matrix).await.status(), 404, "a vendor");
+        assert_eq!(staff.get(&app, &matrix).await.status(), 403);
+        let r = so.get(&app, &format!("{matrix}?dates=bogus")).await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "dates");
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+
+        // The contract's vendor and the institution read the same checklist.
+        for who in [&b, &so] {
+            let r = who.get(&app, &contract).await;
+            assert_eq!(r.status(), 200);
+            assert!(header(&r, "content-disposition").starts_with("attachment;"));
+            assert_eq!(
+                header(&r, "content-type"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            );
+            let cells = cells(r.bytes().await.unwrap().to_vec(), "確認表");
+            assert!(cells.iter().any(|c| c.contains("B社")), "{cells:?}");
+        }
+        let r = so.get(&app, &format!("{matrix}?dates=seireki")).await;
+        assert_eq!(r.status(), 200);
+        let cells = cells(r.bytes().await.unwrap().to_vec(), "役割分担マトリクス");
+        assert!(cells.iter().any(|c| c.contains("B社")), "{cells:?}");
+
+        let exports: Vec<(String, String)> = app
+            .store
+            .audit_events(&mamori_store::AuditFilter {
+                institution_id: inst.id.clone(),
+                action_prefix: Some("role_sharing.export".into()),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.actor_label, e.changes))
+            .collect();
+        assert_eq!(exports.len(), 3, "{exports:?}");
+        assert!(exports
+            .iter()
+            .any(|(who, what)| who == "tanto@b-sha.example.jp" && what.contains("checklist.xlsx")));
+        assert!(exports
+            .iter()
+            .any(|(who, what)| who == "anzen@sakura.example.jp" && what.contains("matrix.xlsx")));
+    }
+}

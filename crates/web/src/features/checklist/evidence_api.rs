@@ -6,6 +6,7 @@ use super::evidence::{evidence_download, is_stale};
 use crate::features::checklist::sheet::assessment_for;
 use crate::http::api::{ApiJson, ErrorBody};
 use crate::http::auth::Auth;
+use crate::http::download::FileBody;
 use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use axum::extract::{Path, State};
@@ -62,11 +63,6 @@ fn view(e: Evidence, today: &str) -> EvidenceView {
         created_at: e.created_at,
     }
 }
-
-/// A file in an answer (a download or an export): the bytes as they are.
-#[derive(ToSchema)]
-#[schema(value_type = String, format = Binary)]
-pub struct FileBody(pub Vec<u8>);
 
 /// The multipart body of an upload: a file, or (without one) a record to point to.
 #[derive(ToSchema)]

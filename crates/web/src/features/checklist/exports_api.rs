@@ -1,30 +1,19 @@
 //! `/api/v1` for the official exports of a checklist: the same use cases, policy and audit
 //! as the pages (`app::exports`), the files as the answer's body.
 
-use super::evidence_api::FileBody;
 use super::exports::export_download;
 use crate::http::auth::Auth;
+use crate::http::download::{ExportQuery, FileBody};
 use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use mamori_app::exports::Format;
-use serde::Deserialize;
-use utoipa::IntoParams;
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DatesQuery {
-    /// How dates are written: `wareki` (令和6年7月1日, the default) or `seireki`
-    /// (2024-07-01).
-    #[serde(default)]
-    pub dates: String,
-}
 
 /// The checklist (the institution's sheet and the submitted vendor sheets) as the official
 /// xlsx, as an attachment. Audited.
 #[utoipa::path(get, path = "/assessments/{id}/export.xlsx", tag = "assessments",
-    params(("id" = String, Path), DatesQuery),
+    params(("id" = String, Path), ExportQuery),
     responses((status = 200, description = "The workbook, as an attachment.",
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         body = FileBody)))]
@@ -32,7 +21,7 @@ pub async fn export_xlsx(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Query(q): Query<DatesQuery>,
+    Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
     let e = mamori_app::exports::checklist(&state, &auth, &id, &q.dates, Format::Xlsx).await?;
     Ok(export_download(e))
@@ -40,14 +29,14 @@ pub async fn export_xlsx(
 
 /// The checklist as the official PDF, as an attachment. Audited.
 #[utoipa::path(get, path = "/assessments/{id}/export.pdf", tag = "assessments",
-    params(("id" = String, Path), DatesQuery),
+    params(("id" = String, Path), ExportQuery),
     responses((status = 200, description = "The PDF, as an attachment.",
         content_type = "application/pdf", body = FileBody)))]
 pub async fn export_pdf(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
-    Query(q): Query<DatesQuery>,
+    Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
     let e = mamori_app::exports::checklist(&state, &auth, &id, &q.dates, Format::Pdf).await?;
     Ok(export_download(e))

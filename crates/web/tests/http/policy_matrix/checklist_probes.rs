@@ -1,5 +1,5 @@
 //! The probes of the checklist's API operations (starting a year, reopening, inspector
-//! links, evidence, exports).
+//! links, evidence, exports) and of the role-sharing workbooks.
 
 use super::callers::*;
 use super::probes::Probe;
@@ -128,6 +128,20 @@ pub(super) fn probes() -> Vec<Probe> {
             "/api/v1/assessments/{assessment}/bundle.zip",
             None,
             VIEW_ASSESSMENTS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/contracts/{contract_b}/export.xlsx",
+            None,
+            CONTRACT_VIEW,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234567/matrix.xlsx?dates=seireki",
+            None,
+            VIEW_CONTRACTS,
             200,
         ),
     ]
