@@ -610,11 +610,8 @@ pub async fn create_token(
             });
         }
     }
-    let secret = format!(
-        "{}{}",
-        credentials::TOKEN_PREFIX,
-        credentials::random_token(32)
-    );
+    let issued = credentials::issue_secret(credentials::TOKEN_PREFIX);
+    let secret = issued.secret;
     let now = now_ms();
     let token = ApiToken {
         id: uuid::Uuid::now_v7().to_string(),
@@ -627,12 +624,13 @@ pub async fn create_token(
         created_at: now,
         last_used_at: None,
         // Every token expires: by default after TOKEN_DEFAULT_DAYS.
-        expires_at: Some(now + input.expires_in_days.unwrap_or(TOKEN_DEFAULT_DAYS) * 86_400_000),
+        expires_at: Some(mamori_domain::grants::expiry(
+            now,
+            input.expires_in_days.unwrap_or(TOKEN_DEFAULT_DAYS),
+        )),
         revoked_at: None,
     };
-    store
-        .create_token(actor, &token, &credentials::sha256_hex(&secret))
-        .await?;
+    store.create_token(actor, &token, &issued.hash).await?;
     Ok(CreatedToken {
         token: ApiTokenView::from(&token),
         secret,

@@ -7,9 +7,11 @@ use crate::{Caller, Ctx};
 use mamori_catalog::{Catalog, Device, Registry};
 use mamori_domain::assessment::{self as asm, Slot, YesNo};
 use mamori_domain::policy::Action;
+use mamori_domain::time::current_fiscal_year;
 use mamori_domain::{Institution, InstitutionKind};
 use mamori_i18n::Tr;
 use mamori_store::{Assessment, AssessmentAnswer};
+use serde::Deserialize;
 
 pub fn slot_of(d: Device) -> Slot {
     match d {
@@ -244,4 +246,96 @@ pub async fn assessment_for(
         .ok_or(Error::NotFound)?;
     let inst = institution_for(store, caller, &inst.code, action).await?;
     Ok((a, inst))
+}
+
+/// What starting a fiscal year's checklist takes.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct StartInput {
+    /// The fiscal year as a Western year (2025 = 令和7年度): two years back to one ahead.
+    pub fiscal_year: i64,
+    /// The checklist version to answer (`mhlw/cyber-checklist-institution@R7`): a version
+    /// of the institution's document (the pharmacy sheet for a pharmacy). A newer version
+    /// than last year's carries the answers its crosswalk relates as equal.
+    pub catalog_id: String,
+}
+
+/// Start a fiscal year's checklist on a version of the institution's document, carrying
+/// the answers of the most recent earlier year for re-confirmation. A year that has one
+/// already is a duplicate.
+pub async fn start(
+    ctx: &Ctx,
+    caller: &Caller,
+    code: &str,
+    input: &StartInput,
+) -> Result<Assessment> {
+    let inst = institution_for(ctx.store(), caller, code, Action::AnswerAssessment).await?;
+    let reg = ctx.catalogs();
+    let bad = |field| Error::Invalid {
+        field,
+        key: "error-rs-bad-value",
+    };
+    let doc_ok = reg
+        .catalogs
+        .get(&input.catalog_id)
+        .is_some_and(|c| c.catalog.document == document_for(&inst));
+    if !doc_ok {
+        return Err(bad("catalog_id"));
+    }
+    if !asm::startable_year(input.fiscal_year, current_fiscal_year()) {
+        return Err(bad("fiscal_year"));
+    }
+    let store = ctx.store();
+    // The most recent earlier assessment is the one its answers come from.
+    let previous = store
+        .assessments(&inst.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.fiscal_year < input.fiscal_year)
+        .max_by_key(|a| a.fiscal_year);
+    let carried = match &previous {
+        Some(p) => carry(
+            &reg,
+            p,
+            &store.assessment_answers(&p.id).await?,
+            &input.catalog_id,
+        ),
+        None => vec![],
+    };
+    Ok(store
+        .create_assessment(
+            &caller.actor(),
+            &Assessment {
+                id: String::new(),
+                institution_id: inst.id.clone(),
+                fiscal_year: input.fiscal_year,
+                catalog_id: input.catalog_id.clone(),
+                status: String::new(),
+                revision: 1,
+                previous_id: previous.map(|p| p.id),
+                approved_at: None,
+                approved_by: None,
+                reopen_reason: String::new(),
+                version: 0,
+                created_at: 0,
+            },
+            &carried,
+        )
+        .await?)
+}
+
+/// Reopen an approved sheet for a change after approval, with the reason: a new revision
+/// in draft. A stale version, or a sheet not approved, is a conflict.
+pub async fn reopen(
+    ctx: &Ctx,
+    caller: &Caller,
+    id: &str,
+    version: i64,
+    reason: &str,
+) -> Result<Assessment> {
+    let (a, _) = assessment_for(ctx, caller, id, Action::AnswerAssessment).await?;
+    let reason = asm::check_reason(reason, "error-rs-reason-required").map_err(Error::invalid)?;
+    Ok(ctx
+        .store()
+        .reopen_assessment(&caller.actor(), &a.id, version, &reason)
+        .await?)
 }

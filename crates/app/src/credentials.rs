@@ -21,6 +21,28 @@ pub fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
+/// The secret of a grant (an API token, an invitation link, an inspector link), handed out
+/// once, and the hash it is kept and found by.
+#[derive(Debug, Clone)]
+pub struct IssuedSecret {
+    pub secret: String,
+    pub hash: String,
+}
+
+/// A new grant secret: 32 random bytes after `prefix`.
+pub fn issue_secret(prefix: &str) -> IssuedSecret {
+    let secret = format!("{prefix}{}", random_token(32));
+    IssuedSecret {
+        hash: secret_hash(&secret),
+        secret,
+    }
+}
+
+/// The hash a grant is kept and found by.
+pub fn secret_hash(secret: &str) -> String {
+    sha256_hex(secret)
+}
+
 /// Constant-time comparison of two secrets.
 pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()

@@ -4,9 +4,10 @@
 //! the vendor's administrator confirms it: an institution never grants vendor membership.
 
 use crate::access::institution_for;
-use crate::credentials::{hash_password_blocking, random_token, sha256_hex};
+use crate::credentials::{hash_password_blocking, issue_secret, secret_hash};
 use crate::error::{Error, Result};
 use crate::{Caller, Ctx};
+use mamori_domain::grants::GrantStanding;
 use mamori_domain::policy::Action;
 use mamori_domain::vendor_members::{check_invitee, may_name_existing};
 use mamori_domain::Institution;
@@ -48,12 +49,10 @@ pub struct Created {
 
 /// Where an invitation stands.
 pub fn status(i: &Invite, now: i64) -> &'static str {
-    if i.used_at.is_some() {
-        "used"
-    } else if i.expires_at <= now {
-        "expired"
-    } else {
-        "open"
+    match i.standing(now) {
+        GrantStanding::Ended => "used",
+        GrantStanding::Expired => "expired",
+        GrantStanding::Active => "open",
     }
 }
 
@@ -107,8 +106,9 @@ pub async fn create(
         }
         None => None,
     };
-    let token = random_token(32);
-    let expires_at = caller.now + INVITE_DAYS * 86_400_000;
+    let issued = issue_secret("");
+    let token = &issued.secret;
+    let expires_at = mamori_domain::grants::expiry(caller.now, INVITE_DAYS);
     let invite = Invite {
         id: mamori_store::new_id(),
         institution_id: inst.id.clone(),
@@ -122,7 +122,7 @@ pub async fn create(
         user_id: linked.clone(),
     };
     ctx.store()
-        .create_invite(&caller.actor(), &invite, &sha256_hex(&token))
+        .create_invite(&caller.actor(), &invite, &issued.hash)
         .await?;
     let path = format!("/invite/{token}");
     let mail = ctx.mail();
@@ -164,9 +164,9 @@ pub async fn create(
 pub async fn open(ctx: &Ctx, token: &str) -> Result<Option<(Invite, String)>> {
     let Some(invite) = ctx
         .store()
-        .invite_by_token(&sha256_hex(token))
+        .invite_by_token(&secret_hash(token))
         .await?
-        .filter(|i| i.used_at.is_none() && i.expires_at > ctx.now())
+        .filter(|i| i.standing(ctx.now()) == GrantStanding::Active)
     else {
         return Ok(None);
     };
@@ -205,12 +205,12 @@ pub struct Accepted {
 /// used or expired link (not told apart); `Invalid` (`password`) for a password the rules
 /// refuse; `Invalid` (`email`, `error-invite-exists`) when the address has an account now.
 pub async fn accept(ctx: &Ctx, origin: &Origin, token: &str, password: &str) -> Result<Accepted> {
-    let hash = sha256_hex(token);
+    let hash = secret_hash(token);
     let invite = ctx
         .store()
         .invite_by_token(&hash)
         .await?
-        .filter(|i| i.used_at.is_none() && i.expires_at > ctx.now())
+        .filter(|i| i.standing(ctx.now()) == GrantStanding::Active)
         .ok_or(Error::NotFound)?;
     mamori_domain::password::check(password, &invite.email).map_err(|e| Error::Invalid {
         field: "password",

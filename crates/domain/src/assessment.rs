@@ -309,6 +309,11 @@ pub fn progress<'a>(
     p
 }
 
+/// The fiscal years a checklist can be started for: two back to one ahead of `current`.
+pub fn startable_year(fiscal_year: i64, current: i32) -> bool {
+    (i64::from(current) - 2..=i64::from(current) + 1).contains(&fiscal_year)
+}
+
 /// A reason given for a change after the fact (reopening an approved sheet, withdrawing
 /// evidence): 1–2,000 characters once trimmed; `key` says which message refuses it.
 pub fn check_reason(
@@ -323,6 +328,47 @@ pub fn check_reason(
         });
     }
     Ok(reason.to_string())
+}
+
+/// Longest validity of an inspector link (days).
+pub const INSPECTOR_MAX_DAYS: i64 = 30;
+
+/// An inspector link as asked for: a label (who it is for) of 1–200 characters and a
+/// validity of 1–30 days.
+pub fn check_inspector_link(label: &str, days: i64) -> Result<String, crate::validate::FieldError> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 200 {
+        return Err(crate::validate::FieldError {
+            field: "label",
+            key: "error-inspector-link",
+        });
+    }
+    if !(1..=INSPECTOR_MAX_DAYS).contains(&days) {
+        return Err(crate::validate::FieldError {
+            field: "days",
+            key: "error-inspector-link",
+        });
+    }
+    Ok(label.to_string())
+}
+
+#[cfg(test)]
+mod change_rules {
+    use super::*;
+
+    #[test]
+    fn years_reasons_and_inspector_links() {
+        assert!(startable_year(2024, 2025) && startable_year(2026, 2025));
+        assert!(!startable_year(2022, 2025) && !startable_year(2027, 2025));
+        assert!(!startable_year(i64::MAX, 2025) && !startable_year(i64::MIN, 2025));
+        assert_eq!(check_reason(" 端末の追加 ", "k").unwrap(), "端末の追加");
+        assert_eq!(check_reason("  ", "k").unwrap_err().key, "k");
+        assert!(check_reason(&"長".repeat(2001), "k").is_err());
+        assert_eq!(check_inspector_link(" 東京都 ", 7).unwrap(), "東京都");
+        assert_eq!(check_inspector_link("", 7).unwrap_err().field, "label");
+        assert_eq!(check_inspector_link("x", 0).unwrap_err().field, "days");
+        assert_eq!(check_inspector_link("x", 31).unwrap_err().field, "days");
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod audit_checkpoint;
 pub mod certifications;
 pub mod codes;
 pub mod contracts;
+pub mod grants;
 pub mod members;
 pub mod model;
 pub mod password;

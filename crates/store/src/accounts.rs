@@ -50,6 +50,13 @@ pub struct ApiToken {
     pub revoked_at: Option<i64>,
 }
 
+impl ApiToken {
+    /// Where the token stands at `now` (the one rule of every grant).
+    pub fn standing(&self, now: i64) -> mamori_domain::grants::GrantStanding {
+        mamori_domain::grants::standing(self.expires_at, self.revoked_at, now)
+    }
+}
+
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// `sqlite` or `postgres`.

@@ -71,6 +71,13 @@ pub struct InspectorLink {
     pub created_at: i64,
 }
 
+impl InspectorLink {
+    /// Where the link stands at `now` (the one rule of every grant).
+    pub fn standing(&self, now: i64) -> mamori_domain::grants::GrantStanding {
+        mamori_domain::grants::standing(Some(self.expires_at), self.revoked_at, now)
+    }
+}
+
 /// Evidence behind an answer: a file or a link to a mamori record.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Evidence {

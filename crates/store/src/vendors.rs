@@ -32,6 +32,13 @@ pub struct Invite {
     pub user_id: Option<String>,
 }
 
+impl Invite {
+    /// Where the invitation stands at `now` (the one rule of every grant; using it ends it).
+    pub fn standing(&self, now: i64) -> mamori_domain::grants::GrantStanding {
+        mamori_domain::grants::standing(Some(self.expires_at), self.used_at, now)
+    }
+}
+
 /// A vendor's standard answer to one Part 2 item for one product.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct StandardAnswer {

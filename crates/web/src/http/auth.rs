@@ -347,7 +347,7 @@ impl FromRequestParts<AppState> for AnyAuth {
                 .store()
                 .token_by_hash(&sha256_hex(token))
                 .await?
-                .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now))
+                .filter(|t| t.standing(now) == mamori_domain::grants::GrantStanding::Active)
                 .ok_or(AppError::NotSignedIn)?;
             if t.last_used_at.is_none_or(|l| now - l > 60_000) {
                 state.store().touch_token(&t.id, now).await?;

@@ -4,12 +4,19 @@
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `wareki` (default) or `seireki`.
+    /// How dates are written: `wareki` (令和6年7月1日, the default) or `seireki`
+    /// (2024-07-01).
     #[serde(default)]
     pub dates: String,
 }
+
+/// A file as an API answer's body (a download or an export): the bytes as they are.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBody(pub Vec<u8>);
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

@@ -159,15 +159,17 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     DOC.get_or_init(|| {
         use utoipa::{Modify, OpenApi};
         let routes = crate::features::routes();
-        let (_, registered) = routes.api.merge(routes.api_uploads).split_for_parts();
         let mut doc = crate::http::api::ApiDoc::openapi();
-        for (path, item) in registered.paths.paths {
-            doc.paths.paths.insert(format!("/api/v1{path}"), item);
-        }
-        if let Some(components) = registered.components {
-            let c = doc.components.get_or_insert_with(Default::default);
-            c.schemas.extend(components.schemas);
-            c.responses.extend(components.responses);
+        for api in [routes.api, routes.api_uploads] {
+            let (_, registered) = api.split_for_parts();
+            for (path, item) in registered.paths.paths {
+                doc.paths.paths.insert(format!("/api/v1{path}"), item);
+            }
+            if let Some(components) = registered.components {
+                let c = doc.components.get_or_insert_with(Default::default);
+                c.schemas.extend(components.schemas);
+                c.responses.extend(components.responses);
+            }
         }
         crate::http::api::StandardErrors.modify(&mut doc);
         doc

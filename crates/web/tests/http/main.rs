@@ -11,6 +11,8 @@ mod architecture;
 mod assessments;
 mod catalog_imports_api;
 mod catalogs;
+mod checklist_api;
+mod checklist_exports_api;
 mod contracts;
 mod control_chars;
 mod documents;

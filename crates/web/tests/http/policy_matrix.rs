@@ -4,6 +4,7 @@ use crate::common::*;
 
 mod callers;
 mod catalog_probes;
+mod checklist_probes;
 mod probes;
 mod vendor_probes;
 mod vendor_sheet_probes;
@@ -310,8 +311,10 @@ async fn policy_matrix_every_route_every_role() {
                 let unknown = || "unknown".to_string();
                 (unknown(), unknown(), unknown(), unknown())
             };
-            let (my_evidence, my_link) = (
+            let (my_evidence, my_api_evidence, my_link, my_api_link) = (
                 add_evidence(&app, &officer, &assessment).await,
+                add_evidence(&app, &officer, &assessment).await,
+                add_inspector_link(&app, &officer, &assessment).await.0,
                 add_inspector_link(&app, &officer, &assessment).await.0,
             );
             // Real ids for the probes that revoke one's own tokens (anonymous has none).
@@ -408,7 +411,9 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{my_api_token}", &my_api_token)
                         .replace("{my_vendor}", &my_vendor)
                         .replace("{my_evidence}", &my_evidence)
+                        .replace("{my_api_evidence}", &my_api_evidence)
                         .replace("{my_link}", &my_link)
+                        .replace("{my_api_link}", &my_api_link)
                         .replace("{my_cert}", &my_cert)
                         .replace("{my_api_cert}", &my_api_cert)
                         .replace("{import_a}", &import_a)
@@ -570,6 +575,11 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{import_c}", "{id}")
                     .replace("{import_d}", "{id}")
                     .replace("{assessment}", "{id}")
+                    .replace("{my_api_link}", "{link}")
+                    .replace("/inspector-links/unknown/", "/inspector-links/{link}/")
+                    .replace("{my_api_evidence}", "{ev}")
+                    .replace("{evidence}", "{ev}")
+                    .replace("/evidence/unknown/", "/evidence/{ev}/")
                     .replace("/items/part2-a-1", "/items/{item}")
                     .replace("{vendor_b}", "{vendor_id}")
                     .replace("{b_user}", "{user_id}")

@@ -21,7 +21,7 @@ use crate::ui::see_other;
 // ------------------------------------------------------------------ profile
 
 #[derive(Template)]
-#[template(path = "profile.html")]
+#[template(path = "accounts/profile.html")]
 struct ProfilePage {
     page: PageCtx,
     version: i64,
@@ -147,7 +147,7 @@ pub async fn change_password(
 // ------------------------------------------------------------------ MFA
 
 #[derive(Template)]
-#[template(path = "mfa_setup.html")]
+#[template(path = "accounts/mfa_setup.html")]
 struct MfaSetupPage {
     page: PageCtx,
     enrol_required: bool,
@@ -280,7 +280,7 @@ pub struct TokenRow {
 }
 
 #[derive(Template)]
-#[template(path = "tokens.html")]
+#[template(path = "accounts/tokens.html")]
 struct TokensPage {
     page: PageCtx,
     tokens: Vec<TokenRow>,
@@ -413,7 +413,7 @@ pub struct InstRow {
 }
 
 #[derive(Template)]
-#[template(path = "admin.html")]
+#[template(path = "accounts/admin.html")]
 struct AdminPage {
     page: PageCtx,
     institutions: Vec<InstRow>,

@@ -45,7 +45,7 @@ fn event_rows(tr: &Tr, events: &[mamori_domain::audit::AuditRecord]) -> Vec<Even
 }
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "accounts/dashboard.html")]
 struct DashboardPage {
     page: PageCtx,
     inst: Institution,
@@ -172,7 +172,7 @@ pub struct MemberRow {
 }
 
 #[derive(Template)]
-#[template(path = "members.html")]
+#[template(path = "accounts/members.html")]
 struct MembersPage {
     page: PageCtx,
     code: String,
@@ -396,7 +396,7 @@ pub async fn revoke_role(
 // ------------------------------------------------------------------ settings
 
 #[derive(Template)]
-#[template(path = "settings.html")]
+#[template(path = "accounts/settings.html")]
 struct SettingsPage {
     page: PageCtx,
     code: String,
@@ -508,7 +508,7 @@ pub async fn save_settings(
 // ------------------------------------------------------------------ audit
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "accounts/audit.html")]
 struct AuditPage {
     page: PageCtx,
     code: String,

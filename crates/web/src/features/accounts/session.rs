@@ -20,7 +20,7 @@ use serde::Deserialize;
 // ------------------------------------------------------------------ sign-in
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "accounts/login.html")]
 struct LoginPage {
     page: PageCtx,
     error: Option<String>,
@@ -199,7 +199,7 @@ pub async fn sign_in(
 }
 
 #[derive(Template)]
-#[template(path = "mfa.html")]
+#[template(path = "accounts/mfa.html")]
 struct MfaPage {
     page: PageCtx,
     error: Option<String>,
@@ -363,7 +363,7 @@ pub async fn set_lang(
 // ------------------------------------------------------------------ home
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "accounts/home.html")]
 struct HomePage {
     page: PageCtx,
     vendors: Vec<HomeVendor>,

@@ -41,7 +41,7 @@ pub struct UploadForm {
 }
 
 #[derive(Template)]
-#[template(path = "catalog_import.html")]
+#[template(path = "catalogs/catalog_import.html")]
 struct UploadPage {
     page: PageCtx,
     documents: Vec<DocumentChoice>,
@@ -202,7 +202,7 @@ pub struct PreviewItem {
 }
 
 #[derive(Template)]
-#[template(path = "catalog_import_preview.html")]
+#[template(path = "catalogs/catalog_import_preview.html")]
 struct PreviewPage {
     page: PageCtx,
     import: CatalogImport,

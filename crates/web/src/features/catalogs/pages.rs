@@ -56,7 +56,7 @@ pub struct CatalogRow {
 }
 
 #[derive(Template)]
-#[template(path = "catalogs.html")]
+#[template(path = "catalogs/catalogs.html")]
 struct ListPage {
     page: PageCtx,
     groups: Vec<(String, Vec<CatalogRow>)>,
@@ -125,7 +125,7 @@ pub struct SectionRow {
 }
 
 #[derive(Template)]
-#[template(path = "catalog.html")]
+#[template(path = "catalogs/catalog.html")]
 struct CatalogPage {
     page: PageCtx,
     c: Catalog,
@@ -207,7 +207,7 @@ pub struct RelatedRow {
 }
 
 #[derive(Template)]
-#[template(path = "catalog_item.html")]
+#[template(path = "catalogs/catalog_item.html")]
 struct ItemPage {
     page: PageCtx,
     c: Catalog,
@@ -417,7 +417,7 @@ pub async fn search_items(state: &AppState, q: &str) -> AppResult<Vec<SearchHit>
 }
 
 #[derive(Template)]
-#[template(path = "catalog_search.html")]
+#[template(path = "catalogs/catalog_search.html")]
 struct SearchPage {
     page: PageCtx,
     q: String,

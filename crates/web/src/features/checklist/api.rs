@@ -72,7 +72,7 @@ pub struct ApproveInput {
     pub version: i64,
 }
 
-fn assessment_view(
+pub(crate) fn assessment_view(
     state: &AppState,
     a: Assessment,
     answers: &[AssessmentAnswer],

@@ -9,6 +9,7 @@ use crate::i18n::Tr;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use mamori_app::evidence::{File, NewEvidence};
 use mamori_catalog::Catalog;
 use mamori_domain::policy::Action;
 use mamori_domain::Institution;
@@ -16,21 +17,8 @@ use serde::Deserialize;
 
 // ------------------------------------------------------------------ evidence
 
-/// Evidence older than this many days shows as stale.
-pub const STALE_DAYS: i64 = 365;
+pub use mamori_app::evidence::{is_stale, STALE_DAYS};
 
-pub fn is_stale(effective_on: &str, today: &str) -> bool {
-    match (
-        chrono::NaiveDate::parse_from_str(effective_on, "%Y-%m-%d"),
-        chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d"),
-    ) {
-        (Ok(e), Ok(t)) => (t - e).num_days() > STALE_DAYS,
-        _ => false,
-    }
-}
-
-/// The mamori records an answer can point at: (value, label). Values are `contract:ID`,
-/// `rs:CONTRACT:ITEM` (an agreed role-sharing item) and `officer:USER`.
 /// The records evidence can point to: (value, kind, name). The name is what is stored as
 /// the evidence's label; the kind is shown beside it.
 pub async fn evidence_targets(
@@ -38,49 +26,11 @@ pub async fn evidence_targets(
     inst: &Institution,
     tr: &Tr,
 ) -> AppResult<Vec<(String, String, String)>> {
-    let store = state.store();
-    let mut out = Vec::new();
-    let contracts = store.contracts(&inst.id).await?;
-    for c in &contracts {
-        out.push((
-            format!("contract:{}", c.id),
-            tr.t("ev-contract"),
-            format!("{} — {}", c.vendor_name, c.title),
-        ));
-    }
-    let reg = state.catalogs();
-    for r in store.institution_role_sharing_items(&inst.id).await? {
-        if r.state != mamori_domain::role_sharing::ItemState::Agreed {
-            continue;
-        }
-        let Some(c) = contracts.iter().find(|c| c.id == r.contract_id) else {
-            continue;
-        };
-        let number = reg
-            .catalogs
-            .get(&c.catalog_id)
-            .and_then(|cat| cat.item(&r.item_id))
-            .map(|i| i.number.clone())
-            .unwrap_or_else(|| r.item_id.clone());
-        out.push((
-            format!("rs:{}:{}", r.contract_id, r.item_id),
-            tr.t("ev-rs-item"),
-            format!("{number}({})", c.vendor_name),
-        ));
-    }
-    for m in store.members(&inst.id).await? {
-        if m.roles.iter().any(|r| {
-            r.0 == mamori_domain::Role::SecurityOfficer
-                && r.1.is_none_or(|e| e > mamori_store::now_ms())
-        }) {
-            out.push((
-                format!("officer:{}", m.user.id),
-                tr.t("ev-officer"),
-                m.user.display_name.clone(),
-            ));
-        }
-    }
-    Ok(out)
+    Ok(mamori_app::evidence::targets(state, inst)
+        .await?
+        .into_iter()
+        .map(|t| (t.value, tr.t(t.kind), t.name))
+        .collect())
 }
 
 /// Where mamori's own data answers an item, the suggested first check and why.
@@ -152,71 +102,34 @@ pub async fn add_evidence(
     Path(id): Path<String>,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let (a, inst) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
+    assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
     let up = crate::http::upload::read(req, &state).await?;
     let (item_id, target, effective_on) = (
         up.text("item_id"),
         up.text("target"),
         up.text("effective_on"),
     );
-    let (file_name, bytes) = (up.file_name, up.bytes);
-    // The item is checked first: the redirects below name it in the URL.
-    let reg = state.catalogs();
-    if reg
-        .catalogs
-        .get(&a.catalog_id)
-        .and_then(|c| c.item(&item_id))
-        .is_none()
-    {
-        return Err(AppError::NotFound);
-    }
-    let back = |q: &str| {
-        Ok(Redirect::to(&format!("/assessments/{id}?{q}#item-{item_id}")).into_response())
+    let new = NewEvidence {
+        item_id: &item_id,
+        target: &target,
+        effective_on: &effective_on,
+        file: Some(File {
+            name: &up.file_name,
+            bytes: &up.bytes,
+            media_type: crate::http::upload::sniff(&up.bytes, &up.file_name),
+        }),
     };
-    if a.status != "draft" {
-        return back("err=error-cy-locked");
-    }
-    if !mamori_domain::role_sharing::valid_date(&effective_on) {
-        return back("err=error-rs-bad-date");
-    }
-    let tr = Tr::new(crate::i18n::Lang::Ja);
-    let mut e = mamori_store::Evidence {
-        institution_id: inst.id.clone(),
-        assessment_id: a.id.clone(),
-        item_id: item_id.clone(),
-        effective_on,
-        ..Default::default()
+    let q = match mamori_app::evidence::add(&state, &auth, &id, new).await {
+        Ok(_) => "ok=flash-evidence-added".to_string(),
+        // The redirects name the item: an unknown one is not there.
+        Err(mamori_app::Error::Invalid {
+            field: "item_id", ..
+        }) => return Err(AppError::NotFound),
+        Err(mamori_app::Error::Invalid { key, .. }) => format!("err={key}"),
+        Err(mamori_app::Error::Conflict(_)) => "err=error-cy-locked".to_string(),
+        Err(e) => return Err(e.into()),
     };
-    let content = if !bytes.is_empty() {
-        let Some(media) = crate::http::upload::sniff(&bytes, &file_name) else {
-            return back("err=error-document-type");
-        };
-        e.kind = "file".into();
-        e.label = file_name.chars().take(200).collect();
-        e.sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)));
-        e.media_type = Some(media.into());
-        Some(bytes.as_slice())
-    } else {
-        let targets = evidence_targets(&state, &inst, &tr).await?;
-        let Some((value, _, label)) = targets.into_iter().find(|(v, _, _)| *v == target) else {
-            return back("err=error-evidence-target");
-        };
-        let (kind, rest) = value.split_once(':').unwrap_or(("", ""));
-        e.kind = match kind {
-            "contract" => "contract",
-            "rs" => "role_sharing_item",
-            _ => "officer",
-        }
-        .into();
-        e.ref_id = Some(rest.to_string());
-        e.label = label;
-        None
-    };
-    state
-        .store()
-        .add_evidence(&auth.actor(), &e, content)
-        .await?;
-    back("ok=flash-evidence-added")
+    Ok(Redirect::to(&format!("/assessments/{id}?{q}#item-{item_id}")).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -234,31 +147,27 @@ pub async fn withdraw_evidence(
     Path((id, ev)): Path<(String, String)>,
     Form(f): Form<WithdrawForm>,
 ) -> AppResult<Response> {
-    let (a, _) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    let current = state.store().evidence(&a.id).await?;
-    let e = current
-        .iter()
-        .find(|e| e.id == ev)
-        .ok_or(AppError::NotFound)?;
-    let back = |q: &str| {
-        Ok(Redirect::to(&format!("/assessments/{id}?{q}#item-{}", e.item_id)).into_response())
+    let (item, q) = match mamori_app::evidence::withdraw(&state, &auth, &id, &ev, &f.reason).await {
+        Ok(e) => (e.item_id, "ok=flash-evidence-withdrawn".to_string()),
+        Err(err @ (mamori_app::Error::Invalid { .. } | mamori_app::Error::Conflict(_))) => {
+            let q = match err {
+                mamori_app::Error::Invalid { key, .. } => format!("err={key}"),
+                _ => "err=error-cy-locked".to_string(),
+            };
+            // Authorised by now: the item it is on, for the redirect.
+            let item = state
+                .store()
+                .evidence(&id)
+                .await?
+                .into_iter()
+                .find(|e| e.id == ev)
+                .map(|e| e.item_id)
+                .unwrap_or_default();
+            (item, q)
+        }
+        Err(e) => return Err(e.into()),
     };
-    if a.status != "draft" {
-        return back("err=error-cy-locked");
-    }
-    let reason = f.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 2000 {
-        return back("err=error-ev-withdraw-reason");
-    }
-    match state
-        .store()
-        .withdraw_evidence(&auth.actor(), &a.id, &e.id, reason)
-        .await
-    {
-        Ok(()) => back("ok=flash-evidence-withdrawn"),
-        Err(mamori_store::StoreError::Conflict(_)) => back("err=error-cy-locked"),
-        Err(other) => Err(other.into()),
-    }
+    Ok(Redirect::to(&format!("/assessments/{id}?{q}#item-{item}")).into_response())
 }
 
 /// A file of evidence, as a download (institution members who see the assessment).
@@ -267,8 +176,8 @@ pub async fn evidence_file(
     auth: Auth,
     Path((id, ev)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (a, _) = assessment_for(&state, &auth, &id, Action::ViewAssessments).await?;
-    serve_evidence(&state, &a.id, &ev).await
+    let (e, bytes) = mamori_app::evidence::file(&state, &auth, &id, &ev).await?;
+    Ok(evidence_download(e, bytes))
 }
 
 pub(crate) async fn serve_evidence(
@@ -282,7 +191,11 @@ pub(crate) async fn serve_evidence(
         .await?
         .filter(|(e, _)| e.assessment_id == assessment_id)
         .ok_or(AppError::NotFound)?;
-    let bytes = content.ok_or(AppError::NotFound)?;
+    Ok(evidence_download(e, content.ok_or(AppError::NotFound)?))
+}
+
+/// A file of evidence as an attachment, of one of the types kept.
+pub(crate) fn evidence_download(e: mamori_store::Evidence, bytes: Vec<u8>) -> Response {
     let media = match e.media_type.as_deref() {
         Some("application/pdf") => "application/pdf",
         Some("image/png") => "image/png",
@@ -290,12 +203,12 @@ pub(crate) async fn serve_evidence(
         Some("text/plain") => "text/plain",
         _ => "application/octet-stream",
     };
-    Ok(crate::http::download::download(
+    crate::http::download::download(
         bytes,
         media,
         &crate::http::download::ascii_name(&e.label),
         &e.label,
-    ))
+    )
 }
 
 /// An evidence file through an inspector link (audited like every inspector access).

@@ -1,7 +1,7 @@
 //! Inspector links: issued for the prefecture's on-site inspection, read-only, time-limited,
 //! every view audited.
 
-use super::{evidence::*, sheet::*};
+use super::evidence::*;
 use crate::http::auth::Auth;
 use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
@@ -11,13 +11,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::assessments::{model, official_rows};
-use mamori_domain::policy::Action;
+use mamori_domain::grants::GrantStanding;
 use serde::Deserialize;
 
 // ------------------------------------------------------------------ inspector links
 
 /// Longest validity of an inspector link (days).
-pub const INSPECTOR_MAX_DAYS: i64 = 30;
+pub use mamori_domain::assessment::INSPECTOR_MAX_DAYS;
 
 #[derive(Debug, Deserialize)]
 pub struct LinkForm {
@@ -28,7 +28,7 @@ pub struct LinkForm {
 }
 
 #[derive(Template)]
-#[template(path = "inspector_link_created.html")]
+#[template(path = "checklist/inspector_link_created.html")]
 pub(crate) struct LinkCreated {
     page: PageCtx,
     assessment_id: String,
@@ -43,37 +43,25 @@ pub async fn create_inspector_link(
     Path(id): Path<String>,
     Form(f): Form<LinkForm>,
 ) -> AppResult<Response> {
-    let (a, inst) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    let label = f.label.trim();
-    if label.is_empty()
-        || label.chars().count() > 200
-        || !(1..=INSPECTOR_MAX_DAYS).contains(&f.days)
-    {
-        return Ok(Redirect::to(&format!(
-            "/assessments/{id}?err=error-inspector-link#inspector"
-        ))
-        .into_response());
-    }
-    let token = crate::http::auth::random_token(32);
-    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
-    let expires_at = auth.now + f.days * 86_400_000;
-    state
+    let input = mamori_app::inspector::LinkInput {
+        label: f.label,
+        days: f.days,
+    };
+    let made = match mamori_app::inspector::create(&state, &auth, &id, &input).await {
+        Ok(made) => made,
+        Err(mamori_app::Error::Invalid { .. }) => {
+            return Ok(Redirect::to(&format!(
+                "/assessments/{id}?err=error-inspector-link#inspector"
+            ))
+            .into_response())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let inst = state
         .store()
-        .create_inspector_link(
-            &auth.actor(),
-            &mamori_store::InspectorLink {
-                id: mamori_store::new_id(),
-                institution_id: a.institution_id.clone(),
-                assessment_id: a.id.clone(),
-                label: label.into(),
-                expires_at,
-                revoked_at: None,
-                created_by: None,
-                created_at: 0,
-            },
-            &hash,
-        )
-        .await?;
+        .institution(&made.link.institution_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let page = PageCtx::signed_in(
         &state,
         &auth,
@@ -83,15 +71,15 @@ pub async fn create_inspector_link(
     )
     .await?;
     let link = match &state.cfg().public_url {
-        Some(base) => format!("{base}/inspect/{token}"),
-        None => format!("/inspect/{token}"),
+        Some(base) => format!("{base}/inspect/{}", made.token),
+        None => format!("/inspect/{}", made.token),
     };
     Ok(render(&LinkCreated {
         page,
-        assessment_id: a.id,
+        assessment_id: made.link.assessment_id,
         link,
-        label: label.into(),
-        expires: mamori_domain::time::timestamp_jst(expires_at),
+        label: made.link.label,
+        expires: mamori_domain::time::timestamp_jst(made.link.expires_at),
     })?
     .into_response())
 }
@@ -101,22 +89,12 @@ pub async fn revoke_inspector_link(
     auth: Auth,
     Path((id, link)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (a, _) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    match state
-        .store()
-        .revoke_inspector_link(&auth.actor(), &a.id, &link)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/assessments/{id}?ok=flash-inspector-revoked#inspector"
-        ))
-        .into_response()),
-        Err(mamori_store::StoreError::Conflict(_)) => Ok(Redirect::to(&format!(
-            "/assessments/{id}?err=error-inspector-revoked#inspector"
-        ))
-        .into_response()),
-        Err(e) => Err(e.into()),
-    }
+    let to = match mamori_app::inspector::revoke(&state, &auth, &id, &link).await {
+        Ok(()) => "ok=flash-inspector-revoked",
+        Err(mamori_app::Error::Conflict(_)) => "err=error-inspector-revoked",
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!("/assessments/{id}?{to}#inspector")).into_response())
 }
 
 /// The inspector link behind `token`, if it is neither expired nor revoked.
@@ -124,13 +102,13 @@ pub(crate) async fn live_link(
     state: &AppState,
     token: &str,
 ) -> AppResult<Option<mamori_store::InspectorLink>> {
-    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
+    let hash = mamori_app::inspector::token_hash(token);
     let now = mamori_store::now_ms();
     Ok(state
         .store()
         .inspector_link_by_token(&hash)
         .await?
-        .filter(|l| l.revoked_at.is_none() && l.expires_at > now))
+        .filter(|l| l.standing(now) == GrantStanding::Active))
 }
 
 /// Every use of an inspector link is an audit event of the institution.
@@ -168,7 +146,7 @@ pub struct InspectSheet {
 }
 
 #[derive(Template)]
-#[template(path = "inspect.html")]
+#[template(path = "checklist/inspect.html")]
 pub(crate) struct InspectPage {
     page: PageCtx,
     /// (item number, label, effective on, stale, download href)
@@ -182,7 +160,7 @@ pub(crate) struct InspectPage {
 }
 
 #[derive(Template)]
-#[template(path = "inspect_gone.html")]
+#[template(path = "checklist/inspect_gone.html")]
 pub(crate) struct InspectGone {
     page: PageCtx,
 }

@@ -2,9 +2,13 @@
 //! approval and revisions, inspector links and the official exports.
 
 pub mod api;
+pub mod assessments_api;
 pub mod evidence;
+pub mod evidence_api;
 pub mod exports;
+pub mod exports_api;
 pub mod inspector;
+pub mod inspector_api;
 pub mod pages;
 pub mod sheet;
 pub mod vendor_sheets;
@@ -17,6 +21,7 @@ use utoipa_axum::routes;
 pub fn routes(r: Routes) -> Routes {
     r.page(GET, "/i/{code}/assessments", pages::list)
         .page(POST, "/i/{code}/assessments", pages::start)
+        .twin("POST /api/v1/institutions/{code}/assessments")
         .page(GET, "/assessments/{id}", sheet::sheet)
         .page(POST, "/assessments/{id}/answers", sheet::answer)
         .twin("POST /api/v1/assessments/{id}/answers")
@@ -34,11 +39,13 @@ pub fn routes(r: Routes) -> Routes {
             "/assessments/{id}/inspector-links",
             inspector::create_inspector_link,
         )
+        .twin("POST /api/v1/assessments/{id}/inspector-links")
         .page(
             POST,
             "/assessments/{id}/inspector-links/{link}/revoke",
             inspector::revoke_inspector_link,
         )
+        .twin("POST /api/v1/assessments/{id}/inspector-links/{link}/revoke")
         .page(GET, "/inspect/{token}", inspector::inspect)
         .page(
             GET,
@@ -79,13 +86,16 @@ pub fn routes(r: Routes) -> Routes {
         )
         .twin("POST /api/v1/vendor-sheets/{id}/copy")
         .page(POST, "/assessments/{id}/reopen", sheet::reopen)
+        .twin("POST /api/v1/assessments/{id}/reopen")
         .page(GET, "/assessments/{id}/revisions/{n}", sheet::revision)
         .upload(POST, "/assessments/{id}/evidence", evidence::add_evidence)
+        .twin("POST /api/v1/assessments/{id}/evidence")
         .upload(
             POST,
             "/assessments/{id}/evidence/{ev}/withdraw",
             evidence::withdraw_evidence,
         )
+        .twin("POST /api/v1/assessments/{id}/evidence/{ev}/withdraw")
         .api(routes!(api::list))
         .api(routes!(api::sheet))
         .api(routes!(api::answer))
@@ -100,4 +110,14 @@ pub fn routes(r: Routes) -> Routes {
         .api(routes!(vendor_sheets_api::submit))
         .api(routes!(vendor_sheets_api::return_sheet))
         .api(routes!(vendor_sheets_api::copy))
+        .api(routes!(assessments_api::start))
+        .api(routes!(assessments_api::reopen))
+        .api(routes!(inspector_api::list, inspector_api::create))
+        .api(routes!(inspector_api::revoke))
+        .api_upload(routes!(evidence_api::list, evidence_api::upload))
+        .api(routes!(evidence_api::withdraw))
+        .api(routes!(evidence_api::download))
+        .api(routes!(exports_api::export_xlsx))
+        .api(routes!(exports_api::export_pdf))
+        .api(routes!(exports_api::bundle))
 }

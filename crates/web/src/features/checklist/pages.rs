@@ -10,12 +10,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use mamori_app::assessments::{carry, document_for, model, to_domain, versions};
+use mamori_app::assessments::{document_for, model, to_domain, versions};
 use mamori_domain::assessment::{self as asm};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::time::current_fiscal_year;
 use mamori_domain::Institution;
-use mamori_store::Assessment;
 use serde::Deserialize;
 
 // ------------------------------------------------------------------ list and start
@@ -32,7 +31,7 @@ pub struct AssessmentRow {
 }
 
 #[derive(Template)]
-#[template(path = "assessments.html")]
+#[template(path = "checklist/assessments.html")]
 pub(crate) struct ListPage {
     page: PageCtx,
     code: String,
@@ -139,64 +138,21 @@ pub async fn start(
     Path(code): Path<String>,
     Form(form): Form<StartForm>,
 ) -> AppResult<Response> {
+    let input = mamori_app::assessments::StartInput {
+        fiscal_year: i64::from(form.fiscal_year),
+        catalog_id: form.catalog_id,
+    };
+    let key = match mamori_app::assessments::start(&state, &auth, &code, &input).await {
+        Ok(a) => return Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
+        Err(mamori_app::Error::Invalid { key, .. }) => key,
+        Err(mamori_app::Error::Duplicate(_)) => "error-cy-exists",
+        Err(e) => return Err(e.into()),
+    };
     let inst =
         mamori_app::access::institution_for(state.store(), &auth, &code, Action::AnswerAssessment)
             .await?;
     let tr = Tr::new(auth.meta.lang);
-    let reg = state.catalogs();
-    let doc_ok = reg
-        .catalogs
-        .get(&form.catalog_id)
-        .is_some_and(|c| c.catalog.document == document_for(&inst));
-    let fy = current_fiscal_year();
-    if !doc_ok || !(fy - 2..=fy + 1).contains(&form.fiscal_year) {
-        return list_view(&state, &auth, &inst, Some(tr.t("error-rs-bad-value"))).await;
-    }
-    // The most recent earlier assessment is the one its answers come from.
-    let previous = state
-        .store()
-        .assessments(&inst.id)
-        .await?
-        .into_iter()
-        .filter(|a| a.fiscal_year < form.fiscal_year as i64)
-        .max_by_key(|a| a.fiscal_year);
-    let carried = match &previous {
-        Some(p) => carry(
-            &reg,
-            p,
-            &state.store().assessment_answers(&p.id).await?,
-            &form.catalog_id,
-        ),
-        None => vec![],
-    };
-    let r = state
-        .store()
-        .create_assessment(
-            &auth.actor(),
-            &Assessment {
-                id: String::new(),
-                institution_id: inst.id.clone(),
-                fiscal_year: form.fiscal_year as i64,
-                catalog_id: form.catalog_id.clone(),
-                status: String::new(),
-                revision: 1,
-                previous_id: previous.map(|p| p.id),
-                approved_at: None,
-                approved_by: None,
-                reopen_reason: String::new(),
-                version: 0,
-                created_at: 0,
-            },
-            &carried,
-        )
-        .await;
-    match r {
-        Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
-        Err(mamori_store::StoreError::Duplicate(_)) => {
-            list_view(&state, &auth, &inst, Some(tr.t("error-cy-exists"))).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    list_view(&state, &auth, &inst, Some(tr.t(key))).await
 }
 
 // ------------------------------------------------------------------ dashboard
@@ -218,7 +174,7 @@ pub struct Signals {
 }
 
 #[derive(Template)]
-#[template(path = "panels/checklist.html")]
+#[template(path = "checklist/panel.html")]
 pub(crate) struct Panel<'a> {
     tr: &'a Tr,
     cl: Signals,

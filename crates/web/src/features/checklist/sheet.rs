@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::assessments::{check_label, model, slot_of, to_domain};
 use mamori_domain::assessment::{self as asm, Slot};
+use mamori_domain::grants::GrantStanding;
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::Institution;
 use mamori_store::{Assessment, AssessmentAnswer};
@@ -66,7 +67,7 @@ pub struct SectionView {
 }
 
 #[derive(Template)]
-#[template(path = "assessment.html")]
+#[template(path = "checklist/assessment.html")]
 pub(crate) struct SheetPage {
     page: PageCtx,
     a: Assessment,
@@ -232,7 +233,7 @@ pub(crate) async fn sheet_view(
         .await?
         .into_iter()
         .map(|l| {
-            let active = l.revoked_at.is_none() && l.expires_at > auth.now;
+            let active = l.standing(auth.now) == GrantStanding::Active;
             (
                 l.id,
                 l.label,
@@ -465,31 +466,19 @@ pub async fn reopen(
     Path(id): Path<String>,
     Form(f): Form<VersionForm>,
 ) -> AppResult<Response> {
-    let (_, _) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    let reason = f.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 2000 {
-        return Ok(
-            Redirect::to(&format!("/assessments/{id}?err=error-rs-reason-required"))
-                .into_response(),
-        );
-    }
-    match state
-        .store()
-        .reopen_assessment(&auth.actor(), &id, f.version, reason)
-        .await
-    {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/assessments/{id}?ok=flash-cy-reopened")).into_response())
+    let to = match mamori_app::assessments::reopen(&state, &auth, &id, f.version, &f.reason).await {
+        Ok(_) => "ok=flash-cy-reopened",
+        Err(mamori_app::Error::Invalid { key, .. }) => {
+            return Ok(Redirect::to(&format!("/assessments/{id}?err={key}")).into_response())
         }
-        Err(mamori_store::StoreError::Conflict(_)) => {
-            Ok(Redirect::to(&format!("/assessments/{id}?err=error-conflict")).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+        Err(mamori_app::Error::Conflict(_)) => "err=error-conflict",
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!("/assessments/{id}?{to}")).into_response())
 }
 
 #[derive(Template)]
-#[template(path = "assessment_revision.html")]
+#[template(path = "checklist/assessment_revision.html")]
 pub(crate) struct RevisionPage {
     page: PageCtx,
     a: Assessment,

@@ -86,7 +86,7 @@ pub(crate) async fn sheet_for(
 }
 
 #[derive(Template)]
-#[template(path = "vendor_sheet.html")]
+#[template(path = "checklist/vendor_sheet.html")]
 pub(crate) struct VendorSheetPage {
     page: PageCtx,
     s: mamori_store::VendorSheet,

@@ -65,7 +65,7 @@ pub struct ChecklistSection {
 }
 
 #[derive(Template)]
-#[template(path = "contract.html")]
+#[template(path = "role_sharing/contract.html")]
 pub(crate) struct ContractPage {
     page: PageCtx,
     c: Contract,

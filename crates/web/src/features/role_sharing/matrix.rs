@@ -1,8 +1,8 @@
 //! The cross-vendor matrix, and the exports (checklist and matrix as xlsx, the print page).
 
 use crate::http::auth::Auth;
-use crate::http::download::{date_style, download, ExportQuery, XLSX};
-use crate::http::error::{AppError, AppResult};
+use crate::http::download::{date_style, download, ExportQuery};
+use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use crate::ui::{render, PageCtx};
 use askama::Template;
@@ -15,7 +15,7 @@ use serde::Deserialize;
 // ------------------------------------------------------------------ matrix
 
 #[derive(Template)]
-#[template(path = "matrix.html")]
+#[template(path = "role_sharing/matrix.html")]
 pub(crate) struct MatrixPage {
     page: PageCtx,
     m: rsw::Matrix,
@@ -87,61 +87,14 @@ pub async fn matrix(
 
 // ------------------------------------------------------------------ exports
 
-pub(crate) async fn record_export(
-    state: &AppState,
-    auth: &Auth,
-    institution_id: &str,
-    target: (&str, &str),
-    what: &str,
-) -> AppResult<()> {
-    state
-        .store()
-        .record(
-            &auth.actor(),
-            mamori_store::AuditDraft::new(
-                Some(institution_id),
-                "role_sharing.export",
-                target.0,
-                target.1,
-                serde_json::json!({"export": what}),
-            ),
-        )
-        .await?;
-    Ok(())
-}
-
 pub async fn contract_xlsx(
     State(state): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
-    let (c, _) = rsw::contract_for(state.store(), &auth, &id, Action::ViewContracts).await?;
-    let dates = date_style(&q)?;
-    let sheet = rsw::checklist_sheet(&state, &c).await?;
-    let bytes = mamori_export::checklist_xlsx(&sheet, dates)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    record_export(
-        &state,
-        &auth,
-        &c.institution_id,
-        ("contract", &c.id),
-        "checklist.xlsx",
-    )
-    .await?;
-    Ok(download(
-        bytes,
-        XLSX,
-        &format!(
-            "role-sharing-{}-{}.xlsx",
-            c.institution_code,
-            mamori_domain::time::today_jst()
-        ),
-        &format!(
-            "役割分担確認表_{}_{}.xlsx",
-            c.institution_name, c.vendor_name
-        ),
-    ))
+    let e = mamori_app::role_sharing_exports::contract_xlsx(&state, &auth, &id, &q.dates).await?;
+    Ok(download(e.bytes, e.media_type, &e.ascii_name, &e.name))
 }
 
 pub async fn matrix_xlsx(
@@ -150,34 +103,12 @@ pub async fn matrix_xlsx(
     Path(code): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
-    let inst =
-        mamori_app::access::institution_for(state.store(), &auth, &code, Action::ViewContracts)
-            .await?;
-    let dates = date_style(&q)?;
-    let m = rsw::matrix(&state, &inst).await?;
-    let bytes = mamori_export::matrix_xlsx(&rsw::matrix_sheet(&inst, &m), dates)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    record_export(
-        &state,
-        &auth,
-        &inst.id,
-        ("institution", &inst.id),
-        "matrix.xlsx",
-    )
-    .await?;
-    Ok(download(
-        bytes,
-        XLSX,
-        &format!(
-            "role-matrix-{code}-{}.xlsx",
-            mamori_domain::time::today_jst()
-        ),
-        &format!("役割分担マトリクス_{}.xlsx", inst.name),
-    ))
+    let e = mamori_app::role_sharing_exports::matrix_xlsx(&state, &auth, &code, &q.dates).await?;
+    Ok(download(e.bytes, e.media_type, &e.ascii_name, &e.name))
 }
 
 #[derive(Template)]
-#[template(path = "contract_print.html")]
+#[template(path = "role_sharing/contract_print.html")]
 pub(crate) struct PrintPage {
     sheet: mamori_export::ChecklistSheet,
     rows: Vec<(mamori_export::ChecklistRow, String, String)>,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod contract;
+pub mod exports_api;
 pub mod matrix;
 pub mod pages;
 pub mod panel;
@@ -35,4 +36,6 @@ pub fn routes(r: Routes) -> Routes {
         .api(routes!(api::vendor_contracts))
         .api(routes!(api::items))
         .api(routes!(api::step))
+        .api(routes!(exports_api::contract_xlsx))
+        .api(routes!(exports_api::matrix_xlsx))
 }

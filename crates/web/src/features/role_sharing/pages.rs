@@ -33,7 +33,7 @@ pub struct SystemRow {
 }
 
 #[derive(Template)]
-#[template(path = "systems.html")]
+#[template(path = "role_sharing/systems.html")]
 pub(crate) struct SystemsPage {
     page: PageCtx,
     code: String,
@@ -245,7 +245,7 @@ pub struct ContractForm {
 }
 
 #[derive(Template)]
-#[template(path = "contracts.html")]
+#[template(path = "role_sharing/contracts.html")]
 pub(crate) struct ContractsPage {
     page: PageCtx,
     code: String,
@@ -350,13 +350,10 @@ pub(crate) async fn contracts_view(
                     .find(|(v, _)| *v == i.vendor_id)
                     .map(|(_, n)| n.clone())
                     .unwrap_or_default();
-                let status = if i.used_at.is_some() {
-                    tr.t("invite-status-used")
-                } else if i.expires_at <= auth.now {
-                    tr.t("invite-status-expired")
-                } else {
-                    tr.t("invite-status-open")
-                };
+                let status = tr.t(&format!(
+                    "invite-status-{}",
+                    mamori_app::invitations::status(&i, auth.now)
+                ));
                 (
                     i.email,
                     vendor,
@@ -448,7 +445,7 @@ pub struct PortalRow {
 }
 
 #[derive(Template)]
-#[template(path = "vendor_portal.html")]
+#[template(path = "role_sharing/vendor_portal.html")]
 pub(crate) struct PortalPage {
     page: PageCtx,
     rows: Vec<PortalRow>,

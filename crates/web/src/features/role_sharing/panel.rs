@@ -30,7 +30,7 @@ pub struct Signals {
 }
 
 #[derive(Template)]
-#[template(path = "panels/role_sharing.html")]
+#[template(path = "role_sharing/panel.html")]
 pub(crate) struct Panel<'a> {
     tr: &'a Tr,
     code: &'a str,

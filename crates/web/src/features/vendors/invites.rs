@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 pub use mamori_app::invitations::INVITE_DAYS;
 
 #[derive(Template)]
-#[template(path = "invite_created.html")]
+#[template(path = "vendors/invite_created.html")]
 pub(crate) struct InviteCreated {
     page: PageCtx,
     code: String,
@@ -75,7 +75,7 @@ pub async fn create_invite(
 }
 
 #[derive(Template)]
-#[template(path = "invite_accept.html")]
+#[template(path = "vendors/invite_accept.html")]
 pub(crate) struct InviteAccept {
     page: PageCtx,
     invite: Option<Invite>,

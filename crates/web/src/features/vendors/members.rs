@@ -266,7 +266,7 @@ pub struct MemberRow {
 }
 
 #[derive(Template)]
-#[template(path = "vendor_members.html")]
+#[template(path = "vendors/vendor_members.html")]
 struct VendorMembersPage {
     page: PageCtx,
     vendor_id: String,

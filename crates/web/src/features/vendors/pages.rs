@@ -131,7 +131,7 @@ pub async fn approve_subcontractor(
 // ------------------------------------------------------------------ certifications
 
 #[derive(Template)]
-#[template(path = "vendor_certifications.html")]
+#[template(path = "vendors/vendor_certifications.html")]
 pub(crate) struct CertsPage {
     page: PageCtx,
     rows: Vec<CertRow>,

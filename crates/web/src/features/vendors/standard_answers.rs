@@ -29,7 +29,7 @@ pub struct StdItem {
 }
 
 #[derive(Template)]
-#[template(path = "vendor_standard.html")]
+#[template(path = "vendors/vendor_standard.html")]
 pub(crate) struct StandardPage {
     page: PageCtx,
     vendors: Vec<(String, String)>,

@@ -680,5 +680,6 @@ pub(super) fn probes() -> Vec<Probe> {
     .chain(super::catalog_probes::catalog_import_probes())
     .chain(super::vendor_probes::probes())
     .chain(super::vendor_sheet_probes::probes())
+    .chain(super::checklist_probes::probes())
     .collect()
 }
