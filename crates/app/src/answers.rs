@@ -154,9 +154,14 @@ pub async fn save(
     // Item 0 answered いいえ leaves nothing else to answer (no vendor sheet has an item 0).
     let applicable = item.gate || !model(cat, &answers).gate_no;
     let item_slots = asm::slots(&item.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
-    let (slot, answer) =
-        asm::check_sheet_answer(fiscal_year as i32, applicable, &item_slots, &f.raw())
-            .map_err(Error::invalid)?;
+    let (slot, answer) = asm::check_sheet_answer(
+        fiscal_year as i32,
+        applicable,
+        item.gate,
+        &item_slots,
+        &f.raw(),
+    )
+    .map_err(Error::invalid)?;
     let current = answers
         .iter()
         .find(|x| x.item_id == f.item_id && x.slot == slot.as_str())

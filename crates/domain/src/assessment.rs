@@ -88,6 +88,8 @@ pub enum AnswerError {
     OutsideFiscalYear,
     #[error("a target date is only for a first check of no")]
     TargetWithoutNo,
+    #[error("a first check of no needs its target date")]
+    TargetRequired,
     #[error("the second check comes after the first")]
     SecondBeforeFirst,
     #[error("the second check needs a first check")]
@@ -107,6 +109,7 @@ impl AnswerError {
             AnswerError::BadDate => "error-rs-bad-date",
             AnswerError::OutsideFiscalYear => "error-cy-outside-fy",
             AnswerError::TargetWithoutNo => "error-cy-target-without-no",
+            AnswerError::TargetRequired => "error-cy-target-required",
             AnswerError::SecondBeforeFirst => "error-cy-second-before-first",
             AnswerError::SecondWithoutFirst => "error-cy-second-without-first",
             AnswerError::TooLong => "error-rs-too-long",
@@ -135,6 +138,7 @@ pub fn slots(devices: &[Slot]) -> Vec<Slot> {
 pub fn check_answer(
     fiscal_year: i32,
     applicable: bool,
+    gate: bool,
     item_slots: &[Slot],
     slot: Slot,
     a: &Answer,
@@ -168,6 +172,11 @@ pub fn check_answer(
         if second < first {
             return Err(AnswerError::SecondBeforeFirst);
         }
+    }
+    // The official form: a first いいえ is given the date, within the fiscal year, by which
+    // the measure will be taken. Item 0's いいえ (no such system) has nothing to take.
+    if a.check1 == Some(YesNo::No) && a.target_on.is_none() && !gate {
+        return Err(AnswerError::TargetRequired);
     }
     if let Some(t) = &a.target_on {
         if a.check1 != Some(YesNo::No) {
@@ -235,6 +244,7 @@ pub struct RawAnswer<'a> {
 pub fn check_sheet_answer(
     fiscal_year: i32,
     applicable: bool,
+    gate: bool,
     item_slots: &[Slot],
     raw: &RawAnswer<'_>,
 ) -> Result<(Slot, Answer), FieldError> {
@@ -261,9 +271,11 @@ pub fn check_sheet_answer(
         target_on: text(raw.target_on),
         note: raw.note.trim().to_string(),
     };
-    check_answer(fiscal_year, applicable, item_slots, slot, &answer).map_err(|e| FieldError {
-        field: "answer",
-        key: e.key(),
+    check_answer(fiscal_year, applicable, gate, item_slots, slot, &answer).map_err(|e| {
+        FieldError {
+            field: "answer",
+            key: e.key(),
+        }
     })?;
     Ok((slot, answer))
 }
@@ -405,21 +417,26 @@ mod tests {
     #[test]
     fn answers_are_checked() {
         let all = [Slot::All];
-        let ok = |x: &Answer| check_answer(2024, true, &all, Slot::All, x);
+        let ok = |x: &Answer| check_answer(2024, true, false, &all, Slot::All, x);
         assert!(ok(&a(Some(YesNo::Yes), Some("2024-06-10"))).is_ok());
         assert_eq!(
             ok(&a(Some(YesNo::Yes), None)),
             Err(AnswerError::DateRequired)
         );
         assert_eq!(
-            check_answer(2024, false, &all, Slot::All, &a(None, None)),
+            check_answer(2024, false, false, &all, Slot::All, &a(None, None)),
             Err(AnswerError::NotApplicable)
         );
         assert_eq!(
-            check_answer(2024, true, &all, Slot::Server, &a(None, None)),
+            check_answer(2024, true, false, &all, Slot::Server, &a(None, None)),
             Err(AnswerError::WrongSlot)
         );
         let mut n = a(Some(YesNo::No), Some("2024-06-10"));
+        assert_eq!(ok(&n), Err(AnswerError::TargetRequired));
+        assert!(
+            check_answer(2024, true, true, &all, Slot::All, &n).is_ok(),
+            "item 0's いいえ has no target"
+        );
         n.target_on = Some("2025-04-01".into());
         assert_eq!(ok(&n), Err(AnswerError::OutsideFiscalYear));
         n.target_on = Some("2025-03-31".into());
@@ -483,13 +500,13 @@ mod tests {
             note: " 対応中 ",
             ..Default::default()
         };
-        let (slot, got) = check_sheet_answer(2024, true, &all, &raw).unwrap();
+        let (slot, got) = check_sheet_answer(2024, true, false, &all, &raw).unwrap();
         assert_eq!(slot, Slot::All);
         assert_eq!(
             (got.check1, got.check1_on.as_deref(), got.note.as_str()),
             (Some(YesNo::No), Some("2024-06-10"), "対応中")
         );
-        let field = |r: RawAnswer<'_>| check_sheet_answer(2024, true, &all, &r).unwrap_err();
+        let field = |r: RawAnswer<'_>| check_sheet_answer(2024, true, false, &all, &r).unwrap_err();
         assert_eq!(
             field(RawAnswer {
                 slot: "disk",

@@ -45,6 +45,7 @@ error-cy-wrong-slot = This is not an answer field of this item.
 error-cy-date-required = Give the date of each yes/no check.
 error-cy-outside-fy = The target date must fall within the fiscal year (April 1 to March 31).
 error-cy-target-without-no = A target date is only for an item whose first check is "no".
+error-cy-target-required = An item whose first check is "no" needs a target date within the fiscal year.
 error-cy-second-before-first = The second check is dated before the first.
 error-cy-second-without-first = Fill in the first check first.
 error-cy-locked = An approved checklist cannot be changed. Open a new revision with a reason.

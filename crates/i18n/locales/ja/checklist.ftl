@@ -45,6 +45,7 @@ error-cy-wrong-slot = この項目の回答欄ではありません。
 error-cy-date-required = はい/いいえには確認日を入力してください。
 error-cy-outside-fy = 目標日は年度内(4月1日〜翌年3月31日)の日付にしてください。
 error-cy-target-without-no = 目標日は1回目が「いいえ」の項目にだけ入力できます。
+error-cy-target-required = 1回目が「いいえ」の項目には、年度内の目標日を入力してください。
 error-cy-second-before-first = 2回目の確認日が1回目より前です。
 error-cy-second-without-first = 先に1回目を記入してください。
 error-cy-locked = 承認済のチェックリストは変更できません。理由を付けて新しい版を作ってください。

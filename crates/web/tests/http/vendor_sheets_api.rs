@@ -533,6 +533,11 @@ async fn the_institutions_sheet_and_a_vendor_sheet_take_answers_under_the_same_r
                 json!({"check1": "yes", "check1_on": "2025-06-02", "target_on": "2025-09-30"}),
                 Some(("answer", "error-cy-target-without-no")),
             ),
+            // The rule the checklist page states: a first いいえ is given its target date.
+            (
+                json!({"check1": "no", "check1_on": "2025-06-02"}),
+                Some(("answer", "error-cy-target-required")),
+            ),
             (
                 json!({"check2": "yes", "check2_on": "2025-06-02"}),
                 Some(("answer", "error-cy-second-without-first")),
