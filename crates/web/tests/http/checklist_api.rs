@@ -55,22 +55,12 @@ async fn starting_a_year_and_reopening_through_the_api() {
         // there (404), a version of another document or a year out of range (422).
         let heads = app.store.audit_heads().await.unwrap();
         let before = app.store.assessments(&inst.id).await.unwrap();
-        assert_refused(
-            staff
+        for (who, status, code) in [(&staff, 403, "forbidden"), (&other, 404, "not_found")] {
+            let r = who
                 .json(&app, Method::POST, &base, Some(next.clone()))
-                .await,
-            403,
-            "forbidden",
-        )
-        .await;
-        assert_refused(
-            other
-                .json(&app, Method::POST, &base, Some(next.clone()))
-                .await,
-            404,
-            "not_found",
-        )
-        .await;
+                .await;
+            assert_refused(r, status, code).await;
+        }
         for (body, field) in [
             (
                 json!({"fiscal_year": 2025, "catalog_id": "mhlw/cyber-checklist-pharmacy@R6"}),
@@ -209,21 +199,10 @@ async fn inspector_links_through_the_api_show_the_secret_once() {
         // The executive sees the sheet but does not answer it (403); another institution's
         // officer learns nothing (404); the label and the days are checked (422).
         let heads = app.store.audit_heads().await.unwrap();
-        assert_refused(
-            exec.json(&app, Method::POST, &base, Some(ask.clone()))
-                .await,
-            403,
-            "forbidden",
-        )
-        .await;
-        assert_refused(
-            other
-                .json(&app, Method::POST, &base, Some(ask.clone()))
-                .await,
-            404,
-            "not_found",
-        )
-        .await;
+        for (who, status, code) in [(&exec, 403, "forbidden"), (&other, 404, "not_found")] {
+            let r = who.json(&app, Method::POST, &base, Some(ask.clone())).await;
+            assert_refused(r, status, code).await;
+        }
         for (body, field) in [
             (json!({"label": "", "days": 7}), "label"),
             (json!({"label": "x", "days": 31}), "days"),
