@@ -109,6 +109,41 @@ fn inst(code: &str) -> NewInstitution {
     }
 }
 
+/// A new institution with `code`, created by the tester.
+async fn new_inst(s: &dyn Store, code: &str) -> mamori_domain::Institution {
+    s.create_institution(&actor(), inst(code)).await.unwrap()
+}
+
+/// A draft sheet of FY2024 for `institution_id`.
+fn assessment(institution_id: &str) -> mamori_store::Assessment {
+    mamori_store::Assessment {
+        id: String::new(),
+        institution_id: institution_id.into(),
+        fiscal_year: 2024,
+        catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
+        status: String::new(),
+        revision: 1,
+        previous_id: None,
+        approved_at: None,
+        approved_by: None,
+        reopen_reason: String::new(),
+        version: 0,
+        created_at: 0,
+    }
+}
+
+/// A maintenance contract of `vendor_id` with `institution_id`, on the role-sharing list.
+fn maintenance_contract(institution_id: &str, vendor_id: &str) -> mamori_store::NewContract {
+    mamori_store::NewContract {
+        institution_id: institution_id.into(),
+        vendor_id: vendor_id.into(),
+        title: "保守契約".into(),
+        kind: "maintenance".into(),
+        catalog_id: "mhlw/role-sharing@2024-06".into(),
+        ..Default::default()
+    }
+}
+
 fn user(email: &str) -> NewUser {
     NewUser {
         email: email.into(),

@@ -7,10 +7,7 @@ async fn institutions_create_read_update_with_versions() {
     for b in backends().await {
         let s = b.store.as_ref();
         assert!(s.is_empty().await.unwrap(), "{}", b.name);
-        let i = s
-            .create_institution(&actor(), inst("1311234567"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1311234567").await;
         assert!(!s.is_empty().await.unwrap());
         assert_eq!(i.version, 1);
         assert_eq!(
@@ -86,14 +83,8 @@ async fn institutions_create_read_update_with_versions() {
 async fn users_roles_and_principal() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1311234567"))
-            .await
-            .unwrap();
-        let other = s
-            .create_institution(&actor(), inst("2711111111"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1311234567").await;
+        let other = new_inst(s, "2711111111").await;
         let u = s.create_user(&actor(), user("a@example.jp")).await.unwrap();
         let dup = s.create_user(&actor(), user("a@example.jp")).await;
         assert!(matches!(dup, Err(StoreError::Duplicate(_))), "{}", b.name);

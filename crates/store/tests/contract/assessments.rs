@@ -7,27 +7,11 @@ async fn assessments_answers_approval_lock_and_revisions() {
     use mamori_store::{Assessment, AssessmentAnswer, StoreError};
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1355555555"))
-            .await
-            .unwrap();
-        let other = s
-            .create_institution(&actor(), inst("1366666666"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1355555555").await;
+        let other = new_inst(s, "1366666666").await;
         let new = |inst: &str, fy: i64| Assessment {
-            id: String::new(),
-            institution_id: inst.into(),
             fiscal_year: fy,
-            catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-            status: String::new(),
-            revision: 1,
-            previous_id: None,
-            approved_at: None,
-            approved_by: None,
-            reopen_reason: String::new(),
-            version: 0,
-            created_at: 0,
+            ..assessment(inst)
         };
         let a = s
             .create_assessment(&actor(), &new(&i.id, 2024), &[])
@@ -234,47 +218,17 @@ async fn assessments_answers_approval_lock_and_revisions() {
 
 #[tokio::test]
 async fn vendor_sheets_requested_answered_and_submitted() {
-    use mamori_store::{Assessment, AssessmentAnswer, NewContract, StoreError};
+    use mamori_store::{AssessmentAnswer, StoreError};
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1377777777"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1377777777").await;
         let v = s.create_vendor(&actor(), "B社").await.unwrap();
         let c = s
-            .create_contract(
-                &actor(),
-                &NewContract {
-                    institution_id: i.id.clone(),
-                    vendor_id: v.id.clone(),
-                    title: "保守契約".into(),
-                    kind: "maintenance".into(),
-                    catalog_id: "mhlw/role-sharing@2024-06".into(),
-                    ..Default::default()
-                },
-            )
+            .create_contract(&actor(), &maintenance_contract(&i.id, &v.id))
             .await
             .unwrap();
         let a = s
-            .create_assessment(
-                &actor(),
-                &Assessment {
-                    id: String::new(),
-                    institution_id: i.id.clone(),
-                    fiscal_year: 2024,
-                    catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-                    status: String::new(),
-                    revision: 1,
-                    previous_id: None,
-                    approved_at: None,
-                    approved_by: None,
-                    reopen_reason: String::new(),
-                    version: 0,
-                    created_at: 0,
-                },
-                &[],
-            )
+            .create_assessment(&actor(), &assessment(&i.id), &[])
             .await
             .unwrap();
         let pair = vec![(c.id.clone(), v.id.clone())];

@@ -2,7 +2,7 @@
 //! event abort, and the change that event accompanied must be rolled back with it (the event
 //! is written in the change's own transaction), on both backends.
 
-use super::{actor, backends, events, inst, Raw};
+use super::{actor, backends, events, new_inst, Raw};
 use mamori_domain::Role;
 use mamori_store::prelude::*;
 use mamori_store::{verify_audit, InstitutionSettings};
@@ -56,10 +56,7 @@ async fn global_and_chain_heads(s: &dyn Store) -> Vec<(String, i64, String)> {
 async fn a_change_whose_audit_event_cannot_be_written_is_rolled_back() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1311234567"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1311234567").await;
         let officer = s
             .create_user(&actor(), super::user("o@example.jp"))
             .await

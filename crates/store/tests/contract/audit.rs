@@ -7,10 +7,7 @@ use super::*;
 async fn audit_log_filters_and_member_scoping() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1311234567"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1311234567").await;
         let member = s
             .create_user(&actor(), user("member@example.jp"))
             .await
@@ -91,10 +88,7 @@ async fn audit_log_filters_and_member_scoping() {
 }
 
 async fn seed_chain(s: &dyn Store) -> String {
-    let i = s
-        .create_institution(&actor(), inst("1311234567"))
-        .await
-        .unwrap();
+    let i = new_inst(s, "1311234567").await;
     for n in 0..4 {
         s.record(
             &actor(),
@@ -136,79 +130,54 @@ async fn audit_chain_detects_alteration() {
     }
 }
 
+/// Verifies a freshly seeded chain after `statements` (`{id}` names the chain) altered it.
+async fn verify_altered(b: &Backend, statements: &[&str]) -> Result<(usize, usize), ChainBreak> {
+    let id = seed_chain(b.store.as_ref()).await;
+    for statement in statements {
+        b.raw.exec(&statement.replace("{id}", &id)).await;
+    }
+    verify_audit(b.store.as_ref()).await.unwrap()
+}
+
 #[tokio::test]
 async fn audit_chain_detects_removal_and_reordering() {
-    for b in backends().await {
-        let id = seed_chain(b.store.as_ref()).await;
-        b.raw
-            .exec(&format!(
-                "DELETE FROM audit_events WHERE chain = '{id}' AND seq = 2"
-            ))
-            .await;
-        let r = verify_audit(b.store.as_ref()).await.unwrap();
-        assert!(
-            matches!(r, Err(ChainBreak::Gap { seq: 3, .. })),
-            "{}: {r:?}",
-            b.name
-        );
-    }
-    for b in backends().await {
-        let id = seed_chain(b.store.as_ref()).await;
+    type Found = fn(&Result<(usize, usize), ChainBreak>) -> bool;
+    let cases: [(&[&str], Found); 4] = [
+        (
+            &["DELETE FROM audit_events WHERE chain = '{id}' AND seq = 2"],
+            |r| matches!(r, Err(ChainBreak::Gap { seq: 3, .. })),
+        ),
         // Swap the positions of events 2 and 3.
-        b.raw
-            .exec(&format!(
-                "UPDATE audit_events SET seq = 100 WHERE chain = '{id}' AND seq = 2"
-            ))
-            .await;
-        b.raw
-            .exec(&format!(
-                "UPDATE audit_events SET seq = 2 WHERE chain = '{id}' AND seq = 3"
-            ))
-            .await;
-        b.raw
-            .exec(&format!(
-                "UPDATE audit_events SET seq = 3 WHERE chain = '{id}' AND seq = 100"
-            ))
-            .await;
-        let r = verify_audit(b.store.as_ref()).await.unwrap();
-        assert!(
-            matches!(r, Err(ChainBreak::Altered { seq: 2, .. })),
-            "{}: {r:?}",
-            b.name
-        );
-    }
-    for b in backends().await {
-        let id = seed_chain(b.store.as_ref()).await;
-        b.raw
-            .exec(&format!(
-                "DELETE FROM audit_events WHERE chain = '{id}' AND seq = 5"
-            ))
-            .await;
-        let r = verify_audit(b.store.as_ref()).await.unwrap();
-        assert!(
-            matches!(
-                r,
-                Err(ChainBreak::Truncated {
-                    last_seq: 4,
-                    head_seq: 5,
-                    ..
-                })
-            ),
-            "{}: {r:?}",
-            b.name
-        );
-    }
-    for b in backends().await {
-        let id = seed_chain(b.store.as_ref()).await;
-        b.raw
-            .exec(&format!("DELETE FROM audit_heads WHERE chain = '{id}'"))
-            .await;
-        let r = verify_audit(b.store.as_ref()).await.unwrap();
-        assert!(
-            matches!(r, Err(ChainBreak::MissingHead { .. })),
-            "{}: {r:?}",
-            b.name
-        );
+        (
+            &[
+                "UPDATE audit_events SET seq = 100 WHERE chain = '{id}' AND seq = 2",
+                "UPDATE audit_events SET seq = 2 WHERE chain = '{id}' AND seq = 3",
+                "UPDATE audit_events SET seq = 3 WHERE chain = '{id}' AND seq = 100",
+            ],
+            |r| matches!(r, Err(ChainBreak::Altered { seq: 2, .. })),
+        ),
+        (
+            &["DELETE FROM audit_events WHERE chain = '{id}' AND seq = 5"],
+            |r| {
+                matches!(
+                    r,
+                    Err(ChainBreak::Truncated {
+                        last_seq: 4,
+                        head_seq: 5,
+                        ..
+                    })
+                )
+            },
+        ),
+        (&["DELETE FROM audit_heads WHERE chain = '{id}'"], |r| {
+            matches!(r, Err(ChainBreak::MissingHead { .. }))
+        }),
+    ];
+    for (statements, found) in cases {
+        for b in backends().await {
+            let r = verify_altered(&b, statements).await;
+            assert!(found(&r), "{}: {statements:?}: {r:?}", b.name);
+        }
     }
 }
 
@@ -216,10 +185,7 @@ async fn audit_chain_detects_removal_and_reordering() {
 async fn concurrent_appends_keep_one_chain_and_concurrent_edits_have_one_winner() {
     for b in backends().await {
         let s = b.store.clone();
-        let i = s
-            .create_institution(&actor(), inst("1311234567"))
-            .await
-            .unwrap();
+        let i = new_inst(s.as_ref(), "1311234567").await;
         let mut tasks = Vec::new();
         for n in 0..24 {
             let s = s.clone();

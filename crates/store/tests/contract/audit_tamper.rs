@@ -3,7 +3,7 @@
 //! and `verify_audit_report` must name the chain it broke. Cases that only a checkpoint can
 //! reveal take one first (as the server does daily). Every case runs on both backends.
 
-use super::{actor, backends, inst, Backend};
+use super::{actor, backends, new_inst, Backend};
 use mamori_domain::audit::{AuditRecord, ChainBreak, GENESIS, GLOBAL_CHAIN};
 use mamori_domain::audit_checkpoint::{public_key_of, Checkpoint};
 use mamori_store::prelude::*;
@@ -21,7 +21,7 @@ struct Ids {
 async fn setup(s: &dyn Store) -> Ids {
     let mut ids = Vec::new();
     for (code, n) in [("1311234567", 4), ("1411234567", 2)] {
-        let i = s.create_institution(&actor(), inst(code)).await.unwrap();
+        let i = new_inst(s, code).await;
         for k in 0..n {
             let d = AuditDraft::new(
                 Some(&i.id),
@@ -661,10 +661,7 @@ async fn sqlite_synchronous_cost() {
             .execute(s.raw_pool())
             .await
             .unwrap();
-        let i = s
-            .create_institution(&actor(), inst("1311234567"))
-            .await
-            .unwrap();
+        let i = new_inst(&s, "1311234567").await;
         let mut times = Vec::with_capacity(n);
         for k in 0..n {
             let d = AuditDraft::new(

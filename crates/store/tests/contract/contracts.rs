@@ -8,14 +8,8 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
     use mamori_store::{NewContract, NewSystem, RoleSharingItem, RoleSharingStep, StoreError};
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1311111111"))
-            .await
-            .unwrap();
-        let other = s
-            .create_institution(&actor(), inst("1322222222"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1311111111").await;
+        let other = new_inst(s, "1322222222").await;
         let va = s.create_vendor(&actor(), "A社").await.unwrap();
         let vb = s.create_vendor(&actor(), "B社").await.unwrap();
         let sys = |inst: &str, name: &str| NewSystem {
@@ -55,14 +49,10 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
         assert_eq!(s.system_links(&i.id).await.unwrap().len(), 1);
 
         let contract = |vendor: &str, systems: Vec<String>| NewContract {
-            institution_id: i.id.clone(),
-            vendor_id: vendor.into(),
-            title: "保守契約".into(),
-            kind: "maintenance".into(),
             starts_on: Some("2024-04-01".into()),
             ends_on: None,
-            catalog_id: "mhlw/role-sharing@2024-06".into(),
             system_ids: systems,
+            ..maintenance_contract(&i.id, vendor)
         };
         let cb = s
             .create_contract(&actor(), &contract(&vb.id, vec![ehr.id.clone()]))
@@ -175,19 +165,12 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
 #[tokio::test]
 async fn certifications_documents_subcontractors_invites_and_standard_answers() {
     use mamori_store::{
-        Certification, ContractDocument, Invite, NewContract, StandardAnswer, StoreError,
-        Subcontractor,
+        Certification, ContractDocument, Invite, StandardAnswer, StoreError, Subcontractor,
     };
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1333333333"))
-            .await
-            .unwrap();
-        let other = s
-            .create_institution(&actor(), inst("1344444444"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1333333333").await;
+        let other = new_inst(s, "1344444444").await;
         let v = s.create_vendor(&actor(), "B社").await.unwrap();
         let cert = |name: &str, exp: Option<&str>| Certification {
             id: String::new(),
@@ -204,13 +187,13 @@ async fn certifications_documents_subcontractors_invites_and_standard_answers() 
         s.add_certification(&actor(), &cert("Pマーク", None))
             .await
             .unwrap();
-        assert_eq!(
+        let held = || async {
             s.certifications(std::slice::from_ref(&v.id))
                 .await
                 .unwrap()
-                .len(),
-            2
-        );
+                .len()
+        };
+        assert_eq!(held().await, 2);
         assert!(matches!(
             s.delete_certification(&actor(), "other-vendor", &c1.id)
                 .await,
@@ -219,26 +202,10 @@ async fn certifications_documents_subcontractors_invites_and_standard_answers() 
         s.delete_certification(&actor(), &v.id, &c1.id)
             .await
             .unwrap();
-        assert_eq!(
-            s.certifications(std::slice::from_ref(&v.id))
-                .await
-                .unwrap()
-                .len(),
-            1
-        );
+        assert_eq!(held().await, 1);
 
         let c = s
-            .create_contract(
-                &actor(),
-                &NewContract {
-                    institution_id: i.id.clone(),
-                    vendor_id: v.id.clone(),
-                    title: "保守契約".into(),
-                    kind: "maintenance".into(),
-                    catalog_id: "mhlw/role-sharing@2024-06".into(),
-                    ..Default::default()
-                },
-            )
+            .create_contract(&actor(), &maintenance_contract(&i.id, &v.id))
             .await
             .unwrap();
         let doc = |inst: &str| ContractDocument {

@@ -1,28 +1,11 @@
 //! Store methods that no other contract test called: each is run here on both backends.
 
-use super::{actor, backends, events, inst};
+use super::{actor, assessment, backends, events, maintenance_contract, new_inst};
 use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 use mamori_store::{
-    now_ms, Assessment, ConflictKind, Entity, InspectorLink, NewContract, NewSystem,
-    RoleSharingItem, RoleSharingStep, StoreError, StoredCheckpoint,
+    now_ms, ConflictKind, Entity, InspectorLink, NewContract, NewSystem, RoleSharingItem,
+    RoleSharingStep, StoreError, StoredCheckpoint,
 };
-
-fn assessment(institution_id: &str) -> Assessment {
-    Assessment {
-        id: String::new(),
-        institution_id: institution_id.into(),
-        fiscal_year: 2024,
-        catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-        status: String::new(),
-        revision: 1,
-        previous_id: None,
-        approved_at: None,
-        approved_by: None,
-        reopen_reason: String::new(),
-        version: 0,
-        created_at: 0,
-    }
-}
 
 #[tokio::test]
 async fn backend_names_itself() {
@@ -35,14 +18,8 @@ async fn backend_names_itself() {
 async fn vendors_systems_contracts_and_role_sharing_tallies() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1311111111"))
-            .await
-            .unwrap();
-        let other = s
-            .create_institution(&actor(), inst("1322222222"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1311111111").await;
+        let other = new_inst(s, "1322222222").await;
         assert!(s.list_vendors().await.unwrap().is_empty());
         let vb = s.create_vendor(&actor(), "B社").await.unwrap();
         let va = s.create_vendor(&actor(), "A社").await.unwrap();
@@ -84,14 +61,10 @@ async fn vendors_systems_contracts_and_role_sharing_tallies() {
             .create_contract(
                 &actor(),
                 &NewContract {
-                    institution_id: i.id.clone(),
-                    vendor_id: va.id.clone(),
-                    title: "保守契約".into(),
-                    kind: "maintenance".into(),
                     starts_on: Some("2024-04-01".into()),
                     ends_on: Some("2027-03-31".into()),
-                    catalog_id: "mhlw/role-sharing@2024-06".into(),
                     system_ids: vec![pacs.id.clone(), ehr.id.clone()],
+                    ..maintenance_contract(&i.id, &va.id)
                 },
             )
             .await
@@ -188,14 +161,8 @@ async fn vendors_systems_contracts_and_role_sharing_tallies() {
 async fn inspector_links_are_created_found_by_token_listed_and_revoked_once() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1355555555"))
-            .await
-            .unwrap();
-        let other = s
-            .create_institution(&actor(), inst("1366666666"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1355555555").await;
+        let other = new_inst(s, "1366666666").await;
         let a = s
             .create_assessment(&actor(), &assessment(&i.id), &[])
             .await
@@ -289,10 +256,7 @@ async fn checkpoints_are_kept_listed_and_recorded_in_the_global_chain() {
         let s = b.store.as_ref();
         assert_eq!(s.latest_checkpoint_at().await.unwrap(), None);
         assert!(s.audit_checkpoints(0, 10).await.unwrap().is_empty());
-        let i = s
-            .create_institution(&actor(), inst("1311234567"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1311234567").await;
         let mut names = s.audit_chain_names().await.unwrap();
         names.sort();
         let mut expected = vec![mamori_domain::audit::GLOBAL_CHAIN.to_string(), i.id.clone()];

@@ -2,7 +2,7 @@
 //! a grant that sets an expiry): an institution always keeps a live security officer, even
 //! when two officers are revoked at the same moment.
 
-use super::{actor, backends, events, inst, user};
+use super::{actor, backends, events, inst, new_inst, user};
 use mamori_domain::Role;
 use mamori_store::prelude::*;
 use mamori_store::{now_ms, ConflictKind, StoreError};
@@ -32,10 +32,7 @@ async fn officers(s: &dyn Store, institution_id: &str) -> Vec<String> {
 async fn the_last_live_security_officer_can_be_neither_revoked_nor_given_an_expiry() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1311234567"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1311234567").await;
         let a = s.create_user(&actor(), user("a@example.jp")).await.unwrap();
         let lapsed = s.create_user(&actor(), user("l@example.jp")).await.unwrap();
         s.grant_role(&actor(), &i.id, &a.id, Role::SecurityOfficer, None)

@@ -1,7 +1,7 @@
 //! Vendor membership (granted by the vendor, pending until confirmed, the last administrator
 //! kept) and persistent throttling, on both backends.
 
-use super::{actor, backends, inst, user};
+use super::{actor, backends, new_inst, user};
 use mamori_domain::vendor_members::{MembershipRefusal, MembershipStatus, VendorRole};
 use mamori_store::prelude::*;
 use mamori_store::{now_ms, Actor, Invite, SqliteStore, StoreError};
@@ -28,10 +28,7 @@ async fn global_seq(s: &dyn Store) -> i64 {
 async fn pending_memberships_give_nothing_until_the_vendor_confirms() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = s
-            .create_institution(&actor(), inst("1355555555"))
-            .await
-            .unwrap();
+        let i = new_inst(s, "1355555555").await;
         let v = s.create_vendor(&actor(), "E社").await.unwrap();
         let admin = s
             .create_user(&actor(), user("admin@e.example.jp"))

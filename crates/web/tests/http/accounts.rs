@@ -51,14 +51,7 @@ async fn totp_enrolment_sign_in_replay_and_recovery_codes() {
             .await
             .unwrap();
         assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
-        let mfa_page = c
-            .get(format!("{}/login/mfa", app.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let mfa_page = get_text(&app, &c, "/login/mfa").await;
         let csrf = csrf_of(&mfa_page);
         let post = |code: String| {
             let c = c.clone();
@@ -90,15 +83,7 @@ async fn totp_enrolment_sign_in_replay_and_recovery_codes() {
         // A recovery code works once.
         let c2 = client();
         try_login(&app, &c2, "unyo@sakura.example.jp", DEMO_PASSWORD).await;
-        let csrf2 = csrf_of(
-            &c2.get(format!("{}/login/mfa", app.base))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
-        );
+        let csrf2 = csrf_of(&get_text(&app, &c2, "/login/mfa").await);
         let r = c2
             .post(format!("{}/login/mfa", app.base))
             .form(&[("code", codes[0].as_str()), ("_csrf", &csrf2)])
@@ -108,15 +93,7 @@ async fn totp_enrolment_sign_in_replay_and_recovery_codes() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let c3 = client();
         try_login(&app, &c3, "unyo@sakura.example.jp", DEMO_PASSWORD).await;
-        let csrf3 = csrf_of(
-            &c3.get(format!("{}/login/mfa", app.base))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
-        );
+        let csrf3 = csrf_of(&get_text(&app, &c3, "/login/mfa").await);
         let r = c3
             .post(format!("{}/login/mfa", app.base))
             .form(&[("code", codes[0].as_str()), ("_csrf", &csrf3)])
@@ -135,18 +112,17 @@ async fn totp_enrolment_sign_in_replay_and_recovery_codes() {
 async fn mandatory_mfa_sends_members_to_enrolment() {
     for app in start_each().await {
         let so = login(&app, "anzen@sakura.example.jp").await;
-        let r = so
-            .form(
-                &app,
-                &format!("/i/{DEMO_CODE}/settings"),
-                &[
-                    ("version", "1"),
-                    ("name", "さくら総合病院"),
-                    ("beds", "200"),
-                    ("mfa_required", "true"),
-                ],
-            )
-            .await;
+        let r = post_demo_settings(
+            &so,
+            &app,
+            &[
+                ("version", "1"),
+                ("name", "さくら総合病院"),
+                ("beds", "200"),
+                ("mfa_required", "true"),
+            ],
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let staff = login(&app, "shokuin@sakura.example.jp").await;
         let dash = staff.get(&app, &format!("/i/{DEMO_CODE}")).await;

@@ -5,12 +5,7 @@ use crate::common::*;
 #[tokio::test]
 async fn cyber_checklist_answers_item_zero_approval_lock_revision_and_next_year() {
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
         assert_eq!(a.fiscal_year, 2024);
         let so = login(&app, "anzen@sakura.example.jp").await;
@@ -104,14 +99,7 @@ async fn cyber_checklist_answers_item_zero_approval_lock_revision_and_next_year(
         assert_eq!(save(&so, "0", "all", v0, &yes).await.status(), 303);
 
         // Approval needs every first check; then the sheet is locked.
-        let ver = app
-            .store
-            .assessment(&a.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .version
-            .to_string();
+        let ver = sheet_version(&app, &a.id).await;
         let r = exec
             .form(&app, &format!("{path}/approve"), &[("version", &ver)])
             .await;
@@ -159,14 +147,7 @@ async fn cyber_checklist_answers_item_zero_approval_lock_revision_and_next_year(
         let r = save(&so, "1-1", "all", v, &yes).await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("新しい版"));
-        let ver = app
-            .store
-            .assessment(&a.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .version
-            .to_string();
+        let ver = sheet_version(&app, &a.id).await;
         let r = so
             .form(
                 &app,
@@ -663,4 +644,15 @@ async fn save_versus_approval_race_has_both_outcomes_on_postgresql() {
             assert!(!approved.contains("2024-07-02"));
         }
     }
+}
+
+/// The sheet's current version, as a form sends it.
+async fn sheet_version(app: &App, id: &str) -> String {
+    app.store
+        .assessment(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string()
 }

@@ -76,14 +76,7 @@ async fn catalog_import_through_the_api_on_both_databases() {
         let registry = mamori_catalog::Registry::embedded().unwrap();
         let r7 = &registry.catalogs[&format!("{document}@R7")];
         let (keep, reword) = (&r7.items[0], &r7.items[1]);
-        let csv = format!(
-            "項番,チェック項目\n{},{}\n{},{}\n9-(9),{}\n",
-            keep.number,
-            csv_cell(&keep.text),
-            reword.number,
-            csv_cell("改訂された文言で確認する。"),
-            csv_cell("量子耐性暗号への移行計画を策定している。")
-        );
+        let csv = next_version_csv(keep, reword);
         let r = api_upload(
             &app,
             &token,

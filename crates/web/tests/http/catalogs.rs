@@ -154,12 +154,12 @@ async fn catalog_import_upload_preview_diff_confirm_and_serve_after_restart() {
     };
 
     // Refused files: the row and column are named and nothing is staged.
-    let dup = upload(
+    let dup = upload_csv(
         &admin,
         &app,
         &fields("R8"),
         "r8.csv",
-        "項番,チェック項目\n1-(1),a\n1-(1),b\n".as_bytes().to_vec(),
+        "項番,チェック項目\n1-(1),a\n1-(1),b\n",
     )
     .await;
     assert_eq!(dup.status(), 422);
@@ -190,12 +190,12 @@ async fn catalog_import_upload_preview_diff_confirm_and_serve_after_restart() {
             &[("lang", "en"), ("next", "/catalog-imports")],
         )
         .await;
-    let dup_en = upload(
+    let dup_en = upload_csv(
         &admin,
         &app,
         &fields("R8"),
         "r8.csv",
-        "項番,チェック項目\n1-(1),a\n1-(1),b\n".as_bytes().to_vec(),
+        "項番,チェック項目\n1-(1),a\n1-(1),b\n",
     )
     .await;
     assert_eq!(dup_en.status(), 422);
@@ -233,14 +233,7 @@ async fn catalog_import_upload_preview_diff_confirm_and_serve_after_restart() {
     let registry = mamori_catalog::Registry::embedded().unwrap();
     let r7 = &registry.catalogs[&format!("{document}@R7")];
     let (keep, reword) = (&r7.items[0], &r7.items[1]);
-    let csv = format!(
-        "項番,チェック項目\n{},{}\n{},{}\n9-(9),{}\n",
-        keep.number,
-        csv_cell(&keep.text),
-        reword.number,
-        csv_cell("改訂された文言で確認する。"),
-        csv_cell("量子耐性暗号への移行計画を策定している。")
-    );
+    let csv = next_version_csv(keep, reword);
     let r = upload(&admin, &app, &fields("R8"), "r8.csv", csv.into_bytes()).await;
     assert_eq!(r.status(), 303);
     let preview_path = location(&r);
@@ -314,24 +307,24 @@ async fn catalog_import_upload_preview_diff_confirm_and_serve_after_restart() {
         409,
         "confirmed once only"
     );
-    let again = upload(
+    let again = upload_csv(
         &admin,
         &app,
         &fields("R8"),
         "r8.csv",
-        "項番,チェック項目\n1,a\n".as_bytes().to_vec(),
+        "項番,チェック項目\n1,a\n",
     )
     .await;
     assert_eq!(again.status(), 422);
     assert!(again.text().await.unwrap().contains("既にあります"));
 
     // Discard: never served, and cannot be confirmed afterwards.
-    let r = upload(
+    let r = upload_csv(
         &admin,
         &app,
         &fields("R9"),
         "r9.csv",
-        "項番,チェック項目\n1,a\n".as_bytes().to_vec(),
+        "項番,チェック項目\n1,a\n",
     )
     .await;
     let r9 = location(&r);
@@ -379,4 +372,15 @@ async fn catalog_import_upload_preview_diff_confirm_and_serve_after_restart() {
         .await
         .unwrap()
         .is_ok());
+}
+
+/// `s` uploads the text `csv` as the file `file_name` to the catalog import form.
+async fn upload_csv(
+    s: &Session,
+    app: &App,
+    fields: &[(&str, &str)],
+    file_name: &str,
+    csv: &str,
+) -> reqwest::Response {
+    upload(s, app, fields, file_name, csv.as_bytes().to_vec()).await
 }

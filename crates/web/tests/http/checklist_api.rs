@@ -34,15 +34,16 @@ async fn refused(r: reqwest::Response) -> (u16, String, Value) {
     (status, code, body)
 }
 
+/// Asserts that `r` is a refusal with `status` and the envelope's `code`.
+async fn assert_refused(r: reqwest::Response, status: u16, code: &str) {
+    let (s, c, body) = refused(r).await;
+    assert_eq!((s, c.as_str()), (status, code), "{body}");
+}
+
 #[tokio::test]
 async fn starting_a_year_and_reopening_through_the_api() {
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let so = login(&app, "anzen@sakura.example.jp").await;
         let staff = login(&app, "shokuin@sakura.example.jp").await;
         let (other, _) = officer_elsewhere(&app, "2712345678", "officer@naniwa.example.jp").await;
@@ -54,20 +55,12 @@ async fn starting_a_year_and_reopening_through_the_api() {
         // there (404), a version of another document or a year out of range (422).
         let heads = app.store.audit_heads().await.unwrap();
         let before = app.store.assessments(&inst.id).await.unwrap();
-        let (s, code, _) = refused(
-            staff
+        for (who, status, code) in [(&staff, 403, "forbidden"), (&other, 404, "not_found")] {
+            let r = who
                 .json(&app, Method::POST, &base, Some(next.clone()))
-                .await,
-        )
-        .await;
-        assert_eq!((s, code.as_str()), (403, "forbidden"));
-        let (s, code, _) = refused(
-            other
-                .json(&app, Method::POST, &base, Some(next.clone()))
-                .await,
-        )
-        .await;
-        assert_eq!((s, code.as_str()), (404, "not_found"));
+                .await;
+            assert_refused(r, status, code).await;
+        }
         for (body, field) in [
             (
                 json!({"fiscal_year": 2025, "catalog_id": "mhlw/cyber-checklist-pharmacy@R6"}),
@@ -114,8 +107,12 @@ async fn starting_a_year_and_reopening_through_the_api() {
             )]
         );
         // The year has one now.
-        let (s, code, _) = refused(so.json(&app, Method::POST, &base, Some(next)).await).await;
-        assert_eq!((s, code.as_str()), (409, "duplicate"));
+        assert_refused(
+            so.json(&app, Method::POST, &base, Some(next)).await,
+            409,
+            "duplicate",
+        )
+        .await;
 
         // Reopening: only an approved sheet, at its version, with a reason.
         let a = app.store.assessments(&inst.id).await.unwrap();
@@ -173,7 +170,7 @@ async fn starting_a_year_and_reopening_through_the_api() {
             "anzen@sakura.example.jp".to_string()
         )));
         // A draft is not reopened again.
-        let (s, code, _) = refused(
+        assert_refused(
             so.json(
                 &app,
                 Method::POST,
@@ -181,21 +178,17 @@ async fn starting_a_year_and_reopening_through_the_api() {
                 body(stored.version, "もう一度"),
             )
             .await,
+            409,
+            "conflict",
         )
         .await;
-        assert_eq!((s, code.as_str()), (409, "conflict"));
     }
 }
 
 #[tokio::test]
 async fn inspector_links_through_the_api_show_the_secret_once() {
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
         let so = login(&app, "anzen@sakura.example.jp").await;
         let exec = login(&app, "rijicho@sakura.example.jp").await;
@@ -206,19 +199,10 @@ async fn inspector_links_through_the_api_show_the_secret_once() {
         // The executive sees the sheet but does not answer it (403); another institution's
         // officer learns nothing (404); the label and the days are checked (422).
         let heads = app.store.audit_heads().await.unwrap();
-        let (s, code, _) = refused(
-            exec.json(&app, Method::POST, &base, Some(ask.clone()))
-                .await,
-        )
-        .await;
-        assert_eq!((s, code.as_str()), (403, "forbidden"));
-        let (s, code, _) = refused(
-            other
-                .json(&app, Method::POST, &base, Some(ask.clone()))
-                .await,
-        )
-        .await;
-        assert_eq!((s, code.as_str()), (404, "not_found"));
+        for (who, status, code) in [(&exec, 403, "forbidden"), (&other, 404, "not_found")] {
+            let r = who.json(&app, Method::POST, &base, Some(ask.clone())).await;
+            assert_refused(r, status, code).await;
+        }
         for (body, field) in [
             (json!({"label": "", "days": 7}), "label"),
             (json!({"label": "x", "days": 31}), "days"),
@@ -262,20 +246,29 @@ async fn inspector_links_through_the_api_show_the_secret_once() {
 
         // Revoked by those who answer the sheet, once; then it opens nothing.
         let revoke = format!("{base}/{id}/revoke");
-        let (s, code, _) = refused(exec.json(&app, Method::POST, &revoke, None).await).await;
-        assert_eq!((s, code.as_str()), (403, "forbidden"));
-        let (s, code, _) = refused(
-            so.json(&app, Method::POST, &format!("{base}/unknown/revoke"), None)
-                .await,
+        assert_refused(
+            exec.json(&app, Method::POST, &revoke, None).await,
+            403,
+            "forbidden",
         )
         .await;
-        assert_eq!((s, code.as_str()), (404, "not_found"));
+        assert_refused(
+            so.json(&app, Method::POST, &format!("{base}/unknown/revoke"), None)
+                .await,
+            404,
+            "not_found",
+        )
+        .await;
         assert_eq!(
             so.json(&app, Method::POST, &revoke, None).await.status(),
             204
         );
-        let (s, code, _) = refused(so.json(&app, Method::POST, &revoke, None).await).await;
-        assert_eq!((s, code.as_str()), (409, "conflict"));
+        assert_refused(
+            so.json(&app, Method::POST, &revoke, None).await,
+            409,
+            "conflict",
+        )
+        .await;
         let r = client()
             .get(format!("{}{url}", app.base))
             .send()
@@ -323,12 +316,7 @@ async fn upload_evidence(
 #[tokio::test]
 async fn evidence_through_the_api_upload_download_and_withdraw() {
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
         let so = login(&app, "anzen@sakura.example.jp").await;
         let (_, token) = so.new_token(&app, "evidence").await;
@@ -353,8 +341,7 @@ async fn evidence_through_the_api_upload_download_and_withdraw() {
             Some(("e.pdf", pdf.clone())),
         )
         .await;
-        let (s, code, _) = refused(anon).await;
-        assert_eq!((s, code.as_str()), (401, "not_signed_in"));
+        assert_refused(anon, 401, "not_signed_in").await;
         for (who, want) in [(&exec, (403, "forbidden")), (&other, (404, "not_found"))] {
             let r = upload_evidence(
                 &app,
@@ -481,12 +468,13 @@ async fn evidence_through_the_api_upload_download_and_withdraw() {
         let withdraw = format!("{base}/{}/withdraw", file["id"].as_str().unwrap());
         let heads = app.store.audit_heads().await.unwrap();
         let reason = |r: &str| Some(json!({ "reason": r }));
-        let (s, code, _) = refused(
+        assert_refused(
             exec.json(&app, Method::POST, &withdraw, reason("誤り"))
                 .await,
+            403,
+            "forbidden",
         )
         .await;
-        assert_eq!((s, code.as_str()), (403, "forbidden"));
         let (s, code, b) = refused(so.json(&app, Method::POST, &withdraw, reason(" ")).await).await;
         assert_eq!((s, code.as_str()), (422, "invalid"));
         assert_eq!(b["error"]["field"], "reason");
@@ -498,12 +486,13 @@ async fn evidence_through_the_api_upload_download_and_withdraw() {
         assert_eq!(exec.get(&app, &download).await.status(), 404);
         let list: Vec<Value> = so.get(&app, &base).await.json().await.unwrap();
         assert!(!list.iter().any(|e| e["id"] == file["id"]));
-        let (s, code, _) = refused(
+        assert_refused(
             so.json(&app, Method::POST, &withdraw, reason("もう一度"))
                 .await,
+            404,
+            "not_found",
         )
         .await;
-        assert_eq!((s, code.as_str()), (404, "not_found"));
         let events = audited(&app, &inst.id, &a.id).await;
         let officer = "anzen@sakura.example.jp".to_string();
         assert_eq!(
@@ -529,8 +518,7 @@ async fn evidence_through_the_api_upload_download_and_withdraw() {
             Some(("e.pdf", pdf.clone())),
         )
         .await;
-        let (s, code, _) = refused(r).await;
-        assert_eq!((s, code.as_str()), (409, "conflict"));
+        assert_refused(r, 409, "conflict").await;
         let withdraw = format!("{base}/{}/withdraw", link["id"].as_str().unwrap());
         let (s, code, _) =
             refused(so.json(&app, Method::POST, &withdraw, reason("誤り")).await).await;
@@ -545,12 +533,7 @@ async fn evidence_upload_through_the_api_keeps_the_upload_limit() {
         ..Default::default()
     })
     .await;
-    let inst = app
-        .store
-        .institution_by_code(DEMO_CODE)
-        .await
-        .unwrap()
-        .unwrap();
+    let inst = demo_institution(&app).await;
     let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
     let so = login(&app, "anzen@sakura.example.jp").await;
     let base = format!("/api/v1/assessments/{}/evidence", a.id);
@@ -566,8 +549,7 @@ async fn evidence_upload_through_the_api_keeps_the_upload_limit() {
         Some(("big.pdf", big)),
     )
     .await;
-    let (s, code, _) = refused(r).await;
-    assert_eq!((s, code.as_str()), (413, "payload_too_large"));
+    assert_refused(r, 413, "payload_too_large").await;
     assert_eq!(app.store.audit_heads().await.unwrap(), heads);
     // A wrong CSRF header is refused before the body is read.
     let r = upload_evidence(

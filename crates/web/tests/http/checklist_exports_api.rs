@@ -27,12 +27,7 @@ async fn checklist_exports_through_the_api_read_back_and_are_audited() {
     use calamine::{Reader, Xlsx};
     use std::io::Read;
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
         let exec = login(&app, "rijicho@sakura.example.jp").await;
         let (_, token) = exec.new_token(&app, "exports").await;
@@ -193,12 +188,7 @@ async fn role_sharing_workbooks_through_the_api_read_back_and_are_audited() {
             .collect()
     };
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let cb = demo_contract(&app, "B社").await;
         let b = login(&app, "tanto@b-sha.example.jp").await;
         let a = login(&app, "tanto@a-sha.example.jp").await;

@@ -79,12 +79,7 @@ async fn documents_subcontractors_invitations_standard_answers_and_dashboard_sig
             )
             .await;
         assert_eq!(r.status(), 303);
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let sub = app
             .store
             .subcontractors(&inst.id)
@@ -118,14 +113,7 @@ async fn documents_subcontractors_invitations_standard_answers_and_dashboard_sig
         let start = page.find("/invite/").unwrap();
         let link = page[start..start + page[start..].find('<').unwrap()].to_string();
         let guest = client();
-        let html = guest
-            .get(format!("{}{link}", app.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = get_text(&app, &guest, &link).await;
         let csrf = csrf_of(&html);
         let post = |pw: &str| {
             guest
@@ -255,6 +243,25 @@ async fn smtp_sink() -> (u16, tokio::sync::oneshot::Receiver<String>) {
     (port, rx)
 }
 
+/// The security officer invites B社's 佐藤 from the invitations page; the page it answers with.
+async fn invite_sato_of_b(app: &App) -> String {
+    let cb = demo_contract(app, "B社").await;
+    let so = login(app, "anzen@sakura.example.jp").await;
+    so.form(
+        app,
+        "/i/1311234567/invites",
+        &[
+            ("vendor_id", cb.vendor_id.as_str()),
+            ("email", "sato@b-sha.example.jp"),
+            ("display_name", "B社 佐藤"),
+        ],
+    )
+    .await
+    .text()
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn invitations_are_mailed_when_smtp_is_configured() {
     let (port, mail) = smtp_sink().await;
@@ -265,22 +272,7 @@ async fn invitations_are_mailed_when_smtp_is_configured() {
         ..WebConfig::default()
     })
     .await;
-    let cb = demo_contract(&app, "B社").await;
-    let so = login(&app, "anzen@sakura.example.jp").await;
-    let page = so
-        .form(
-            &app,
-            "/i/1311234567/invites",
-            &[
-                ("vendor_id", cb.vendor_id.as_str()),
-                ("email", "sato@b-sha.example.jp"),
-                ("display_name", "B社 佐藤"),
-            ],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = invite_sato_of_b(&app).await;
     assert!(page.contains("invite-mailed"), "sent, not shown");
     assert!(
         !page.contains("/invite/"),
@@ -339,22 +331,7 @@ async fn invitations_are_mailed_when_smtp_is_configured() {
         ..WebConfig::default()
     })
     .await;
-    let cb = demo_contract(&app, "B社").await;
-    let so = login(&app, "anzen@sakura.example.jp").await;
-    let page = so
-        .form(
-            &app,
-            "/i/1311234567/invites",
-            &[
-                ("vendor_id", cb.vendor_id.as_str()),
-                ("email", "sato@b-sha.example.jp"),
-                ("display_name", "B社 佐藤"),
-            ],
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = invite_sato_of_b(&app).await;
     assert!(page.contains("メールを送れませんでした") && page.contains("/invite/"));
 }
 
@@ -370,19 +347,15 @@ async fn an_upload_over_the_limit_is_refused_and_nothing_is_kept() {
     let before = app.store.contract_documents(&cb.id).await.unwrap().len();
     let mut pdf = b"%PDF-1.7\n".to_vec();
     pdf.resize(8192, b' ');
-    let form = reqwest::multipart::Form::new()
-        .text("_csrf", b.csrf.clone())
-        .text("kind", "contract")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(pdf).file_name("big.pdf"),
-        );
-    let r =
-        b.c.post(format!("{}/contracts/{}/documents", app.base, cb.id))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+    let r = b
+        .post_file(
+            &app,
+            &format!("/contracts/{}/documents", cb.id),
+            &[("kind", "contract")],
+            "big.pdf",
+            pdf,
+        )
+        .await;
     assert_eq!(r.status(), 413);
     assert!(r.text().await.unwrap().contains("大きすぎ"));
     assert_eq!(

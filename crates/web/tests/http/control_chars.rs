@@ -27,12 +27,7 @@ async fn every_query_parser_refuses_control_characters() {
     let so = login(&app, "anzen@sakura.example.jp").await;
     let vendor = login(&app, "tanto@b-sha.example.jp").await;
     let admin = login_with_totp(&app, "admin@mamori.example").await;
-    let inst = app
-        .store
-        .institution_by_code(DEMO_CODE)
-        .await
-        .unwrap()
-        .unwrap();
+    let inst = demo_institution(&app).await;
     let contract = app.store.contracts(&inst.id).await.unwrap()[0].id.clone();
     // (who, path with `{}` where the parameter value goes)
     let officer_paths = [
@@ -103,22 +98,16 @@ async fn every_query_parser_refuses_control_characters() {
 async fn form_and_json_fields_with_control_characters_change_nothing() {
     let app = start().await;
     let so = login(&app, "anzen@sakura.example.jp").await;
-    let inst = app
-        .store
-        .institution_by_code(DEMO_CODE)
-        .await
-        .unwrap()
-        .unwrap();
+    let inst = demo_institution(&app).await;
     let before = app.store.audit_heads().await.unwrap();
     for ctl in ["\u{0}", "\u{1b}", "\u{7f}", "\u{8}"] {
         let name = format!("新しい名前{ctl}");
-        let r = so
-            .form(
-                &app,
-                &format!("/i/{DEMO_CODE}/settings"),
-                &[("version", "1"), ("name", &name), ("beds", "200")],
-            )
-            .await;
+        let r = post_demo_settings(
+            &so,
+            &app,
+            &[("version", "1"), ("name", &name), ("beds", "200")],
+        )
+        .await;
         assert_eq!(r.status(), 422, "{ctl:?}");
         assert!(r.text().await.unwrap().contains("制御文字"));
         let r = so
@@ -135,25 +124,19 @@ async fn form_and_json_fields_with_control_characters_change_nothing() {
         assert!(e["error"]["message"].as_str().unwrap().contains("制御文字"));
     }
     assert_eq!(app.store.audit_heads().await.unwrap(), before);
-    let after = app
-        .store
-        .institution_by_code(DEMO_CODE)
-        .await
-        .unwrap()
-        .unwrap();
+    let after = demo_institution(&app).await;
     assert_eq!(after.name, inst.name);
     // The same form without the control character is saved.
-    let r = so
-        .form(
-            &app,
-            &format!("/i/{DEMO_CODE}/settings"),
-            &[
-                ("version", "1"),
-                ("name", "さくら総合病院"),
-                ("beds", "201"),
-            ],
-        )
-        .await;
+    let r = post_demo_settings(
+        &so,
+        &app,
+        &[
+            ("version", "1"),
+            ("name", "さくら総合病院"),
+            ("beds", "201"),
+        ],
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
 

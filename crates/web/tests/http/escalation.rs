@@ -138,15 +138,7 @@ async fn an_institution_cannot_make_anyone_a_member_of_a_vendor() {
         }
         // 3. Accept both.
         for (email, link) in &links {
-            let c = client();
-            let page = c.get(format!("{}{link}", app.base)).send().await.unwrap();
-            let csrf = csrf_of(&page.text().await.unwrap());
-            let r = c
-                .post(format!("{}{link}", app.base))
-                .form(&[("password", DEMO_PASSWORD), ("_csrf", &csrf)])
-                .send()
-                .await
-                .unwrap();
+            let r = accept_invite(&app, link).await;
             assert_eq!(location(&r), "/login?ok=flash-invite-pending", "{email}");
         }
         // 4. The new accounts reach nothing of B社 or D社.
@@ -688,12 +680,7 @@ async fn tokens_do_not_mint_tokens_or_cross_tenants() {
 async fn inspector_links_stay_inside_their_institution() {
     for app in start_each().await {
         let _other = other_tenant(&app).await;
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let assessment = app.store.assessments(&inst.id).await.unwrap()[0].id.clone();
         let so = login(&app, "anzen@sakura.example.jp").await;
         let r = so

@@ -5,12 +5,7 @@ use crate::common::*;
 #[tokio::test]
 async fn inspector_link_shows_only_the_sheets_is_audited_and_stops_when_revoked() {
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
         let so = login(&app, "anzen@sakura.example.jp").await;
         let page = so
@@ -130,12 +125,7 @@ fn hex_sha256(s: &str) -> String {
 #[tokio::test]
 async fn evidence_files_and_links_suggestions_staleness_and_the_inspector_view() {
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
         let so = login(&app, "anzen@sakura.example.jp").await;
         let path = format!("/assessments/{}", a.id);
@@ -163,14 +153,7 @@ async fn evidence_files_and_links_suggestions_staleness_and_the_inspector_view()
                 .multipart(form)
                 .send()
         };
-        let officer = app
-            .store
-            .user_auth_by_email("anzen@sakura.example.jp")
-            .await
-            .unwrap()
-            .unwrap()
-            .user
-            .id;
+        let officer = user_id(&app, "anzen@sakura.example.jp").await;
         let r = add(
             vec![
                 ("item_id", "1-1".into()),
@@ -271,14 +254,7 @@ async fn evidence_files_and_links_suggestions_staleness_and_the_inspector_view()
         let at = page.find("/inspect/").unwrap();
         let link: String = page[at..].chars().take_while(|c| *c != '<').collect();
         let inspector = client();
-        let html = inspector
-            .get(format!("{}{link}", app.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = get_text(&app, &inspector, &link).await;
         assert!(html.contains("BCP.pdf"));
         let r = inspector
             .get(format!("{}{link}/evidence/{}", app.base, file.id))
@@ -381,14 +357,7 @@ async fn evidence_files_and_links_suggestions_staleness_and_the_inspector_view()
                 .status(),
             404
         );
-        let html = inspector
-            .get(format!("{}{link}", app.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = get_text(&app, &inspector, &link).await;
         assert!(!html.contains("BCP.pdf"));
         let r = inspector
             .get(format!("{}{link}/evidence/{}", app.base, file.id))

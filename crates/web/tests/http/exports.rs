@@ -4,7 +4,7 @@ use crate::common::*;
 
 #[tokio::test]
 async fn role_sharing_exports_are_downloads_that_read_back_as_stored() {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{Reader, Xlsx};
     for app in start_each().await {
         let cb = demo_contract(&app, "B社").await;
         let b = login(&app, "tanto@b-sha.example.jp").await;
@@ -22,18 +22,7 @@ async fn role_sharing_exports_are_downloads_that_read_back_as_stored() {
         );
         let bytes = r.bytes().await.unwrap().to_vec();
         let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-        let range = wb.worksheet_range("確認表").unwrap();
-        let rows: Vec<Vec<String>> = range
-            .rows()
-            .map(|r| {
-                r.iter()
-                    .map(|c| match c {
-                        Data::Empty => String::new(),
-                        o => o.to_string(),
-                    })
-                    .collect()
-            })
-            .collect();
+        let rows = sheet_rows(&mut wb, "確認表");
         assert_eq!(rows[2][1], "B社");
         let stored = app.store.role_sharing_items(&cb.id).await.unwrap();
         let registry = mamori_catalog::Registry::embedded().unwrap();
@@ -99,14 +88,9 @@ async fn role_sharing_exports_are_downloads_that_read_back_as_stored() {
 
 #[tokio::test]
 async fn checklist_export_reads_back_as_answered() {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{Reader, Xlsx};
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
         let so = login(&app, "anzen@sakura.example.jp").await;
         let r = so
@@ -116,19 +100,7 @@ async fn checklist_export_reads_back_as_answered() {
         let bytes = r.bytes().await.unwrap().to_vec();
         let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(wb.sheet_names(), vec!["医療機関確認用", "事業者確認用 B社"]);
-        let rows: Vec<Vec<String>> = wb
-            .worksheet_range("医療機関確認用")
-            .unwrap()
-            .rows()
-            .map(|r| {
-                r.iter()
-                    .map(|c| match c {
-                        Data::Empty => String::new(),
-                        o => o.to_string(),
-                    })
-                    .collect()
-            })
-            .collect();
+        let rows = sheet_rows(&mut wb, "医療機関確認用");
         let answers = app.store.assessment_answers(&a.id).await.unwrap();
         let registry = mamori_catalog::Registry::embedded().unwrap();
         let cat = &registry.catalogs[&a.catalog_id];
@@ -167,4 +139,24 @@ async fn checklist_export_reads_back_as_answered() {
         }
         assert!(answers.len() >= 9);
     }
+}
+
+/// The cells of the workbook's sheet `name` as text, row by row (an empty cell as "").
+fn sheet_rows<R: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Xlsx<R>,
+    name: &str,
+) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader};
+    wb.worksheet_range(name)
+        .unwrap()
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    o => o.to_string(),
+                })
+                .collect()
+        })
+        .collect()
 }

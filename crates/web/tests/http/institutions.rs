@@ -14,13 +14,7 @@ async fn concurrent_edits_are_refused_not_overwritten() {
         let path = format!("/api/v1/institutions/{DEMO_CODE}");
         let mut name = String::new();
         for round in 0..5 {
-            let version = app
-                .store
-                .institution_by_code(DEMO_CODE)
-                .await
-                .unwrap()
-                .unwrap()
-                .version;
+            let version = demo_institution(&app).await.version;
             let barrier = Arc::new(tokio::sync::Barrier::new(2));
             let tasks: Vec<_> = [(&a, "Aの変更"), (&b, "Bの変更")]
             .into_iter()
@@ -55,42 +49,27 @@ async fn concurrent_edits_are_refused_not_overwritten() {
                 .as_str()
                 .unwrap()
                 .contains("他の人が先に"));
-            name = app
-                .store
-                .institution_by_code(DEMO_CODE)
-                .await
-                .unwrap()
-                .unwrap()
-                .name;
+            name = demo_institution(&app).await.name;
             assert_eq!(&name, won, "the stored value is the edit that got 200");
         }
         // The HTML form with a stale version shows the conflict and keeps the input.
-        let r = a
-            .form(
-                &app,
-                &format!("/i/{DEMO_CODE}/settings"),
-                &[
-                    ("version", "1"),
-                    ("name", "古い画面からの保存"),
-                    ("beds", "5"),
-                ],
-            )
-            .await;
+        let r = post_demo_settings(
+            &a,
+            &app,
+            &[
+                ("version", "1"),
+                ("name", "古い画面からの保存"),
+                ("beds", "5"),
+            ],
+        )
+        .await;
         assert_eq!(r.status(), StatusCode::CONFLICT);
         let page = r.text().await.unwrap();
         assert!(
             page.contains("他の人が先にこのデータを変更しました")
                 && page.contains("古い画面からの保存")
         );
-        assert_eq!(
-            app.store
-                .institution_by_code(DEMO_CODE)
-                .await
-                .unwrap()
-                .unwrap()
-                .name,
-            name
-        );
+        assert_eq!(demo_institution(&app).await.name, name);
     }
 }
 
@@ -100,16 +79,7 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
         let s = login(&app, "anzen@sakura.example.jp").await;
         let before = app
             .store
-            .audit_chain(
-                &app.store
-                    .institution_by_code(DEMO_CODE)
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id,
-                0,
-                1000,
-            )
+            .audit_chain(&demo_institution(&app).await.id, 0, 1000)
             .await
             .unwrap()
             .len();
@@ -220,26 +190,20 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
             .unwrap()
             .contains("ページが見つかりません"));
         // Form fields of the wrong type.
-        let r = s
-            .form(
-                &app,
-                &format!("/i/{DEMO_CODE}/settings"),
-                &[("version", "abc"), ("name", "x"), ("beds", "1")],
-            )
-            .await;
+        let r = post_demo_settings(
+            &s,
+            &app,
+            &[("version", "abc"), ("name", "x"), ("beds", "1")],
+        )
+        .await;
         assert_eq!(r.status(), 422);
         assert!(r
             .text()
             .await
             .unwrap()
             .contains("送信された内容を読み取れませんでした"));
-        let r = s
-            .form(
-                &app,
-                &format!("/i/{DEMO_CODE}/settings"),
-                &[("version", "1"), ("name", ""), ("beds", "-3")],
-            )
-            .await;
+        let r =
+            post_demo_settings(&s, &app, &[("version", "1"), ("name", ""), ("beds", "-3")]).await;
         assert_eq!(r.status(), 422);
         // The last security officer cannot be removed.
         let list: Value = s
@@ -260,16 +224,7 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
         assert_eq!(r.json::<Value>().await.unwrap()["error"]["field"], "role");
         let after = app
             .store
-            .audit_chain(
-                &app.store
-                    .institution_by_code(DEMO_CODE)
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id,
-                0,
-                1000,
-            )
+            .audit_chain(&demo_institution(&app).await.id, 0, 1000)
             .await
             .unwrap()
             .len();
@@ -277,15 +232,7 @@ async fn bad_input_gets_clear_errors_and_changes_nothing() {
             before, after,
             "no bad request changed or audited anything in the institution"
         );
-        assert_eq!(
-            app.store
-                .institution_by_code(DEMO_CODE)
-                .await
-                .unwrap()
-                .unwrap()
-                .version,
-            1
-        );
+        assert_eq!(demo_institution(&app).await.version, 1);
     }
 }
 

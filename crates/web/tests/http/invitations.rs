@@ -38,12 +38,7 @@ async fn accept(app: &App, c: &Client, link: &str, password: &str) -> reqwest::R
 #[tokio::test]
 async fn invitations_through_the_api_follow_the_pages_rules() {
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let cb = demo_contract(&app, "B社").await;
         let d_sha = vendor_id(&app, "D社").await;
         let so = login(&app, "anzen@sakura.example.jp").await;

@@ -95,21 +95,19 @@ async fn snapshot(app: &App, ids: &Ids, rows: bool) -> Vec<String> {
 /// A file added to the checklist's item 3-(3) by `s`: its id.
 async fn add_evidence(app: &App, s: &Session, assessment: &str) -> String {
     let before = app.store.evidence(assessment).await.unwrap();
-    let form = reqwest::multipart::Form::new()
-        .text("_csrf", s.csrf.clone())
-        .text("item_id", "3-3")
-        .text("target", "")
-        .text("effective_on", "2024-06-01")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec()).file_name("m.pdf"),
-        );
-    let r =
-        s.c.post(format!("{}/assessments/{assessment}/evidence", app.base))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+    let r = s
+        .post_file(
+            app,
+            &format!("/assessments/{assessment}/evidence"),
+            &[
+                ("item_id", "3-3"),
+                ("target", ""),
+                ("effective_on", "2024-06-01"),
+            ],
+            "m.pdf",
+            b"%PDF-1.4 matrix".to_vec(),
+        )
+        .await;
     assert_eq!(r.status(), 303);
     app.store
         .evidence(assessment)
@@ -187,12 +185,7 @@ const COVERED_ELSEWHERE: &[&str] = &[
 #[tokio::test]
 async fn policy_matrix_every_route_every_role() {
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         // A second institution with its own security officer.
         let other = new_institution(&app, "2712345678", "なにわ診療所").await;
         let o = new_user(&app, "officer@naniwa.example.jp").await;
@@ -345,55 +338,9 @@ async fn policy_matrix_every_route_every_role() {
                 .map(|(_, id)| id.clone())
                 .unwrap_or_else(|| "x".into());
             // A certification of the caller's own vendor, for the delete probe.
-            let my_cert = if my_vendor == "x" {
-                "unknown".to_string()
-            } else {
-                let r = session
-                    .form(
-                        &app,
-                        "/vendor/certifications",
-                        &[
-                            ("vendor_id", &my_vendor),
-                            ("kind", "other"),
-                            ("name", "matrix"),
-                        ],
-                    )
-                    .await;
-                assert_eq!(r.status(), 303);
-                app.store
-                    .certifications(std::slice::from_ref(&my_vendor))
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .find(|c| c.name == "matrix")
-                    .unwrap()
-                    .id
-            };
+            let my_cert = own_certification(&app, &session, &my_vendor, "matrix").await;
             // Another, for the API's delete probe.
-            let my_api_cert = if my_vendor == "x" {
-                "unknown".to_string()
-            } else {
-                let r = session
-                    .form(
-                        &app,
-                        "/vendor/certifications",
-                        &[
-                            ("vendor_id", &my_vendor),
-                            ("kind", "other"),
-                            ("name", "matrix-api"),
-                        ],
-                    )
-                    .await;
-                assert_eq!(r.status(), 303);
-                app.store
-                    .certifications(std::slice::from_ref(&my_vendor))
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .find(|c| c.name == "matrix-api")
-                    .unwrap()
-                    .id
-            };
+            let my_api_cert = own_certification(&app, &session, &my_vendor, "matrix-api").await;
             for probe in probes() {
                 let fill = |s: &str| {
                     s.replace("{inspector}", &inspector)
@@ -735,4 +682,27 @@ fn the_route_table_is_read_from_the_router() {
             "{m} {r} ({why}) is not a route"
         );
     }
+}
+
+/// A certification the caller adds to its own vendor (`"unknown"` for a caller with none).
+async fn own_certification(app: &App, session: &Session, vendor: &str, name: &str) -> String {
+    if vendor == "x" {
+        return "unknown".to_string();
+    }
+    let r = session
+        .form(
+            app,
+            "/vendor/certifications",
+            &[("vendor_id", vendor), ("kind", "other"), ("name", name)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    app.store
+        .certifications(&[vendor.to_string()])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == name)
+        .unwrap()
+        .id
 }

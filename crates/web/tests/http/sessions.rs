@@ -93,15 +93,7 @@ async fn csrf_is_required_on_every_state_change() {
         assert_eq!(api.status(), StatusCode::FORBIDDEN);
         assert_eq!(api.json::<Value>().await.unwrap()["error"]["code"], "csrf");
         // Nothing changed.
-        assert_eq!(
-            app.store
-                .institution_by_code(DEMO_CODE)
-                .await
-                .unwrap()
-                .unwrap()
-                .name,
-            "さくら総合病院"
-        );
+        assert_eq!(demo_institution(&app).await.name, "さくら総合病院");
         // Login itself needs the pre-session token.
         let c = client();
         let r = c
@@ -115,17 +107,16 @@ async fn csrf_is_required_on_every_state_change() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         // With the right token it works.
-        let ok = s
-            .form(
-                &app,
-                &format!("/i/{DEMO_CODE}/settings"),
-                &[
-                    ("version", "1"),
-                    ("name", "さくら総合病院"),
-                    ("beds", "201"),
-                ],
-            )
-            .await;
+        let ok = post_demo_settings(
+            &s,
+            &app,
+            &[
+                ("version", "1"),
+                ("name", "さくら総合病院"),
+                ("beds", "201"),
+            ],
+        )
+        .await;
         assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     }
 }
@@ -193,13 +184,7 @@ async fn sign_in_is_throttled_per_account_and_per_address() {
 async fn idle_and_absolute_session_timeouts_and_sign_out_everywhere() {
     let app = start().await;
     let s = login(&app, "rijicho@sakura.example.jp").await;
-    let user = app
-        .store
-        .user_auth_by_email("rijicho@sakura.example.jp")
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
+    let user = user_by_email(&app, "rijicho@sakura.example.jp").await;
     let other = login(&app, "rijicho@sakura.example.jp").await;
     // Find the sessions through the audit trail is not possible (hashes are not logged);
     // age every session of the user directly in the database instead.
@@ -295,13 +280,7 @@ async fn next_accepts_only_plain_paths_on_this_site() {
 #[tokio::test]
 async fn the_session_id_changes_when_the_second_factor_is_proven() {
     let app = start().await;
-    let user = app
-        .store
-        .user_auth_by_email("kikaku@sakura.example.jp")
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
+    let user = user_by_email(&app, "kikaku@sakura.example.jp").await;
     let secret = totp::new_secret();
     app.store
         .enable_totp(&Actor::system("test"), &user.id, &secret, 0, &[])

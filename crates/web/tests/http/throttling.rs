@@ -10,13 +10,7 @@ async fn the_second_factor_step_is_throttled_with_429_and_retry_after() {
         ..Default::default()
     };
     let app = start_with(cfg).await;
-    let user = app
-        .store
-        .user_auth_by_email("rijicho@sakura.example.jp")
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
+    let user = user_by_email(&app, "rijicho@sakura.example.jp").await;
     app.store
         .enable_totp(
             &Actor::system("test"),
@@ -30,14 +24,7 @@ async fn the_second_factor_step_is_throttled_with_429_and_retry_after() {
     let c = client();
     let r = try_login(&app, &c, "rijicho@sakura.example.jp", DEMO_PASSWORD).await;
     assert!(location(&r).starts_with("/login/mfa"));
-    let page = c
-        .get(format!("{}/login/mfa", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&app, &c, "/login/mfa").await;
     let csrf = csrf_of(&page);
     let mut statuses = vec![];
     for _ in 0..4 {

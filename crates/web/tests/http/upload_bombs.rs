@@ -243,19 +243,15 @@ async fn uploaded_file_names_are_stored_safe() {
     let long = format!("{}.pdf", "長".repeat(1000));
     let pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\n".to_vec();
     for name in ["..", "a\tb.pdf", "../../etc/passwd", long.as_str()] {
-        let form = reqwest::multipart::Form::new()
-            .text("_csrf", b.csrf.clone())
-            .text("kind", "other")
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(pdf.clone()).file_name(name.to_string()),
-            );
-        let r =
-            b.c.post(format!("{}/contracts/{}/documents", app.base, cb.id))
-                .multipart(form)
-                .send()
-                .await
-                .unwrap();
+        let r = b
+            .post_file(
+                &app,
+                &format!("/contracts/{}/documents", cb.id),
+                &[("kind", "other")],
+                name,
+                pdf.clone(),
+            )
+            .await;
         assert!(location(&r).contains("ok=flash-document-added"), "{name:?}");
     }
     let names: Vec<String> = app

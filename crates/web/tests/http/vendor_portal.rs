@@ -5,12 +5,7 @@ use crate::common::*;
 #[tokio::test]
 async fn vendor_sheets_outstanding_answered_in_the_portal_and_submitted() {
     for app in start_each().await {
-        let inst = app
-            .store
-            .institution_by_code(DEMO_CODE)
-            .await
-            .unwrap()
-            .unwrap();
+        let inst = demo_institution(&app).await;
         let a = app.store.assessments(&inst.id).await.unwrap()[0].clone();
         let sheets = app.store.vendor_sheets(&a.id).await.unwrap();
         let sheet_a = sheets
@@ -286,18 +281,10 @@ async fn certifications_through_the_api_follow_the_portal_rules() {
 
         // Deleted by its own vendor only.
         let path = format!("{base}/{id}");
-        assert_eq!(
-            a.json(&app, Method::DELETE, &path, None).await.status(),
-            404
-        );
-        assert_eq!(
-            b.json(&app, Method::DELETE, &path, None).await.status(),
-            204
-        );
-        assert_eq!(
-            b.json(&app, Method::DELETE, &path, None).await.status(),
-            404
-        );
+        for (who, status) in [(&a, 404), (&b, 204), (&b, 404)] {
+            let r = who.json(&app, Method::DELETE, &path, None).await;
+            assert_eq!(r.status(), status);
+        }
         let mine: Vec<Value> = b.get(&app, base).await.json().await.unwrap();
         assert!(!mine.iter().any(|c| c["id"] == id));
     }
@@ -345,22 +332,10 @@ async fn subcontractors_through_the_api_need_the_institutions_approval() {
 
         // Approved by the institution only, once.
         let approve = format!("{base}/{}/approve", sub["id"].as_str().unwrap());
-        assert_eq!(
-            b.json(&app, Method::POST, &approve, None).await.status(),
-            403
-        );
-        assert_eq!(
-            a.json(&app, Method::POST, &approve, None).await.status(),
-            404
-        );
-        assert_eq!(
-            so.json(&app, Method::POST, &approve, None).await.status(),
-            204
-        );
-        assert_eq!(
-            so.json(&app, Method::POST, &approve, None).await.status(),
-            409
-        );
+        for (who, status) in [(&b, 403), (&a, 404), (&so, 204), (&so, 409)] {
+            let r = who.json(&app, Method::POST, &approve, None).await;
+            assert_eq!(r.status(), status);
+        }
         let list: Vec<Value> = b.get(&app, &base).await.json().await.unwrap();
         let seen = list.iter().find(|s| s["id"] == sub["id"]).unwrap();
         assert!(seen["approved_at"].is_i64());

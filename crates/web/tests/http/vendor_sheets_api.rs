@@ -6,12 +6,7 @@ use crate::common::*;
 
 /// A FY2025 checklist of the demo hospital, started for the test (no vendor sheets yet).
 async fn new_assessment(app: &App) -> mamori_store::Assessment {
-    let inst = app
-        .store
-        .institution_by_code(DEMO_CODE)
-        .await
-        .unwrap()
-        .unwrap();
+    let inst = demo_institution(app).await;
     app.store
         .create_assessment(
             &Actor::system("test"),
@@ -254,22 +249,18 @@ async fn vendor_sheets_through_the_api_request_answer_submit_return_and_submit_a
             .as_str()
             .unwrap()
             .to_string();
+        let from_last_year = json!({"from": last_year.id});
         let r = va
             .json(
                 &app,
                 Method::POST,
                 &format!("/api/v1/vendor-sheets/{a_sheet}/copy"),
-                Some(json!({"from": last_year.id})),
+                Some(from_last_year.clone()),
             )
             .await;
         assert_eq!(refusal(r).await.0, 404, "another vendor's sheet");
         let r = b
-            .json(
-                &app,
-                Method::POST,
-                &copy,
-                Some(json!({"from": last_year.id})),
-            )
+            .json(&app, Method::POST, &copy, Some(from_last_year.clone()))
             .await;
         assert_eq!(r.status(), 200);
         let copied: Value = r.json().await.unwrap();
@@ -344,12 +335,7 @@ async fn vendor_sheets_through_the_api_request_answer_submit_return_and_submit_a
             "locked"
         );
         let r = b
-            .json(
-                &app,
-                Method::POST,
-                &copy,
-                Some(json!({"from": last_year.id})),
-            )
+            .json(&app, Method::POST, &copy, Some(from_last_year.clone()))
             .await;
         assert_eq!(refusal(r).await, (422, "invalid".into(), json!("sheet")));
         let r = b

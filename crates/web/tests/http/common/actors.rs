@@ -48,6 +48,32 @@ impl Session {
             .await
             .unwrap()
     }
+    /// A multipart form as a page sends it: the CSRF field first, then `fields`, then
+    /// the file.
+    pub async fn post_file(
+        &self,
+        app: &App,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new().text("_csrf", self.csrf.clone());
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+        );
+        self.c
+            .post(format!("{}{path}", app.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn json(
         &self,
         app: &App,
@@ -103,14 +129,7 @@ pub async fn login(app: &App, email: &str) -> Session {
 
 /// Answer the second sign-in step with the current TOTP code of `secret`.
 pub async fn submit_totp(app: &App, c: &Client, secret: &str, next: &str) -> reqwest::Response {
-    let page = c
-        .get(format!("{}/login/mfa", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(app, c, "/login/mfa").await;
     let code = totp::code_at(secret, now_ms()).unwrap();
     c.post(format!("{}/login/mfa", app.base))
         .form(&[
@@ -125,13 +144,7 @@ pub async fn submit_totp(app: &App, c: &Client, secret: &str, next: &str) -> req
 
 /// Enrol a second factor for `email` directly in the store and sign in with it.
 pub async fn login_with_totp(app: &App, email: &str) -> Session {
-    let user = app
-        .store
-        .user_auth_by_email(email)
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
+    let user = user_by_email(app, email).await;
     let secret = totp::new_secret();
     if !user.mfa_enabled {
         app.store
@@ -178,20 +191,8 @@ pub async fn upload(
     file_name: &str,
     bytes: Vec<u8>,
 ) -> reqwest::Response {
-    // The CSRF field first, as the page's form sends it.
-    let mut form = reqwest::multipart::Form::new().text("_csrf", s.csrf.clone());
-    for (k, v) in fields {
-        form = form.text(k.to_string(), v.to_string());
-    }
-    form = form.part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
-    );
-    s.c.post(format!("{}/catalog-imports", app.base))
-        .multipart(form)
-        .send()
+    s.post_file(app, "/catalog-imports", fields, file_name, bytes)
         .await
-        .unwrap()
 }
 
 pub fn csv_cell(s: &str) -> String {
@@ -239,4 +240,26 @@ pub async fn api_call(
         r = r.json(&b);
     }
     r.send().await.unwrap()
+}
+
+/// The body of the page at `path`, fetched by `c`.
+pub async fn get_text(app: &App, c: &Client, path: &str) -> String {
+    c.get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// A guest opens the invitation `link` and sets the demo password on its form.
+pub async fn accept_invite(app: &App, link: &str) -> reqwest::Response {
+    let c = client();
+    let page = get_text(app, &c, link).await;
+    c.post(format!("{}{link}", app.base))
+        .form(&[("password", DEMO_PASSWORD), ("_csrf", &csrf_of(&page))])
+        .send()
+        .await
+        .unwrap()
 }

@@ -3,12 +3,7 @@
 use super::*;
 
 pub async fn demo_contract(app: &App, vendor: &str) -> mamori_store::Contract {
-    let inst = app
-        .store
-        .institution_by_code(DEMO_CODE)
-        .await
-        .unwrap()
-        .unwrap();
+    let inst = demo_institution(app).await;
     app.store
         .contracts(&inst.id)
         .await
@@ -104,15 +99,19 @@ pub async fn vendor_id(app: &App, name: &str) -> String {
         .id
 }
 
-/// The id of the user with `email`.
-pub async fn user_id(app: &App, email: &str) -> String {
+/// The user with `email`.
+pub async fn user_by_email(app: &App, email: &str) -> mamori_domain::User {
     app.store
         .user_auth_by_email(email)
         .await
         .unwrap()
         .unwrap()
         .user
-        .id
+}
+
+/// The id of the user with `email`.
+pub async fn user_id(app: &App, email: &str) -> String {
+    user_by_email(app, email).await.id
 }
 
 /// Someone `officer` invited for `vendor` who accepted (set the demo's password): a
@@ -139,15 +138,39 @@ pub async fn pending_vendor_member(
     let marker = "data-testid=\"invite-link\">";
     let start = html.find(marker).expect("the page shows the link") + marker.len();
     let link = &html[start..start + html[start..].find('<').unwrap()];
-    let c = client();
-    let page = c.get(format!("{}{link}", app.base)).send().await.unwrap();
-    let csrf = csrf_of(&page.text().await.unwrap());
-    let r = c
-        .post(format!("{}{link}", app.base))
-        .form(&[("password", DEMO_PASSWORD), ("_csrf", &csrf)])
-        .send()
-        .await
-        .unwrap();
+    let r = accept_invite(app, link).await;
     assert_eq!(location(&r), "/login?ok=flash-invite-pending", "{email}");
     user_id(app, email).await
+}
+
+/// A catalog CSV for a next version: `keep` as it stands, `reword` reworded, one item
+/// added (9-(9)); the rest of the current version's items are removed.
+pub fn next_version_csv(keep: &mamori_catalog::Item, reword: &mamori_catalog::Item) -> String {
+    format!(
+        "項番,チェック項目\n{},{}\n{},{}\n9-(9),{}\n",
+        keep.number,
+        csv_cell(&keep.text),
+        reword.number,
+        csv_cell("改訂された文言で確認する。"),
+        csv_cell("量子耐性暗号への移行計画を策定している。")
+    )
+}
+
+/// The demo institution (さくら総合病院, [`DEMO_CODE`]).
+pub async fn demo_institution(app: &App) -> mamori_domain::Institution {
+    app.store
+        .institution_by_code(DEMO_CODE)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// `s` sends the demo institution's settings form with `fields`.
+pub async fn post_demo_settings(
+    s: &Session,
+    app: &App,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    s.form(app, &format!("/i/{DEMO_CODE}/settings"), fields)
+        .await
 }
