@@ -1,6 +1,7 @@
 //! Assessments (answers, approval lock, revisions) and vendor sheets.
 
 use super::*;
+use mamori_domain::codes::ContractKind;
 
 #[tokio::test]
 async fn assessments_answers_approval_lock_and_revisions() {
@@ -249,9 +250,11 @@ async fn vendor_sheets_requested_answered_and_submitted() {
                     institution_id: i.id.clone(),
                     vendor_id: v.id.clone(),
                     title: "保守契約".into(),
-                    kind: "maintenance".into(),
+                    kind: ContractKind::Maintenance,
+                    starts_on: None,
+                    ends_on: None,
                     catalog_id: "mhlw/role-sharing@2024-06".into(),
-                    ..Default::default()
+                    system_ids: vec![],
                 },
             )
             .await

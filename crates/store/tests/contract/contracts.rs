@@ -1,6 +1,7 @@
 //! Systems, contracts, role-sharing items, and what vendors keep with a contract.
 
 use super::*;
+use mamori_domain::codes::{ContractKind, DocumentKind, Hosting, SystemCategory};
 use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 
 #[tokio::test]
@@ -21,8 +22,8 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
         let sys = |inst: &str, name: &str| NewSystem {
             institution_id: inst.into(),
             name: name.into(),
-            category: "ehr".into(),
-            hosting: "on_premise".into(),
+            category: SystemCategory::Ehr,
+            hosting: Hosting::OnPremise,
             holds_medical_info: true,
             note: String::new(),
         };
@@ -58,7 +59,7 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
             institution_id: i.id.clone(),
             vendor_id: vendor.into(),
             title: "保守契約".into(),
-            kind: "maintenance".into(),
+            kind: ContractKind::Maintenance,
             starts_on: Some("2024-04-01".into()),
             ends_on: None,
             catalog_id: "mhlw/role-sharing@2024-06".into(),
@@ -234,9 +235,11 @@ async fn certifications_documents_subcontractors_invites_and_standard_answers() 
                     institution_id: i.id.clone(),
                     vendor_id: v.id.clone(),
                     title: "保守契約".into(),
-                    kind: "maintenance".into(),
+                    kind: ContractKind::Maintenance,
+                    starts_on: None,
+                    ends_on: None,
                     catalog_id: "mhlw/role-sharing@2024-06".into(),
-                    ..Default::default()
+                    system_ids: vec![],
                 },
             )
             .await
@@ -245,13 +248,13 @@ async fn certifications_documents_subcontractors_invites_and_standard_answers() 
             id: String::new(),
             institution_id: inst.into(),
             contract_id: c.id.clone(),
-            kind: "sla".into(),
+            kind: DocumentKind::Sla,
             file_name: "SLA.pdf".into(),
             sha256: "ab".repeat(32),
             size: 0,
             media_type: "application/pdf".into(),
             uploaded_by: None,
-            uploaded_party: "institution".into(),
+            uploaded_party: Party::Institution,
             uploaded_at: 0,
         };
         let content = b"%PDF-1.4 test".to_vec();

@@ -1,6 +1,7 @@
 //! Store methods that no other contract test called: each is run here on both backends.
 
 use super::{actor, backends, events, inst};
+use mamori_domain::codes::{ContractKind, Hosting, SystemCategory};
 use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 use mamori_store::{
     now_ms, Assessment, ConflictKind, Entity, InspectorLink, NewContract, NewSystem,
@@ -59,8 +60,8 @@ async fn vendors_systems_contracts_and_role_sharing_tallies() {
         let new_system = |inst: &str, name: &str| NewSystem {
             institution_id: inst.into(),
             name: name.into(),
-            category: "ehr".into(),
-            hosting: "cloud".into(),
+            category: SystemCategory::Ehr,
+            hosting: Hosting::Cloud,
             holds_medical_info: true,
             note: "本館".into(),
         };
@@ -87,7 +88,7 @@ async fn vendors_systems_contracts_and_role_sharing_tallies() {
                     institution_id: i.id.clone(),
                     vendor_id: va.id.clone(),
                     title: "保守契約".into(),
-                    kind: "maintenance".into(),
+                    kind: ContractKind::Maintenance,
                     starts_on: Some("2024-04-01".into()),
                     ends_on: Some("2027-03-31".into()),
                     catalog_id: "mhlw/role-sharing@2024-06".into(),
