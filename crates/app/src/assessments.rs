@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::{Caller, Ctx};
 use mamori_catalog::{Catalog, Device, Registry};
 use mamori_domain::assessment::{self as asm, Slot, YesNo};
+use mamori_domain::codes::AssessmentStatus;
 use mamori_domain::policy::Action;
 use mamori_domain::time::current_fiscal_year;
 use mamori_domain::{Institution, InstitutionKind};
@@ -309,7 +310,7 @@ pub async fn start(
                 institution_id: inst.id.clone(),
                 fiscal_year: input.fiscal_year,
                 catalog_id: input.catalog_id.clone(),
-                status: String::new(),
+                status: AssessmentStatus::Draft,
                 revision: 1,
                 previous_id: previous.map(|p| p.id),
                 approved_at: None,

@@ -219,7 +219,7 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
                 institution_id: inst.into(),
                 fiscal_year: 2024,
                 catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-                status: String::new(),
+                status: mamori_domain::codes::AssessmentStatus::Draft,
                 revision: 1,
                 previous_id: None,
                 approved_at: None,

@@ -213,6 +213,31 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Where a yearly checklist stands: a draft until approved; reopening makes it a draft again.
+    AssessmentStatus {
+        Draft = "draft",
+        Approved = "approved",
+    }
+);
+
+code_enum!(
+    /// What backs an answer of a checklist: a file, or a link to a mamori record.
+    EvidenceKind {
+        File = "file",
+        Contract = "contract",
+        RoleSharingItem = "role_sharing_item",
+        Officer = "officer",
+    }
+);
+
+/// Evidence not yet classified (a new record before its kind is set).
+impl Default for EvidenceKind {
+    fn default() -> Self {
+        EvidenceKind::File
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,7 @@ async fn assessments_answers_approval_lock_and_revisions() {
             institution_id: inst.into(),
             fiscal_year: fy,
             catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-            status: String::new(),
+            status: mamori_domain::codes::AssessmentStatus::Draft,
             revision: 1,
             previous_id: None,
             approved_at: None,
@@ -82,33 +82,47 @@ async fn assessments_answers_approval_lock_and_revisions() {
 
         // Evidence: a file attached by mistake is withdrawn with a reason; it is no longer
         // listed or served; the other stays; once approved nothing can be withdrawn.
-        let ev = |kind: &str, label: &str, sha: Option<String>| mamori_store::Evidence {
-            id: String::new(),
-            institution_id: i.id.clone(),
-            assessment_id: a.id.clone(),
-            item_id: "1-1".into(),
-            kind: kind.into(),
-            ref_id: None,
-            label: label.into(),
-            sha256: sha,
-            media_type: Some("application/pdf".into()),
-            effective_on: "2024-06-01".into(),
-            created_by: None,
-            created_label: String::new(),
-            created_at: 0,
+        let ev = |kind: mamori_domain::codes::EvidenceKind, label: &str, sha: Option<String>| {
+            mamori_store::Evidence {
+                id: String::new(),
+                institution_id: i.id.clone(),
+                assessment_id: a.id.clone(),
+                item_id: "1-1".into(),
+                kind,
+                ref_id: None,
+                label: label.into(),
+                sha256: sha,
+                media_type: Some("application/pdf".into()),
+                effective_on: "2024-06-01".into(),
+                created_by: None,
+                created_label: String::new(),
+                created_at: 0,
+            }
         };
         let content = b"%PDF-1.7 wrong file".to_vec();
         let hash = format!("{:064x}", 7u8);
         let wrong = s
             .add_evidence(
                 &actor(),
-                &ev("file", "別病院の規程.pdf", Some(hash)),
+                &ev(
+                    mamori_domain::codes::EvidenceKind::File,
+                    "別病院の規程.pdf",
+                    Some(hash),
+                ),
                 Some(&content),
             )
             .await
             .unwrap();
         let kept = s
-            .add_evidence(&actor(), &ev("officer", "安全管理責任者", None), None)
+            .add_evidence(
+                &actor(),
+                &ev(
+                    mamori_domain::codes::EvidenceKind::Officer,
+                    "安全管理責任者",
+                    None,
+                ),
+                None,
+            )
             .await
             .unwrap();
         assert!(matches!(
@@ -138,7 +152,10 @@ async fn assessments_answers_approval_lock_and_revisions() {
             .any(|e| e == "assessment.evidence.withdraw"));
 
         let approved = s.approve_assessment(&actor(), &a.id, 1).await.unwrap();
-        assert_eq!(approved.status, "approved");
+        assert_eq!(
+            approved.status,
+            mamori_domain::codes::AssessmentStatus::Approved
+        );
         assert!(
             matches!(
                 s.withdraw_evidence(&actor(), &a.id, &kept.id, "x").await,
@@ -267,7 +284,7 @@ async fn vendor_sheets_requested_answered_and_submitted() {
                     institution_id: i.id.clone(),
                     fiscal_year: 2024,
                     catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-                    status: String::new(),
+                    status: mamori_domain::codes::AssessmentStatus::Draft,
                     revision: 1,
                     previous_id: None,
                     approved_at: None,

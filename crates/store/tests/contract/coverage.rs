@@ -14,7 +14,7 @@ fn assessment(institution_id: &str) -> Assessment {
         institution_id: institution_id.into(),
         fiscal_year: 2024,
         catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-        status: String::new(),
+        status: mamori_domain::codes::AssessmentStatus::Draft,
         revision: 1,
         previous_id: None,
         approved_at: None,

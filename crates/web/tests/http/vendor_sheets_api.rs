@@ -20,7 +20,7 @@ async fn new_assessment(app: &App) -> mamori_store::Assessment {
                 institution_id: inst.id,
                 fiscal_year: 2025,
                 catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-                status: String::new(),
+                status: mamori_domain::codes::AssessmentStatus::Draft,
                 revision: 1,
                 previous_id: None,
                 approved_at: None,
