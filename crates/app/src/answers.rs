@@ -138,7 +138,7 @@ pub async fn save(
                 &s.id,
                 &s.catalog_id,
                 s.fiscal_year,
-                s.status == "requested",
+                s.status == mamori_domain::codes::VendorSheetStatus::Requested,
             )
         }
     };

@@ -198,7 +198,7 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
         });
     }
     for s in store.vendor_sheets(&a.id).await? {
-        if s.status != "submitted" {
+        if s.status != mamori_domain::codes::VendorSheetStatus::Submitted {
             continue;
         }
         if let Some(cat) = reg.catalogs.get(&s.catalog_id) {
@@ -222,7 +222,7 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
 /// Where a vendor sheet stands, as lists show it.
 pub fn sheet_standing(s: &mamori_store::VendorSheet) -> mamori_domain::codes::VendorSheetStanding {
     use mamori_domain::codes::VendorSheetStanding as S;
-    if s.status == "submitted" {
+    if s.status == mamori_domain::codes::VendorSheetStatus::Submitted {
         S::Submitted
     } else if s.returned_reason.is_empty() {
         S::Requested

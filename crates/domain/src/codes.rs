@@ -171,6 +171,15 @@ pub fn cert_standing(expires_on: Option<&str>, today: &str) -> CertStanding {
 }
 
 code_enum!(
+    /// Where a vendor sheet stands in the database: requested (open to the vendor, also after
+    /// a return) until the vendor submits it.
+    VendorSheetStatus {
+        Requested = "requested",
+        Submitted = "submitted",
+    }
+);
+
+code_enum!(
     /// Where a vendor sheet of a checklist stands, as lists show it.
     VendorSheetStanding {
         Requested = "requested",

@@ -365,7 +365,10 @@ async fn vendor_sheets_requested_answered_and_submitted() {
             b.name
         );
         let submitted = s.vendor_sheet(&sh.id).await.unwrap().unwrap();
-        assert_eq!(submitted.status, "submitted");
+        assert_eq!(
+            submitted.status,
+            mamori_domain::codes::VendorSheetStatus::Submitted
+        );
         // 差し戻し: only a submitted sheet at its current version; it opens again with the
         // reason, and the next submission clears the reason.
         assert!(matches!(
@@ -397,7 +400,10 @@ async fn vendor_sheets_requested_answered_and_submitted() {
             .await
             .unwrap();
         let resubmitted = s.vendor_sheet(&sh.id).await.unwrap().unwrap();
-        assert_eq!(resubmitted.status, "submitted");
+        assert_eq!(
+            resubmitted.status,
+            mamori_domain::codes::VendorSheetStatus::Submitted
+        );
         assert_eq!(resubmitted.returned_reason, "");
         assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
     }

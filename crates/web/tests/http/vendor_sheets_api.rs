@@ -247,7 +247,10 @@ async fn vendor_sheets_through_the_api_request_answer_submit_return_and_submit_a
             .await
             .unwrap()
             .into_iter()
-            .find(|s| s.fiscal_year == 2024 && s.status == "submitted")
+            .find(|s| {
+                s.fiscal_year == 2024
+                    && s.status == mamori_domain::codes::VendorSheetStatus::Submitted
+            })
             .unwrap();
         let copy = format!("{sheet_url}/copy");
         let a_sheet = sheets.iter().find(|s| s["vendor_name"] == "A社").unwrap()["id"]

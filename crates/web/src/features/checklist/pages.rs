@@ -234,7 +234,7 @@ pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult
         .vendor_sheets(&a.id)
         .await?
         .into_iter()
-        .filter(|s| s.status != "submitted")
+        .filter(|s| s.status != mamori_domain::codes::VendorSheetStatus::Submitted)
         .map(|s| s.vendor_name)
         .collect();
     let stale = state
