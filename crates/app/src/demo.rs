@@ -2,7 +2,7 @@
 //! `mamori serve --demo` into an empty database.
 
 use crate::credentials::hash_password;
-use mamori_domain::codes::{ContractKind, DocumentKind, Hosting, SystemCategory};
+use mamori_domain::codes::{CertKind, ContractKind, DocumentKind, Hosting, SystemCategory};
 use mamori_domain::role_sharing::{Check, ItemState, Party, Responsibility, StepKind};
 use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
 use mamori_domain::{InstitutionKind, Role};
@@ -579,15 +579,30 @@ async fn role_sharing(
             .to_string()
     };
     for (vendor, kind, name, expires) in [
-        (&a, "jisq27001", "ISMS(JIS Q 27001)認証", Some(day(45))),
-        (&b, "jisq27001", "ISMS(JIS Q 27001)認証", Some(day(400))),
+        (
+            &a,
+            CertKind::JisQ27001,
+            "ISMS(JIS Q 27001)認証",
+            Some(day(45)),
+        ),
         (
             &b,
-            "jisq15001",
+            CertKind::JisQ27001,
+            "ISMS(JIS Q 27001)認証",
+            Some(day(400)),
+        ),
+        (
+            &b,
+            CertKind::JisQ15001,
             "プライバシーマーク(JIS Q 15001)",
             Some(day(700)),
         ),
-        (&c, "jisq27001", "ISMS(JIS Q 27001)認証", Some(day(200))),
+        (
+            &c,
+            CertKind::JisQ27001,
+            "ISMS(JIS Q 27001)認証",
+            Some(day(200)),
+        ),
     ] {
         store
             .add_certification(
@@ -595,7 +610,7 @@ async fn role_sharing(
                 &mamori_store::Certification {
                     id: String::new(),
                     vendor_id: vendor.clone(),
-                    kind: kind.into(),
+                    kind,
                     name: name.into(),
                     expires_on: expires,
                     created_at: 0,

@@ -193,7 +193,7 @@ async fn certifications_documents_subcontractors_invites_and_standard_answers() 
         let cert = |name: &str, exp: Option<&str>| Certification {
             id: String::new(),
             vendor_id: v.id.clone(),
-            kind: "jisq27001".into(),
+            kind: mamori_domain::codes::CertKind::JisQ27001,
             name: name.into(),
             expires_on: exp.map(String::from),
             created_at: 0,

@@ -33,7 +33,7 @@ impl From<Certification> for CertificationView {
         CertificationView {
             id: c.id,
             vendor_id: c.vendor_id,
-            kind: c.kind,
+            kind: c.kind.as_str().to_string(),
             name: c.name,
             expires_on: c.expires_on,
             standing: standing.as_str().to_string(),
