@@ -7,6 +7,7 @@ use crate::assessments::{model, slot_of};
 use crate::error::{Error, Result};
 use crate::{Caller, Ctx};
 use mamori_domain::assessment::{self as asm, RawAnswer, SheetOwner};
+use mamori_domain::codes::AssessmentStatus;
 use mamori_domain::policy::{self, Action, Scope};
 use mamori_domain::role_sharing::Party;
 use mamori_store::{Assessment, AssessmentAnswer, ConflictKind, StoreError, VendorSheet};
@@ -117,7 +118,7 @@ pub async fn save(
                 &a.id,
                 &a.catalog_id,
                 a.fiscal_year,
-                a.status == "draft",
+                a.status == AssessmentStatus::Draft,
             )
         }
         Sheet::Vendor(s) => {
@@ -137,7 +138,7 @@ pub async fn save(
                 &s.id,
                 &s.catalog_id,
                 s.fiscal_year,
-                s.status == "requested",
+                s.status == mamori_domain::codes::VendorSheetStatus::Requested,
             )
         }
     };

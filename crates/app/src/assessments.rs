@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::{Caller, Ctx};
 use mamori_catalog::{Catalog, Device, Registry};
 use mamori_domain::assessment::{self as asm, Slot, YesNo};
+use mamori_domain::codes::AssessmentStatus;
 use mamori_domain::policy::Action;
 use mamori_domain::time::current_fiscal_year;
 use mamori_domain::{Institution, InstitutionKind};
@@ -197,7 +198,7 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
         });
     }
     for s in store.vendor_sheets(&a.id).await? {
-        if s.status != "submitted" {
+        if s.status != mamori_domain::codes::VendorSheetStatus::Submitted {
             continue;
         }
         if let Some(cat) = reg.catalogs.get(&s.catalog_id) {
@@ -221,7 +222,7 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
 /// Where a vendor sheet stands, as lists show it.
 pub fn sheet_standing(s: &mamori_store::VendorSheet) -> mamori_domain::codes::VendorSheetStanding {
     use mamori_domain::codes::VendorSheetStanding as S;
-    if s.status == "submitted" {
+    if s.status == mamori_domain::codes::VendorSheetStatus::Submitted {
         S::Submitted
     } else if s.returned_reason.is_empty() {
         S::Requested
@@ -309,7 +310,7 @@ pub async fn start(
                 institution_id: inst.id.clone(),
                 fiscal_year: input.fiscal_year,
                 catalog_id: input.catalog_id.clone(),
-                status: String::new(),
+                status: AssessmentStatus::Draft,
                 revision: 1,
                 previous_id: previous.map(|p| p.id),
                 approved_at: None,

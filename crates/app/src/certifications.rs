@@ -53,7 +53,7 @@ pub async fn add(ctx: &Ctx, caller: &Caller, input: &CertificationInput) -> Resu
     let c = Certification {
         id: String::new(),
         vendor_id: input.vendor_id.clone(),
-        kind: kind.as_str().to_string(),
+        kind,
         name,
         expires_on,
         created_at: 0,

@@ -54,7 +54,7 @@ pub async fn create(
         institution_id: inst.id.clone(),
         vendor_id: input.vendor_id.trim().to_string(),
         title: terms.title,
-        kind: terms.kind.as_str().to_string(),
+        kind: terms.kind,
         starts_on: terms.starts_on,
         ends_on: terms.ends_on,
         catalog_id,

@@ -2,6 +2,7 @@
 //! `mamori serve --demo` into an empty database.
 
 use crate::credentials::hash_password;
+use mamori_domain::codes::{CertKind, ContractKind, DocumentKind, Hosting, SystemCategory};
 use mamori_domain::role_sharing::{Check, ItemState, Party, Responsibility, StepKind};
 use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
 use mamori_domain::{InstitutionKind, Role};
@@ -218,7 +219,7 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
                 institution_id: inst.into(),
                 fiscal_year: 2024,
                 catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-                status: String::new(),
+                status: mamori_domain::codes::AssessmentStatus::Draft,
                 revision: 1,
                 previous_id: None,
                 approved_at: None,
@@ -333,22 +334,28 @@ async fn role_sharing(
     c: String,
 ) -> anyhow::Result<()> {
     use mamori_store::{NewContract, NewSystem, RoleSharingItem, RoleSharingStep};
-    let system = |name: &str, category: &str, hosting: &str| NewSystem {
+    let system = |name: &str, category: SystemCategory, hosting: Hosting| NewSystem {
         institution_id: inst.into(),
         name: name.into(),
-        category: category.into(),
-        hosting: hosting.into(),
+        category,
+        hosting,
         holds_medical_info: true,
         note: String::new(),
     };
     let ehr = store
-        .create_system(actor, &system("電子カルテ", "ehr", "on_premise"))
+        .create_system(
+            actor,
+            &system("電子カルテ", SystemCategory::Ehr, Hosting::OnPremise),
+        )
         .await?;
     let receipt = store
-        .create_system(actor, &system("レセコン", "receipt", "on_premise"))
+        .create_system(
+            actor,
+            &system("レセコン", SystemCategory::Receipt, Hosting::OnPremise),
+        )
         .await?;
     let pacs = store
-        .create_system(actor, &system("PACS", "pacs", "cloud"))
+        .create_system(actor, &system("PACS", SystemCategory::Pacs, Hosting::Cloud))
         .await?;
     store
         .link_systems(actor, inst, &ehr.id, &receipt.id)
@@ -356,15 +363,17 @@ async fn role_sharing(
     store.link_systems(actor, inst, &ehr.id, &pacs.id).await?;
     let catalog = "mhlw/role-sharing@2024-06";
     let contract =
-        |vendor: &str, title: &str, kind: &str, from: &str, systems: Vec<String>| NewContract {
-            institution_id: inst.into(),
-            vendor_id: vendor.into(),
-            title: title.into(),
-            kind: kind.into(),
-            starts_on: Some(from.into()),
-            ends_on: None,
-            catalog_id: catalog.into(),
-            system_ids: systems,
+        |vendor: &str, title: &str, kind: ContractKind, from: &str, systems: Vec<String>| {
+            NewContract {
+                institution_id: inst.into(),
+                vendor_id: vendor.into(),
+                title: title.into(),
+                kind,
+                starts_on: Some(from.into()),
+                ends_on: None,
+                catalog_id: catalog.into(),
+                system_ids: systems,
+            }
         };
     let ca = store
         .create_contract(
@@ -372,7 +381,7 @@ async fn role_sharing(
             &contract(
                 &a,
                 "レセコン保守契約",
-                "maintenance",
+                ContractKind::Maintenance,
                 "2019-04-01",
                 vec![receipt.id.clone()],
             ),
@@ -384,7 +393,7 @@ async fn role_sharing(
             &contract(
                 &b,
                 "電子カルテ導入・保守契約(レセコン連携を含む)",
-                "introduction",
+                ContractKind::Introduction,
                 "2024-10-01",
                 vec![ehr.id.clone(), receipt.id.clone()],
             ),
@@ -396,7 +405,7 @@ async fn role_sharing(
             &contract(
                 &c,
                 "PACS クラウドサービス利用契約",
-                "cloud",
+                ContractKind::Cloud,
                 "2023-04-01",
                 vec![pacs.id.clone()],
             ),
@@ -570,15 +579,30 @@ async fn role_sharing(
             .to_string()
     };
     for (vendor, kind, name, expires) in [
-        (&a, "jisq27001", "ISMS(JIS Q 27001)認証", Some(day(45))),
-        (&b, "jisq27001", "ISMS(JIS Q 27001)認証", Some(day(400))),
+        (
+            &a,
+            CertKind::JisQ27001,
+            "ISMS(JIS Q 27001)認証",
+            Some(day(45)),
+        ),
         (
             &b,
-            "jisq15001",
+            CertKind::JisQ27001,
+            "ISMS(JIS Q 27001)認証",
+            Some(day(400)),
+        ),
+        (
+            &b,
+            CertKind::JisQ15001,
             "プライバシーマーク(JIS Q 15001)",
             Some(day(700)),
         ),
-        (&c, "jisq27001", "ISMS(JIS Q 27001)認証", Some(day(200))),
+        (
+            &c,
+            CertKind::JisQ27001,
+            "ISMS(JIS Q 27001)認証",
+            Some(day(200)),
+        ),
     ] {
         store
             .add_certification(
@@ -586,7 +610,7 @@ async fn role_sharing(
                 &mamori_store::Certification {
                     id: String::new(),
                     vendor_id: vendor.clone(),
-                    kind: kind.into(),
+                    kind,
                     name: name.into(),
                     expires_on: expires,
                     created_at: 0,
@@ -618,13 +642,13 @@ async fn role_sharing(
                 id: String::new(),
                 institution_id: inst.into(),
                 contract_id: cb.id.clone(),
-                kind: "sla".into(),
+                kind: DocumentKind::Sla,
                 file_name: "B社_SLA_デモ.txt".into(),
                 sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(sla)),
                 size: 0,
                 media_type: "text/plain".into(),
                 uploaded_by: None,
-                uploaded_party: "vendor".into(),
+                uploaded_party: Party::Vendor,
                 uploaded_at: 0,
             },
             sla,

@@ -6,6 +6,7 @@ use crate::assessments::assessment_for;
 use crate::error::{Error, Result};
 use crate::{Caller, Ctx};
 use mamori_domain::assessment::check_reason;
+use mamori_domain::codes::{AssessmentStatus, EvidenceKind};
 use mamori_domain::policy::Action;
 use mamori_domain::Institution;
 use mamori_store::Evidence;
@@ -126,7 +127,7 @@ pub async fn add(
     if !known {
         return Err(invalid("item_id", "error-rs-bad-value"));
     }
-    if a.status != "draft" {
+    if a.status != AssessmentStatus::Draft {
         return Err(Error::Conflict("locked"));
     }
     if !mamori_domain::role_sharing::valid_date(new.effective_on) {
@@ -142,7 +143,7 @@ pub async fn add(
     let content = match new.file.filter(|f| !f.bytes.is_empty()) {
         Some(f) => {
             let media = f.media_type.ok_or(invalid("file", "error-document-type"))?;
-            e.kind = "file".into();
+            e.kind = EvidenceKind::File;
             e.label = f.name.chars().take(200).collect();
             e.sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(f.bytes)));
             e.media_type = Some(media.into());
@@ -156,11 +157,10 @@ pub async fn add(
                 .ok_or(invalid("target", "error-evidence-target"))?;
             let (kind, rest) = t.value.split_once(':').unwrap_or(("", ""));
             e.kind = match kind {
-                "contract" => "contract",
-                "rs" => "role_sharing_item",
-                _ => "officer",
-            }
-            .into();
+                "contract" => EvidenceKind::Contract,
+                "rs" => EvidenceKind::RoleSharingItem,
+                _ => EvidenceKind::Officer,
+            };
             e.ref_id = Some(rest.to_string());
             e.label = t.name;
             None
@@ -190,7 +190,7 @@ pub async fn withdraw(
         .into_iter()
         .find(|e| e.id == evidence_id)
         .ok_or(Error::NotFound)?;
-    if a.status != "draft" {
+    if a.status != AssessmentStatus::Draft {
         return Err(Error::Conflict("locked"));
     }
     let reason = check_reason(reason, "error-ev-withdraw-reason").map_err(Error::invalid)?;

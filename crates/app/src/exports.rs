@@ -143,7 +143,7 @@ pub async fn bundle_bytes(ctx: &Ctx, a: &Assessment) -> Result<Vec<u8>> {
             "{},{},{},{},{},{},{}\r\n",
             cell(&number),
             cell(&e.label),
-            cell(&e.kind),
+            cell(e.kind.as_str()),
             cell(&e.effective_on),
             if is_stale(&e.effective_on, &today) {
                 "はい"

@@ -59,8 +59,8 @@ pub async fn add(ctx: &Ctx, caller: &Caller, code: &str, input: &SystemInput) ->
     let new = NewSystem {
         institution_id: inst.id.clone(),
         name: name.to_string(),
-        category: category.as_str().to_string(),
-        hosting: hosting.as_str().to_string(),
+        category,
+        hosting,
         holds_medical_info: input.holds_medical_info,
         note: input.note.trim().to_string(),
     };

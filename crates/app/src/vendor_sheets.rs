@@ -148,7 +148,7 @@ pub fn progress(ctx: &Ctx, s: &VendorSheet, answers: &[AssessmentAnswer]) -> asm
 pub fn copyable(s: &VendorSheet, other: &VendorSheet) -> bool {
     other.id != s.id
         && other.vendor_id == s.vendor_id
-        && other.status == "submitted"
+        && other.status == mamori_domain::codes::VendorSheetStatus::Submitted
         && other.catalog_id == s.catalog_id
 }
 
@@ -236,7 +236,7 @@ pub async fn copy(ctx: &Ctx, caller: &Caller, id: &str, from: &str) -> Result<us
         .await?
         .filter(|o| copyable(&s, o))
         .ok_or(Error::NotFound)?;
-    if s.status != "requested" {
+    if s.status != mamori_domain::codes::VendorSheetStatus::Requested {
         return Err(Error::invalid(
             mamori_domain::assessment::SheetOwner::Vendor.closed(),
         ));

@@ -2,6 +2,7 @@
 //! the vendor portal, exports.
 
 use super::*;
+use mamori_domain::codes::{ContractKind, Hosting, SystemCategory};
 use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 
 /// Role sharing: saving one item of a contract whose checklist holds 2,000 rows, the
@@ -34,8 +35,8 @@ where
                     &NewSystem {
                         institution_id: inst.id.clone(),
                         name: format!("部門システム {n}"),
-                        category: "departmental".into(),
-                        hosting: "on_premise".into(),
+                        category: SystemCategory::Departmental,
+                        hosting: Hosting::OnPremise,
                         holds_medical_info: true,
                         note: String::new(),
                     },
@@ -61,13 +62,14 @@ where
                     institution_id: inst.id.clone(),
                     vendor_id: v.id.clone(),
                     title: format!("保守契約 {n}"),
-                    kind: "maintenance".into(),
+                    kind: ContractKind::Maintenance,
+                    starts_on: None,
+                    ends_on: None,
                     catalog_id: catalog.into(),
                     system_ids: vec![
                         systems[n % systems.len()].id.clone(),
                         systems[(n + 3) % systems.len()].id.clone(),
                     ],
-                    ..Default::default()
                 },
             )
             .await?;
@@ -270,9 +272,11 @@ where
                     institution_id: other.id.clone(),
                     vendor_id: b.clone(),
                     title: "電子カルテ保守契約".into(),
-                    kind: "maintenance".into(),
+                    kind: ContractKind::Maintenance,
+                    starts_on: None,
+                    ends_on: None,
                     catalog_id: catalog.into(),
-                    ..Default::default()
+                    system_ids: vec![],
                 },
             )
             .await?;

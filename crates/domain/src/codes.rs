@@ -171,6 +171,15 @@ pub fn cert_standing(expires_on: Option<&str>, today: &str) -> CertStanding {
 }
 
 code_enum!(
+    /// Where a vendor sheet stands in the database: requested (open to the vendor, also after
+    /// a return) until the vendor submits it.
+    VendorSheetStatus {
+        Requested = "requested",
+        Submitted = "submitted",
+    }
+);
+
+code_enum!(
     /// Where a vendor sheet of a checklist stands, as lists show it.
     VendorSheetStanding {
         Requested = "requested",
@@ -212,6 +221,31 @@ code_enum!(
         Other = "other",
     }
 );
+
+code_enum!(
+    /// Where a yearly checklist stands: a draft until approved; reopening makes it a draft again.
+    AssessmentStatus {
+        Draft = "draft",
+        Approved = "approved",
+    }
+);
+
+code_enum!(
+    /// What backs an answer of a checklist: a file, or a link to a mamori record.
+    EvidenceKind {
+        File = "file",
+        Contract = "contract",
+        RoleSharingItem = "role_sharing_item",
+        Officer = "officer",
+    }
+);
+
+/// Evidence not yet classified (a new record before its kind is set).
+impl Default for EvidenceKind {
+    fn default() -> Self {
+        EvidenceKind::File
+    }
+}
 
 #[cfg(test)]
 mod tests {

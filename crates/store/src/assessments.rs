@@ -2,6 +2,7 @@
 
 use crate::{Actor, Result};
 use async_trait::async_trait;
+use mamori_domain::codes::{AssessmentStatus, EvidenceKind};
 use serde::Serialize;
 
 /// The cybersecurity checklist of one institution for one fiscal year.
@@ -11,8 +12,7 @@ pub struct Assessment {
     pub institution_id: String,
     pub fiscal_year: i64,
     pub catalog_id: String,
-    /// `draft` or `approved`
-    pub status: String,
+    pub status: AssessmentStatus,
     pub revision: i64,
     pub previous_id: Option<String>,
     pub approved_at: Option<i64>,
@@ -85,8 +85,7 @@ pub struct Evidence {
     pub institution_id: String,
     pub assessment_id: String,
     pub item_id: String,
-    /// `file`, `contract`, `role_sharing_item`, `officer`
-    pub kind: String,
+    pub kind: EvidenceKind,
     pub ref_id: Option<String>,
     pub label: String,
     pub sha256: Option<String>,

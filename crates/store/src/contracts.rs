@@ -2,6 +2,8 @@
 
 use crate::{Actor, Result};
 use async_trait::async_trait;
+use mamori_domain::codes::{ContractKind, DocumentKind, Hosting, SystemCategory};
+use mamori_domain::role_sharing::Party;
 use serde::Serialize;
 
 /// An information system of an institution (電子カルテ, レセコン, PACS …).
@@ -10,22 +12,20 @@ pub struct System {
     pub id: String,
     pub institution_id: String,
     pub name: String,
-    /// `ehr`, `receipt`, `pacs`, `departmental`, `other`
-    pub category: String,
-    /// `on_premise`, `cloud`, `hybrid`
-    pub hosting: String,
+    pub category: SystemCategory,
+    pub hosting: Hosting,
     pub holds_medical_info: bool,
     pub note: String,
     pub version: i64,
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewSystem {
     pub institution_id: String,
     pub name: String,
-    pub category: String,
-    pub hosting: String,
+    pub category: SystemCategory,
+    pub hosting: Hosting,
     pub holds_medical_info: bool,
     pub note: String,
 }
@@ -40,8 +40,7 @@ pub struct Contract {
     pub vendor_id: String,
     pub vendor_name: String,
     pub title: String,
-    /// `introduction` (導入), `maintenance` (保守), `cloud`, `external_storage`, `other`
-    pub kind: String,
+    pub kind: ContractKind,
     pub starts_on: Option<String>,
     pub ends_on: Option<String>,
     /// The role-sharing catalog version of its checklist.
@@ -52,12 +51,12 @@ pub struct Contract {
     pub system_ids: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewContract {
     pub institution_id: String,
     pub vendor_id: String,
     pub title: String,
-    pub kind: String,
+    pub kind: ContractKind,
     pub starts_on: Option<String>,
     pub ends_on: Option<String>,
     pub catalog_id: String,
@@ -70,14 +69,13 @@ pub struct ContractDocument {
     pub id: String,
     pub institution_id: String,
     pub contract_id: String,
-    /// `contract`, `sla`, `mds_sds`, `conformance`, `other`
-    pub kind: String,
+    pub kind: DocumentKind,
     pub file_name: String,
     pub sha256: String,
     pub size: i64,
     pub media_type: String,
     pub uploaded_by: Option<String>,
-    pub uploaded_party: String,
+    pub uploaded_party: Party,
     pub uploaded_at: i64,
 }
 

@@ -2,6 +2,7 @@
 
 use crate::{Actor, Assessment, AssessmentAnswer, Result};
 use async_trait::async_trait;
+use mamori_domain::codes::VendorSheetStatus;
 use serde::Serialize;
 
 /// A vendor sheet (事業者確認用) requested for an assessment from a contract's vendor.
@@ -18,8 +19,7 @@ pub struct VendorSheet {
     pub vendor_id: String,
     pub vendor_name: String,
     pub catalog_id: String,
-    /// `requested` or `submitted`
-    pub status: String,
+    pub status: VendorSheetStatus,
     pub requested_at: i64,
     pub submitted_at: Option<i64>,
     /// Why the institution sent the sheet back (empty unless returned and not resubmitted).

@@ -2,6 +2,7 @@
 
 use crate::{Actor, Result};
 use async_trait::async_trait;
+use mamori_domain::codes::CertKind;
 use mamori_domain::{User, Vendor};
 use serde::Serialize;
 
@@ -10,8 +11,7 @@ use serde::Serialize;
 pub struct Certification {
     pub id: String,
     pub vendor_id: String,
-    /// `jisq27001`, `jisq15001`, `other`
-    pub kind: String,
+    pub kind: CertKind,
     pub name: String,
     pub expires_on: Option<String>,
     pub created_at: i64,

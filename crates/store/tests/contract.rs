@@ -121,7 +121,7 @@ fn assessment(institution_id: &str) -> mamori_store::Assessment {
         institution_id: institution_id.into(),
         fiscal_year: 2024,
         catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-        status: String::new(),
+        status: mamori_domain::codes::AssessmentStatus::Draft,
         revision: 1,
         previous_id: None,
         approved_at: None,
@@ -138,9 +138,11 @@ fn maintenance_contract(institution_id: &str, vendor_id: &str) -> mamori_store::
         institution_id: institution_id.into(),
         vendor_id: vendor_id.into(),
         title: "保守契約".into(),
-        kind: "maintenance".into(),
+        kind: mamori_domain::codes::ContractKind::Maintenance,
+        starts_on: None,
+        ends_on: None,
         catalog_id: "mhlw/role-sharing@2024-06".into(),
-        ..Default::default()
+        system_ids: vec![],
     }
 }
 

@@ -8,6 +8,7 @@ use crate::{
     AuditDraft, ConflictKind, Entity, Evidence, InspectorLink, Result, StoreError,
 };
 use async_trait::async_trait;
+use mamori_domain::codes::AssessmentStatus;
 use serde_json::json;
 
 const ASSESSMENT_SELECT: &str = "SELECT id, institution_id, fiscal_year, catalog_id, status, \
@@ -143,7 +144,7 @@ impl AssessmentStore for This {
         else {
             return Err(StoreError::NotFound(Entity::Assessment));
         };
-        if a.status != "draft" || a.version != expected_version {
+        if a.status != AssessmentStatus::Draft || a.version != expected_version {
             return Err(StoreError::Conflict(ConflictKind::StaleAssessment));
         }
         // The row first: a save holding it finishes before this goes on, so the answers read
@@ -391,7 +392,7 @@ impl AssessmentStore for This {
         )
         .bind(&id)
         .bind(&e.item_id)
-        .bind(&e.kind)
+        .bind(e.kind)
         .bind(&e.ref_id)
         .bind(&e.label)
         .bind(&e.sha256)

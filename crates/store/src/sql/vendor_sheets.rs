@@ -7,6 +7,7 @@ use crate::{
     StoreError, VendorSheet, VendorSheetStore,
 };
 use async_trait::async_trait;
+use mamori_domain::codes::VendorSheetStatus;
 use serde_json::json;
 
 const SHEET_SELECT: &str = "SELECT s.id, s.institution_id, i.code AS institution_code, \
@@ -39,13 +40,19 @@ impl This {
     ) -> Result<()> {
         let (from, to, submitted_at, reason, action) = match m {
             SheetMove::Submit => (
-                "requested",
-                "submitted",
+                VendorSheetStatus::Requested,
+                VendorSheetStatus::Submitted,
                 Some(now_ms()),
                 "",
                 "vendor_sheet.submit",
             ),
-            SheetMove::Return(r) => ("submitted", "requested", None, r, "vendor_sheet.return"),
+            SheetMove::Return(r) => (
+                VendorSheetStatus::Submitted,
+                VendorSheetStatus::Requested,
+                None,
+                r,
+                "vendor_sheet.return",
+            ),
         };
         let mut tx = self.begin().await?;
         let row: Option<(String,)> =

@@ -94,7 +94,7 @@ impl VendorStore for This {
         )
         .bind(&id)
         .bind(&c.vendor_id)
-        .bind(&c.kind)
+        .bind(c.kind)
         .bind(&c.name)
         .bind(&c.expires_on)
         .bind(now)

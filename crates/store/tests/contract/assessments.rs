@@ -65,33 +65,47 @@ async fn assessments_answers_approval_lock_and_revisions() {
 
         // Evidence: a file attached by mistake is withdrawn with a reason; it is no longer
         // listed or served; the other stays; once approved nothing can be withdrawn.
-        let ev = |kind: &str, label: &str, sha: Option<String>| mamori_store::Evidence {
-            id: String::new(),
-            institution_id: i.id.clone(),
-            assessment_id: a.id.clone(),
-            item_id: "1-1".into(),
-            kind: kind.into(),
-            ref_id: None,
-            label: label.into(),
-            sha256: sha,
-            media_type: Some("application/pdf".into()),
-            effective_on: "2024-06-01".into(),
-            created_by: None,
-            created_label: String::new(),
-            created_at: 0,
+        let ev = |kind: mamori_domain::codes::EvidenceKind, label: &str, sha: Option<String>| {
+            mamori_store::Evidence {
+                id: String::new(),
+                institution_id: i.id.clone(),
+                assessment_id: a.id.clone(),
+                item_id: "1-1".into(),
+                kind,
+                ref_id: None,
+                label: label.into(),
+                sha256: sha,
+                media_type: Some("application/pdf".into()),
+                effective_on: "2024-06-01".into(),
+                created_by: None,
+                created_label: String::new(),
+                created_at: 0,
+            }
         };
         let content = b"%PDF-1.7 wrong file".to_vec();
         let hash = format!("{:064x}", 7u8);
         let wrong = s
             .add_evidence(
                 &actor(),
-                &ev("file", "別病院の規程.pdf", Some(hash)),
+                &ev(
+                    mamori_domain::codes::EvidenceKind::File,
+                    "別病院の規程.pdf",
+                    Some(hash),
+                ),
                 Some(&content),
             )
             .await
             .unwrap();
         let kept = s
-            .add_evidence(&actor(), &ev("officer", "安全管理責任者", None), None)
+            .add_evidence(
+                &actor(),
+                &ev(
+                    mamori_domain::codes::EvidenceKind::Officer,
+                    "安全管理責任者",
+                    None,
+                ),
+                None,
+            )
             .await
             .unwrap();
         assert!(matches!(
@@ -121,7 +135,10 @@ async fn assessments_answers_approval_lock_and_revisions() {
             .any(|e| e == "assessment.evidence.withdraw"));
 
         let approved = s.approve_assessment(&actor(), &a.id, 1).await.unwrap();
-        assert_eq!(approved.status, "approved");
+        assert_eq!(
+            approved.status,
+            mamori_domain::codes::AssessmentStatus::Approved
+        );
         assert!(
             matches!(
                 s.withdraw_evidence(&actor(), &a.id, &kept.id, "x").await,
@@ -299,7 +316,10 @@ async fn vendor_sheets_requested_answered_and_submitted() {
             b.name
         );
         let submitted = s.vendor_sheet(&sh.id).await.unwrap().unwrap();
-        assert_eq!(submitted.status, "submitted");
+        assert_eq!(
+            submitted.status,
+            mamori_domain::codes::VendorSheetStatus::Submitted
+        );
         // 差し戻し: only a submitted sheet at its current version; it opens again with the
         // reason, and the next submission clears the reason.
         assert!(matches!(
@@ -331,7 +351,10 @@ async fn vendor_sheets_requested_answered_and_submitted() {
             .await
             .unwrap();
         let resubmitted = s.vendor_sheet(&sh.id).await.unwrap().unwrap();
-        assert_eq!(resubmitted.status, "submitted");
+        assert_eq!(
+            resubmitted.status,
+            mamori_domain::codes::VendorSheetStatus::Submitted
+        );
         assert_eq!(resubmitted.returned_reason, "");
         assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
     }

@@ -1,6 +1,7 @@
 //! Systems, contracts, role-sharing items, and what vendors keep with a contract.
 
 use super::*;
+use mamori_domain::codes::{DocumentKind, Hosting, SystemCategory};
 use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 
 #[tokio::test]
@@ -15,8 +16,8 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
         let sys = |inst: &str, name: &str| NewSystem {
             institution_id: inst.into(),
             name: name.into(),
-            category: "ehr".into(),
-            hosting: "on_premise".into(),
+            category: SystemCategory::Ehr,
+            hosting: Hosting::OnPremise,
             holds_medical_info: true,
             note: String::new(),
         };
@@ -175,7 +176,7 @@ async fn certifications_documents_subcontractors_invites_and_standard_answers() 
         let cert = |name: &str, exp: Option<&str>| Certification {
             id: String::new(),
             vendor_id: v.id.clone(),
-            kind: "jisq27001".into(),
+            kind: mamori_domain::codes::CertKind::JisQ27001,
             name: name.into(),
             expires_on: exp.map(String::from),
             created_at: 0,
@@ -212,13 +213,13 @@ async fn certifications_documents_subcontractors_invites_and_standard_answers() 
             id: String::new(),
             institution_id: inst.into(),
             contract_id: c.id.clone(),
-            kind: "sla".into(),
+            kind: DocumentKind::Sla,
             file_name: "SLA.pdf".into(),
             sha256: "ab".repeat(32),
             size: 0,
             media_type: "application/pdf".into(),
             uploaded_by: None,
-            uploaded_party: "institution".into(),
+            uploaded_party: Party::Institution,
             uploaded_at: 0,
         };
         let content = b"%PDF-1.4 test".to_vec();

@@ -1,6 +1,7 @@
 //! Store methods that no other contract test called: each is run here on both backends.
 
 use super::{actor, assessment, backends, events, maintenance_contract, new_inst};
+use mamori_domain::codes::{Hosting, SystemCategory};
 use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 use mamori_store::{
     now_ms, ConflictKind, Entity, InspectorLink, NewContract, NewSystem, RoleSharingItem,
@@ -36,8 +37,8 @@ async fn vendors_systems_contracts_and_role_sharing_tallies() {
         let new_system = |inst: &str, name: &str| NewSystem {
             institution_id: inst.into(),
             name: name.into(),
-            category: "ehr".into(),
-            hosting: "cloud".into(),
+            category: SystemCategory::Ehr,
+            hosting: Hosting::Cloud,
             holds_medical_info: true,
             note: "本館".into(),
         };

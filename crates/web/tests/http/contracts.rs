@@ -46,7 +46,10 @@ async fn documents_subcontractors_invitations_standard_answers_and_dashboard_sig
             .unwrap();
         assert!(location(&r).contains("err=error-document-type"));
         let docs = app.store.contract_documents(&cb.id).await.unwrap();
-        let mds = docs.iter().find(|d| d.kind == "mds_sds").unwrap();
+        let mds = docs
+            .iter()
+            .find(|d| d.kind == mamori_domain::codes::DocumentKind::MdsSds)
+            .unwrap();
         assert_eq!(
             docs.len(),
             2,

@@ -32,7 +32,7 @@ async fn other_tenant(app: &App) -> Other {
                 institution_id: inst.id.clone(),
                 vendor_id: vendor_id(app, "B社").await,
                 title: "なにわ 電子カルテ保守".into(),
-                kind: "maintenance".into(),
+                kind: mamori_domain::codes::ContractKind::Maintenance,
                 starts_on: Some("2024-04-01".into()),
                 ends_on: None,
                 catalog_id: "mhlw/role-sharing@2024-06".into(),

@@ -197,7 +197,10 @@ async fn evidence_files_and_links_suggestions_staleness_and_the_inspector_view()
             html.contains("BCP.pdf") && html.contains("1年以上前"),
             "stale evidence marked"
         );
-        let file = ev.iter().find(|e| e.kind == "file").unwrap();
+        let file = ev
+            .iter()
+            .find(|e| e.kind == mamori_domain::codes::EvidenceKind::File)
+            .unwrap();
         // A multipart upload without the session's CSRF token (none, or a forged one) is refused
         // and adds nothing, audits nothing.
         let chain_before = app

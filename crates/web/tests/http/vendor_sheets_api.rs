@@ -15,7 +15,7 @@ async fn new_assessment(app: &App) -> mamori_store::Assessment {
                 institution_id: inst.id,
                 fiscal_year: 2025,
                 catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-                status: String::new(),
+                status: mamori_domain::codes::AssessmentStatus::Draft,
                 revision: 1,
                 previous_id: None,
                 approved_at: None,
@@ -242,7 +242,10 @@ async fn vendor_sheets_through_the_api_request_answer_submit_return_and_submit_a
             .await
             .unwrap()
             .into_iter()
-            .find(|s| s.fiscal_year == 2024 && s.status == "submitted")
+            .find(|s| {
+                s.fiscal_year == 2024
+                    && s.status == mamori_domain::codes::VendorSheetStatus::Submitted
+            })
             .unwrap();
         let copy = format!("{sheet_url}/copy");
         let a_sheet = sheets.iter().find(|s| s["vendor_name"] == "A社").unwrap()["id"]

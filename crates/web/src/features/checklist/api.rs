@@ -91,7 +91,7 @@ pub(crate) fn assessment_view(
         id: a.id,
         fiscal_year: a.fiscal_year,
         catalog_id: a.catalog_id,
-        status: a.status,
+        status: a.status.as_str().to_string(),
         revision: a.revision,
         version: a.version,
         done,

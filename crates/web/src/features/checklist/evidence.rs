@@ -75,9 +75,10 @@ pub async fn suggestions(
             let missing: Vec<String> = contracts
                 .iter()
                 .filter(|c| {
-                    !docs
-                        .iter()
-                        .any(|d| d.contract_id == c.id && d.kind == "mds_sds")
+                    !docs.iter().any(|d| {
+                        d.contract_id == c.id
+                            && d.kind == mamori_domain::codes::DocumentKind::MdsSds
+                    })
                 })
                 .map(|c| c.vendor_name.clone())
                 .collect();

@@ -53,7 +53,7 @@ fn view(e: Evidence, today: &str) -> EvidenceView {
         stale: is_stale(&e.effective_on, today),
         id: e.id,
         item_id: e.item_id,
-        kind: e.kind,
+        kind: e.kind.as_str().to_string(),
         label: e.label,
         ref_id: e.ref_id,
         sha256: e.sha256,

@@ -207,7 +207,7 @@ pub async fn inspect(
     }
     let mut outstanding = Vec::new();
     for s in store.vendor_sheets(&a.id).await? {
-        if s.status != "submitted" {
+        if s.status != mamori_domain::codes::VendorSheetStatus::Submitted {
             outstanding.push(s.vendor_name.clone());
             continue;
         }

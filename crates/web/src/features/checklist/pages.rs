@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::assessments::{document_for, model, to_domain, versions};
 use mamori_domain::assessment::{self as asm};
+use mamori_domain::codes::AssessmentStatus;
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::time::current_fiscal_year;
 use mamori_domain::Institution;
@@ -77,7 +78,7 @@ pub(crate) async fn list_view(
                 .map(|c| c.catalog.title.clone())
                 .unwrap_or_else(|| a.catalog_id.clone()),
             status: tr.t(&format!("cy-status-{}", a.status)),
-            approved: a.status == "approved",
+            approved: a.status == AssessmentStatus::Approved,
             revision: a.revision,
             done,
             needed,
@@ -233,7 +234,7 @@ pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult
         .vendor_sheets(&a.id)
         .await?
         .into_iter()
-        .filter(|s| s.status != "submitted")
+        .filter(|s| s.status != mamori_domain::codes::VendorSheetStatus::Submitted)
         .map(|s| s.vendor_name)
         .collect();
     let stale = state
@@ -248,7 +249,7 @@ pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult
         stale,
         href: format!("/assessments/{}", a.id),
         fiscal_year: mamori_domain::wareki::fiscal_year(a.fiscal_year as i32),
-        approved: a.status == "approved",
+        approved: a.status == AssessmentStatus::Approved,
         done: m.done,
         needed: m.needed,
         overdue: no_items.iter().filter(|x| x.3).count(),

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::assessments::{check_label, model, slot_of, to_domain};
 use mamori_domain::assessment::{self as asm, Slot};
+use mamori_domain::codes::AssessmentStatus;
 use mamori_domain::grants::GrantStanding;
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::Institution;
@@ -71,6 +72,7 @@ pub struct SectionView {
 pub(crate) struct SheetPage {
     page: PageCtx,
     a: Assessment,
+    approved: bool,
     fy_label: String,
     fy_range: (String, String),
     catalog_title: String,
@@ -148,7 +150,7 @@ pub(crate) async fn sheet_view(
         _ => vec![],
     };
     let evidence = store.evidence(&a.id).await?;
-    let suggested = if a.status == "draft" {
+    let suggested = if a.status == AssessmentStatus::Draft {
         suggestions(state, inst, cat, &tr).await?
     } else {
         vec![]
@@ -170,7 +172,7 @@ pub(crate) async fn sheet_view(
                         .map(|e| EvRow {
                             id: e.id.clone(),
                             label: e.label.clone(),
-                            kind: tr.t(&format!("ev-kind-{}", e.kind.replace('_', "-"))),
+                            kind: tr.t(&format!("ev-kind-{}", e.kind.as_str().replace('_', "-"))),
                             effective_on: e.effective_on.clone(),
                             stale: is_stale(&e.effective_on, &today),
                             href: e
@@ -213,7 +215,7 @@ pub(crate) async fn sheet_view(
     let can = |action: Action| {
         mamori_app::access::may(auth, action, Scope::Institution(&a.institution_id))
     };
-    let draft = a.status == "draft";
+    let draft = a.status == AssessmentStatus::Draft;
     let revisions = store
         .assessment_revisions(&a.id)
         .await?
@@ -266,6 +268,7 @@ pub(crate) async fn sheet_view(
             revisions,
             carried_from: previous
                 .map(|p| mamori_domain::wareki::fiscal_year(p.fiscal_year as i32)),
+            approved: a.status == AssessmentStatus::Approved,
             a,
             page,
         })?,

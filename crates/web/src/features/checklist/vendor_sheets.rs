@@ -90,6 +90,8 @@ pub(crate) async fn sheet_for(
 pub(crate) struct VendorSheetPage {
     page: PageCtx,
     s: mamori_store::VendorSheet,
+    /// Submitted (otherwise requested: open to the vendor).
+    submitted: bool,
     fy_label: String,
     fy_range: (String, String),
     catalog_title: String,
@@ -179,7 +181,7 @@ pub(crate) async fn vendor_sheet_view(
             })
         })
         .collect();
-    let open = s.status == "requested";
+    let open = s.status == mamori_domain::codes::VendorSheetStatus::Requested;
     let sources = if party == Party::Vendor && open {
         mamori_app::vendor_sheets::copy_sources(state, &s)
             .await?
@@ -210,7 +212,7 @@ pub(crate) async fn vendor_sheet_view(
             needed: m.needed,
             can_answer: open && party == Party::Vendor,
             can_submit: open && party == Party::Vendor && m.done >= m.needed,
-            can_return: s.status == "submitted"
+            can_return: s.status == mamori_domain::codes::VendorSheetStatus::Submitted
                 && party == Party::Institution
                 && mamori_app::access::may(
                     auth,
@@ -218,6 +220,7 @@ pub(crate) async fn vendor_sheet_view(
                     Scope::Institution(&s.institution_id),
                 ),
             sources,
+            submitted: !open,
             s,
             page,
         })?,

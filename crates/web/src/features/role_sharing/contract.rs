@@ -168,11 +168,11 @@ pub(crate) async fn contract_view(
         .iter()
         .map(|d| DocRow {
             href: format!("/contract-documents/{}", d.id),
-            kind: label(&tr, "doc-kind", &d.kind),
+            kind: label(&tr, "doc-kind", d.kind.as_str()),
             file_name: d.file_name.clone(),
             sha256: d.sha256.chars().take(16).collect(),
             size: format!("{:.1} KB", d.size as f64 / 1024.0),
-            party: label(&tr, "rs-party", &d.uploaded_party),
+            party: label(&tr, "rs-party", d.uploaded_party.as_str()),
             at: mamori_domain::time::timestamp_jst(d.uploaded_at),
         })
         .collect();
@@ -339,7 +339,7 @@ pub(crate) async fn contract_view(
         render(&ContractPage {
             party: party.as_str().to_string(),
             party_label: label(&tr, "rs-party", party.as_str()),
-            kind: label(&tr, "contract-kind", &c.kind),
+            kind: label(&tr, "contract-kind", c.kind.as_str()),
             systems,
             catalog_title: format!("{}({})", cat.catalog.title, cat.catalog.version),
             sections,

@@ -95,8 +95,8 @@ pub(crate) async fn systems_view(
         .iter()
         .map(|s| SystemRow {
             name: s.name.clone(),
-            category: label(&tr, "system-category", &s.category),
-            hosting: label(&tr, "system-hosting", &s.hosting),
+            category: label(&tr, "system-category", s.category.as_str()),
+            hosting: label(&tr, "system-hosting", s.hosting.as_str()),
             medical: s.holds_medical_info,
             connects: links
                 .iter()
@@ -311,7 +311,7 @@ pub(crate) async fn contracts_view(
                 href: format!("/contracts/{}", c.id),
                 vendor: c.vendor_name.clone(),
                 title: c.title.clone(),
-                kind: label(&tr, "contract-kind", &c.kind),
+                kind: label(&tr, "contract-kind", c.kind.as_str()),
                 period: format!(
                     "{} 〜 {}",
                     c.starts_on.clone().unwrap_or_default(),
@@ -493,7 +493,7 @@ pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResu
             code: c.institution_code.clone(),
             vendor: c.vendor_name.clone(),
             title: c.title.clone(),
-            kind: label(&tr, "contract-kind", &c.kind),
+            kind: label(&tr, "contract-kind", c.kind.as_str()),
             agreed,
             negotiating,
             total,

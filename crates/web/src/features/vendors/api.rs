@@ -33,7 +33,7 @@ impl From<Certification> for CertificationView {
         CertificationView {
             id: c.id,
             vendor_id: c.vendor_id,
-            kind: c.kind,
+            kind: c.kind.as_str().to_string(),
             name: c.name,
             expires_on: c.expires_on,
             standing: standing.as_str().to_string(),
@@ -167,12 +167,12 @@ impl From<ContractDocument> for DocumentView {
         DocumentView {
             id: d.id,
             contract_id: d.contract_id,
-            kind: d.kind,
+            kind: d.kind.as_str().to_string(),
             file_name: d.file_name,
             sha256: d.sha256,
             size: d.size,
             media_type: d.media_type,
-            uploaded_party: d.uploaded_party,
+            uploaded_party: d.uploaded_party.as_str().to_string(),
             uploaded_at: d.uploaded_at,
         }
     }
