@@ -11,15 +11,16 @@ pub struct CertRow {
     pub kind: String,
     pub name: String,
     pub expires_on: String,
-    /// `expired`, `soon` or empty.
-    pub warn: &'static str,
+    /// Valid, expiring soon or expired, today in Japan.
+    pub standing: CertStanding,
 }
 
-/// `expired`, `soon` or empty, as the pages mark a certification.
-pub fn cert_warning(expires_on: Option<&str>, today: &str) -> &'static str {
-    match cert_standing(expires_on, today) {
-        CertStanding::Valid => "",
-        other => other.as_str(),
+impl CertRow {
+    pub fn expired(&self) -> bool {
+        self.standing == CertStanding::Expired
+    }
+    pub fn soon(&self) -> bool {
+        self.standing == CertStanding::Soon
     }
 }
 
@@ -37,7 +38,7 @@ pub fn cert_rows(
             kind: tr.t(&format!("cert-kind-{}", c.kind)),
             name: c.name.clone(),
             expires_on: c.expires_on.clone().unwrap_or_default(),
-            warn: cert_warning(c.expires_on.as_deref(), &today),
+            standing: cert_standing(c.expires_on.as_deref(), &today),
         })
         .collect()
 }

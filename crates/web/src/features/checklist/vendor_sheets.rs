@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::assessments::{model, slot_of};
 use mamori_domain::assessment::{self as asm};
+use mamori_domain::codes::VendorSheetStanding;
 use mamori_domain::policy::{Action, Scope};
 use mamori_store::{Assessment, AssessmentAnswer};
 use serde::Deserialize;
@@ -23,10 +24,19 @@ pub struct SheetRow {
     pub href: String,
     pub vendor: String,
     pub contract: String,
-    /// `submitted`, `returned` (sent back, awaiting resubmission) or `requested`.
-    pub state: &'static str,
+    /// Submitted, returned (sent back, awaiting resubmission) or requested.
+    pub standing: VendorSheetStanding,
     pub done: usize,
     pub needed: usize,
+}
+
+impl SheetRow {
+    pub fn submitted(&self) -> bool {
+        self.standing == VendorSheetStanding::Submitted
+    }
+    pub fn returned(&self) -> bool {
+        self.standing == VendorSheetStanding::Returned
+    }
 }
 
 /// The vendor sheets of an assessment, for its page.
@@ -50,7 +60,7 @@ pub async fn sheet_rows(state: &AppState, a: &Assessment) -> AppResult<Vec<Sheet
         );
         rows.push(SheetRow {
             href: format!("/vendor-sheets/{}", s.id),
-            state: mamori_app::assessments::sheet_standing(&s).as_str(),
+            standing: mamori_app::assessments::sheet_standing(&s),
             vendor: s.vendor_name,
             contract: s.contract_title,
             done: m.done,

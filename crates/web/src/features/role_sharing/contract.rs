@@ -34,7 +34,7 @@ pub struct ChecklistItem {
     pub part2: bool,
     pub answerable: bool,
     pub version: i64,
-    pub state: String,
+    pub state: ItemState,
     pub state_label: String,
     pub responsibility: String,
     pub responsibility_label: String,
@@ -69,7 +69,7 @@ pub struct ChecklistSection {
 pub(crate) struct ContractPage {
     page: PageCtx,
     c: Contract,
-    party: String,
+    party: Party,
     party_label: String,
     kind: String,
     systems: String,
@@ -239,7 +239,7 @@ pub(crate) async fn contract_view(
                     part2,
                     answerable,
                     version: row.map(|r| r.version).unwrap_or(0),
-                    state: st.state.as_str().to_string(),
+                    state: st.state,
                     state_label: tr.t(&state_key),
                     responsibility: row
                         .and_then(|r| r.responsibility)
@@ -337,7 +337,7 @@ pub(crate) async fn contract_view(
     Ok((
         status,
         render(&ContractPage {
-            party: party.as_str().to_string(),
+            party,
             party_label: label(&tr, "rs-party", party.as_str()),
             kind: label(&tr, "contract-kind", c.kind.as_str()),
             systems,

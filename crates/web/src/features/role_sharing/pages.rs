@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::role_sharing as rsw;
-use mamori_domain::codes::{ContractKind, Hosting, SystemCategory};
+use mamori_domain::codes::{ContractKind, Hosting, SystemCategory, VendorSheetStanding};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::role_sharing::ItemState;
 use mamori_domain::Institution;
@@ -452,7 +452,7 @@ pub(crate) struct PortalPage {
     institutions: usize,
     your_turn: usize,
     /// (link, institution, fiscal year, contract, `submitted` / `returned` / `requested`)
-    sheets: Vec<(String, String, String, String, &'static str)>,
+    sheets: Vec<(String, String, String, String, VendorSheetStanding)>,
 }
 
 pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
@@ -505,7 +505,7 @@ pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResu
         .await?
         .into_iter()
         .map(|x| {
-            let st = mamori_app::assessments::sheet_standing(&x).as_str();
+            let st = mamori_app::assessments::sheet_standing(&x);
             (
                 format!("/vendor-sheets/{}", x.id),
                 x.institution_name,

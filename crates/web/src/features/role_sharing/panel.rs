@@ -91,13 +91,13 @@ pub async fn signals(state: &AppState, inst: &Institution, _tr: &Tr) -> AppResul
     let certs = certs
         .iter()
         .filter_map(|c| {
-            let w = crate::ui::records::cert_warning(c.expires_on.as_deref(), &today);
-            (!w.is_empty()).then(|| {
+            let w = mamori_domain::codes::cert_standing(c.expires_on.as_deref(), &today);
+            (w != mamori_domain::codes::CertStanding::Valid).then(|| {
                 (
                     vendor_name(&c.vendor_id),
                     c.name.clone(),
                     c.expires_on.clone().unwrap_or_default(),
-                    w == "expired",
+                    w == mamori_domain::codes::CertStanding::Expired,
                 )
             })
         })
