@@ -98,7 +98,7 @@ pub fn index_record(c: &Catalog, origin: &str) -> CatalogRecord {
             .map(|i| CatalogItemRecord {
                 catalog_id: m.id.clone(),
                 item_id: i.id.clone(),
-                kind: "item".into(),
+                kind: mamori_domain::codes::CatalogEntryKind::Item,
                 number: i.number.clone(),
                 section_title: c
                     .section(&i.section)
@@ -112,7 +112,7 @@ pub fn index_record(c: &Catalog, origin: &str) -> CatalogRecord {
                 CatalogItemRecord {
                     catalog_id: m.id.clone(),
                     item_id: s.id.clone(),
-                    kind: "section".into(),
+                    kind: mamori_domain::codes::CatalogEntryKind::Section,
                     number: s.number.clone(),
                     section_title: c
                         .section(&s.parent)

@@ -115,6 +115,14 @@ macro_rules! code_enum {
 }
 
 code_enum!(
+    /// What a row of a catalog's search index is.
+    CatalogEntryKind {
+        Item = "item",
+        Section = "section",
+    }
+);
+
+code_enum!(
     /// Where a catalog import stands: staged until the administrator confirms or discards it.
     ImportStatus {
         Pending = "pending",

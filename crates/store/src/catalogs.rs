@@ -23,10 +23,9 @@ pub struct CatalogRecord {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CatalogItemRecord {
     pub catalog_id: String,
-    /// Item id, or section id for `kind = "section"`.
+    /// Item id, or section id for a section.
     pub item_id: String,
-    /// `item` or `section`.
-    pub kind: String,
+    pub kind: mamori_domain::codes::CatalogEntryKind,
     pub number: String,
     pub section_title: String,
     pub text: String,

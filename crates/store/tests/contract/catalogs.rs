@@ -10,7 +10,7 @@ async fn catalogs_load_once_and_japanese_search_finds_items() {
         let item = |id: &str, number: &str, text: &str| CatalogItemRecord {
             catalog_id: "mhlw/test@R6".into(),
             item_id: id.into(),
-            kind: "item".into(),
+            kind: mamori_domain::codes::CatalogEntryKind::Item,
             number: number.into(),
             section_title: "医療情報システムの管理・運用".into(),
             text: text.into(),

@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use mamori_catalog::{Answer, Catalog, Item, Provenance};
+use mamori_domain::codes::CatalogEntryKind;
 use mamori_domain::policy::{Action, Scope};
 use serde::{Deserialize, Serialize};
 
@@ -314,7 +315,8 @@ pub struct SearchQuery {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchHit {
     /// `item` or `section`.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: CatalogEntryKind,
     pub catalog_id: String,
     pub catalog_title: String,
     pub item_id: String,
@@ -427,7 +429,7 @@ struct SearchPage {
 
 impl SearchHit {
     pub fn href(&self) -> String {
-        if self.kind == "section" {
+        if self.kind == CatalogEntryKind::Section {
             format!("{}#{}", href(&self.catalog_id), self.item_id)
         } else {
             item_href(&self.catalog_id, &self.item_id)
