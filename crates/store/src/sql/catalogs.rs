@@ -52,7 +52,7 @@ impl CatalogStore for This {
             )
             .bind(&c.id)
             .bind(&i.item_id)
-            .bind(&i.kind)
+            .bind(i.kind)
             .bind(&i.number)
             .bind(&i.section_title)
             .bind(&i.text)
