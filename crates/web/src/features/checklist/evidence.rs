@@ -96,6 +96,46 @@ pub async fn suggestions(
     Ok(out)
 }
 
+/// An evidence upload as the page and the API read it: authorised before the body is read,
+/// then the form's fields and the file (its type guessed from its content).
+pub(crate) struct EvidenceUpload {
+    pub item_id: String,
+    target: String,
+    effective_on: String,
+    up: crate::http::upload::Upload,
+}
+
+impl EvidenceUpload {
+    pub async fn read(
+        state: &AppState,
+        auth: &Auth,
+        id: &str,
+        req: axum::extract::Request,
+    ) -> AppResult<Self> {
+        assessment_for(state, auth, id, Action::AnswerAssessment).await?;
+        let up = crate::http::upload::read(req, state).await?;
+        Ok(EvidenceUpload {
+            item_id: up.text("item_id"),
+            target: up.text("target"),
+            effective_on: up.text("effective_on"),
+            up,
+        })
+    }
+
+    pub fn new_evidence(&self) -> NewEvidence<'_> {
+        NewEvidence {
+            item_id: &self.item_id,
+            target: &self.target,
+            effective_on: &self.effective_on,
+            file: Some(File {
+                name: &self.up.file_name,
+                bytes: &self.up.bytes,
+                media_type: crate::http::upload::sniff(&self.up.bytes, &self.up.file_name),
+            }),
+        }
+    }
+}
+
 /// Attach evidence: a file, or a link to a mamori record. Authorised before the body is read.
 pub async fn add_evidence(
     State(state): State<AppState>,
@@ -103,23 +143,8 @@ pub async fn add_evidence(
     Path(id): Path<String>,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    let up = crate::http::upload::read(req, &state).await?;
-    let (item_id, target, effective_on) = (
-        up.text("item_id"),
-        up.text("target"),
-        up.text("effective_on"),
-    );
-    let new = NewEvidence {
-        item_id: &item_id,
-        target: &target,
-        effective_on: &effective_on,
-        file: Some(File {
-            name: &up.file_name,
-            bytes: &up.bytes,
-            media_type: crate::http::upload::sniff(&up.bytes, &up.file_name),
-        }),
-    };
+    let form = EvidenceUpload::read(&state, &auth, &id, req).await?;
+    let (item_id, new) = (form.item_id.clone(), form.new_evidence());
     let q = match mamori_app::evidence::add(&state, &auth, &id, new).await {
         Ok(_) => "ok=flash-evidence-added".to_string(),
         // The redirects name the item: an unknown one is not there.

@@ -3,7 +3,6 @@
 //! upload limit, authorised before the file is read).
 
 use super::evidence::{evidence_download, is_stale};
-use crate::features::checklist::sheet::assessment_for;
 use crate::http::api::{ApiJson, ErrorBody};
 use crate::http::auth::Auth;
 use crate::http::download::FileBody;
@@ -13,8 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use mamori_app::evidence::{File, NewEvidence};
-use mamori_domain::policy::Action;
 use mamori_store::Evidence;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -108,24 +105,8 @@ pub async fn upload(
     req: axum::extract::Request,
 ) -> AppResult<(StatusCode, Json<EvidenceView>)> {
     // Authorised before the body is read.
-    assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    let up = crate::http::upload::read(req, &state).await?;
-    let (item_id, target, effective_on) = (
-        up.text("item_id"),
-        up.text("target"),
-        up.text("effective_on"),
-    );
-    let new = NewEvidence {
-        item_id: &item_id,
-        target: &target,
-        effective_on: &effective_on,
-        file: Some(File {
-            name: &up.file_name,
-            bytes: &up.bytes,
-            media_type: crate::http::upload::sniff(&up.bytes, &up.file_name),
-        }),
-    };
-    let e = mamori_app::evidence::add(&state, &auth, &id, new).await?;
+    let form = super::evidence::EvidenceUpload::read(&state, &auth, &id, req).await?;
+    let e = mamori_app::evidence::add(&state, &auth, &id, form.new_evidence()).await?;
     Ok((
         StatusCode::CREATED,
         Json(view(e, &mamori_domain::time::today_jst())),

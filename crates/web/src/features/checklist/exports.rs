@@ -2,12 +2,11 @@
 //! (`app::exports`, shared with the API).
 
 use super::inspector::*;
-use crate::http::auth::Auth;
 use crate::http::error::{AppError, AppResult};
 use crate::http::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
-use mamori_app::exports::{Export, Format};
+use mamori_app::exports::Export;
 
 // ------------------------------------------------------------------ exports
 
@@ -16,36 +15,7 @@ pub(crate) fn export_download(e: Export) -> Response {
     crate::http::download::download(e.bytes, e.media_type, &e.ascii_name, &e.name)
 }
 
-pub async fn export_xlsx(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    Query(q): Query<crate::http::download::ExportQuery>,
-) -> AppResult<Response> {
-    let e = mamori_app::exports::checklist(&state, &auth, &id, &q.dates, Format::Xlsx).await?;
-    Ok(export_download(e))
-}
-
-pub async fn export_pdf(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    Query(q): Query<crate::http::download::ExportQuery>,
-) -> AppResult<Response> {
-    let e = mamori_app::exports::checklist(&state, &auth, &id, &q.dates, Format::Pdf).await?;
-    Ok(export_download(e))
-}
-
 // ------------------------------------------------------------------ the inspection bundle
-
-pub async fn bundle(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    let e = mamori_app::exports::bundle(&state, &auth, &id).await?;
-    Ok(export_download(e))
-}
 
 pub async fn inspect_bundle(
     State(state): State<AppState>,

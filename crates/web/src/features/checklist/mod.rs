@@ -57,9 +57,13 @@ pub fn routes(r: Routes) -> Routes {
             "/assessments/{id}/evidence/{ev}",
             evidence::evidence_file,
         )
-        .page(GET, "/assessments/{id}/export.xlsx", exports::export_xlsx)
-        .page(GET, "/assessments/{id}/export.pdf", exports::export_pdf)
-        .page(GET, "/assessments/{id}/bundle.zip", exports::bundle)
+        .page(
+            GET,
+            "/assessments/{id}/export.xlsx",
+            exports_api::export_xlsx,
+        )
+        .page(GET, "/assessments/{id}/export.pdf", exports_api::export_pdf)
+        .page(GET, "/assessments/{id}/bundle.zip", exports_api::bundle)
         .page(GET, "/inspect/{token}/bundle.zip", exports::inspect_bundle)
         .page(
             POST,

@@ -1,7 +1,7 @@
 //! The cross-vendor matrix, and the exports (checklist and matrix as xlsx, the print page).
 
 use crate::http::auth::Auth;
-use crate::http::download::{date_style, download, ExportQuery};
+use crate::http::download::{date_style, ExportQuery};
 use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use crate::ui::{render, PageCtx};
@@ -86,26 +86,6 @@ pub async fn matrix(
 }
 
 // ------------------------------------------------------------------ exports
-
-pub async fn contract_xlsx(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    Query(q): Query<ExportQuery>,
-) -> AppResult<Response> {
-    let e = mamori_app::role_sharing_exports::contract_xlsx(&state, &auth, &id, &q.dates).await?;
-    Ok(download(e.bytes, e.media_type, &e.ascii_name, &e.name))
-}
-
-pub async fn matrix_xlsx(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(code): Path<String>,
-    Query(q): Query<ExportQuery>,
-) -> AppResult<Response> {
-    let e = mamori_app::role_sharing_exports::matrix_xlsx(&state, &auth, &code, &q.dates).await?;
-    Ok(download(e.bytes, e.media_type, &e.ascii_name, &e.name))
-}
 
 #[derive(Template)]
 #[template(path = "role_sharing/contract_print.html")]

@@ -23,9 +23,13 @@ pub fn routes(r: Routes) -> Routes {
         .twin("POST /api/v1/institutions/{code}/contracts")
         .page(GET, "/i/{code}/matrix", matrix::matrix)
         .page(GET, "/contracts/{id}", contract::contract)
-        .page(GET, "/contracts/{id}/export.xlsx", matrix::contract_xlsx)
+        .page(
+            GET,
+            "/contracts/{id}/export.xlsx",
+            exports_api::contract_xlsx,
+        )
         .page(GET, "/contracts/{id}/print", matrix::contract_print)
-        .page(GET, "/i/{code}/matrix.xlsx", matrix::matrix_xlsx)
+        .page(GET, "/i/{code}/matrix.xlsx", exports_api::matrix_xlsx)
         .page(POST, "/contracts/{id}/items/{item}", contract::item_step)
         .twin("POST /api/v1/contracts/{id}/items/{item}")
         .page(GET, "/vendor", pages::vendor_portal)
