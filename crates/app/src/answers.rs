@@ -50,11 +50,11 @@ impl AnswerForm {
     pub fn of(x: &AssessmentAnswer) -> Self {
         AnswerForm {
             item_id: x.item_id.clone(),
-            slot: x.slot.clone(),
+            slot: x.slot.to_string(),
             version: 0,
-            check1: x.check1.clone().unwrap_or_default(),
+            check1: x.check1.map(|c| c.to_string()).unwrap_or_default(),
             check1_on: x.check1_on.clone().unwrap_or_default(),
-            check2: x.check2.clone().unwrap_or_default(),
+            check2: x.check2.map(|c| c.to_string()).unwrap_or_default(),
             check2_on: x.check2_on.clone().unwrap_or_default(),
             target_on: x.target_on.clone().unwrap_or_default(),
             note: x.note.clone(),
@@ -165,7 +165,7 @@ pub async fn save(
     .map_err(Error::invalid)?;
     let current = answers
         .iter()
-        .find(|x| x.item_id == f.item_id && x.slot == slot.as_str())
+        .find(|x| x.item_id == f.item_id && x.slot == slot)
         .map(|x| x.version)
         .unwrap_or(0);
     if current != f.version {
@@ -181,10 +181,10 @@ pub async fn save(
         institution_id: institution_id.clone(),
         assessment_id: sheet_id.clone(),
         item_id: f.item_id.clone(),
-        slot: slot.as_str().into(),
-        check1: answer.check1.map(|c| c.as_str().into()),
+        slot,
+        check1: answer.check1,
         check1_on: answer.check1_on,
-        check2: answer.check2.map(|c| c.as_str().into()),
+        check2: answer.check2,
         check2_on: answer.check2_on,
         target_on: answer.target_on,
         note: answer.note,

@@ -90,26 +90,25 @@ pub fn model(cat: &Catalog, answers: &[AssessmentAnswer]) -> asm::Progress {
         |item, slot| {
             answers
                 .iter()
-                .find(|a| a.item_id == item && a.slot == slot.as_str() && !a.carried)
-                .and_then(|a| a.check1.as_deref())
-                .and_then(YesNo::parse)
+                .find(|a| a.item_id == item && a.slot == slot && !a.carried)
+                .and_then(|a| a.check1)
         },
     )
 }
 
-pub fn check_label(tr: &Tr, v: Option<&str>) -> String {
+pub fn check_label(tr: &Tr, v: Option<YesNo>) -> String {
     match v {
-        Some("yes") => tr.t("rs-check-yes"),
-        Some("no") => tr.t("rs-check-no"),
-        _ => String::new(),
+        Some(YesNo::Yes) => tr.t("rs-check-yes"),
+        Some(YesNo::No) => tr.t("rs-check-no"),
+        None => String::new(),
     }
 }
 
 pub fn to_domain(x: &AssessmentAnswer) -> asm::Answer {
     asm::Answer {
-        check1: x.check1.as_deref().and_then(YesNo::parse),
+        check1: x.check1,
         check1_on: x.check1_on.clone(),
-        check2: x.check2.as_deref().and_then(YesNo::parse),
+        check2: x.check2,
         check2_on: x.check2_on.clone(),
         target_on: x.target_on.clone(),
         note: x.note.clone(),
@@ -130,7 +129,7 @@ pub fn official_rows(
         for (n, sl) in slots.iter().enumerate() {
             let a = answers
                 .iter()
-                .find(|x| x.item_id == i.id && x.slot == sl.as_str() && !x.carried);
+                .find(|x| x.item_id == i.id && x.slot == *sl && !x.carried);
             let na = gate_no && !i.gate;
             out.push([
                 if n == 0 {
@@ -147,11 +146,11 @@ pub fn official_rows(
                 if na {
                     tr.t("cy-not-applicable")
                 } else {
-                    check_label(tr, a.and_then(|x| x.check1.as_deref()))
+                    check_label(tr, a.and_then(|x| x.check1))
                 },
                 a.and_then(|x| x.check1_on.clone()).unwrap_or_default(),
                 a.and_then(|x| x.target_on.clone()).unwrap_or_default(),
-                check_label(tr, a.and_then(|x| x.check2.as_deref())),
+                check_label(tr, a.and_then(|x| x.check2)),
                 a.and_then(|x| x.check2_on.clone()).unwrap_or_default(),
                 a.map(|x| x.note.clone()).unwrap_or_default(),
             ]);

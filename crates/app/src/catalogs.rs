@@ -2,6 +2,7 @@
 //! index in the database.
 
 use mamori_catalog::{Catalog, Provenance, Registry};
+use mamori_domain::codes::{CatalogKind, CatalogOrigin};
 use mamori_store::{Actor, CatalogItemRecord, CatalogRecord, Store};
 use sha2::{Digest, Sha256};
 
@@ -27,9 +28,9 @@ pub async fn sync(store: &dyn Store, catalogs: &Catalogs) -> mamori_store::Resul
     let mut loaded = 0;
     for c in catalogs.catalogs.values() {
         let origin = if catalogs.imported.contains(&c.catalog.id) {
-            "imported"
+            CatalogOrigin::Imported
         } else {
-            "embedded"
+            CatalogOrigin::Embedded
         };
         if store.load_catalog(&actor, &index_record(c, origin)).await? {
             loaded += 1;
@@ -79,19 +80,31 @@ pub async fn load(store: &dyn Store) -> mamori_store::Result<Catalogs> {
     Ok(catalogs)
 }
 
+/// The code of a catalog file's kind.
+pub fn kind_of(k: mamori_catalog::Kind) -> CatalogKind {
+    use mamori_catalog::Kind;
+    match k {
+        Kind::Guideline => CatalogKind::Guideline,
+        Kind::CyberChecklist => CatalogKind::CyberChecklist,
+        Kind::RoleSharing => CatalogKind::RoleSharing,
+        Kind::Bcp => CatalogKind::Bcp,
+        Kind::Disclosure => CatalogKind::Disclosure,
+    }
+}
+
 /// A catalog as the search index keeps it.
-pub fn index_record(c: &Catalog, origin: &str) -> CatalogRecord {
+pub fn index_record(c: &Catalog, origin: CatalogOrigin) -> CatalogRecord {
     let m = &c.catalog;
     let body = c.to_toml().unwrap_or_default();
     CatalogRecord {
         id: m.id.clone(),
         document: format!("{}/{}", m.publisher, m.document),
         version: m.version.clone(),
-        kind: format!("{:?}", m.kind),
+        kind: kind_of(m.kind),
         title: m.title.clone(),
         complete: m.coverage.complete,
         content_hash: hex::encode(Sha256::digest(body.as_bytes())),
-        origin: origin.into(),
+        origin,
         items: c
             .items
             .iter()

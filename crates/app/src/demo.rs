@@ -2,6 +2,7 @@
 //! `mamori serve --demo` into an empty database.
 
 use crate::credentials::hash_password;
+use mamori_domain::assessment::{self as asm, Slot, YesNo};
 use mamori_domain::codes::{CertKind, ContractKind, DocumentKind, Hosting, SystemCategory};
 use mamori_domain::role_sharing::{Check, ItemState, Party, Responsibility, StepKind};
 use mamori_domain::vendor_members::{MembershipStatus, VendorRole};
@@ -231,16 +232,16 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
             &[],
         )
         .await?;
-    let rows: [(&str, &str, &str, Option<&str>); 9] = [
-        ("0", "all", "yes", None),
-        ("1-1", "all", "yes", None),
-        ("2-1", "all", "yes", None),
-        ("2-2", "all", "yes", None),
-        ("2-3", "all", "no", Some("2024-12-27")),
-        ("2-4", "server", "yes", None),
-        ("2-4", "terminal", "no", Some("2025-03-31")),
-        ("2-5", "server", "yes", None),
-        ("2-5", "terminal", "yes", None),
+    let rows: [(&str, Slot, YesNo, Option<&str>); 9] = [
+        ("0", Slot::All, YesNo::Yes, None),
+        ("1-1", Slot::All, YesNo::Yes, None),
+        ("2-1", Slot::All, YesNo::Yes, None),
+        ("2-2", Slot::All, YesNo::Yes, None),
+        ("2-3", Slot::All, YesNo::No, Some("2024-12-27")),
+        ("2-4", Slot::Server, YesNo::Yes, None),
+        ("2-4", Slot::Terminal, YesNo::No, Some("2025-03-31")),
+        ("2-5", Slot::Server, YesNo::Yes, None),
+        ("2-5", Slot::Terminal, YesNo::Yes, None),
     ];
     for (item, slot, check, target) in rows {
         store
@@ -250,8 +251,8 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
                     institution_id: inst.into(),
                     assessment_id: a.id.clone(),
                     item_id: item.into(),
-                    slot: slot.into(),
-                    check1: Some(check.into()),
+                    slot,
+                    check1: Some(check),
                     check1_on: Some("2024-07-01".into()),
                     target_on: target.map(String::from),
                     ..Default::default()
@@ -284,18 +285,13 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
         .find(|s| s.vendor_name == "B社")
     {
         for item in &cat.items {
-            let slots: Vec<&str> = if item.devices.is_empty() {
-                vec!["all"]
-            } else {
-                item.devices
+            let slots = asm::slots(
+                &item
+                    .devices
                     .iter()
-                    .map(|d| match d {
-                        mamori_catalog::Device::Server => "server",
-                        mamori_catalog::Device::Terminal => "terminal",
-                        mamori_catalog::Device::Network => "network",
-                    })
-                    .collect()
-            };
+                    .map(|d| crate::assessments::slot_of(*d))
+                    .collect::<Vec<_>>(),
+            );
             for slot in slots {
                 store
                     .save_vendor_sheet_answer(
@@ -304,8 +300,8 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
                             institution_id: inst.into(),
                             assessment_id: b.id.clone(),
                             item_id: item.id.clone(),
-                            slot: slot.into(),
-                            check1: Some("yes".into()),
+                            slot,
+                            check1: Some(YesNo::Yes),
                             check1_on: Some("2024-08-20".into()),
                             ..Default::default()
                         },

@@ -25,20 +25,9 @@ pub struct ImportError {
 /// Where in the upload a problem is. Rows and columns count from 1 as Excel shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
-    File,
-    /// A part inside the xlsx package (`xl/worksheets/sheet1.xml`).
-    Part(String),
-    Sheet(String),
-    /// The range a sheet declares for itself.
-    Dimension {
-        sheet: String,
-        range: String,
-    },
-    Cell {
-        row: usize,
-        col: usize,
-    },
-    Row(usize),
+    /// A place the sheet reader names: the file, a part of the xlsx package, a sheet, the
+    /// range a sheet declares, a cell, a row.
+    In(mamori_sheets::Place),
     RowsFrom(usize),
     /// The first 20 rows, where the header row is looked for.
     Head,
@@ -94,18 +83,7 @@ impl Place {
     /// The Fluent message id and its arguments.
     pub fn key(&self) -> (&'static str, Vec<(&'static str, String)>) {
         match self {
-            Place::File => ("import-at-file", vec![]),
-            Place::Part(part) => ("import-at-part", vec![("part", part.clone())]),
-            Place::Sheet(name) => ("import-at-sheet", vec![("sheet", name.clone())]),
-            Place::Dimension { sheet, range } => (
-                "import-at-dimension",
-                vec![("sheet", sheet.clone()), ("range", range.clone())],
-            ),
-            Place::Cell { row, col } => (
-                "import-at-cell",
-                vec![("row", row.to_string()), ("col", col_name(*col))],
-            ),
-            Place::Row(row) => ("import-at-row", vec![("row", row.to_string())]),
+            Place::In(p) => p.key(),
             Place::RowsFrom(row) => ("import-at-rows-from", vec![("row", row.to_string())]),
             Place::Head => ("import-at-head", vec![]),
             Place::VersionId => ("import-at-version-id", vec![]),
@@ -117,14 +95,7 @@ impl Place {
 impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Place::File => write!(f, "ファイル"),
-            Place::Part(part) => write!(f, "xlsx の {part}"),
-            Place::Dimension { sheet, range } => {
-                write!(f, "シート「{sheet}」が宣言する範囲 {range}")
-            }
-            Place::Sheet(name) => write!(f, "シート「{name}」"),
-            Place::Cell { row, col } => write!(f, "行 {row}, 列 {}", col_name(*col)),
-            Place::Row(row) => write!(f, "行 {row}"),
+            Place::In(p) => p.fmt(f),
             Place::RowsFrom(row) => write!(f, "行 {row} 以降"),
             Place::Head => write!(f, "先頭20行"),
             Place::VersionId => write!(f, "版の id"),
@@ -134,7 +105,7 @@ impl std::fmt::Display for Place {
 }
 
 fn cell(rc: &(usize, usize)) -> String {
-    Place::Cell {
+    mamori_sheets::Place::Cell {
         row: rc.0,
         col: rc.1,
     }
@@ -218,23 +189,16 @@ fn err(place: Place, problem: Problem) -> ImportError {
 
 /// The place of a 0-based cell.
 fn at(row: usize, col: usize) -> Place {
-    Place::Cell {
+    Place::In(mamori_sheets::Place::Cell {
         row: row + 1,
         col: col + 1,
-    }
+    })
 }
 
 impl From<SheetError> for ImportError {
     fn from(e: SheetError) -> Self {
-        use mamori_sheets::{Place as P, Problem as S};
-        let place = match e.place {
-            P::File => Place::File,
-            P::Part(part) => Place::Part(part),
-            P::Sheet(name) => Place::Sheet(name),
-            P::Dimension { sheet, range } => Place::Dimension { sheet, range },
-            P::Cell { row, col } => Place::Cell { row, col },
-            P::Row(row) => Place::Row(row),
-        };
+        use mamori_sheets::Problem as S;
+        let place = Place::In(e.place);
         let problem = match e.problem {
             S::Limit(l) => Problem::Limit(l),
             S::Zip(detail) => Problem::Xlsx(detail),

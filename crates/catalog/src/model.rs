@@ -70,6 +70,19 @@ pub enum RelationKind {
     Related,
 }
 
+impl RelationKind {
+    /// The value written in a crosswalk file (and the end of its message key).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::Equal => "equal",
+            RelationKind::Subset => "subset",
+            RelationKind::Superset => "superset",
+            RelationKind::Intersect => "intersect",
+            RelationKind::Related => "related",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalog {

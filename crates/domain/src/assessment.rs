@@ -6,59 +6,34 @@
 use crate::validate::FieldError;
 use serde::{Deserialize, Serialize};
 
-/// Where an answer goes: the item as a whole, or one device class of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Slot {
-    /// 医療情報システム全般 (items answered once)
-    All,
-    /// サーバ
-    Server,
-    /// 端末PC
-    Terminal,
-    /// ネットワーク機器
-    Network,
-}
-
-impl Slot {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Slot::All => "all",
-            Slot::Server => "server",
-            Slot::Terminal => "terminal",
-            Slot::Network => "network",
-        }
+crate::code_enum!(
+    /// Where an answer goes: the item as a whole, or one device class of it.
+    Slot {
+        /// 医療情報システム全般 (items answered once)
+        All = "all",
+        /// サーバ
+        Server = "server",
+        /// 端末PC
+        Terminal = "terminal",
+        /// ネットワーク機器
+        Network = "network",
     }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Slot::All, Slot::Server, Slot::Terminal, Slot::Network]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+);
+
+impl Default for Slot {
+    /// The item as a whole.
+    fn default() -> Self {
+        Slot::All
     }
 }
 
-/// はい / いいえ of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum YesNo {
-    Yes,
-    No,
-}
-
-impl YesNo {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            YesNo::Yes => "yes",
-            YesNo::No => "no",
-        }
+crate::code_enum!(
+    /// はい / いいえ of one check.
+    YesNo {
+        Yes = "yes",
+        No = "no",
     }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "yes" => Some(YesNo::Yes),
-            "no" => Some(YesNo::No),
-            _ => None,
-        }
-    }
-}
+);
 
 /// One answer (one item, one slot).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -115,6 +115,26 @@ macro_rules! code_enum {
 }
 
 code_enum!(
+    /// What kind of official document a catalog is (the `kind` of its file).
+    CatalogKind {
+        Guideline = "guideline",
+        CyberChecklist = "cyber_checklist",
+        RoleSharing = "role_sharing",
+        Bcp = "bcp",
+        Disclosure = "disclosure",
+    }
+);
+
+code_enum!(
+    /// Where a catalog served comes from: embedded in the binary, or imported by the
+    /// platform administrator.
+    CatalogOrigin {
+        Embedded = "embedded",
+        Imported = "imported",
+    }
+);
+
+code_enum!(
     /// What a row of a catalog's search index is.
     CatalogEntryKind {
         Item = "item",

@@ -2,6 +2,7 @@
 
 use crate::{Actor, Result};
 use async_trait::async_trait;
+use mamori_domain::assessment::{Slot, YesNo};
 use mamori_domain::codes::{AssessmentStatus, EvidenceKind};
 use serde::Serialize;
 
@@ -28,11 +29,10 @@ pub struct AssessmentAnswer {
     pub institution_id: String,
     pub assessment_id: String,
     pub item_id: String,
-    /// `all`, `server`, `terminal`, `network`
-    pub slot: String,
-    pub check1: Option<String>,
+    pub slot: Slot,
+    pub check1: Option<YesNo>,
     pub check1_on: Option<String>,
-    pub check2: Option<String>,
+    pub check2: Option<YesNo>,
     pub check2_on: Option<String>,
     pub target_on: Option<String>,
     pub note: String,

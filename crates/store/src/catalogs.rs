@@ -10,13 +10,12 @@ pub struct CatalogRecord {
     pub id: String,
     pub document: String,
     pub version: String,
-    pub kind: String,
+    pub kind: mamori_domain::codes::CatalogKind,
     pub title: String,
     pub complete: bool,
     /// Hash of the catalog's file: an unchanged catalog is not loaded again.
     pub content_hash: String,
-    /// `embedded` or `imported`.
-    pub origin: String,
+    pub origin: mamori_domain::codes::CatalogOrigin,
     pub items: Vec<CatalogItemRecord>,
 }
 

@@ -3,6 +3,7 @@
 use mamori_catalog::import::*;
 use mamori_catalog::import::{Place, Problem};
 use mamori_catalog::*;
+use mamori_sheets::Place as SP;
 use rust_xlsxwriter::{Format, Workbook};
 
 fn template() -> ImportMeta {
@@ -118,7 +119,7 @@ fn broken_files_are_refused_with_row_and_column() {
     let dup: &[&[&str]] = &[&["項番", "チェック項目"], &["1-(1)", "a"], &["1-(1)", "b"]];
     let e =
         catalog_from_rows(&read_xlsx(&xlsx(dup, None), None).unwrap(), &template()).unwrap_err();
-    assert_eq!(e.place, Place::Cell { row: 5, col: 1 });
+    assert_eq!(e.place, Place::In(SP::Cell { row: 5, col: 1 }));
     assert_eq!(
         e.problem,
         Problem::DuplicateNumber {
@@ -136,7 +137,7 @@ fn broken_files_are_refused_with_row_and_column() {
     assert_eq!(
         e.place.key(),
         (
-            "import-at-cell",
+            "sheets-at-cell",
             vec![("row", "5".to_string()), ("col", "A".to_string())]
         )
     );
@@ -158,14 +159,17 @@ fn broken_files_are_refused_with_row_and_column() {
 
     // 項番 merged down over two rows: refused, naming the cells.
     let e = read_xlsx(&xlsx(GOOD, Some((4, 0, 5, 0))), None).unwrap_err();
-    assert_eq!(e.place, Place::Cell { row: 5, col: 1 });
+    assert_eq!(e.place, Place::In(SP::Cell { row: 5, col: 1 }));
     assert_eq!(e.problem, Problem::MergedAcrossRows { to: (6, 1) });
     assert!(e.to_string().contains("結合"), "{e}");
 
     let e = read_xlsx(b"not a zip", None).unwrap_err();
     assert!(matches!(e.problem, Problem::Xlsx(_)), "{e}");
     let e = read_csv(&[0x82, 0xa0, 0xff, 0xff, 0x80]).unwrap_err();
-    assert_eq!((e.place, e.problem), (Place::File, Problem::Encoding));
+    assert_eq!(
+        (e.place, e.problem),
+        (Place::In(SP::File), Problem::Encoding)
+    );
 }
 
 #[test]
@@ -253,10 +257,10 @@ fn hostile_files_are_refused_by_the_plan_with_the_limit_named() {
     .unwrap_err();
     assert_eq!(
         e.place,
-        Place::Dimension {
+        Place::In(SP::Dimension {
             sheet: "Sheet1".into(),
             range: "A1:XFD1048576".into()
-        }
+        })
     );
     assert_eq!(e.problem, Problem::Limit(Limit::Rows(20_000)));
     assert!(
@@ -268,10 +272,13 @@ fn hostile_files_are_refused_by_the_plan_with_the_limit_named() {
         e.problem.key(),
         ("sheets-limit-rows", vec![("max", "20,000".to_string())])
     );
-    assert_eq!(e.place.key().0, "import-at-dimension");
+    assert_eq!(e.place.key().0, "sheets-at-dimension");
     let bomb = hostile::bomb("<row><c><v>1</v></c></row>", 1 << 30, None).unwrap();
     let e = plan(&registry, "bomb.xlsx", &bomb, &req).unwrap_err();
-    assert_eq!(e.place, Place::Part("xl/worksheets/sheet1.xml".into()));
+    assert_eq!(
+        e.place,
+        Place::In(SP::Part("xl/worksheets/sheet1.xml".into()))
+    );
     assert_eq!(e.problem, Problem::Limit(Limit::EntryBytes(64 << 20)));
     let sst = hostile::shared_strings(2_000_000, "x", true).unwrap();
     let e = plan(&registry, "sst.xlsx", &sst, &req).unwrap_err();

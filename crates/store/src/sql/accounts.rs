@@ -334,13 +334,12 @@ impl AccountStore for This {
     }
 
     async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>> {
-        Ok(sqlx::query_as::<_, SessionRecord>(
+        self.one(
             "SELECT id_hash, user_id, csrf_token, mfa_verified, created_at, last_seen_at, \
              expires_at, client_addr, user_agent FROM sessions WHERE id_hash = $1",
+            id_hash,
         )
-        .bind(id_hash)
-        .fetch_optional(self.r())
-        .await?)
+        .await
     }
 
     async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()> {
@@ -459,13 +458,12 @@ impl AccountStore for This {
     }
 
     async fn tokens(&self, user_id: &str) -> Result<Vec<ApiToken>> {
-        Ok(sqlx::query_as::<_, ApiToken>(
+        self.all(
             "SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked_at \
              FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC",
+            user_id,
         )
-        .bind(user_id)
-        .fetch_all(self.r())
-        .await?)
+        .await
     }
 
     async fn revoke_token(&self, actor: &Actor, user_id: &str, token_id: &str) -> Result<()> {
@@ -499,13 +497,12 @@ impl AccountStore for This {
     }
 
     async fn token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>> {
-        Ok(sqlx::query_as::<_, ApiToken>(
+        self.one(
             "SELECT id, user_id, name, prefix, created_at, last_used_at, expires_at, revoked_at \
              FROM api_tokens WHERE token_hash = $1",
+            token_hash,
         )
-        .bind(token_hash)
-        .fetch_optional(self.r())
-        .await?)
+        .await
     }
 
     async fn touch_token(&self, token_id: &str, now: i64) -> Result<()> {

@@ -90,10 +90,10 @@ impl This {
             .bind(&a.institution_id)
             .bind(&a.assessment_id)
             .bind(&a.item_id)
-            .bind(&a.slot)
-            .bind(&a.check1)
+            .bind(a.slot)
+            .bind(a.check1)
             .bind(&a.check1_on)
-            .bind(&a.check2)
+            .bind(a.check2)
             .bind(&a.check2_on)
             .bind(&a.target_on)
             .bind(&a.note)
@@ -120,7 +120,7 @@ impl This {
         ))
         .bind(&a.assessment_id)
         .bind(&a.item_id)
-        .bind(&a.slot)
+        .bind(a.slot)
         .fetch_one(&mut *tx)
         .await?;
         finish(

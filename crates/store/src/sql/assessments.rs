@@ -60,10 +60,10 @@ impl AssessmentStore for This {
             .bind(&a.institution_id)
             .bind(&id)
             .bind(&c.item_id)
-            .bind(&c.slot)
-            .bind(&c.check1)
+            .bind(c.slot)
+            .bind(c.check1)
             .bind(&c.check1_on)
-            .bind(&c.check2)
+            .bind(c.check2)
             .bind(&c.check2_on)
             .bind(&c.target_on)
             .bind(&c.note)
@@ -92,30 +92,24 @@ impl AssessmentStore for This {
     }
 
     async fn assessments(&self, institution_id: &str) -> Result<Vec<Assessment>> {
-        Ok(sqlx::query_as::<_, Assessment>(&format!(
-            "{ASSESSMENT_SELECT} WHERE institution_id = $1 ORDER BY fiscal_year DESC"
-        ))
-        .bind(institution_id)
-        .fetch_all(self.r())
-        .await?)
+        self.all(
+            &format!("{ASSESSMENT_SELECT} WHERE institution_id = $1 ORDER BY fiscal_year DESC"),
+            institution_id,
+        )
+        .await
     }
 
     async fn assessment(&self, id: &str) -> Result<Option<Assessment>> {
-        Ok(
-            sqlx::query_as::<_, Assessment>(&format!("{ASSESSMENT_SELECT} WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(self.r())
-                .await?,
-        )
+        self.one(&format!("{ASSESSMENT_SELECT} WHERE id = $1"), id)
+            .await
     }
 
     async fn assessment_answers(&self, assessment_id: &str) -> Result<Vec<AssessmentAnswer>> {
-        Ok(sqlx::query_as::<_, AssessmentAnswer>(&format!(
-            "{ANSWER_SELECT} WHERE assessment_id = $1 ORDER BY item_id, slot"
-        ))
-        .bind(assessment_id)
-        .fetch_all(self.r())
-        .await?)
+        self.all(
+            &format!("{ANSWER_SELECT} WHERE assessment_id = $1 ORDER BY item_id, slot"),
+            assessment_id,
+        )
+        .await
     }
 
     async fn save_assessment_answer(
@@ -253,13 +247,8 @@ impl AssessmentStore for This {
     }
 
     async fn assessment_revisions(&self, assessment_id: &str) -> Result<Vec<AssessmentRevision>> {
-        Ok(sqlx::query_as::<_, AssessmentRevision>(
-            "SELECT id, assessment_id, revision, approved_at, approved_by, approved_label, reason, \
-             snapshot FROM assessment_revisions WHERE assessment_id = $1 ORDER BY revision",
-        )
-        .bind(assessment_id)
-        .fetch_all(self.r())
-        .await?)
+        self.all("SELECT id, assessment_id, revision, approved_at, approved_by, approved_label, reason, \
+             snapshot FROM assessment_revisions WHERE assessment_id = $1 ORDER BY revision", assessment_id).await
     }
 
     async fn create_inspector_link(
@@ -304,21 +293,16 @@ impl AssessmentStore for This {
     }
 
     async fn inspector_link_by_token(&self, token_hash: &str) -> Result<Option<InspectorLink>> {
-        Ok(
-            sqlx::query_as::<_, InspectorLink>(&format!("{LINK_SELECT} WHERE token_hash = $1"))
-                .bind(token_hash)
-                .fetch_optional(self.r())
-                .await?,
-        )
+        self.one(&format!("{LINK_SELECT} WHERE token_hash = $1"), token_hash)
+            .await
     }
 
     async fn inspector_links(&self, assessment_id: &str) -> Result<Vec<InspectorLink>> {
-        Ok(sqlx::query_as::<_, InspectorLink>(&format!(
-            "{LINK_SELECT} WHERE assessment_id = $1 ORDER BY created_at DESC, id"
-        ))
-        .bind(assessment_id)
-        .fetch_all(self.r())
-        .await?)
+        self.all(
+            &format!("{LINK_SELECT} WHERE assessment_id = $1 ORDER BY created_at DESC, id"),
+            assessment_id,
+        )
+        .await
     }
 
     async fn revoke_inspector_link(
@@ -433,13 +417,14 @@ impl AssessmentStore for This {
     }
 
     async fn evidence(&self, assessment_id: &str) -> Result<Vec<Evidence>> {
-        Ok(sqlx::query_as::<_, Evidence>(&format!(
-            "{EVIDENCE_SELECT} WHERE assessment_id = $1 AND withdrawn_at IS NULL \
+        self.all(
+            &format!(
+                "{EVIDENCE_SELECT} WHERE assessment_id = $1 AND withdrawn_at IS NULL \
              ORDER BY item_id, created_at, id"
-        ))
-        .bind(assessment_id)
-        .fetch_all(self.r())
-        .await?)
+            ),
+            assessment_id,
+        )
+        .await
     }
 
     async fn withdraw_evidence(

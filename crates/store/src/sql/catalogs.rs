@@ -37,11 +37,11 @@ impl CatalogStore for This {
         .bind(&c.id)
         .bind(&c.document)
         .bind(&c.version)
-        .bind(&c.kind)
+        .bind(c.kind)
         .bind(&c.title)
         .bind(c.complete)
         .bind(&c.content_hash)
-        .bind(&c.origin)
+        .bind(c.origin)
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
@@ -145,24 +145,14 @@ impl CatalogStore for This {
     }
 
     async fn catalog_import(&self, id: &str) -> Result<Option<CatalogImport>> {
-        Ok(sqlx::query_as::<_, CatalogImport>(
-            "SELECT id, catalog_id, based_on, file_name, file_sha256, mapping, body, status, created_by, \
-             created_at, decided_at FROM catalog_imports WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.r())
-        .await?)
+        self.one("SELECT id, catalog_id, based_on, file_name, file_sha256, mapping, body, status, created_by, \
+             created_at, decided_at FROM catalog_imports WHERE id = $1", id).await
     }
 
     async fn catalog_imports(&self, limit: i64) -> Result<Vec<CatalogImport>> {
-        Ok(sqlx::query_as::<_, CatalogImport>(
-            "SELECT id, catalog_id, based_on, file_name, file_sha256, mapping, '' AS body, status, \
+        self.all("SELECT id, catalog_id, based_on, file_name, file_sha256, mapping, '' AS body, status, \
              created_by, created_at, decided_at FROM catalog_imports \
-             ORDER BY created_at DESC, id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.r())
-        .await?)
+             ORDER BY created_at DESC, id LIMIT $1", limit).await
     }
 
     async fn decide_catalog_import(&self, actor: &Actor, id: &str, confirm: bool) -> Result<()> {

@@ -62,13 +62,12 @@ impl ContractStore for This {
     }
 
     async fn systems(&self, institution_id: &str) -> Result<Vec<System>> {
-        Ok(sqlx::query_as::<_, System>(
+        self.all(
             "SELECT id, institution_id, name, category, hosting, holds_medical_info, note, \
              version, created_at FROM systems WHERE institution_id = $1 ORDER BY created_at, id",
+            institution_id,
         )
-        .bind(institution_id)
-        .fetch_all(self.r())
-        .await?)
+        .await
     }
 
     async fn link_systems(
@@ -116,13 +115,12 @@ impl ContractStore for This {
     }
 
     async fn system_links(&self, institution_id: &str) -> Result<Vec<(String, String)>> {
-        Ok(sqlx::query_as(
+        self.all(
             "SELECT system_a, system_b FROM system_links WHERE institution_id = $1 \
              ORDER BY system_a, system_b",
+            institution_id,
         )
-        .bind(institution_id)
-        .fetch_all(self.r())
-        .await?)
+        .await
     }
 
     async fn create_contract(&self, actor: &Actor, n: &NewContract) -> Result<Contract> {
@@ -309,21 +307,19 @@ impl ContractStore for This {
     }
 
     async fn contract_documents(&self, contract_id: &str) -> Result<Vec<ContractDocument>> {
-        Ok(sqlx::query_as::<_, ContractDocument>(&format!(
-            "{DOC_SELECT} WHERE contract_id = $1 ORDER BY uploaded_at, id"
-        ))
-        .bind(contract_id)
-        .fetch_all(self.r())
-        .await?)
+        self.all(
+            &format!("{DOC_SELECT} WHERE contract_id = $1 ORDER BY uploaded_at, id"),
+            contract_id,
+        )
+        .await
     }
 
     async fn institution_documents(&self, institution_id: &str) -> Result<Vec<ContractDocument>> {
-        Ok(sqlx::query_as::<_, ContractDocument>(&format!(
-            "{DOC_SELECT} WHERE institution_id = $1 ORDER BY uploaded_at, id"
-        ))
-        .bind(institution_id)
-        .fetch_all(self.r())
-        .await?)
+        self.all(
+            &format!("{DOC_SELECT} WHERE institution_id = $1 ORDER BY uploaded_at, id"),
+            institution_id,
+        )
+        .await
     }
 
     async fn contract_document(&self, id: &str) -> Result<Option<(ContractDocument, Vec<u8>)>> {
@@ -440,13 +436,12 @@ impl ContractStore for This {
     }
 
     async fn subcontractors(&self, institution_id: &str) -> Result<Vec<Subcontractor>> {
-        Ok(sqlx::query_as::<_, Subcontractor>(
+        self.all(
             "SELECT id, institution_id, contract_id, name, scope, declared_by, declared_at, \
              approved_by, approved_at FROM subcontractors WHERE institution_id = $1 \
              ORDER BY declared_at, id",
+            institution_id,
         )
-        .bind(institution_id)
-        .fetch_all(self.r())
-        .await?)
+        .await
     }
 }

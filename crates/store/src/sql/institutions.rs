@@ -83,9 +83,7 @@ async fn keep_an_officer(tx: &mut Tx, institution_id: &str, user_id: &str) -> Re
 impl This {
     async fn institution_where(&self, column: &str, value: &str) -> Result<Option<Institution>> {
         let sql = format!("SELECT {INSTITUTION_COLS} FROM institutions WHERE {column} = $1");
-        sqlx::query_as::<_, InstitutionRow>(&sql)
-            .bind(value)
-            .fetch_optional(self.r())
+        self.one::<InstitutionRow, _>(&sql, value)
             .await?
             .map(InstitutionRow::into_domain)
             .transpose()

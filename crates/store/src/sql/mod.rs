@@ -309,8 +309,32 @@ pub(crate) fn like_escape(s: &str) -> String {
     out
 }
 
+/// What a read can decode its rows into.
+trait Row: for<'r> FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin {}
+
+/// What a read can bind to its placeholder.
+trait Arg<'q>: sqlx::Encode<'q, Db> + sqlx::Type<Db> + Send + 'q {}
+impl<'q, A> Arg<'q> for A where A: sqlx::Encode<'q, Db> + sqlx::Type<Db> + Send + 'q {}
+
 impl This {
     async fn begin(&self) -> Result<Tx> {
         Ok(self.w().begin().await?)
+    }
+
+    /// Every row of `sql`, its one placeholder `$1` bound to `arg`.
+    async fn all<'q, T: Row, A: Arg<'q>>(&self, sql: &'q str, arg: A) -> Result<Vec<T>> {
+        Ok(sqlx::query_as::<_, T>(sql)
+            .bind(arg)
+            .fetch_all(self.r())
+            .await?)
+    }
+
+    /// The row of `sql` if there is one, its one placeholder `$1` bound to `arg`.
+    async fn one<'q, T: Row, A: Arg<'q>>(&self, sql: &'q str, arg: A) -> Result<Option<T>> {
+        Ok(sqlx::query_as::<_, T>(sql)
+            .bind(arg)
+            .fetch_optional(self.r())
+            .await?)
     }
 }

@@ -17,12 +17,11 @@ const ITEM_SELECT: &str = "SELECT institution_id, contract_id, item_id, responsi
 #[async_trait]
 impl RoleSharingStore for This {
     async fn role_sharing_items(&self, contract_id: &str) -> Result<Vec<RoleSharingItem>> {
-        Ok(
-            sqlx::query_as::<_, RoleSharingItem>(&format!("{ITEM_SELECT} WHERE contract_id = $1"))
-                .bind(contract_id)
-                .fetch_all(self.r())
-                .await?,
+        self.all(
+            &format!("{ITEM_SELECT} WHERE contract_id = $1"),
+            contract_id,
         )
+        .await
     }
 
     async fn role_sharing_item(
@@ -63,12 +62,11 @@ impl RoleSharingStore for This {
         &self,
         institution_id: &str,
     ) -> Result<Vec<RoleSharingItem>> {
-        Ok(sqlx::query_as::<_, RoleSharingItem>(&format!(
-            "{ITEM_SELECT} WHERE institution_id = $1"
-        ))
-        .bind(institution_id)
-        .fetch_all(self.r())
-        .await?)
+        self.all(
+            &format!("{ITEM_SELECT} WHERE institution_id = $1"),
+            institution_id,
+        )
+        .await
     }
 
     async fn save_role_sharing_item(

@@ -1,7 +1,7 @@
 //! SQL of the vendor-member and throttle areas, compiled for both backends as a child of
 //! `shared` (it uses the same transaction and audit helpers).
 
-use super::{corrupt, finish, Db, This, UserRow, USER_COLS};
+use super::{corrupt, finish, This, UserRow, USER_COLS};
 use crate::error::fk;
 use crate::vendor_members::{MembershipChange, ThrottleStore, VendorMember, VendorMemberStore};
 use crate::{now_ms, Actor, AuditDraft, ConflictKind, Entity, Result, StoreError};
@@ -94,9 +94,7 @@ async fn held_members(tx: &mut super::Tx, vendor_id: &str) -> Result<Vec<Members
 #[async_trait]
 impl VendorMemberStore for This {
     async fn vendor_members(&self, vendor_id: &str) -> Result<Vec<VendorMember>> {
-        sqlx::query_as::<Db, MemberRow>(&member_select("m.vendor_id = $1"))
-            .bind(vendor_id)
-            .fetch_all(self.r())
+        self.all::<MemberRow, _>(&member_select("m.vendor_id = $1"), vendor_id)
             .await?
             .into_iter()
             .map(MemberRow::into_member)
@@ -104,9 +102,7 @@ impl VendorMemberStore for This {
     }
 
     async fn memberships_of(&self, user_id: &str) -> Result<Vec<VendorMember>> {
-        sqlx::query_as::<Db, MemberRow>(&member_select("m.user_id = $1"))
-            .bind(user_id)
-            .fetch_all(self.r())
+        self.all::<MemberRow, _>(&member_select("m.user_id = $1"), user_id)
             .await?
             .into_iter()
             .map(MemberRow::into_member)

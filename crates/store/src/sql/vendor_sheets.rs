@@ -143,21 +143,16 @@ impl VendorSheetStore for This {
     }
 
     async fn vendor_sheets(&self, assessment_id: &str) -> Result<Vec<VendorSheet>> {
-        Ok(sqlx::query_as::<_, VendorSheet>(&format!(
-            "{SHEET_SELECT} WHERE s.assessment_id = $1 ORDER BY v.name, s.id"
-        ))
-        .bind(assessment_id)
-        .fetch_all(self.r())
-        .await?)
+        self.all(
+            &format!("{SHEET_SELECT} WHERE s.assessment_id = $1 ORDER BY v.name, s.id"),
+            assessment_id,
+        )
+        .await
     }
 
     async fn vendor_sheet(&self, id: &str) -> Result<Option<VendorSheet>> {
-        Ok(
-            sqlx::query_as::<_, VendorSheet>(&format!("{SHEET_SELECT} WHERE s.id = $1"))
-                .bind(id)
-                .fetch_optional(self.r())
-                .await?,
-        )
+        self.one(&format!("{SHEET_SELECT} WHERE s.id = $1"), id)
+            .await
     }
 
     async fn vendor_sheets_of(&self, vendor_ids: &[String]) -> Result<Vec<VendorSheet>> {
@@ -176,25 +171,21 @@ impl VendorSheetStore for This {
     }
 
     async fn vendor_sheet_answers(&self, sheet_id: &str) -> Result<Vec<AssessmentAnswer>> {
-        Ok(sqlx::query_as::<_, AssessmentAnswer>(&format!(
-            "{SHEET_ANSWER_SELECT} WHERE sheet_id = $1 ORDER BY item_id, slot"
-        ))
-        .bind(sheet_id)
-        .fetch_all(self.r())
-        .await?)
+        self.all(
+            &format!("{SHEET_ANSWER_SELECT} WHERE sheet_id = $1 ORDER BY item_id, slot"),
+            sheet_id,
+        )
+        .await
     }
 
     async fn vendor_sheet_answers_of_assessment(
         &self,
         assessment_id: &str,
     ) -> Result<Vec<AssessmentAnswer>> {
-        Ok(sqlx::query_as::<_, AssessmentAnswer>(&format!(
+        self.all(&format!(
             "{SHEET_ANSWER_SELECT} WHERE sheet_id IN \
              (SELECT id FROM vendor_sheets WHERE assessment_id = $1) ORDER BY sheet_id, item_id, slot"
-        ))
-        .bind(assessment_id)
-        .fetch_all(self.r())
-        .await?)
+        ), assessment_id).await
     }
 
     async fn save_vendor_sheet_answer(

@@ -207,21 +207,19 @@ impl VendorStore for This {
     }
 
     async fn invite_by_token(&self, token_hash: &str) -> Result<Option<Invite>> {
-        Ok(
-            sqlx::query_as::<_, Invite>(&format!("{INVITE_SELECT} WHERE token_hash = $1"))
-                .bind(token_hash)
-                .fetch_optional(self.r())
-                .await?,
+        self.one(
+            &format!("{INVITE_SELECT} WHERE token_hash = $1"),
+            token_hash,
         )
+        .await
     }
 
     async fn invites(&self, institution_id: &str) -> Result<Vec<Invite>> {
-        Ok(sqlx::query_as::<_, Invite>(&format!(
-            "{INVITE_SELECT} WHERE institution_id = $1 ORDER BY created_at DESC, id"
-        ))
-        .bind(institution_id)
-        .fetch_all(self.r())
-        .await?)
+        self.all(
+            &format!("{INVITE_SELECT} WHERE institution_id = $1 ORDER BY created_at DESC, id"),
+            institution_id,
+        )
+        .await
     }
 
     async fn accept_invite(
@@ -350,13 +348,12 @@ impl VendorStore for This {
     }
 
     async fn standard_answers(&self, vendor_id: &str) -> Result<Vec<StandardAnswer>> {
-        Ok(sqlx::query_as::<_, StandardAnswer>(
+        self.all(
             "SELECT vendor_id, product, catalog_id, item_id, responsibility, agreed_content, \
              written_in, remarks, updated_at FROM vendor_standard_answers WHERE vendor_id = $1 \
              ORDER BY product, catalog_id, item_id",
+            vendor_id,
         )
-        .bind(vendor_id)
-        .fetch_all(self.r())
-        .await?)
+        .await
     }
 }

@@ -1,6 +1,7 @@
 //! Assessments (answers, approval lock, revisions) and vendor sheets.
 
 use super::*;
+use mamori_domain::assessment::{Slot, YesNo};
 
 #[tokio::test]
 async fn assessments_answers_approval_lock_and_revisions() {
@@ -22,29 +23,29 @@ async fn assessments_answers_approval_lock_and_revisions() {
             s.create_assessment(&actor(), &new(&i.id, 2024), &[]).await,
             Err(StoreError::Duplicate(_))
         ));
-        let ans = |inst: &str, item: &str, slot: &str| AssessmentAnswer {
+        let ans = |inst: &str, item: &str, slot: Slot| AssessmentAnswer {
             institution_id: inst.into(),
             assessment_id: a.id.clone(),
             item_id: item.into(),
-            slot: slot.into(),
-            check1: Some("no".into()),
+            slot,
+            check1: Some(YesNo::No),
             check1_on: Some("2024-06-10".into()),
             target_on: Some("2024-12-01".into()),
             ..Default::default()
         };
         let saved = s
-            .save_assessment_answer(&actor(), &ans(&i.id, "2-4", "server"), 0)
+            .save_assessment_answer(&actor(), &ans(&i.id, "2-4", Slot::Server), 0)
             .await
             .unwrap();
         assert_eq!(saved.version, 1);
         assert!(matches!(
-            s.save_assessment_answer(&actor(), &ans(&i.id, "2-4", "server"), 0)
+            s.save_assessment_answer(&actor(), &ans(&i.id, "2-4", Slot::Server), 0)
                 .await,
             Err(StoreError::Conflict(_))
         ));
         assert!(
             matches!(
-                s.save_assessment_answer(&actor(), &ans(&other.id, "2-4", "terminal"), 0)
+                s.save_assessment_answer(&actor(), &ans(&other.id, "2-4", Slot::Terminal), 0)
                     .await,
                 Err(StoreError::NotFound(_))
             ),
@@ -52,7 +53,10 @@ async fn assessments_answers_approval_lock_and_revisions() {
             b.name
         );
         let who = actor();
-        let (x, y) = (ans(&i.id, "2-4", "server"), ans(&i.id, "2-4", "server"));
+        let (x, y) = (
+            ans(&i.id, "2-4", Slot::Server),
+            ans(&i.id, "2-4", Slot::Server),
+        );
         let (r1, r2) = tokio::join!(
             s.save_assessment_answer(&who, &x, 1),
             s.save_assessment_answer(&who, &y, 1)
@@ -150,7 +154,7 @@ async fn assessments_answers_approval_lock_and_revisions() {
         assert_eq!(s.evidence(&a.id).await.unwrap().len(), 1);
         assert!(
             matches!(
-                s.save_assessment_answer(&actor(), &ans(&i.id, "1-1", "all"), 0)
+                s.save_assessment_answer(&actor(), &ans(&i.id, "1-1", Slot::All), 0)
                     .await,
                 Err(StoreError::Conflict(_))
             ),
@@ -166,7 +170,7 @@ async fn assessments_answers_approval_lock_and_revisions() {
             .await
             .unwrap();
         assert_eq!((reopened.status.as_str(), reopened.revision), ("draft", 2));
-        s.save_assessment_answer(&actor(), &ans(&i.id, "1-1", "all"), 0)
+        s.save_assessment_answer(&actor(), &ans(&i.id, "1-1", Slot::All), 0)
             .await
             .unwrap();
         s.approve_assessment(&actor(), &a.id, reopened.version)
@@ -204,7 +208,7 @@ async fn assessments_answers_approval_lock_and_revisions() {
                 .await
                 .unwrap();
             let item = format!("race-{round}");
-            let x = ans(&i.id, &item, "all");
+            let x = ans(&i.id, &item, Slot::All);
             let who = actor();
             let (saved, approved) = tokio::join!(
                 s.save_assessment_answer(&who, &x, 0),
@@ -284,8 +288,8 @@ async fn vendor_sheets_requested_answered_and_submitted() {
             institution_id: i.id.clone(),
             assessment_id: sh.id.clone(),
             item_id: "1-1".into(),
-            slot: "all".into(),
-            check1: Some("yes".into()),
+            slot: Slot::All,
+            check1: Some(YesNo::Yes),
             check1_on: Some("2024-07-01".into()),
             ..Default::default()
         };

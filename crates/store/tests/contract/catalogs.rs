@@ -25,11 +25,11 @@ async fn catalogs_load_once_and_japanese_search_finds_items() {
             id: "mhlw/test@R6".into(),
             document: "test".into(),
             version: "R6".into(),
-            kind: "cyber_checklist".into(),
+            kind: mamori_domain::codes::CatalogKind::CyberChecklist,
             title: "テスト".into(),
             complete: false,
             content_hash: "h1".into(),
-            origin: "embedded".into(),
+            origin: mamori_domain::codes::CatalogOrigin::Embedded,
             items: vec![
                 item("2-1", "2-(1)", "医療情報システム全般について、サーバ、端末PC、ネットワーク機器の台帳管理を行っている。"),
                 item("2-2", "2-(2)", "リモートメンテナンスを利用している機器の有無を事業者等に確認した。"),

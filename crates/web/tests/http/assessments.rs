@@ -31,7 +31,7 @@ async fn cyber_checklist_answers_item_zero_approval_lock_revision_and_next_year(
                     .await
                     .unwrap()
                     .into_iter()
-                    .find(|x| x.item_id == item && x.slot == slot)
+                    .find(|x| x.item_id == item && x.slot.as_str() == slot)
                     .map(|x| x.version)
                     .unwrap_or(0)
                     .to_string()

@@ -1,6 +1,7 @@
 //! Exports read back as what was stored: role sharing and the checklist.
 
 use crate::common::*;
+use mamori_domain::assessment::YesNo;
 
 #[tokio::test]
 async fn role_sharing_exports_are_downloads_that_read_back_as_stored() {
@@ -116,12 +117,12 @@ async fn checklist_export_reads_back_as_answered() {
             let start = rows.iter().position(|r| r[0] == *number).unwrap();
             let row = rows[start..]
                 .iter()
-                .find(|r| r[2] == slot_label(&x.slot))
+                .find(|r| r[2] == slot_label(x.slot.as_str()))
                 .unwrap();
-            let check = match x.check1.as_deref() {
-                Some("yes") => "はい",
-                Some("no") => "いいえ",
-                _ => "",
+            let check = match x.check1 {
+                Some(YesNo::Yes) => "はい",
+                Some(YesNo::No) => "いいえ",
+                None => "",
             };
             assert_eq!(row[3], check, "{number} {}", x.slot);
             assert_eq!(

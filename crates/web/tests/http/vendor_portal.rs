@@ -1,6 +1,7 @@
 //! Vendor sheets: outstanding in the portal, answered and submitted.
 
 use crate::common::*;
+use mamori_domain::assessment::Slot;
 
 #[tokio::test]
 async fn vendor_sheets_outstanding_answered_in_the_portal_and_submitted() {
@@ -165,7 +166,7 @@ async fn vendor_sheets_outstanding_answered_in_the_portal_and_submitted() {
             .await
             .unwrap()
             .into_iter()
-            .find(|x| x.item_id == "1-1" && x.slot == "all")
+            .find(|x| x.item_id == "1-1" && x.slot == Slot::All)
             .unwrap()
             .version
             .to_string();

@@ -3,6 +3,7 @@
 //! pages give and the audit trail, on SQLite and PostgreSQL.
 
 use crate::common::*;
+use mamori_domain::assessment::YesNo;
 
 /// A FY2025 checklist of the demo hospital, started for the test (no vendor sheets yet).
 async fn new_assessment(app: &App) -> mamori_store::Assessment {
@@ -454,8 +455,8 @@ async fn vendor_sheets_through_the_api_request_answer_submit_return_and_submit_a
             .find(|x| x.item_id == "2-1")
             .unwrap();
         assert_eq!(
-            (fixed.check1.as_deref(), fixed.target_on.as_deref()),
-            (Some("yes"), None)
+            (fixed.check1, fixed.target_on.as_deref()),
+            (Some(YesNo::Yes), None)
         );
 
         // Every change audited on the hospital's chain, once each.

@@ -74,7 +74,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> AppResult<Respon
         let m = &c.catalog;
         let label = tr.t(&format!(
             "catalog-kind-{}",
-            format!("{:?}", m.kind).to_lowercase()
+            mamori_app::catalogs::kind_of(m.kind)
         ));
         let row = CatalogRow {
             href: href(&m.id),
@@ -260,10 +260,7 @@ pub async fn item(
             _ => continue,
         };
         related.push(RelatedRow {
-            kind: tr.t(&format!(
-                "relation-{}",
-                format!("{:?}", r.kind).to_lowercase()
-            )),
+            kind: tr.t(&format!("relation-{}", r.kind.as_str())),
             catalog_title: format!("{} ({})", oc.catalog.title, oc.catalog.version),
             catalog_id: other_id.clone(),
             number,

@@ -116,9 +116,9 @@ pub(super) fn answer_view(
         overdue: ans.is_some_and(|x| {
             !x.carried && asm::overdue(&mamori_app::assessments::to_domain(x), today)
         }),
-        check1: a.check1,
+        check1: a.check1.map(|c| c.to_string()),
         check1_on: a.check1_on,
-        check2: a.check2,
+        check2: a.check2.map(|c| c.to_string()),
         check2_on: a.check2_on,
         target_on: a.target_on,
         note: a.note,
@@ -160,7 +160,7 @@ async fn sheet_of(state: &AppState, a: Assessment) -> AppResult<SheetView> {
         for slot in asm::slots(&devices) {
             let ans = answers
                 .iter()
-                .find(|x| x.item_id == item.id && x.slot == slot.as_str());
+                .find(|x| x.item_id == item.id && x.slot == slot);
             rows.push(answer_view(
                 &item.number,
                 &item.id,
@@ -206,7 +206,7 @@ pub async fn answer(
         .get(&a.catalog_id)
         .and_then(|c| c.item(&saved.item_id))
         .ok_or(AppError::NotFound)?;
-    let slot = Slot::parse(&saved.slot).unwrap_or(Slot::All);
+    let slot = saved.slot;
     Ok(Json(answer_view(
         &item.number,
         &item.id,

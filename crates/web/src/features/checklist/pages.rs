@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::assessments::{document_for, model, to_domain, versions};
-use mamori_domain::assessment::{self as asm};
+use mamori_domain::assessment::{self as asm, YesNo};
 use mamori_domain::codes::AssessmentStatus;
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::time::current_fiscal_year;
@@ -216,8 +216,8 @@ pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult
     let today = mamori_domain::time::today_jst();
     let no_items: Vec<(String, String, String, bool)> = answers
         .iter()
-        .filter(|x| !x.carried && x.check1.as_deref() == Some("no"))
-        .filter(|x| x.check2.as_deref() != Some("yes"))
+        .filter(|x| !x.carried && x.check1 == Some(YesNo::No))
+        .filter(|x| x.check2 != Some(YesNo::Yes))
         .map(|x| {
             (
                 cat.item(&x.item_id)

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use mamori_app::assessments::{check_label, model, slot_of, to_domain};
-use mamori_domain::assessment::{self as asm, Slot};
+use mamori_domain::assessment::{self as asm, Slot, YesNo};
 use mamori_domain::codes::AssessmentStatus;
 use mamori_domain::grants::GrantStanding;
 use mamori_domain::policy::{Action, Scope};
@@ -195,9 +195,7 @@ pub(crate) async fn sheet_view(
                     slots: slots
                         .iter()
                         .map(|sl| {
-                            let ans = answers
-                                .iter()
-                                .find(|x| x.item_id == i.id && x.slot == sl.as_str());
+                            let ans = answers.iter().find(|x| x.item_id == i.id && x.slot == *sl);
                             slot_view(&tr, &i.id, *sl, ans, &today, redo.as_ref())
                         })
                         .collect(),
@@ -294,9 +292,12 @@ pub(crate) fn slot_view(
         label: tr.t(&format!("cy-slot-{}", slot.as_str())),
         version: ans.map(|x| x.version).unwrap_or(0),
         // Last year's はい/いいえ is offered again; its date is for this year to fill in.
-        check1: ans.and_then(|x| x.check1.clone()).unwrap_or_default(),
+        check1: ans
+            .and_then(|x| x.check1)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
         check1_on: g(|x| x.check1_on.clone()),
-        check2: g(|x| x.check2.clone()),
+        check2: g(|x| x.check2.map(|c| c.to_string())),
         check2_on: g(|x| x.check2_on.clone()),
         target_on: g(|x| x.target_on.clone()),
         note: cur.map(|x| x.note.clone()).unwrap_or_default(),
@@ -306,7 +307,7 @@ pub(crate) fn slot_view(
             .map(|x| {
                 format!(
                     "{} {}",
-                    check_label(tr, x.check1.as_deref()),
+                    check_label(tr, x.check1),
                     x.check1_on.clone().unwrap_or_default()
                 )
             })
@@ -520,10 +521,10 @@ pub async fn revision(
             .into_iter()
             .map(|v| AssessmentAnswer {
                 item_id: v["item_id"].as_str().unwrap_or_default().into(),
-                slot: v["slot"].as_str().unwrap_or_default().into(),
-                check1: v["check1"].as_str().map(String::from),
+                slot: v["slot"].as_str().and_then(Slot::parse).unwrap_or_default(),
+                check1: v["check1"].as_str().and_then(YesNo::parse),
                 check1_on: v["check1_on"].as_str().map(String::from),
-                check2: v["check2"].as_str().map(String::from),
+                check2: v["check2"].as_str().and_then(YesNo::parse),
                 check2_on: v["check2_on"].as_str().map(String::from),
                 target_on: v["target_on"].as_str().map(String::from),
                 carried: v["carried"].as_bool().unwrap_or(false),
@@ -543,12 +544,12 @@ pub async fn revision(
                 tr.t(&format!("cy-slot-{}", x.slot)),
                 format!(
                     "{} {}",
-                    check_label(&tr, x.check1.as_deref()),
+                    check_label(&tr, x.check1),
                     x.check1_on.clone().unwrap_or_default()
                 ),
                 format!(
                     "{} {}",
-                    check_label(&tr, x.check2.as_deref()),
+                    check_label(&tr, x.check2),
                     x.check2_on.clone().unwrap_or_default()
                 ),
                 x.target_on.clone().unwrap_or_default(),

@@ -176,9 +176,8 @@ pub(crate) async fn vendor_sheet_view(
                         slots: slots
                             .iter()
                             .map(|sl| {
-                                let ans = answers
-                                    .iter()
-                                    .find(|x| x.item_id == i.id && x.slot == sl.as_str());
+                                let ans =
+                                    answers.iter().find(|x| x.item_id == i.id && x.slot == *sl);
                                 slot_view(&tr, &i.id, *sl, ans, &today, redo.as_ref())
                             })
                             .collect(),

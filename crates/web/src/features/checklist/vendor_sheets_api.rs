@@ -190,7 +190,7 @@ pub async fn sheet(
         for slot in asm::slots(&devices) {
             let ans = answers
                 .iter()
-                .find(|x| x.item_id == item.id && x.slot == slot.as_str());
+                .find(|x| x.item_id == item.id && x.slot == slot);
             let applicable = item.gate || !gate_no;
             rows.push(answer_view(
                 &item.number,
@@ -234,7 +234,7 @@ pub async fn answer(
         .and_then(|c| c.item(&saved.item_id))
         .map(|i| i.number.clone())
         .ok_or(AppError::NotFound)?;
-    let slot = Slot::parse(&saved.slot).unwrap_or(Slot::All);
+    let slot = saved.slot;
     Ok(Json(answer_view(
         &number,
         &saved.item_id,
