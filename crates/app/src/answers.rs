@@ -46,18 +46,20 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Er
 }
 
 impl AnswerForm {
-    /// The form of a stored answer (to copy it into another sheet).
-    pub fn of(x: &AssessmentAnswer) -> Self {
+    /// The form of a stored answer copied into a sheet of `fiscal_year` on `today`, with
+    /// that year's dates ([`asm::copied_answer`]).
+    pub fn copied(x: &AssessmentAnswer, fiscal_year: i64, today: &str) -> Self {
+        let a = asm::copied_answer(fiscal_year as i32, today, &crate::assessments::to_domain(x));
         AnswerForm {
             item_id: x.item_id.clone(),
             slot: x.slot.to_string(),
             version: 0,
-            check1: x.check1.map(|c| c.to_string()).unwrap_or_default(),
-            check1_on: x.check1_on.clone().unwrap_or_default(),
-            check2: x.check2.map(|c| c.to_string()).unwrap_or_default(),
-            check2_on: x.check2_on.clone().unwrap_or_default(),
-            target_on: x.target_on.clone().unwrap_or_default(),
-            note: x.note.clone(),
+            check1: a.check1.map(|c| c.to_string()).unwrap_or_default(),
+            check1_on: a.check1_on.unwrap_or_default(),
+            check2: a.check2.map(|c| c.to_string()).unwrap_or_default(),
+            check2_on: a.check2_on.unwrap_or_default(),
+            target_on: a.target_on.unwrap_or_default(),
+            note: a.note,
         }
     }
 
@@ -155,8 +157,10 @@ pub async fn save(
     // Item 0 answered いいえ leaves nothing else to answer (no vendor sheet has an item 0).
     let applicable = item.gate || !model(cat, &answers).gate_no;
     let item_slots = asm::slots(&item.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
+    let today = mamori_domain::time::date_jst(ctx.now());
     let (slot, answer) = asm::check_sheet_answer(
         fiscal_year as i32,
+        &today,
         applicable,
         item.gate,
         &item_slots,

@@ -2,11 +2,10 @@
 //! answers into a new year, the sheet's progress, and the official sheets as exported.
 
 use crate::access::institution_for;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, UnmetItem};
 use crate::{Caller, Ctx};
 use mamori_catalog::{Catalog, Device, Registry};
 use mamori_domain::assessment::{self as asm, Slot, YesNo};
-use mamori_domain::codes::AssessmentStatus;
 use mamori_domain::policy::Action;
 use mamori_domain::time::current_fiscal_year;
 use mamori_domain::{Institution, InstitutionKind};
@@ -77,23 +76,25 @@ pub fn carry(
         .collect()
 }
 
+/// A catalog's items as a sheet answers them: (item id, is the gate, its slots).
+fn sheet_items(cat: &Catalog) -> impl Iterator<Item = (&str, bool, Vec<Slot>)> {
+    cat.items.iter().map(|i| {
+        (
+            i.id.as_str(),
+            i.gate,
+            asm::slots(&i.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>()),
+        )
+    })
+}
+
 /// Progress of an assessment's sheet (first checks filled in, not carried over).
 pub fn model(cat: &Catalog, answers: &[AssessmentAnswer]) -> asm::Progress {
-    asm::progress(
-        cat.items.iter().map(|i| {
-            (
-                i.id.as_str(),
-                i.gate,
-                asm::slots(&i.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>()),
-            )
-        }),
-        |item, slot| {
-            answers
-                .iter()
-                .find(|a| a.item_id == item && a.slot == slot && !a.carried)
-                .and_then(|a| a.check1)
-        },
-    )
+    asm::progress(sheet_items(cat), |item, slot| {
+        answers
+            .iter()
+            .find(|a| a.item_id == item && a.slot == slot && !a.carried)
+            .and_then(|a| a.check1)
+    })
 }
 
 pub fn check_label(tr: &Tr, v: Option<YesNo>) -> String {
@@ -305,18 +306,8 @@ pub async fn start(
         .create_assessment(
             &caller.actor(),
             &Assessment {
-                id: String::new(),
-                institution_id: inst.id.clone(),
-                fiscal_year: input.fiscal_year,
-                catalog_id: input.catalog_id.clone(),
-                status: AssessmentStatus::Draft,
-                revision: 1,
                 previous_id: previous.map(|p| p.id),
-                approved_at: None,
-                approved_by: None,
-                reopen_reason: String::new(),
-                version: 0,
-                created_at: 0,
+                ..Assessment::draft(&inst.id, input.fiscal_year, &input.catalog_id)
             },
             &carried,
         )
@@ -325,6 +316,58 @@ pub async fn start(
 
 /// Reopen an approved sheet for a change after approval, with the reason: a new revision
 /// in draft. A stale version, or a sheet not approved, is a conflict.
+/// What stands between an assessment's sheet and its approval on `today` (see
+/// [`asm::unmet`]); empty when it can be approved.
+pub fn unmet(
+    cat: &Catalog,
+    a: &Assessment,
+    answers: &[AssessmentAnswer],
+    today: &str,
+) -> Vec<asm::Unmet> {
+    asm::unmet(
+        a.fiscal_year as i32,
+        today,
+        sheet_items(cat),
+        |item, slot| {
+            answers
+                .iter()
+                .find(|x| x.item_id == item && x.slot == slot && !x.carried)
+                .map(to_domain)
+        },
+    )
+}
+
+/// Approve an assessment at `version` (the executive, or whoever holds the approval
+/// right): refused while anything is unmet, naming each item; a stale version is a
+/// conflict.
+pub async fn approve(ctx: &Ctx, caller: &Caller, id: &str, version: i64) -> Result<Assessment> {
+    let (a, _) = assessment_for(ctx, caller, id, Action::ApproveAssessment).await?;
+    let reg = ctx.catalogs();
+    let cat = reg.catalogs.get(&a.catalog_id).ok_or(Error::NotFound)?;
+    let answers = ctx.store().assessment_answers(&a.id).await?;
+    let today = mamori_domain::time::date_jst(ctx.now());
+    let open = unmet(cat, &a, &answers, &today);
+    if !open.is_empty() {
+        return Err(Error::Unmet(
+            open.iter()
+                .map(|u| UnmetItem {
+                    item_id: u.item_id.clone(),
+                    number: cat
+                        .item(&u.item_id)
+                        .map(|i| i.number.clone())
+                        .unwrap_or_default(),
+                    slot: u.slot,
+                    key: u.problem.key(),
+                })
+                .collect(),
+        ));
+    }
+    Ok(ctx
+        .store()
+        .approve_assessment(&caller.actor(), &a.id, version)
+        .await?)
+}
+
 pub async fn reopen(
     ctx: &Ctx,
     caller: &Caller,

@@ -215,20 +215,7 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
     let a = store
         .create_assessment(
             actor,
-            &Assessment {
-                id: String::new(),
-                institution_id: inst.into(),
-                fiscal_year: 2024,
-                catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-                status: mamori_domain::codes::AssessmentStatus::Draft,
-                revision: 1,
-                previous_id: None,
-                approved_at: None,
-                approved_by: None,
-                reopen_reason: String::new(),
-                version: 0,
-                created_at: 0,
-            },
+            &Assessment::draft(inst, 2024, "mhlw/cyber-checklist-institution@R6"),
             &[],
         )
         .await?;

@@ -28,10 +28,23 @@ pub enum Error {
     /// The request as a whole cannot be taken; `0` is the Fluent message key.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// A sheet cannot be approved yet: what is missing or breaks a rule, item by item.
+    #[error("{} items unmet", .0.len())]
+    Unmet(Vec<UnmetItem>),
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// One item slot that keeps a sheet from approval, and the rule's message key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnmetItem {
+    pub item_id: String,
+    /// The item number as printed (`2-(3)`).
+    pub number: String,
+    pub slot: mamori_domain::assessment::Slot,
+    pub key: &'static str,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -36,7 +36,7 @@ use std::sync::{Arc, RwLock};
 
 pub use caller::Caller;
 pub use catalogs::Catalogs;
-pub use error::{Error, Result};
+pub use error::{Error, Result, UnmetItem};
 use mamori_store::Store;
 
 /// Limits the use cases apply (set from the server's configuration).

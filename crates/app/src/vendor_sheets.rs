@@ -242,6 +242,7 @@ pub async fn copy(ctx: &Ctx, caller: &Caller, id: &str, from: &str) -> Result<us
         ));
     }
     let have = store.vendor_sheet_answers(&s.id).await?;
+    let today = mamori_domain::time::date_jst(ctx.now());
     let mut copied = 0;
     for x in store.vendor_sheet_answers(&from.id).await? {
         if have
@@ -250,7 +251,14 @@ pub async fn copy(ctx: &Ctx, caller: &Caller, id: &str, from: &str) -> Result<us
         {
             continue;
         }
-        match answers::save(ctx, caller, Sheet::Vendor(&s), &AnswerForm::of(&x)).await {
+        match answers::save(
+            ctx,
+            caller,
+            Sheet::Vendor(&s),
+            &AnswerForm::copied(&x, s.fiscal_year, &today),
+        )
+        .await
+        {
             Ok(_) => copied += 1,
             // Not valid here (or answered meanwhile): left for the vendor to answer.
             Err(Error::Invalid { .. } | Error::Conflict(_)) => {}

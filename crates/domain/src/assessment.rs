@@ -71,6 +71,12 @@ pub enum AnswerError {
     SecondWithoutFirst,
     #[error("the note is too long")]
     TooLong,
+    #[error("a check is dated outside the fiscal year")]
+    CheckOutsideFiscalYear,
+    #[error("a check is dated in the future")]
+    FutureCheck,
+    #[error("no first check of this fiscal year")]
+    Unanswered,
     #[error("the sheet is approved: a change needs a new revision")]
     Locked,
 }
@@ -88,6 +94,9 @@ impl AnswerError {
             AnswerError::SecondBeforeFirst => "error-cy-second-before-first",
             AnswerError::SecondWithoutFirst => "error-cy-second-without-first",
             AnswerError::TooLong => "error-rs-too-long",
+            AnswerError::CheckOutsideFiscalYear => "error-cy-check-outside-fy",
+            AnswerError::FutureCheck => "error-cy-check-future",
+            AnswerError::Unanswered => "error-cy-unanswered",
             AnswerError::Locked => "error-cy-locked",
         }
     }
@@ -108,10 +117,16 @@ pub fn slots(devices: &[Slot]) -> Vec<Slot> {
     }
 }
 
-/// Check one answer. `applicable`: false when item 0 is いいえ and this is not item 0.
-/// `item_slots`: the slots of the item.
+/// Check one answer given on `today` (`YYYY-MM-DD`, Japan). `applicable`: false when item
+/// 0 is いいえ and this is not item 0. `item_slots`: the slots of the item.
+///
+/// The dates of the checks are this fiscal year's and not after today: the first check
+/// within the fiscal year, the second from its start up to the day it is made (at the
+/// on-site inspection, which may come after the year's end). A carried-over answer is
+/// confirmed by saving it, so it too must carry a date of this year.
 pub fn check_answer(
     fiscal_year: i32,
+    today: &str,
     applicable: bool,
     gate: bool,
     item_slots: &[Slot],
@@ -148,6 +163,21 @@ pub fn check_answer(
             return Err(AnswerError::SecondBeforeFirst);
         }
     }
+    let (from, to) = fiscal_year_range(fiscal_year);
+    for d in [&a.check1_on, &a.check2_on].into_iter().flatten() {
+        if d.as_str() > today {
+            return Err(AnswerError::FutureCheck);
+        }
+        if d.as_str() < from.as_str() {
+            return Err(AnswerError::CheckOutsideFiscalYear);
+        }
+    }
+    if a.check1_on
+        .as_ref()
+        .is_some_and(|d| d.as_str() > to.as_str())
+    {
+        return Err(AnswerError::CheckOutsideFiscalYear);
+    }
     // The official form: a first いいえ is given the date, within the fiscal year, by which
     // the measure will be taken. Item 0's いいえ (no such system) has nothing to take.
     if a.check1 == Some(YesNo::No) && a.target_on.is_none() && !gate {
@@ -157,12 +187,36 @@ pub fn check_answer(
         if a.check1 != Some(YesNo::No) {
             return Err(AnswerError::TargetWithoutNo);
         }
-        let (from, to) = fiscal_year_range(fiscal_year);
         if t.as_str() < from.as_str() || t.as_str() > to.as_str() {
             return Err(AnswerError::OutsideFiscalYear);
         }
     }
     Ok(())
+}
+
+/// An answer copied into a sheet of `fiscal_year` on `today` (a vendor reusing an earlier
+/// sheet): a first check dated outside that year becomes the copier's confirmation of
+/// today (or of the year's last day, for a past year's sheet); a second check or a target
+/// date outside the year is left for this year to fill in. What still breaks a rule (a
+/// いいえ with no target) is refused when saved, like any answer.
+pub fn copied_answer(fiscal_year: i32, today: &str, a: &Answer) -> Answer {
+    let (from, to) = fiscal_year_range(fiscal_year);
+    let within = |d: &Option<String>| {
+        d.as_deref()
+            .is_some_and(|d| d >= from.as_str() && d <= to.as_str())
+    };
+    let mut out = a.clone();
+    if a.check1.is_some() && !within(&a.check1_on) {
+        out.check1_on = Some(today.min(to.as_str()).to_string());
+    }
+    if a.check2.is_some() && !within(&a.check2_on) {
+        out.check2 = None;
+        out.check2_on = None;
+    }
+    if !within(&a.target_on) {
+        out.target_on = None;
+    }
+    out
 }
 
 /// Is an answer's target date past (and the item still not settled by a second check of はい)?
@@ -218,6 +272,7 @@ pub struct RawAnswer<'a> {
 /// `item_slots` as for [`check_answer`].
 pub fn check_sheet_answer(
     fiscal_year: i32,
+    today: &str,
     applicable: bool,
     gate: bool,
     item_slots: &[Slot],
@@ -246,11 +301,18 @@ pub fn check_sheet_answer(
         target_on: text(raw.target_on),
         note: raw.note.trim().to_string(),
     };
-    check_answer(fiscal_year, applicable, gate, item_slots, slot, &answer).map_err(|e| {
-        FieldError {
-            field: "answer",
-            key: e.key(),
-        }
+    check_answer(
+        fiscal_year,
+        today,
+        applicable,
+        gate,
+        item_slots,
+        slot,
+        &answer,
+    )
+    .map_err(|e| FieldError {
+        field: "answer",
+        key: e.key(),
     })?;
     Ok((slot, answer))
 }
@@ -294,6 +356,54 @@ pub fn progress<'a>(
         }
     }
     p
+}
+
+/// One thing that stands between a sheet and its approval: a slot with no first check of
+/// this year, or an answer that breaks a rule (saved before the rule, or carried over).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmet {
+    pub item_id: String,
+    pub slot: Slot,
+    pub problem: AnswerError,
+}
+
+/// Everything that must be settled before approval, in sheet order. `items` and the gate
+/// as for [`progress`]; `answer` gives an item slot's current (not carried-over) answer.
+/// Each answer needed must have its first check, and every answer must hold under
+/// [`check_answer`] on `today`.
+pub fn unmet<'a>(
+    fiscal_year: i32,
+    today: &str,
+    items: impl IntoIterator<Item = (&'a str, bool, Vec<Slot>)>,
+    answer: impl Fn(&str, Slot) -> Option<Answer>,
+) -> Vec<Unmet> {
+    let items: Vec<_> = items.into_iter().collect();
+    let gate_no = items
+        .iter()
+        .find(|(_, gate, _)| *gate)
+        .is_some_and(|(id, _, _)| answer(id, Slot::All).and_then(|a| a.check1) == Some(YesNo::No));
+    let mut out = Vec::new();
+    for (id, gate, slots) in &items {
+        if gate_no && !gate {
+            continue;
+        }
+        for s in slots {
+            let problem = match answer(id, *s) {
+                Some(a) if a.check1.is_some() => {
+                    check_answer(fiscal_year, today, true, *gate, slots, *s, &a).err()
+                }
+                _ => Some(AnswerError::Unanswered),
+            };
+            if let Some(problem) = problem {
+                out.push(Unmet {
+                    item_id: id.to_string(),
+                    slot: *s,
+                    problem,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The fiscal years a checklist can be started for: two back to one ahead of `current`.
@@ -389,27 +499,130 @@ mod tests {
         assert_eq!((gate.gate_no, gate.done, gate.needed), (true, 1, 1));
     }
 
+    /// A day after the fiscal year 2024 the tests answer for.
+    const TODAY: &str = "2025-06-30";
+
+    #[test]
+    fn check_dates_are_this_years_and_not_in_the_future() {
+        let all = [Slot::All];
+        let on =
+            |today: &str, x: &Answer| check_answer(2024, today, true, false, &all, Slot::All, x);
+        let yes = |d: &str| a(Some(YesNo::Yes), Some(d));
+        assert!(on(TODAY, &yes("2024-04-01")).is_ok());
+        assert!(on(TODAY, &yes("2025-03-31")).is_ok());
+        // Last year's date (a carried answer confirmed as it was) and next year's.
+        assert_eq!(
+            on(TODAY, &yes("2024-03-31")),
+            Err(AnswerError::CheckOutsideFiscalYear)
+        );
+        assert_eq!(
+            on(TODAY, &yes("2025-04-01")),
+            Err(AnswerError::CheckOutsideFiscalYear)
+        );
+        assert_eq!(
+            on("2024-06-10", &yes("2024-06-11")),
+            Err(AnswerError::FutureCheck)
+        );
+        assert!(on("2024-06-10", &yes("2024-06-10")).is_ok());
+        // The second check may be made at the inspection after the year's end, not later
+        // than the day it is made.
+        let mut s = yes("2024-06-10");
+        s.check2 = Some(YesNo::Yes);
+        s.check2_on = Some("2025-05-20".into());
+        assert!(on(TODAY, &s).is_ok());
+        assert_eq!(on("2025-05-19", &s), Err(AnswerError::FutureCheck));
+    }
+
+    #[test]
+    fn unmet_names_each_slot_unanswered_or_breaking_a_rule() {
+        let items = || {
+            vec![
+                ("0", true, vec![Slot::All]),
+                ("1", false, vec![Slot::Server, Slot::Terminal]),
+                ("2", false, vec![Slot::All]),
+            ]
+        };
+        let given = |list: Vec<(&'static str, Slot, Answer)>| {
+            move |id: &str, s: Slot| {
+                list.iter()
+                    .find(|(i, sl, _)| *i == id && *sl == s)
+                    .map(|(_, _, x)| x.clone())
+            }
+        };
+        let none = unmet(2024, TODAY, items(), given(vec![]));
+        assert_eq!(none.len(), 4);
+        assert!(none.iter().all(|u| u.problem == AnswerError::Unanswered));
+        let yes = a(Some(YesNo::Yes), Some("2024-06-10"));
+        // A いいえ saved before the target-date rule, and one slot still empty.
+        let no_target = a(Some(YesNo::No), Some("2024-06-10"));
+        let got = unmet(
+            2024,
+            TODAY,
+            items(),
+            given(vec![
+                ("0", Slot::All, yes.clone()),
+                ("1", Slot::Server, yes.clone()),
+                ("2", Slot::All, no_target),
+            ]),
+        );
+        let found: Vec<_> = got
+            .iter()
+            .map(|u| (u.item_id.as_str(), u.slot, u.problem))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("1", Slot::Terminal, AnswerError::Unanswered),
+                ("2", Slot::All, AnswerError::TargetRequired),
+            ]
+        );
+        // Item 0 いいえ: nothing else is needed.
+        let gate_no = a(Some(YesNo::No), Some("2024-06-10"));
+        assert!(unmet(2024, TODAY, items(), given(vec![("0", Slot::All, gate_no)])).is_empty());
+    }
+
+    #[test]
+    fn a_copied_answer_takes_this_years_dates() {
+        let mut last = a(Some(YesNo::No), Some("2023-08-20"));
+        last.target_on = Some("2024-03-01".into());
+        last.check2 = Some(YesNo::Yes);
+        last.check2_on = Some("2024-02-01".into());
+        let got = copied_answer(2024, "2024-11-24", &last);
+        assert_eq!(
+            (
+                got.check1_on.as_deref(),
+                got.check2,
+                got.target_on.as_deref()
+            ),
+            (Some("2024-11-24"), None, None)
+        );
+        let past = copied_answer(2024, "2026-11-24", &a(Some(YesNo::Yes), Some("2023-08-20")));
+        assert_eq!(past.check1_on.as_deref(), Some("2025-03-31"));
+        let this_year = a(Some(YesNo::Yes), Some("2024-08-20"));
+        assert_eq!(copied_answer(2024, TODAY, &this_year), this_year);
+    }
+
     #[test]
     fn answers_are_checked() {
         let all = [Slot::All];
-        let ok = |x: &Answer| check_answer(2024, true, false, &all, Slot::All, x);
+        let ok = |x: &Answer| check_answer(2024, TODAY, true, false, &all, Slot::All, x);
         assert!(ok(&a(Some(YesNo::Yes), Some("2024-06-10"))).is_ok());
         assert_eq!(
             ok(&a(Some(YesNo::Yes), None)),
             Err(AnswerError::DateRequired)
         );
         assert_eq!(
-            check_answer(2024, false, false, &all, Slot::All, &a(None, None)),
+            check_answer(2024, TODAY, false, false, &all, Slot::All, &a(None, None)),
             Err(AnswerError::NotApplicable)
         );
         assert_eq!(
-            check_answer(2024, true, false, &all, Slot::Server, &a(None, None)),
+            check_answer(2024, TODAY, true, false, &all, Slot::Server, &a(None, None)),
             Err(AnswerError::WrongSlot)
         );
         let mut n = a(Some(YesNo::No), Some("2024-06-10"));
         assert_eq!(ok(&n), Err(AnswerError::TargetRequired));
         assert!(
-            check_answer(2024, true, true, &all, Slot::All, &n).is_ok(),
+            check_answer(2024, TODAY, true, true, &all, Slot::All, &n).is_ok(),
             "item 0's いいえ has no target"
         );
         n.target_on = Some("2025-04-01".into());
@@ -475,13 +688,14 @@ mod tests {
             note: " 対応中 ",
             ..Default::default()
         };
-        let (slot, got) = check_sheet_answer(2024, true, false, &all, &raw).unwrap();
+        let (slot, got) = check_sheet_answer(2024, TODAY, true, false, &all, &raw).unwrap();
         assert_eq!(slot, Slot::All);
         assert_eq!(
             (got.check1, got.check1_on.as_deref(), got.note.as_str()),
             (Some(YesNo::No), Some("2024-06-10"), "対応中")
         );
-        let field = |r: RawAnswer<'_>| check_sheet_answer(2024, true, false, &all, &r).unwrap_err();
+        let field =
+            |r: RawAnswer<'_>| check_sheet_answer(2024, TODAY, true, false, &all, &r).unwrap_err();
         assert_eq!(
             field(RawAnswer {
                 slot: "disk",

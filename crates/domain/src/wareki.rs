@@ -24,14 +24,16 @@ pub fn wareki(date: &str) -> Option<String> {
 }
 
 /// The fiscal year (April–March) as 令和N年度: `2024` → `令和6年度`. A fiscal year is named by
-/// the era in effect at its end (FY2019 is 令和元年度, as the government wrote it).
+/// the era in effect at its end (FY2019 is 令和元年度, as the government wrote it), unless
+/// that era began in the year's last months: FY1988 ends in 平成 but is 昭和63年度.
 pub fn fiscal_year(year: i32) -> String {
     let end = format!("{}-03-31", year + 1);
-    let (name, _, first) = ERAS
+    let (name, first) = ERAS
         .iter()
+        .filter(|(_, _, first)| *first <= year)
         .find(|(_, start, _)| end.as_str() >= *start)
-        .copied()
-        .unwrap_or(ERAS[2]);
+        .map(|(name, _, first)| (*name, *first))
+        .unwrap_or((ERAS[2].0, ERAS[2].2));
     let n = year - first + 1;
     if n == 1 {
         format!("{name}元年度")
@@ -63,6 +65,8 @@ mod tests {
         assert_eq!(fiscal_year(2024), "令和6年度");
         assert_eq!(fiscal_year(2019), "令和元年度");
         assert_eq!(fiscal_year(2018), "平成30年度");
+        assert_eq!(fiscal_year(1988), "昭和63年度");
+        assert_eq!(fiscal_year(1989), "平成元年度");
         assert_eq!(seireki("2024-06-10").as_deref(), Some("2024年6月10日"));
     }
 }

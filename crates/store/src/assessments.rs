@@ -23,6 +23,27 @@ pub struct Assessment {
     pub created_at: i64,
 }
 
+impl Assessment {
+    /// A new draft of `fiscal_year` on `catalog_id`, to be created (`create_assessment`
+    /// gives it its id, version and time).
+    pub fn draft(institution_id: &str, fiscal_year: i64, catalog_id: &str) -> Self {
+        Assessment {
+            id: String::new(),
+            institution_id: institution_id.into(),
+            fiscal_year,
+            catalog_id: catalog_id.into(),
+            status: AssessmentStatus::Draft,
+            revision: 1,
+            previous_id: None,
+            approved_at: None,
+            approved_by: None,
+            reopen_reason: String::new(),
+            version: 0,
+            created_at: 0,
+        }
+    }
+}
+
 /// One answer of an assessment (an item as a whole, or one device class of it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AssessmentAnswer {

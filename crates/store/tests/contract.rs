@@ -116,20 +116,7 @@ async fn new_inst(s: &dyn Store, code: &str) -> mamori_domain::Institution {
 
 /// A draft sheet of FY2024 for `institution_id`.
 fn assessment(institution_id: &str) -> mamori_store::Assessment {
-    mamori_store::Assessment {
-        id: String::new(),
-        institution_id: institution_id.into(),
-        fiscal_year: 2024,
-        catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-        status: mamori_domain::codes::AssessmentStatus::Draft,
-        revision: 1,
-        previous_id: None,
-        approved_at: None,
-        approved_by: None,
-        reopen_reason: String::new(),
-        version: 0,
-        created_at: 0,
-    }
+    mamori_store::Assessment::draft(institution_id, 2024, "mhlw/cyber-checklist-institution@R6")
 }
 
 /// A maintenance contract of `vendor_id` with `institution_id`, on the role-sharing list.

@@ -49,6 +49,22 @@ pub struct ErrorDetail {
     pub message: String,
     pub field: Option<String>,
     pub request_id: Option<String>,
+    /// What keeps a sheet from approval, item by item (only on that refusal).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<UnmetView>)]
+    pub items: Vec<UnmetView>,
+}
+
+/// One item slot that keeps a sheet from approval.
+#[derive(Serialize, ToSchema)]
+pub struct UnmetView {
+    pub item_id: String,
+    /// The item number as printed (`2-(3)`).
+    pub number: String,
+    /// `all`, `server`, `terminal`, `network`
+    pub slot: String,
+    /// Why, in the request's language.
+    pub message: String,
 }
 
 #[derive(OpenApi)]

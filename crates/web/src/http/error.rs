@@ -35,6 +35,8 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("CSRF token missing or wrong")]
     Csrf,
+    #[error("{} items unmet", .0.len())]
+    Unmet(Vec<mamori_app::UnmetItem>),
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
     #[error("internal error: {0}")]
@@ -51,6 +53,8 @@ pub struct ErrorInfo {
     pub key: &'static str,
     pub field: Option<&'static str>,
     pub retry_after_secs: Option<u64>,
+    /// What keeps a sheet from approval (the `Unmet` refusal only).
+    pub items: Vec<mamori_app::UnmetItem>,
 }
 
 impl AppError {
@@ -119,6 +123,13 @@ impl AppError {
                 Some(*field),
                 None,
             ),
+            AppError::Unmet(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "error-cy-incomplete",
+                Some("assessment"),
+                None,
+            ),
             AppError::BadRequest(key) => (StatusCode::BAD_REQUEST, "bad_request", *key, None, None),
             AppError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -149,6 +160,10 @@ impl AppError {
             key,
             field,
             retry_after_secs: retry,
+            items: match self {
+                AppError::Unmet(items) => items.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 
@@ -192,6 +207,7 @@ impl From<mamori_app::Error> for AppError {
             E::Duplicate(w) => AppError::Duplicate(w),
             E::Invalid { field, key } => AppError::Invalid { field, key },
             E::BadRequest(key) => AppError::BadRequest(key),
+            E::Unmet(items) => AppError::Unmet(items),
             E::Throttled { retry_after_secs } => AppError::Throttled { retry_after_secs },
             E::Internal(detail) => AppError::Internal(detail),
         }

@@ -74,6 +74,7 @@ fn fallback_info(status: StatusCode) -> ErrorInfo {
         key,
         field: None,
         retry_after_secs: None,
+        items: Vec::new(),
     }
 }
 
@@ -198,6 +199,16 @@ pub async fn finish_api(req: Request, next: Next) -> Response {
             message,
             field: info.field.map(str::to_string),
             request_id: meta.map(|m| m.request_id),
+            items: info
+                .items
+                .iter()
+                .map(|u| api::UnmetView {
+                    item_id: u.item_id.clone(),
+                    number: u.number.clone(),
+                    slot: u.slot.to_string(),
+                    message: tr.t(u.key),
+                })
+                .collect(),
         },
     };
     let mut out = (status, Json(body)).into_response();

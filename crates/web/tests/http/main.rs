@@ -7,6 +7,7 @@ mod common;
 
 mod accounts;
 mod api_parity;
+mod approval;
 mod architecture;
 mod assessments;
 mod catalog_imports_api;

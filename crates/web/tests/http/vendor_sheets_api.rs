@@ -5,32 +5,6 @@
 use crate::common::*;
 use mamori_domain::assessment::YesNo;
 
-/// A FY2025 checklist of the demo hospital, started for the test (no vendor sheets yet).
-async fn new_assessment(app: &App) -> mamori_store::Assessment {
-    let inst = demo_institution(app).await;
-    app.store
-        .create_assessment(
-            &Actor::system("test"),
-            &mamori_store::Assessment {
-                id: String::new(),
-                institution_id: inst.id,
-                fiscal_year: 2025,
-                catalog_id: "mhlw/cyber-checklist-institution@R6".into(),
-                status: mamori_domain::codes::AssessmentStatus::Draft,
-                revision: 1,
-                previous_id: None,
-                approved_at: None,
-                approved_by: None,
-                reopen_reason: String::new(),
-                version: 0,
-                created_at: 0,
-            },
-            &[],
-        )
-        .await
-        .unwrap()
-}
-
 /// The number of audit events of the demo hospital whose action starts with `prefix`.
 async fn audited(app: &App, inst: &str, prefix: &str) -> usize {
     app.store

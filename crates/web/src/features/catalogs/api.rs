@@ -186,6 +186,7 @@ pub async fn upload(
                     message: refusal_message(&tr, &r),
                     field: Some("file".into()),
                     request_id: Some(auth.meta.request_id.clone()),
+                    items: Vec::new(),
                 },
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())

@@ -227,8 +227,7 @@ pub async fn approve(
     Path(id): Path<String>,
     crate::http::api::ApiJson(input): crate::http::api::ApiJson<ApproveInput>,
 ) -> AppResult<Json<AssessmentView>> {
-    let (a, _) = pages::assessment_for(&state, &auth, &id, Action::ApproveAssessment).await?;
-    let approved = pages::approve_checked(&state, &auth, &a, input.version).await?;
+    let approved = mamori_app::assessments::approve(&state, &auth, &id, input.version).await?;
     let answers = state.store().assessment_answers(&approved.id).await?;
     Ok(Json(assessment_view(&state, approved, &answers)))
 }

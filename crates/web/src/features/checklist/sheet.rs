@@ -93,6 +93,8 @@ pub(crate) struct SheetPage {
     /// (value, kind, name) of each record evidence can point to.
     targets: Vec<(String, String, String)>,
     today: String,
+    /// What keeps the draft from approval: (item id, item number and slot, why).
+    unmet: Vec<(String, String, String)>,
 }
 
 pub(crate) struct Redo<'a> {
@@ -243,10 +245,30 @@ pub(crate) async fn sheet_view(
         })
         .collect();
     let has_contracts = !store.contracts(&a.institution_id).await?.is_empty();
+    let unmet = if draft {
+        mamori_app::assessments::unmet(cat, &a, &answers, &today)
+            .into_iter()
+            .map(|u| {
+                let number = cat
+                    .item(&u.item_id)
+                    .map(|i| i.number.clone())
+                    .unwrap_or_default();
+                let place = if u.slot == Slot::All {
+                    number
+                } else {
+                    format!("{number} {}", tr.t(&format!("cy-slot-{}", u.slot)))
+                };
+                (u.item_id, place, tr.t(u.problem.key()))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let status = crate::ui::page_status(redo.is_some());
     Ok((
         status,
         render(&SheetPage {
+            unmet,
             sheets,
             has_contracts,
             links,
@@ -426,42 +448,14 @@ pub async fn approve(
     Path(id): Path<String>,
     Form(f): Form<VersionForm>,
 ) -> AppResult<Response> {
-    let (a, _) = assessment_for(&state, &auth, &id, Action::ApproveAssessment).await?;
-    match approve_checked(&state, &auth, &a, f.version).await {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/assessments/{id}?ok=flash-cy-approved")).into_response())
-        }
-        Err(AppError::Invalid { key, .. }) => {
-            Ok(Redirect::to(&format!("/assessments/{id}?err={key}")).into_response())
-        }
-        Err(AppError::Conflict(_)) => {
-            Ok(Redirect::to(&format!("/assessments/{id}?err=error-conflict")).into_response())
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Approve a complete sheet at `version` (the caller holds the approval right): an
-/// incomplete sheet is refused, a stale version is a conflict.
-pub async fn approve_checked(
-    state: &AppState,
-    auth: &Auth,
-    a: &Assessment,
-    version: i64,
-) -> AppResult<Assessment> {
-    let reg = state.catalogs();
-    let cat = reg.catalogs.get(&a.catalog_id).ok_or(AppError::NotFound)?;
-    let m = model(cat, &state.store().assessment_answers(&a.id).await?);
-    if m.done < m.needed {
-        return Err(AppError::Invalid {
-            field: "assessment",
-            key: "error-cy-incomplete",
-        });
-    }
-    Ok(state
-        .store()
-        .approve_assessment(&auth.actor(), &a.id, version)
-        .await?)
+    let to = match mamori_app::assessments::approve(&state, &auth, &id, f.version).await {
+        Ok(_) => "ok=flash-cy-approved",
+        // The sheet lists what is unmet, with links to each item.
+        Err(mamori_app::Error::Unmet(_)) => "err=error-cy-incomplete",
+        Err(mamori_app::Error::Conflict(_)) => "err=error-conflict",
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!("/assessments/{id}?{to}")).into_response())
 }
 
 pub async fn reopen(

@@ -156,6 +156,19 @@ pub fn next_version_csv(keep: &mamori_catalog::Item, reword: &mamori_catalog::It
     )
 }
 
+/// A FY2025 checklist of the demo hospital, started for the test (no vendor sheets yet).
+pub async fn new_assessment(app: &App) -> mamori_store::Assessment {
+    let inst = demo_institution(app).await;
+    app.store
+        .create_assessment(
+            &Actor::system("test"),
+            &mamori_store::Assessment::draft(&inst.id, 2025, "mhlw/cyber-checklist-institution@R6"),
+            &[],
+        )
+        .await
+        .unwrap()
+}
+
 /// The demo institution (さくら総合病院, [`DEMO_CODE`]).
 pub async fn demo_institution(app: &App) -> mamori_domain::Institution {
     app.store
