@@ -22,7 +22,7 @@ export const E2E_DIR = path.resolve(here, '..');
 export const REPO_DIR = path.resolve(E2E_DIR, '..');
 
 export const DEMO_PASSWORD = 'sakura-demo-2026';
-export const INSTITUTION = '1311234567';
+export const INSTITUTION = '1311234569';
 export const USERS = {
   officer: 'anzen@sakura.example.jp',
   executive: 'rijicho@sakura.example.jp',

@@ -329,7 +329,7 @@ pub async fn create_institution(
     require(auth, Action::AdministerPlatform, Scope::Platform)?;
     let code = input.code.trim().to_string();
     let prefecture = input.prefecture.trim().to_string();
-    validate::institution_code(&code, &prefecture).map_err(Error::invalid)?;
+    validate::institution_code(&code, &prefecture, input.kind).map_err(Error::invalid)?;
     let name = validate::name("name", &input.name).map_err(Error::invalid)?;
     validate::beds(input.kind, input.beds).map_err(Error::invalid)?;
     Ok(store

@@ -11,7 +11,7 @@ use mamori_store::{now_ms, Actor, NewInstitution, NewUser, Store};
 
 /// The password of every demo account (printed at start-up; never use it for real data).
 pub const DEMO_PASSWORD: &str = "sakura-demo-2026";
-pub const DEMO_CODE: &str = "1311234567";
+pub const DEMO_CODE: &str = "1311234569";
 
 pub struct DemoUser {
     pub email: &'static str,

@@ -334,7 +334,7 @@ mod tests {
                 chain: "0192".into(),
                 seq: 3,
                 hash: "b".repeat(64),
-                label: "さくら\n総合病院  (1311234567)".into(),
+                label: "さくら\n総合病院  (1311234569)".into(),
             },
         ]
     }
@@ -345,7 +345,7 @@ mod tests {
         let cp = Checkpoint::sign(1_764_000_000_000, entries(), &secret);
         assert_eq!(cp.public_key, public_key_of(&secret));
         assert_eq!(cp.entries[0].chain, "0192", "sorted by chain id");
-        assert_eq!(cp.entries[0].label, "さくら 総合病院 (1311234567)");
+        assert_eq!(cp.entries[0].label, "さくら 総合病院 (1311234569)");
         let text = cp.to_text();
         assert!(text.contains("2025-11-25 01:00:00 JST"), "{text}");
         let back = Checkpoint::parse(&text).unwrap();

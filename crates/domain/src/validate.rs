@@ -73,8 +73,16 @@ pub fn prefecture_name(code: &str, japanese: bool) -> Option<&'static str> {
         .map(|p| if japanese { p.1 } else { p.2 })
 }
 
-/// 医療機関コード: ten digits whose first two are the prefecture code.
-pub fn institution_code(code: &str, prefecture: &str) -> Result<(), FieldError> {
+/// 医療機関コード (薬局コード) as printed on a prescription: ten digits — the prefecture
+/// (2), the fee table (1: 医科 1, 歯科 3, 調剤 4), the code the regional bureau gives (6)
+/// and a check digit computed over the nine before it by the Luhn rule (from the right,
+/// every other digit doubled, the digits of the products summed).
+pub fn institution_code(
+    code: &str,
+    prefecture: &str,
+    kind: crate::InstitutionKind,
+) -> Result<(), FieldError> {
+    use crate::InstitutionKind as K;
     if code.len() != 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(err("code", "invalid-institution-code"));
     }
@@ -84,7 +92,37 @@ pub fn institution_code(code: &str, prefecture: &str) -> Result<(), FieldError> 
     if &code[..2] != prefecture {
         return Err(err("code", "institution-code-prefecture-mismatch"));
     }
+    let table = match kind {
+        K::Hospital | K::Clinic => b'1',
+        K::DentalClinic => b'3',
+        K::Pharmacy => b'4',
+    };
+    if code.as_bytes()[2] != table {
+        return Err(err("code", "institution-code-kind-mismatch"));
+    }
+    if check_digit(&code[..9]) != code.as_bytes()[9] - b'0' {
+        return Err(err("code", "institution-code-check-digit"));
+    }
     Ok(())
+}
+
+/// The Luhn check digit of a string of ASCII digits.
+fn check_digit(digits: &str) -> u8 {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 0 {
+                let p = d * 2;
+                p / 10 + p % 10
+            } else {
+                d
+            }
+        })
+        .sum();
+    ((10 - sum % 10) % 10) as u8
 }
 
 /// A name shown in the UI: trimmed, 1 to 200 characters, no control characters.
@@ -131,19 +169,37 @@ mod tests {
 
     #[test]
     fn institution_codes() {
-        assert!(institution_code("1311234567", "13").is_ok());
+        use crate::InstitutionKind as K;
+        let key =
+            |code: &str, pref: &str, kind| institution_code(code, pref, kind).unwrap_err().key;
+        // A code as printed on a prescription (Hokkaido, 医科).
+        assert!(institution_code("0110113719", "01", K::Hospital).is_ok());
+        assert!(institution_code("1311234569", "13", K::Clinic).is_ok());
         assert_eq!(
-            institution_code("131123456", "13").unwrap_err().key,
+            key("1311234567", "13", K::Hospital),
+            "institution-code-check-digit"
+        );
+        assert_eq!(
+            key("0110113718", "01", K::Hospital),
+            "institution-code-check-digit"
+        );
+        assert_eq!(
+            key("1311234569", "13", K::Pharmacy),
+            "institution-code-kind-mismatch"
+        );
+        assert_eq!(
+            key("1311234569", "13", K::DentalClinic),
+            "institution-code-kind-mismatch"
+        );
+        assert_eq!(
+            key("131123456", "13", K::Hospital),
             "invalid-institution-code"
         );
         assert_eq!(
-            institution_code("1311234567", "14").unwrap_err().key,
+            key("1311234569", "14", K::Hospital),
             "institution-code-prefecture-mismatch"
         );
-        assert_eq!(
-            institution_code("1311234567", "48").unwrap_err().key,
-            "invalid-prefecture"
-        );
+        assert_eq!(key("1311234569", "48", K::Hospital), "invalid-prefecture");
     }
 
     #[test]

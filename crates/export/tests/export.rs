@@ -23,7 +23,7 @@ fn read(bytes: Vec<u8>) -> Vec<Vec<String>> {
 fn sheet() -> ChecklistSheet {
     ChecklistSheet {
         title: "医療情報システムの契約における当事者間の役割分担等に関する確認表(2024-06)".into(),
-        institution: "さくら総合病院(1311234567)".into(),
+        institution: "さくら総合病院(1311234569)".into(),
         vendor: "B社".into(),
         contract: "電子カルテ導入・保守契約".into(),
         exported_on: "2026-11-22".into(),

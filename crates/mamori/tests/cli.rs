@@ -133,7 +133,7 @@ async fn demo_start_sessions_survive_restart_and_demo_loads_only_once() {
     assert!(dir.path().join("mamori.db").exists());
     let c = sign_in(&s.base, "anzen@sakura.example.jp", "sakura-demo-2026").await;
     assert_eq!(
-        c.get(format!("{}/i/1311234567", s.base))
+        c.get(format!("{}/i/1311234569", s.base))
             .send()
             .await
             .unwrap()
@@ -144,7 +144,7 @@ async fn demo_start_sessions_survive_restart_and_demo_loads_only_once() {
     // The session lives in the database: it survives a restart. The demo is not loaded twice.
     let s = serve(&["--demo", "--data-dir", data]).await;
     assert_eq!(
-        c.get(format!("{}/i/1311234567", s.base))
+        c.get(format!("{}/i/1311234569", s.base))
             .send()
             .await
             .unwrap()
@@ -174,7 +174,7 @@ async fn user_and_token_commands_and_the_token_works() {
         "--name",
         "新任 者",
         "--institution",
-        "1311234567",
+        "1311234569",
         "--role",
         "planning_manager",
         "--data-dir",
@@ -208,7 +208,7 @@ async fn user_and_token_commands_and_the_token_works() {
         "--name",
         "x",
         "--institution",
-        "1311234567",
+        "1311234569",
         "--role",
         "platform_admin",
         "--data-dir",
@@ -402,7 +402,7 @@ async fn the_same_product_runs_on_postgresql() {
         assert_eq!(health["database"], "postgres");
         let c = sign_in(&s.base, "anzen@sakura.example.jp", "sakura-demo-2026").await;
         assert_eq!(
-            c.get(format!("{}/i/1311234567/audit", s.base))
+            c.get(format!("{}/i/1311234569/audit", s.base))
                 .send()
                 .await
                 .unwrap()
@@ -497,7 +497,7 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
             "export",
             "role-sharing",
             "--institution",
-            "1311234567",
+            "1311234569",
             "--vendor",
             "B社",
             "--out",
@@ -560,7 +560,7 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
         "export",
         "matrix",
         "--institution",
-        "1311234567",
+        "1311234569",
         "--out",
         m.to_str().unwrap(),
         "--data-dir",
@@ -580,7 +580,7 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
         "export",
         "checklist",
         "--institution",
-        "1311234567",
+        "1311234569",
         "--fiscal-year",
         "2024",
         "--out",
@@ -602,7 +602,7 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
         "export",
         "checklist",
         "--institution",
-        "1311234567",
+        "1311234569",
         "--fiscal-year",
         "2024",
         "--out",
@@ -625,7 +625,7 @@ async fn export_role_sharing_and_matrix_from_the_command_line() {
         "export",
         "checklist",
         "--institution",
-        "1311234567",
+        "1311234569",
         "--fiscal-year",
         "2023",
         "--out",

@@ -9,7 +9,7 @@ use mamori_domain::audit::{AuditRecord, GENESIS};
 use std::path::Path;
 use std::time::Duration;
 
-const DEMO: &str = "1311234567";
+const DEMO: &str = "1311234569";
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -181,7 +181,7 @@ async fn checkpoints_reveal_rollback_deletion_and_rewriting_through_the_cli() {
         assert_eq!(cp.status.code(), Some(0), "{}", text(&cp));
         assert!(text(&cp).contains("鍵の指紋"), "{}", text(&cp));
         let printed = std::fs::read_to_string(&usb).unwrap();
-        assert!(printed.contains("さくら総合病院 (1311234567)") && printed.contains(&inst));
+        assert!(printed.contains("さくら総合病院 (1311234569)") && printed.contains(&inst));
         let p = pool(&dir).await;
         match case {
             "a" => {

@@ -7,18 +7,18 @@ async fn institutions_create_read_update_with_versions() {
     for b in backends().await {
         let s = b.store.as_ref();
         assert!(s.is_empty().await.unwrap(), "{}", b.name);
-        let i = new_inst(s, "1311234567").await;
+        let i = new_inst(s, "1311234569").await;
         assert!(!s.is_empty().await.unwrap());
         assert_eq!(i.version, 1);
         assert_eq!(
-            s.institution_by_code("1311234567").await.unwrap().unwrap(),
+            s.institution_by_code("1311234569").await.unwrap().unwrap(),
             i
         );
         assert_eq!(
             s.institution(&i.id).await.unwrap().unwrap().name,
-            "病院 1311234567"
+            "病院 1311234569"
         );
-        let dup = s.create_institution(&actor(), inst("1311234567")).await;
+        let dup = s.create_institution(&actor(), inst("1311234569")).await;
         assert!(
             matches!(dup, Err(StoreError::Duplicate(_))),
             "{}: {dup:?}",
@@ -83,7 +83,7 @@ async fn institutions_create_read_update_with_versions() {
 async fn users_roles_and_principal() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = new_inst(s, "1311234567").await;
+        let i = new_inst(s, "1311234569").await;
         let other = new_inst(s, "2711111111").await;
         let u = s.create_user(&actor(), user("a@example.jp")).await.unwrap();
         let dup = s.create_user(&actor(), user("a@example.jp")).await;

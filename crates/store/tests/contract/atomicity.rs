@@ -56,7 +56,7 @@ async fn global_and_chain_heads(s: &dyn Store) -> Vec<(String, i64, String)> {
 async fn a_change_whose_audit_event_cannot_be_written_is_rolled_back() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = new_inst(s, "1311234567").await;
+        let i = new_inst(s, "1311234569").await;
         let officer = s
             .create_user(&actor(), super::user("o@example.jp"))
             .await

@@ -7,7 +7,7 @@ use super::*;
 async fn audit_log_filters_and_member_scoping() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = new_inst(s, "1311234567").await;
+        let i = new_inst(s, "1311234569").await;
         let member = s
             .create_user(&actor(), user("member@example.jp"))
             .await
@@ -88,7 +88,7 @@ async fn audit_log_filters_and_member_scoping() {
 }
 
 async fn seed_chain(s: &dyn Store) -> String {
-    let i = new_inst(s, "1311234567").await;
+    let i = new_inst(s, "1311234569").await;
     for n in 0..4 {
         s.record(
             &actor(),
@@ -185,7 +185,7 @@ async fn audit_chain_detects_removal_and_reordering() {
 async fn concurrent_appends_keep_one_chain_and_concurrent_edits_have_one_winner() {
     for b in backends().await {
         let s = b.store.clone();
-        let i = new_inst(s.as_ref(), "1311234567").await;
+        let i = new_inst(s.as_ref(), "1311234569").await;
         let mut tasks = Vec::new();
         for n in 0..24 {
             let s = s.clone();

@@ -20,7 +20,7 @@ struct Ids {
 /// events of its own (then the checkpoint's record, when one is taken).
 async fn setup(s: &dyn Store) -> Ids {
     let mut ids = Vec::new();
-    for (code, n) in [("1311234567", 4), ("1411234567", 2)] {
+    for (code, n) in [("1311234569", 4), ("1411234567", 2)] {
         let i = new_inst(s, code).await;
         for k in 0..n {
             let d = AuditDraft::new(
@@ -661,7 +661,7 @@ async fn sqlite_synchronous_cost() {
             .execute(s.raw_pool())
             .await
             .unwrap();
-        let i = new_inst(&s, "1311234567").await;
+        let i = new_inst(&s, "1311234569").await;
         let mut times = Vec::with_capacity(n);
         for k in 0..n {
             let d = AuditDraft::new(

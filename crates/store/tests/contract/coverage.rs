@@ -257,7 +257,7 @@ async fn checkpoints_are_kept_listed_and_recorded_in_the_global_chain() {
         let s = b.store.as_ref();
         assert_eq!(s.latest_checkpoint_at().await.unwrap(), None);
         assert!(s.audit_checkpoints(0, 10).await.unwrap().is_empty());
-        let i = new_inst(s, "1311234567").await;
+        let i = new_inst(s, "1311234569").await;
         let mut names = s.audit_chain_names().await.unwrap();
         names.sort();
         let mut expected = vec![mamori_domain::audit::GLOBAL_CHAIN.to_string(), i.id.clone()];

@@ -32,7 +32,7 @@ async fn officers(s: &dyn Store, institution_id: &str) -> Vec<String> {
 async fn the_last_live_security_officer_can_be_neither_revoked_nor_given_an_expiry() {
     for b in backends().await {
         let s = b.store.as_ref();
-        let i = new_inst(s, "1311234567").await;
+        let i = new_inst(s, "1311234569").await;
         let a = s.create_user(&actor(), user("a@example.jp")).await.unwrap();
         let lapsed = s.create_user(&actor(), user("l@example.jp")).await.unwrap();
         s.grant_role(&actor(), &i.id, &a.id, Role::SecurityOfficer, None)

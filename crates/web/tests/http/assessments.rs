@@ -13,7 +13,7 @@ async fn cyber_checklist_answers_item_zero_approval_lock_revision_and_next_year(
         let path = format!("/assessments/{}", a.id);
         let sheet = so.get(&app, &path).await.text().await.unwrap();
         assert!(sheet.contains("令和6年度") && sheet.contains("端末PC"));
-        let dash = so.get(&app, "/i/1311234567").await.text().await.unwrap();
+        let dash = so.get(&app, "/i/1311234569").await.text().await.unwrap();
         assert!(
             dash.contains("checklist-signals") && dash.contains("2-(3)"),
             "いいえ items on the dashboard"
@@ -167,7 +167,7 @@ async fn cyber_checklist_answers_item_zero_approval_lock_revision_and_next_year(
         let r = so
             .form(
                 &app,
-                "/i/1311234567/assessments",
+                "/i/1311234569/assessments",
                 &[
                     ("fiscal_year", "2025"),
                     ("catalog_id", "mhlw/cyber-checklist-institution@R7"),
@@ -281,7 +281,7 @@ async fn assessment_api_fills_the_sheet_refuses_bad_input_and_the_executive_appr
             .json(
                 &app,
                 Method::GET,
-                "/api/v1/institutions/1311234567/assessments",
+                "/api/v1/institutions/1311234569/assessments",
                 None,
             )
             .await

@@ -12,11 +12,11 @@ async fn documents_subcontractors_invitations_standard_answers_and_dashboard_sig
         let so = login(&app, "anzen@sakura.example.jp").await;
 
         // Dashboard: A社's ISMS expires within 60 days; C社's subcontractor awaits approval.
-        let dash = so.get(&app, "/i/1311234567").await.text().await.unwrap();
+        let dash = so.get(&app, "/i/1311234569").await.text().await.unwrap();
         assert!(dash.contains("60日以内に期限") && dash.contains("X データセンター株式会社"));
         assert!(dash.contains("抜け "), "gap count on the dashboard");
         let staff = login(&app, "shokuin@sakura.example.jp").await;
-        let dash = staff.get(&app, "/i/1311234567").await.text().await.unwrap();
+        let dash = staff.get(&app, "/i/1311234569").await.text().await.unwrap();
         assert!(
             !dash.contains("role-sharing-signals"),
             "staff see no contract signals"
@@ -102,7 +102,7 @@ async fn documents_subcontractors_invitations_standard_answers_and_dashboard_sig
         let page = so
             .form(
                 &app,
-                "/i/1311234567/invites",
+                "/i/1311234569/invites",
                 &[
                     ("vendor_id", cb.vendor_id.as_str()),
                     ("email", "yamada@b-sha.example.jp"),
@@ -252,7 +252,7 @@ async fn invite_sato_of_b(app: &App) -> String {
     let so = login(app, "anzen@sakura.example.jp").await;
     so.form(
         app,
-        "/i/1311234567/invites",
+        "/i/1311234569/invites",
         &[
             ("vendor_id", cb.vendor_id.as_str()),
             ("email", "sato@b-sha.example.jp"),

@@ -38,11 +38,11 @@ async fn inspector_link_shows_only_the_sheets_is_audited_and_stops_when_revoked(
             "outstanding vendor sheets named"
         );
         assert!(
-            !html.contains("/i/1311234567"),
+            !html.contains("/i/1311234569"),
             "no way into the rest of the institution"
         );
         for other in [
-            "/i/1311234567",
+            "/i/1311234569",
             "/vendor",
             &format!("/assessments/{}", a.id),
         ] {
@@ -385,7 +385,7 @@ async fn evidence_files_and_links_suggestions_staleness_and_the_inspector_view()
             "withdrawn once"
         );
         let audit = so
-            .get(&app, "/i/1311234567/audit.csv")
+            .get(&app, "/i/1311234569/audit.csv")
             .await
             .text()
             .await

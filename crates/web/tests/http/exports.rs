@@ -72,14 +72,14 @@ async fn role_sharing_exports_are_downloads_that_read_back_as_stored() {
         assert_eq!(print.status(), 200);
         assert!(print.text().await.unwrap().contains("2024年10月15日"));
         let so = login(&app, "anzen@sakura.example.jp").await;
-        let m = so.get(&app, "/i/1311234567/matrix.xlsx").await;
+        let m = so.get(&app, "/i/1311234569/matrix.xlsx").await;
         assert_eq!(m.status(), 200);
         assert_eq!(
             m.headers()["content-type"],
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         );
         assert_eq!(
-            so.get(&app, "/i/1311234567/matrix.xlsx?dates=xx")
+            so.get(&app, "/i/1311234569/matrix.xlsx?dates=xx")
                 .await
                 .status(),
             422

@@ -421,3 +421,62 @@ async fn existing_accounts_self_grants_and_the_last_officer_are_protected() {
         assert!(!page.contains("至急"));
     }
 }
+
+/// The platform administrator adds an institution through the API: the 医療機関コード must
+/// carry its prefecture, the fee table of its kind and its check digit; a refused code
+/// names the rule and adds nothing.
+#[tokio::test]
+async fn a_new_institutions_code_is_checked_against_its_kind_and_check_digit() {
+    for app in start_each().await {
+        let admin = login_with_totp(&app, "admin@mamori.example").await;
+        let add = |code: &str, kind: &str| {
+            admin.json(
+                &app,
+                Method::POST,
+                "/api/v1/institutions",
+                Some(json!({"code": code, "name": "みなと薬局", "kind": kind,
+                    "prefecture": "13", "beds": 0})),
+            )
+        };
+        let heads = app.store.audit_heads().await.unwrap();
+        for (code, kind, key) in [
+            ("1341234560", "pharmacy", "institution-code-check-digit"),
+            ("1311234569", "pharmacy", "institution-code-kind-mismatch"),
+            (
+                "1341234563",
+                "dental_clinic",
+                "institution-code-kind-mismatch",
+            ),
+            (
+                "2741234567",
+                "pharmacy",
+                "institution-code-prefecture-mismatch",
+            ),
+        ] {
+            let r = add(code, kind).await;
+            assert_eq!(r.status(), 422, "{code} {kind}");
+            let v: Value = r.json().await.unwrap();
+            let message = i18n::Tr::new(i18n::Lang::Ja).t(key);
+            assert_eq!(
+                (&v["error"]["field"], &v["error"]["message"]),
+                (&json!("code"), &json!(message)),
+                "{code} {kind}"
+            );
+        }
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+        assert!(app
+            .store
+            .institution_by_code("1341234563")
+            .await
+            .unwrap()
+            .is_none());
+        let r = add("1341234563", "pharmacy").await;
+        assert_eq!(r.status(), 201);
+        assert!(app
+            .store
+            .institution_by_code("1341234563")
+            .await
+            .unwrap()
+            .is_some());
+    }
+}

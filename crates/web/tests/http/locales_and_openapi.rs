@@ -74,6 +74,8 @@ fn every_key_used_in_templates_and_code_exists() {
         "invalid-institution-code",
         "invalid-prefecture",
         "institution-code-prefecture-mismatch",
+        "institution-code-kind-mismatch",
+        "institution-code-check-digit",
         "password-too-short",
         "password-too-long",
         "password-common",

@@ -15,8 +15,8 @@ proptest! {
             let s = login_cached(app).await;
             for (path, ct, b) in [
                 ("/login", "application/x-www-form-urlencoded", body.clone()),
-                ("/i/1311234567/members", "application/x-www-form-urlencoded", body.clone()),
-                ("/api/v1/institutions/1311234567/members", "application/json", json_like.clone().into_bytes()),
+                ("/i/1311234569/members", "application/x-www-form-urlencoded", body.clone()),
+                ("/api/v1/institutions/1311234569/members", "application/json", json_like.clone().into_bytes()),
                 ("/api/v1/me/tokens", "application/json", body.clone()),
             ] {
                 let r = s.c.post(format!("{}{path}", app.base)).header("x-csrf-token", &s.csrf).header(CONTENT_TYPE, ct).body(b).send().await.unwrap();

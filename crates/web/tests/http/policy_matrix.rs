@@ -506,7 +506,7 @@ async fn policy_matrix_every_route_every_role() {
                     .split('?')
                     .next()
                     .unwrap_or_default()
-                    .replace("1311234567", "{code}")
+                    .replace("1311234569", "{code}")
                     .replace("{inspector}", "{user_id}")
                     .replace("{staff}", "{user_id}")
                     .replace("/roles/inspector", "/roles/{role}")

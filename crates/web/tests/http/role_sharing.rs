@@ -221,7 +221,7 @@ async fn role_sharing_both_parties_propose_accept_reopen_and_bad_input_changes_n
         );
 
         // The matrix: A and B both claim A11 alone on the receipt computer.
-        let m = so.get(&app, "/i/1311234567/matrix?flag=overlap").await;
+        let m = so.get(&app, "/i/1311234569/matrix?flag=overlap").await;
         assert_eq!(m.status(), 200);
         let html = m.text().await.unwrap();
         assert!(
@@ -240,7 +240,7 @@ async fn role_sharing_both_parties_propose_accept_reopen_and_bad_input_changes_n
 async fn systems_through_the_api_follow_the_page_rules() {
     for app in start_each().await {
         let so = login(&app, "anzen@sakura.example.jp").await;
-        let base = "/api/v1/institutions/1311234567/systems";
+        let base = "/api/v1/institutions/1311234569/systems";
         let (_, secret) = so.new_token(&app, "systems").await;
         let api = |m: Method, path: &str, body: Value| {
             client()
@@ -357,10 +357,10 @@ async fn systems_through_the_api_follow_the_page_rules() {
 async fn contracts_through_the_api_follow_the_page_rules() {
     for app in start_each().await {
         let so = login(&app, "anzen@sakura.example.jp").await;
-        let base = "/api/v1/institutions/1311234567/contracts";
+        let base = "/api/v1/institutions/1311234569/contracts";
         let d_sha = vendor_id(&app, "D社").await;
         let systems: Vec<Value> = so
-            .get(&app, "/api/v1/institutions/1311234567/systems")
+            .get(&app, "/api/v1/institutions/1311234569/systems")
             .await
             .json()
             .await

@@ -9,7 +9,7 @@ pub(super) fn probes() -> Vec<Probe> {
     vec![
         j(
             Method::POST,
-            "/api/v1/institutions/1311234567/assessments",
+            "/api/v1/institutions/1311234569/assessments",
             json!({"fiscal_year": 1999, "catalog_id": "x"}),
             ANSWER_ASSESSMENT,
             422,
@@ -118,7 +118,7 @@ pub(super) fn probes() -> Vec<Probe> {
         ),
         p(
             Method::GET,
-            "/api/v1/institutions/1311234567/matrix.xlsx?dates=seireki",
+            "/api/v1/institutions/1311234569/matrix.xlsx?dates=seireki",
             VIEW_CONTRACTS,
             200,
         ),

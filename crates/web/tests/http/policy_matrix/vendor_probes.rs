@@ -67,23 +67,23 @@ pub(super) fn probes() -> Vec<Probe> {
             200,
         ),
         f(
-            "/i/1311234567/invites",
+            "/i/1311234569/invites",
             &[("vendor_id", "x"), ("email", "bad"), ("display_name", "x")],
             MANAGE_CONTRACTS,
             303,
         )
-        .to("/i/1311234567/contracts"),
+        .to("/i/1311234569/contracts"),
         p(Method::GET, "/invite/not-a-token", &[], 410),
         f("/invite/not-a-token", &[("password", "x")], &[], 410),
         p(
             Method::GET,
-            "/api/v1/institutions/1311234567/invitations",
+            "/api/v1/institutions/1311234569/invitations",
             MANAGE_CONTRACTS,
             200,
         ),
         j(
             Method::POST,
-            "/api/v1/institutions/1311234567/invitations",
+            "/api/v1/institutions/1311234569/invitations",
             json!({"vendor_id": "x", "email": "bad", "display_name": "x"}),
             MANAGE_CONTRACTS,
             422,
