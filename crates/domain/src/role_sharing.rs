@@ -134,6 +134,8 @@ pub enum RuleError {
     OtherVendorIsThisVendor,
     #[error("say why the item does not apply")]
     NaReasonRequired,
+    #[error("a Part 1 item is answered by its first check")]
+    FirstCheckRequired,
     #[error("the first check needs its date")]
     FirstCheckDateRequired,
     #[error("a date is not a valid date")]
@@ -162,6 +164,7 @@ impl RuleError {
             RuleError::OtherVendorIsThisVendor => "error-rs-other-vendor-self",
             RuleError::NaReasonRequired => "error-rs-na-reason",
             RuleError::FirstCheckDateRequired => "error-rs-first-check-date",
+            RuleError::FirstCheckRequired => "error-rs-first-check-required",
             RuleError::BadDate => "error-rs-bad-date",
             RuleError::CompletionWithoutNo => "error-rs-completion-without-no",
             RuleError::CompletionBeforeFirstCheck => "error-rs-completion-before-first",
@@ -211,6 +214,11 @@ pub fn check_answer(
         if !valid_date(d) {
             return Err(RuleError::BadDate);
         }
+    }
+    // A Part 1 item's one answer is its 初回確認 (はい/いいえ with its date): an answer
+    // without it would count as 回答済 with nothing said.
+    if !part2 && a.first_check.is_none() {
+        return Err(RuleError::FirstCheckRequired);
     }
     if a.first_check.is_some() && a.first_checked_on.is_none() {
         return Err(RuleError::FirstCheckDateRequired);
@@ -577,7 +585,17 @@ mod tests {
             ok(&ItemAnswer::default()),
             Err(RuleError::ResponsibilityRequired)
         );
-        assert!(check_answer(false, &ItemAnswer::default(), "a", &v).is_ok());
+        // A Part 1 answer with nothing in it is refused, naming the 初回確認.
+        assert_eq!(
+            check_answer(false, &ItemAnswer::default(), "a", &v),
+            Err(RuleError::FirstCheckRequired)
+        );
+        let part1 = ItemAnswer {
+            first_check: Some(Check::Yes),
+            first_checked_on: Some("2024-06-10".into()),
+            ..Default::default()
+        };
+        assert!(check_answer(false, &part1, "a", &v).is_ok());
         let mut a = answer(Responsibility::OtherVendor);
         assert_eq!(ok(&a), Err(RuleError::OtherVendorRequired));
         a.other_vendor_id = Some("a".into());

@@ -145,6 +145,7 @@ error-rs-other-vendor-no-contract = The vendor named has no contract with this i
 error-rs-other-vendor-self = The other vendor cannot be this contract's own vendor.
 error-rs-na-reason = Say why the item does not apply.
 error-rs-first-check-date = Enter the date of the first check.
+error-rs-first-check-required = Enter the first check (yes/no) and its date. An answer with nothing in it cannot be saved.
 error-rs-completion-without-no = A completion date is only for an item first answered "no".
 error-rs-completion-before-first = The completion date is before the first check.
 error-rs-too-long = The text is too long (at most 4000 characters).

@@ -145,6 +145,7 @@ error-rs-other-vendor-no-contract = 指定した事業者はこの医療機関�
 error-rs-other-vendor-self = 「他の事業者」にこの契約の事業者自身は指定できません。
 error-rs-na-reason = 「該当なし」の理由を入力してください。
 error-rs-first-check-date = 初回確認の日付を入力してください。
+error-rs-first-check-required = 初回確認(はい/いいえ)と確認日を入力してください。何も入力されていない回答は保存できません。
 error-rs-completion-without-no = 完了日は初回確認が「いいえ」の項目にだけ入力できます。
 error-rs-completion-before-first = 完了日が初回確認日より前です。
 error-rs-too-long = 入力が長すぎます(4000文字まで)。

@@ -133,6 +133,40 @@ async fn role_sharing_both_parties_propose_accept_reopen_and_bad_input_changes_n
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("Part1"));
 
+        // The institution's Part 1 answer with nothing in it is refused, in the page and the
+        // API alike, naming the 初回確認; nothing is saved.
+        let heads = app.store.audit_heads().await.unwrap();
+        let before = item_row(&app, &cb.id, "part1-a-2-1").await;
+        let r = so
+            .form(
+                &app,
+                &step("part1-a-2-1"),
+                &[("step", "propose"), ("version", "0")],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("初回確認(はい/いいえ)と確認日を入力してください"));
+        let r = so
+            .json(
+                &app,
+                Method::POST,
+                &format!("/api/v1/contracts/{}/items/part1-a-2-1", cb.id),
+                Some(json!({"step": "propose", "version": 0, "remarks": "  "})),
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(
+            v["error"]["message"],
+            json!(i18n::Tr::new(i18n::Lang::Ja).t("error-rs-first-check-required"))
+        );
+        assert_eq!(item_row(&app, &cb.id, "part1-a-2-1").await, before);
+        assert_eq!(app.store.audit_heads().await.unwrap(), heads);
+
         // B corrects A12; the institution accepts; a stale accept is refused.
         let r = b
             .form(
