@@ -656,3 +656,60 @@ async fn sheet_version(app: &App, id: &str) -> String {
         .version
         .to_string()
 }
+
+/// A catalog version that holds only part of its official document says so wherever it is
+/// used — the checklist, a vendor sheet, the contract page, the inspector's view — with
+/// its number of items, and starting a year on one asks first. (The embedded R6 sheets and
+/// the role-sharing 確認表 are partial.)
+#[tokio::test]
+async fn a_partial_catalog_version_says_so_wherever_it_is_used() {
+    let app = start().await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let registry = mamori_catalog::Registry::embedded().unwrap();
+    let notice = |id: &str| {
+        let cat = &registry.catalogs[id];
+        assert!(!cat.catalog.coverage.complete, "{id}");
+        i18n::Tr::new(i18n::Lang::Ja).t1("coverage-partial-notice", "n", cat.items.len())
+    };
+    let a = new_assessment(&app).await;
+    let sheet = get_text(&app, &so.c, &format!("/assessments/{}", a.id)).await;
+    assert!(sheet.contains(&notice(&a.catalog_id)), "{sheet}");
+    assert!(sheet.contains(&format!(r#"<a href="/catalogs/{}">"#, a.catalog_id)));
+
+    let cb = demo_contract(&app, "B社").await;
+    let contract = get_text(&app, &so.c, &format!("/contracts/{}", cb.id)).await;
+    assert!(contract.contains(&notice(&cb.catalog_id)));
+
+    let demo_sheet = app
+        .store
+        .vendor_sheets_of(&[vendor_id(&app, "B社").await])
+        .await
+        .unwrap()
+        .remove(0);
+    let vs = get_text(&app, &so.c, &format!("/vendor-sheets/{}", demo_sheet.id)).await;
+    assert!(vs.contains(&notice(&demo_sheet.catalog_id)));
+
+    let r = so
+        .json(
+            &app,
+            Method::POST,
+            &format!("/api/v1/assessments/{}/inspector-links", a.id),
+            Some(json!({"label": "東京都", "days": 7})),
+        )
+        .await;
+    let url = r.json::<Value>().await.unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let inspector = get_text(&app, &reqwest::Client::new(), &url).await;
+    assert!(inspector.contains(&notice(&a.catalog_id)));
+
+    let list = get_text(&app, &so.c, &format!("/i/{DEMO_CODE}/assessments")).await;
+    assert!(
+        list.contains("data-confirm=\"一部のみ収録の版では"),
+        "{list}"
+    );
+    assert!(list.contains("【一部のみ収録・"));
+    let catalog = get_text(&app, &so.c, &format!("/catalogs/{}", a.catalog_id)).await;
+    assert!(catalog.contains("data-testid=\"coverage-how-to-import\""));
+}

@@ -142,6 +142,8 @@ pub(crate) async fn record_inspection(
 pub struct InspectSheet {
     pub title: String,
     pub subtitle: String,
+    /// The notice of a partial catalog version (the inspector is told what the sheet lacks).
+    pub coverage: Option<String>,
     pub rows: Vec<[String; 9]>,
 }
 
@@ -202,6 +204,7 @@ pub async fn inspect(
         sheets.push(InspectSheet {
             title: cat.catalog.title.clone(),
             subtitle: inst.name.clone(),
+            coverage: crate::ui::partial_notice(&tr, cat),
             rows: official_rows(&tr, cat, &answers, m.gate_no),
         });
     }
@@ -216,6 +219,7 @@ pub async fn inspect(
             sheets.push(InspectSheet {
                 title: cat.catalog.title.clone(),
                 subtitle: format!("{}({})", s.vendor_name, s.contract_title),
+                coverage: crate::ui::partial_notice(&tr, cat),
                 rows: official_rows(&tr, cat, &answers, false),
             });
         }

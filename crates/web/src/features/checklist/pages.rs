@@ -40,6 +40,8 @@ pub(crate) struct ListPage {
     can_start: bool,
     years: Vec<(i32, String)>,
     catalogs: Vec<(String, String)>,
+    /// Some version offered holds only part of its official document.
+    partial: bool,
     error: Option<String>,
 }
 
@@ -89,13 +91,19 @@ pub(crate) async fn list_view(
         .rev()
         .map(|y| (y, mamori_domain::wareki::fiscal_year(y)))
         .collect();
-    let catalogs = versions(&reg, document_for(inst))
+    let offered = versions(&reg, document_for(inst));
+    // Starting on a partial version asks first: its missing items are neither answered nor
+    // exported.
+    let partial = offered.iter().any(|c| !c.catalog.coverage.complete);
+    let catalogs = offered
         .into_iter()
         .map(|c| {
-            (
-                c.catalog.id.clone(),
-                format!("{}({})", c.catalog.title, c.catalog.version),
-            )
+            let mut label = format!("{}({})", c.catalog.title, c.catalog.version);
+            if !c.catalog.coverage.complete {
+                label.push(' ');
+                label.push_str(&tr.t1("coverage-partial-option", "n", c.items.len()));
+            }
+            (c.catalog.id.clone(), label)
         })
         .collect();
     let can_start =
@@ -109,6 +117,7 @@ pub(crate) async fn list_view(
             can_start,
             years,
             catalogs,
+            partial,
             error,
             page,
         })?,

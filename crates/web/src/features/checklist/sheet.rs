@@ -76,6 +76,8 @@ pub(crate) struct SheetPage {
     fy_label: String,
     fy_range: (String, String),
     catalog_title: String,
+    /// The notice of a partial catalog version, and the catalog's page.
+    coverage: Option<(String, String)>,
     sections: Vec<SectionView>,
     done: usize,
     needed: usize,
@@ -278,6 +280,8 @@ pub(crate) async fn sheet_view(
             fy_label: mamori_domain::wareki::fiscal_year(a.fiscal_year as i32),
             fy_range: asm::fiscal_year_range(a.fiscal_year as i32),
             catalog_title: format!("{}({})", cat.catalog.title, cat.catalog.version),
+            coverage: crate::ui::partial_notice(&tr, cat)
+                .map(|n| (n, format!("/catalogs/{}", cat.catalog.id))),
             sections,
             done: m.done,
             needed: m.needed,

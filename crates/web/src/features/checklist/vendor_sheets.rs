@@ -105,6 +105,8 @@ pub(crate) struct VendorSheetPage {
     fy_label: String,
     fy_range: (String, String),
     catalog_title: String,
+    /// The notice of a partial catalog version, and the catalog's page.
+    coverage: Option<(String, String)>,
     sections: Vec<SectionView>,
     done: usize,
     needed: usize,
@@ -216,6 +218,8 @@ pub(crate) async fn vendor_sheet_view(
             fy_label: mamori_domain::wareki::fiscal_year(s.fiscal_year as i32),
             fy_range: asm::fiscal_year_range(s.fiscal_year as i32),
             catalog_title: format!("{}({})", cat.catalog.title, cat.catalog.version),
+            coverage: crate::ui::partial_notice(&tr, cat)
+                .map(|n| (n, format!("/catalogs/{}", cat.catalog.id))),
             sections,
             done: m.done,
             needed: m.needed,

@@ -74,6 +74,8 @@ pub(crate) struct ContractPage {
     kind: String,
     systems: String,
     catalog_title: String,
+    /// The notice of a partial catalog version, and the catalog's page.
+    coverage: Option<(String, String)>,
     sections: Vec<ChecklistSection>,
     responsibilities: Vec<(String, String)>,
     vendors: Vec<(String, String)>,
@@ -342,6 +344,8 @@ pub(crate) async fn contract_view(
             kind: label(&tr, "contract-kind", c.kind.as_str()),
             systems,
             catalog_title: format!("{}({})", cat.catalog.title, cat.catalog.version),
+            coverage: crate::ui::partial_notice(&tr, cat)
+                .map(|n| (n, format!("/catalogs/{}", cat.catalog.id))),
             sections,
             responsibilities: mamori_domain::role_sharing::Responsibility::ALL
                 .iter()
