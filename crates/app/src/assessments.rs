@@ -196,6 +196,7 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
             ],
             rows: official_rows(&tr, cat, &answers, m.gate_no),
         });
+        with_coverage(&tr, cat, out.last_mut());
     }
     for s in store.vendor_sheets(&a.id).await? {
         if s.status != mamori_domain::codes::VendorSheetStatus::Submitted {
@@ -214,9 +215,17 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
                 ],
                 rows: official_rows(&tr, cat, &answers, false),
             });
+            with_coverage(&tr, cat, out.last_mut());
         }
     }
     Ok(out)
+}
+
+/// A sheet on a partial catalog version says so among its facts.
+fn with_coverage(tr: &Tr, cat: &Catalog, sheet: Option<&mut mamori_export::CheckSheet>) {
+    if let (Some(note), Some(sheet)) = (crate::catalogs::partial_note(tr, cat), sheet) {
+        sheet.facts.push(("収録範囲".into(), note));
+    }
 }
 
 /// Where a vendor sheet stands, as lists show it.

@@ -80,6 +80,12 @@ pub async fn load(store: &dyn Store) -> mamori_store::Result<Catalogs> {
     Ok(catalogs)
 }
 
+/// What an export says of a catalog version that holds only part of its official document
+/// (「公式文書の一部のみを収録 (N 項目)」); None when complete.
+pub fn partial_note(tr: &mamori_i18n::Tr, cat: &Catalog) -> Option<String> {
+    (!cat.catalog.coverage.complete).then(|| tr.t1("coverage-partial-short", "n", cat.items.len()))
+}
+
 /// The code of a catalog file's kind.
 pub fn kind_of(k: mamori_catalog::Kind) -> CatalogKind {
     use mamori_catalog::Kind;

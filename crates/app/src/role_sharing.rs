@@ -606,8 +606,13 @@ pub async fn checklist_sheet(ctx: &Ctx, c: &Contract) -> Result<mamori_export::C
             }
         }
     }
+    let tr = mamori_i18n::Tr::new(mamori_i18n::Lang::Ja);
+    let mut title = format!("{}({})", cat.catalog.title, cat.catalog.version);
+    if let Some(note) = crate::catalogs::partial_note(&tr, cat) {
+        title = format!("{title} — {note}");
+    }
     Ok(mamori_export::ChecklistSheet {
-        title: format!("{}({})", cat.catalog.title, cat.catalog.version),
+        title,
         institution: format!("{}({})", c.institution_name, c.institution_code),
         vendor: c.vendor_name.clone(),
         contract: c.title.clone(),

@@ -17,6 +17,7 @@ catalogs-unverified-count = { $count } unverified items
 catalogs-crosswalk-count = { $count } crosswalks between documents are included.
 coverage-complete = Complete
 coverage-partial = Partial
+coverage-partial-short = Only part of the official document ({ $n } items)
 coverage-partial-notice = This version holds only part of its official document ({ $n } items). Items not in it are neither answered nor exported. Import the official Excel/PDF to have every item.
 coverage-what-is-missing = What is missing, and how to import
 coverage-partial-option = [partial: { $n } items]

@@ -17,6 +17,7 @@ catalogs-unverified-count = 未確認の項目 { $count } 件
 catalogs-crosswalk-count = 文書間の対応表 { $count } 件を収録しています。
 coverage-complete = 全項目
 coverage-partial = 一部のみ
+coverage-partial-short = 公式文書の一部のみを収録 ({ $n } 項目)
 coverage-partial-notice = この版は公式文書の一部のみを収録しています ({ $n } 項目)。収録されていない項目は回答も出力もされません。公式の Excel/PDF を取り込むと全項目になります。
 coverage-what-is-missing = 収録されていない部分と取り込み方
 coverage-partial-option = 【一部のみ収録・{ $n } 項目】

@@ -104,6 +104,10 @@ async fn checklist_exports_through_the_api_read_back_and_are_audited() {
         if let Some(text) = pdf_text(&pdf) {
             assert!(text.contains(DEMO_CODE), "{text}");
             assert!(text.contains("令和6年度"), "{text}");
+            assert!(
+                text.contains("公式文書の一部のみを収録"),
+                "a partial version says so: {text}"
+            );
         }
 
         // The bundle: both sheets, the evidence index, and each file as uploaded.

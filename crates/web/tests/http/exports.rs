@@ -28,6 +28,8 @@ async fn role_sharing_exports_are_downloads_that_read_back_as_stored() {
         let stored = app.store.role_sharing_items(&cb.id).await.unwrap();
         let registry = mamori_catalog::Registry::embedded().unwrap();
         let cat = &registry.catalogs[&cb.catalog_id];
+        let partial = format!("公式文書の一部のみを収録 ({} 項目)", cat.items.len());
+        assert!(rows[0][0].ends_with(&partial), "{}", rows[0][0]);
         let mut compared = 0;
         for s in &stored {
             let number = &cat.item(&s.item_id).unwrap().number;
@@ -102,6 +104,11 @@ async fn checklist_export_reads_back_as_answered() {
         let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(wb.sheet_names(), vec!["医療機関確認用", "事業者確認用 B社"]);
         let rows = sheet_rows(&mut wb, "医療機関確認用");
+        assert!(
+            rows.iter()
+                .any(|r| r[0] == "収録範囲" && r[1].starts_with("公式文書の一部のみを収録")),
+            "a partial version says so"
+        );
         let answers = app.store.assessment_answers(&a.id).await.unwrap();
         let registry = mamori_catalog::Registry::embedded().unwrap();
         let cat = &registry.catalogs[&a.catalog_id];
