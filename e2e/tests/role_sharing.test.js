@@ -91,6 +91,32 @@ describe('role-sharing checklist (browser)', { timeout: 180_000 }, () => {
       await Promise.all([o.waitForURL(/#item-part2-a-12$/), flag.click()]);
       assert.equal(new URL(o.url()).pathname, contractPath);
       assert.ok(await o.locator('#item-part2-a-12 [data-testid="accept"]').isVisible(), 'the item to fix, ready to accept');
+
+      // 5. At phone width the matrix is one card per item and system, each answer labelled
+      // with its vendor, and the page does not scroll sideways.
+      const phone = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      try {
+        await signIn(phone.page, base, USERS.officer);
+        await phone.page.goto(`${base}${inst}/matrix`);
+        const layout = await phone.page.evaluate(() => {
+          const row = document.querySelector('[data-testid="matrix-row"]');
+          const cell = row.querySelector('td.cell');
+          return {
+            head: getComputedStyle(document.querySelector('.matrix thead')).display,
+            row: getComputedStyle(row).display,
+            label: getComputedStyle(cell, '::before').content,
+            rowWidth: row.getBoundingClientRect().width,
+            sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+          };
+        });
+        assert.equal(layout.head, 'none', 'no column headings on a phone');
+        assert.equal(layout.row, 'block', 'a card per row');
+        assert.ok(/社/.test(layout.label), `each answer names its vendor: ${layout.label}`);
+        assert.ok(layout.rowWidth <= 390, `the card fits the screen (${layout.rowWidth}px)`);
+        assert.equal(layout.sideways, false, 'no sideways scroll');
+      } finally {
+        await phone.context.close();
+      }
     } finally {
       await officer.context.close();
       await vendor.context.close();
