@@ -66,6 +66,18 @@ fn every_key_used_in_templates_and_code_exists() {
     for role in Role::ALL {
         assert!(ja.contains(&format!("role-{}", role.as_str().replace('_', "-"))));
     }
+    // Each matrix flag's name and what to do about it.
+    for flag in [
+        "gap",
+        "overlap",
+        "disagreement",
+        "no-without-completion",
+        "coordinate",
+    ] {
+        for k in [format!("matrix-flag-{flag}"), format!("matrix-do-{flag}")] {
+            assert!(ja.contains(&k), "{k}");
+        }
+    }
     for k in [
         "required",
         "invalid-name",

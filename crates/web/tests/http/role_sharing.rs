@@ -263,6 +263,10 @@ async fn role_sharing_both_parties_propose_accept_reopen_and_bad_input_changes_n
             "the overlap names both vendors"
         );
         assert!(!html.contains("Part2 A12"), "filtered to overlaps");
+        assert!(
+            html.contains("どちらが担当するか(または共同か)を決め直してください"),
+            "the flag says what to do"
+        );
         assert!(mamori_store::verify_audit(app.store.as_ref())
             .await
             .unwrap()
