@@ -14,6 +14,7 @@ pub mod password;
 pub mod policy;
 pub mod role_sharing;
 pub mod standard_answers;
+pub mod text;
 pub mod time;
 pub mod validate;
 pub mod vendor_members;

@@ -58,7 +58,10 @@ impl CatalogStore for This {
             .bind(&i.text)
             .bind(&i.extra)
             .bind(&i.provenance)
-            .bind(format!("{} {} {} {}", i.number, i.section_title, i.text, i.extra).to_lowercase())
+            .bind(mamori_domain::text::fold(&format!(
+                "{} {} {} {}",
+                i.number, i.section_title, i.text, i.extra
+            )))
             .execute(&mut *tx)
             .await?;
         }
@@ -90,7 +93,7 @@ impl CatalogStore for This {
         let conditions: Vec<(String, String)> = words
             .iter()
             .enumerate()
-            .map(|(n, w)| This::word_condition(n + 1, &w.to_lowercase()))
+            .map(|(n, w)| This::word_condition(n + 1, &mamori_domain::text::fold(w)))
             .collect();
         let sql = format!(
             "SELECT catalog_id, item_id, kind, number, section_title, text, extra, provenance \

@@ -34,6 +34,10 @@ async fn catalogs_load_once_and_japanese_search_finds_items() {
                 item("2-1", "2-(1)", "医療情報システム全般について、サーバ、端末PC、ネットワーク機器の台帳管理を行っている。"),
                 item("2-2", "2-(2)", "リモートメンテナンスを利用している機器の有無を事業者等に確認した。"),
                 item("1-1", "1-(1)", "医療情報システム安全管理責任者を設置している。"),
+                CatalogItemRecord {
+                    section_title: "テスト".into(),
+                    ..item("9-1", "9-(1)", "ＶＰＮ装置〜端末間は髙橋が﨑山と確認する。")
+                },
             ],
         };
         assert!(s.load_catalog(&actor(), &c).await.unwrap(), "{}", b.name);
@@ -86,6 +90,21 @@ async fn catalogs_load_once_and_japanese_search_finds_items() {
             ["1-1"],
             "references are searchable"
         );
+        // Folded alike in the index and the query (domain::text::fold), on both backends:
+        // width, kana, dashes, wave dashes and variant kanji.
+        for (q, want) in [
+            ("ﾘﾓｰﾄﾒﾝﾃﾅﾝｽ", "2-2"),
+            ("りもーとめんてなんす", "2-2"),
+            ("端末ＰＣ", "2-1"),
+            ("２－（２）", "2-2"),
+            ("2−(2)", "2-2"),
+            ("vpn", "9-1"),
+            ("VPN装置～端末", "9-1"),
+            ("高橋", "9-1"),
+            ("崎山", "9-1"),
+        ] {
+            assert_eq!(find(q).await, [want], "{}: {q}", b.name);
+        }
         // A changed catalog replaces its items.
         c.content_hash = "h2".into();
         c.items.truncate(1);

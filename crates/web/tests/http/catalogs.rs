@@ -104,6 +104,18 @@ async fn every_catalog_and_item_page_renders_and_search_finds_across_documents()
             page.contains("<mark>台帳</mark>"),
             "matches are highlighted"
         );
+        // Typed in half-width kana, found and highlighted as printed (full-width).
+        let q: String = serde_urlencoded::to_string([("q", "ﾘﾓｰﾄﾒﾝﾃﾅﾝｽ")]).unwrap();
+        let page = s
+            .get(&app, &format!("/catalogs/search?{q}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("<mark>リモートメンテナンス</mark>"),
+            "folded search highlights the text as printed"
+        );
         // A checklist item links through the crosswalk to the guideline section it cites.
         let item = s
             .get(

@@ -324,24 +324,22 @@ pub struct SearchHit {
     pub segments: Vec<(String, bool)>,
 }
 
+/// The text in runs, marked where a search word matches it as search matches (folded: width,
+/// kana, dashes; see `domain::text`), so what the user typed is highlighted in the text as
+/// printed.
 fn segments(text: &str, words: &[String]) -> Vec<(String, bool)> {
-    let lower = text.to_lowercase();
-    // Mark character positions covered by any word (case-insensitive), then group runs.
     let chars: Vec<char> = text.chars().collect();
-    let lchars: Vec<char> = lower.chars().collect();
+    let (folded, from) = mamori_domain::text::fold_mapped(text);
     let mut marked = vec![false; chars.len()];
-    if lchars.len() == chars.len() {
-        for w in words {
-            let wc: Vec<char> = w.to_lowercase().chars().collect();
-            if wc.is_empty() || wc.len() > lchars.len() {
-                continue;
-            }
-            for start in 0..=lchars.len() - wc.len() {
-                if lchars[start..start + wc.len()] == wc[..] {
-                    marked[start..start + wc.len()]
-                        .iter_mut()
-                        .for_each(|m| *m = true);
-                }
+    for w in words {
+        let wc: Vec<char> = mamori_domain::text::fold(w).chars().collect();
+        if wc.is_empty() || wc.len() > folded.len() {
+            continue;
+        }
+        for start in 0..=folded.len() - wc.len() {
+            if folded[start..start + wc.len()] == wc[..] {
+                let end = from.get(start + wc.len()).copied().unwrap_or(chars.len());
+                marked[from[start]..end].iter_mut().for_each(|m| *m = true);
             }
         }
     }
@@ -370,12 +368,12 @@ pub async fn search_items(state: &AppState, q: &str) -> AppResult<Vec<SearchHit>
     let mut hits: Vec<SearchHit> = found
         .into_iter()
         .map(|r| {
-            let number = r.number.to_lowercase();
-            let text = r.text.to_lowercase();
+            let number = mamori_domain::text::fold(&r.number);
+            let text = mamori_domain::text::fold(&r.text);
             let score = words
                 .iter()
                 .map(|w| {
-                    let w = w.to_lowercase();
+                    let w = mamori_domain::text::fold(w);
                     if number.contains(&w) {
                         100
                     } else if text.contains(&w) {
