@@ -332,7 +332,7 @@ pub fn unmet(
     a: &Assessment,
     answers: &[AssessmentAnswer],
     today: &str,
-) -> Vec<asm::Unmet> {
+) -> Vec<UnmetItem> {
     asm::unmet(
         a.fiscal_year as i32,
         today,
@@ -344,6 +344,17 @@ pub fn unmet(
                 .map(to_domain)
         },
     )
+    .into_iter()
+    .map(|u| UnmetItem {
+        number: cat
+            .item(&u.item_id)
+            .map(|i| i.number.clone())
+            .unwrap_or_default(),
+        item_id: u.item_id,
+        slot: u.slot,
+        key: u.problem.key(),
+    })
+    .collect()
 }
 
 /// Approve an assessment at `version` (the executive, or whoever holds the approval
@@ -357,19 +368,7 @@ pub async fn approve(ctx: &Ctx, caller: &Caller, id: &str, version: i64) -> Resu
     let today = mamori_domain::time::date_jst(ctx.now());
     let open = unmet(cat, &a, &answers, &today);
     if !open.is_empty() {
-        return Err(Error::Unmet(
-            open.iter()
-                .map(|u| UnmetItem {
-                    item_id: u.item_id.clone(),
-                    number: cat
-                        .item(&u.item_id)
-                        .map(|i| i.number.clone())
-                        .unwrap_or_default(),
-                    slot: u.slot,
-                    key: u.problem.key(),
-                })
-                .collect(),
-        ));
+        return Err(Error::Unmet(open));
     }
     Ok(ctx
         .store()

@@ -251,16 +251,12 @@ pub(crate) async fn sheet_view(
         mamori_app::assessments::unmet(cat, &a, &answers, &today)
             .into_iter()
             .map(|u| {
-                let number = cat
-                    .item(&u.item_id)
-                    .map(|i| i.number.clone())
-                    .unwrap_or_default();
                 let place = if u.slot == Slot::All {
-                    number
+                    u.number
                 } else {
-                    format!("{number} {}", tr.t(&format!("cy-slot-{}", u.slot)))
+                    format!("{} {}", u.number, tr.t(&format!("cy-slot-{}", u.slot)))
                 };
-                (u.item_id, place, tr.t(u.problem.key()))
+                (u.item_id, place, tr.t(u.key))
             })
             .collect()
     } else {
