@@ -24,6 +24,72 @@ pub struct ImportInput {
     pub published: String,
     /// The sheet to read (the first one when empty).
     pub sheet: String,
+    /// Further sheets of the same workbook, each a new version (the same `version`) of its
+    /// own document: (document, sheet). 令和8年度版 comes as one workbook with the sheets
+    /// 医療機関・薬局確認用 and 事業者確認用.
+    pub more: Vec<(String, String)>,
+    /// The person says the file holds every item of the document; otherwise the version
+    /// is partial, and `missing` says what is missing.
+    pub complete: bool,
+    pub missing: String,
+    /// Corrections to how the sheet is read: the header row (from 1), the columns
+    /// (letters), and headings as `5=part2, 12=reference`.
+    pub header_row: String,
+    pub number_col: String,
+    pub title_col: String,
+    pub text_col: String,
+    pub headings: String,
+}
+
+impl ImportInput {
+    /// The sheets to read, as (document, sheet), the first one first.
+    pub fn targets(&self) -> Vec<(String, String)> {
+        std::iter::once((self.document.clone(), self.sheet.clone()))
+            .chain(
+                self.more
+                    .iter()
+                    .filter(|(d, s)| !d.trim().is_empty() || !s.trim().is_empty())
+                    .cloned(),
+            )
+            .collect()
+    }
+
+    fn request(&self, document: &str, sheet: &str) -> std::result::Result<Request, ImportError> {
+        let header_row = match self.header_row.trim() {
+            "" => None,
+            h => Some(
+                h.parse::<usize>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(ImportError {
+                        place: import::Place::Columns,
+                        problem: import::Problem::ColumnOverride {
+                            given: h.to_string(),
+                        },
+                    })?,
+            ),
+        };
+        let col = |c: &str| Some(c.trim().to_string()).filter(|c| !c.is_empty());
+        Ok(Request {
+            id: format!("{}@{}", document.trim(), self.version.trim()),
+            title: if self.more.is_empty() {
+                self.title.clone()
+            } else {
+                String::new()
+            },
+            published: self.published.trim().to_string(),
+            sheet: Some(sheet.trim().to_string()).filter(|s| !s.is_empty()),
+            complete: self.complete,
+            missing: self.missing.clone(),
+            overrides: import::Overrides {
+                header_row,
+                number: col(&self.number_col),
+                title: col(&self.title_col),
+                text: col(&self.text_col),
+                headings: import::Overrides::parse_headings(&self.headings)?,
+            },
+        })
+    }
 }
 
 /// Why an uploaded file does not become a staged import.
@@ -37,29 +103,36 @@ pub enum Refusal {
     Problems(Vec<String>),
 }
 
-/// An upload's outcome: staged, or refused with the reason (nothing stored).
+/// An upload's outcome: staged (one import per sheet read), or refused with the reason
+/// (nothing stored).
 #[derive(Debug)]
 pub enum Staged {
-    Staged(Box<CatalogImport>),
+    Staged(Vec<CatalogImport>),
     Refused(Refusal),
 }
 
-/// Read the file into a plan: the new version, the version it is compared with, the diff
-/// and where the columns were found. Reading a hostile file takes a while (up to the
+/// Read the file into a plan per sheet: the new version, the version it is compared with,
+/// the diff and how the sheet was read. Reading a hostile file takes a while (up to the
 /// reader's limits), so callers on an async runtime run this off its workers.
 pub fn plan(
     ctx: &Ctx,
     input: &ImportInput,
     file_name: &str,
     bytes: &[u8],
-) -> std::result::Result<Plan, ImportError> {
-    let req = Request {
-        id: format!("{}@{}", input.document, input.version),
-        title: input.title.clone(),
-        published: input.published.clone(),
-        sheet: Some(input.sheet.clone()).filter(|s| !s.is_empty()),
-    };
-    import::plan(&ctx.catalogs(), file_name, bytes, &req)
+) -> std::result::Result<Vec<Plan>, ImportError> {
+    let catalogs = ctx.catalogs();
+    input
+        .targets()
+        .iter()
+        .map(|(document, sheet)| {
+            import::plan(
+                &catalogs,
+                file_name,
+                bytes,
+                &input.request(document, sheet)?,
+            )
+        })
+        .collect()
 }
 
 /// The staged record of a plan (status pending).
@@ -69,23 +142,13 @@ pub fn record(
     bytes: &[u8],
     created_by: Option<String>,
 ) -> Result<CatalogImport> {
-    let m = &plan.mapping;
     Ok(CatalogImport {
         id: mamori_store::new_id(),
         catalog_id: plan.catalog.catalog.id.clone(),
         based_on: plan.based_on.clone(),
         file_name,
         file_sha256: hex::encode(Sha256::digest(bytes)),
-        mapping: format!(
-            "見出し行 {}: 項番 = {}{}, 内容 = {}",
-            m.header_row,
-            m.number,
-            m.title
-                .as_ref()
-                .map(|t| format!(", 項目 = {t}"))
-                .unwrap_or_default(),
-            m.text
-        ),
+        mapping: plan.mapping.describe(),
         body: plan
             .catalog
             .to_toml()
@@ -98,7 +161,7 @@ pub fn record(
 }
 
 /// Upload a file: authorised before anything is read, then planned off the async workers;
-/// a refused file stores nothing.
+/// a refused file stores nothing (with several sheets: nothing unless every sheet reads).
 pub async fn stage(
     ctx: &Ctx,
     caller: &Caller,
@@ -117,19 +180,40 @@ pub async fn stage(
     })
     .await
     .map_err(|e| Error::Internal(format!("import task: {e}")))?;
-    let plan = match planned {
+    let plans = match planned {
         Ok(p) => p,
         Err(e) => return Ok(Staged::Refused(Refusal::Unreadable(e))),
     };
-    if !plan.problems.is_empty() {
-        let problems = plan.problems.iter().map(|p| p.to_string()).collect();
+    let problems: Vec<String> = plans
+        .iter()
+        .flat_map(|p| p.problems.iter().map(|x| x.to_string()))
+        .collect();
+    if !problems.is_empty() {
         return Ok(Staged::Refused(Refusal::Problems(problems)));
     }
-    let r = record(&plan, file_name, &bytes, Some(caller.user.id.clone()))?;
-    ctx.store()
-        .stage_catalog_import(&caller.actor(), &r)
-        .await?;
-    Ok(Staged::Staged(Box::new(r)))
+    let mut ids = std::collections::BTreeSet::new();
+    if !plans
+        .iter()
+        .all(|p| ids.insert(p.catalog.catalog.id.clone()))
+    {
+        return Ok(Staged::Refused(Refusal::Problems(vec![
+            "同じ文書の同じ版を2枚のシートから読み込もうとしています。シートごとに別の文書を選んでください".into(),
+        ])));
+    }
+    let mut staged = Vec::new();
+    for plan in &plans {
+        let r = record(
+            plan,
+            file_name.clone(),
+            &bytes,
+            Some(caller.user.id.clone()),
+        )?;
+        ctx.store()
+            .stage_catalog_import(&caller.actor(), &r)
+            .await?;
+        staged.push(r);
+    }
+    Ok(Staged::Staged(staged))
 }
 
 /// The latest imports, newest first (without their bodies).
@@ -171,17 +255,6 @@ pub struct Preview {
     pub base: Option<Catalog>,
     pub diff: Diff,
     pub blocked: Option<Blocked>,
-}
-
-impl Preview {
-    /// The text of item `number` in the new version or the base.
-    pub fn text(c: &Catalog, number: &str) -> String {
-        c.items
-            .iter()
-            .find(|i| i.number == number)
-            .map(|i| i.text.clone())
-            .unwrap_or_default()
-    }
 }
 
 fn parse_body(import: &CatalogImport) -> Result<Catalog> {

@@ -12,6 +12,8 @@ pub struct Catalogs {
     pub registry: Registry,
     /// Ids of the versions that came from an import (not shipped with this release).
     pub imported: std::collections::BTreeSet<String>,
+    /// Confirmed imports in the store when these were loaded (shipped meanwhile or not).
+    pub confirmed: i64,
 }
 
 impl std::ops::Deref for Catalogs {
@@ -57,11 +59,13 @@ pub fn embedded() -> Registry {
 /// The embedded catalogs plus every confirmed import (an import whose version has since
 /// been shipped embedded gives way to the shipped file).
 pub async fn load(store: &dyn Store) -> mamori_store::Result<Catalogs> {
+    let confirmed = store.confirmed_catalog_imports().await?;
     let mut catalogs = Catalogs {
         registry: embedded(),
         imported: Default::default(),
+        confirmed: confirmed.len() as i64,
     };
-    for i in store.confirmed_catalog_imports().await? {
+    for i in confirmed {
         if catalogs.catalogs.contains_key(&i.catalog_id) {
             tracing::info!(catalog = %i.catalog_id, "imported version is now shipped; using the shipped file");
             continue;

@@ -305,9 +305,10 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
 /// The seed's scenario, half agreed: A社 has long maintained the receipt computer; the
 /// hospital now buys an electronic medical record from B社, whose contract also covers the
 /// interface to the receipt computer; C社 provides PACS as a cloud service. On the matrix:
-/// A and B both claim Part2 A11 alone on the receipt computer (an overlap), nobody has agreed
-/// Part2 A12 (a gap), B's first check of A12 is いいえ without a completion date, and C's
-/// checklist has barely started.
+/// A and B both claim Part2 A11 (institution-wide) alone (an overlap, once for the whole
+/// institution), nobody has agreed Part2 A12 (a gap), B's first check of A12 is いいえ
+/// without a completion date, A and B differ on the communication path between the EHR and
+/// the receipt computer (to coordinate), and C's checklist has barely started.
 async fn role_sharing(
     store: &dyn Store,
     actor: &Actor,
@@ -540,6 +541,30 @@ async fn role_sharing(
             None,
             "",
             "",
+        ),
+        (
+            &ca.id,
+            "part2-a-comm-route",
+            Some("vendor"),
+            "agreed",
+            "vendor",
+            Some("yes"),
+            Some("2024-07-10"),
+            None,
+            "A社がレセコン側の通信機器の設定と監視を行う。",
+            "保守契約書 別紙2",
+        ),
+        (
+            &cb.id,
+            "part2-a-comm-route",
+            Some("joint"),
+            "agreed",
+            "institution",
+            Some("yes"),
+            Some("2024-10-15"),
+            None,
+            "電子カルテとレセコンの間の通信経路は、当院と B社が共同で安全対策を行う。",
+            "導入契約書 第12条",
         ),
         (
             &cc.id,

@@ -97,6 +97,7 @@ impl Ctx {
             catalogs: RwLock::new(Arc::new(Catalogs {
                 registry: catalogs::embedded(),
                 imported: Default::default(),
+                confirmed: 0,
             })),
             clock,
             mail,
@@ -139,6 +140,17 @@ impl Ctx {
         }
     }
     /// Serve the embedded catalogs plus every confirmed import, and index them for search.
+    /// Reload the catalogs when more imports are confirmed in the store than are served
+    /// (confirmed by another process); true when it reloaded.
+    pub async fn refresh_catalogs(&self) -> Result<bool> {
+        let confirmed = self.store().confirmed_catalog_import_count().await?;
+        if confirmed == self.catalogs().confirmed {
+            return Ok(false);
+        }
+        self.reload_catalogs().await?;
+        Ok(true)
+    }
+
     pub async fn reload_catalogs(&self) -> Result<usize> {
         let loaded = catalogs::load(self.store()).await?;
         let indexed = catalogs::sync(self.store(), &loaded).await?;

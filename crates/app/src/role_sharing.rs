@@ -268,6 +268,8 @@ pub struct MatrixRow {
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct MatrixCell {
     pub contract_id: String,
+    /// The item on this contract's own checklist (its catalog version's id).
+    pub item_id: String,
     /// `institution`, `vendor`, `joint`, `other_vendor`, `not_applicable`, or null.
     pub responsibility: Option<String>,
     /// The vendor named by `other_vendor`.
@@ -288,8 +290,11 @@ pub struct MatrixFlag {
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct MatrixGroup {
+    /// The system, or "" for the group of institution-wide items (`whole`).
     pub system_id: String,
     pub system_name: String,
+    /// The items about the institution as a whole, judged across every contract.
+    pub whole: bool,
     /// Names of the systems it connects to.
     pub connects_to: Vec<String>,
     /// (contract id, vendor name, contract title)
@@ -307,7 +312,7 @@ pub struct MatrixContract {
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Matrix {
     pub groups: Vec<MatrixGroup>,
-    /// Count of (system, item) pairs per flag code.
+    /// Count of flags per flag code.
     pub counts: BTreeMap<String, usize>,
     /// Systems no contract covers.
     pub systems_without_contract: Vec<String>,
@@ -351,13 +356,37 @@ pub async fn matrix_of(
             used.push(cat);
         }
     }
+    // Contracts on different versions meet on the same row when the item is the same
+    // (its printed number, printing variants aside), in the newest version's wording.
+    used.sort_by(|a, b| b.catalog.published.cmp(&a.catalog.published));
+    let key = |i: &Item| mamori_catalog::import::number_key(&i.number);
+    let mut keys: Vec<String> = Vec::new();
     for cat in &used {
         for i in &cat.items {
-            if is_part2(i) && answerable(i) && !items.iter().any(|x| x.id == i.id) {
+            if is_part2(i) && answerable(i) && !keys.contains(&key(i)) {
+                keys.push(key(i));
                 items.push(i);
             }
         }
     }
+    // (contract, its own item id) → the row's key.
+    let row_key: std::collections::HashMap<(&str, &str), String> = contracts
+        .iter()
+        .filter_map(|c| catalogs.catalogs.get(&c.catalog_id).map(|cat| (c, cat)))
+        .flat_map(|(c, cat)| {
+            cat.items
+                .iter()
+                .map(move |i| ((c.id.as_str(), i.id.as_str()), key(i)))
+        })
+        .collect();
+    let rows: Vec<(String, &RoleSharingItem)> = rows
+        .iter()
+        .filter_map(|r| {
+            row_key
+                .get(&(r.contract_id.as_str(), r.item_id.as_str()))
+                .map(|k| (k.clone(), r))
+        })
+        .collect();
     let vendor_name: BTreeMap<&str, &str> = contracts
         .iter()
         .map(|c| (c.vendor_id.as_str(), c.vendor_name.as_str()))
@@ -376,6 +405,11 @@ pub async fn matrix_of(
         .iter()
         .map(|s| (s.id.as_str(), s.name.as_str()))
         .collect();
+    let scope_of = |i: &Item| match i.scope {
+        mamori_catalog::Scope::System => rs::ItemScope::System,
+        mamori_catalog::Scope::Connection => rs::ItemScope::Connection,
+        mamori_catalog::Scope::Institution => rs::ItemScope::Institution,
+    };
     let input = rs::MatrixInput {
         systems: systems.iter().map(|s| s.id.clone()).collect(),
         links: links.clone(),
@@ -387,12 +421,17 @@ pub async fn matrix_of(
                 system_ids: c.system_ids.clone(),
             })
             .collect(),
-        items: items.iter().map(|i| i.id.clone()).collect(),
+        items: keys.clone(),
+        scopes: items
+            .iter()
+            .map(|i| (key(i), scope_of(i)))
+            .filter(|(_, s)| *s != rs::ItemScope::System)
+            .collect(),
         cells: rows
             .iter()
-            .map(|r| {
+            .map(|(k, r)| {
                 (
-                    (r.contract_id.clone(), r.item_id.clone()),
+                    (r.contract_id.clone(), k.clone()),
                     rs::Cell {
                         responsibility: r.responsibility,
                         other_vendor_id: r.other_vendor_id.clone(),
@@ -407,9 +446,93 @@ pub async fn matrix_of(
     let flags = rs::analyse(&input);
     let by_key: std::collections::HashMap<(&str, &str), &RoleSharingItem> = rows
         .iter()
-        .map(|r| ((r.contract_id.as_str(), r.item_id.as_str()), r))
+        .map(|(k, r)| ((r.contract_id.as_str(), k.as_str()), *r))
         .collect();
+    // One group of rows: the contracts `cols` (a system's, or all of them for the
+    // institution-wide items) × `items`, with the flags found under `key`.
+    let own_id: std::collections::HashMap<(&str, &str), &str> = row_key
+        .iter()
+        .map(|((c, id), k)| ((*c, k.as_str()), *id))
+        .collect();
+    let group_of = |group: &str,
+                    name: String,
+                    connects_to: Vec<String>,
+                    cols: &[&Contract],
+                    items: &[&&Item]| {
+        let rows = items
+            .iter()
+            .map(|item| {
+                let k = key(item);
+                let cells = cols
+                    .iter()
+                    .map(|c| {
+                        let r = by_key.get(&(c.id.as_str(), k.as_str())).copied();
+                        MatrixCell {
+                            contract_id: c.id.clone(),
+                            item_id: own_id
+                                .get(&(c.id.as_str(), k.as_str()))
+                                .map(|s| s.to_string())
+                                .unwrap_or_else(|| item.id.clone()),
+                            responsibility: r
+                                .and_then(|r| r.responsibility)
+                                .map(|x| x.as_str().to_string()),
+                            other_vendor: r.and_then(|r| r.other_vendor_id.as_deref()).map(name_of),
+                            state: r.map(|r| r.state).unwrap_or_default().to_string(),
+                        }
+                    })
+                    .collect();
+                let flags = flags
+                    .get(&(group.to_string(), k))
+                    .map(|fs| {
+                        fs.iter()
+                            .map(|f| matrix_flag(f, cols, &name_of, &system_name))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                MatrixRow {
+                    item_id: item.id.clone(),
+                    number: item.number.clone(),
+                    text: item.text.clone(),
+                    cells,
+                    flags,
+                }
+            })
+            .collect();
+        MatrixGroup {
+            system_id: group.to_string(),
+            system_name: name,
+            whole: group == rs::WHOLE,
+            connects_to,
+            contracts: cols
+                .iter()
+                .map(|c| MatrixContract {
+                    contract_id: c.id.clone(),
+                    vendor_name: c.vendor_name.clone(),
+                    title: c.title.clone(),
+                })
+                .collect(),
+            rows,
+        }
+    };
     let mut m = Matrix::default();
+    let whole: Vec<&&Item> = items
+        .iter()
+        .filter(|i| scope_of(i) == rs::ItemScope::Institution)
+        .collect();
+    let per_system: Vec<&&Item> = items
+        .iter()
+        .filter(|i| scope_of(i) != rs::ItemScope::Institution)
+        .collect();
+    let all: Vec<&Contract> = contracts.iter().collect();
+    if !whole.is_empty() && !all.is_empty() {
+        m.groups.push(group_of(
+            rs::WHOLE,
+            ja("matrix-whole"),
+            vec![],
+            &all,
+            &whole,
+        ));
+    }
     for s in &systems {
         let cols: Vec<&Contract> = contracts
             .iter()
@@ -432,99 +555,16 @@ pub async fn matrix_of(
             })
             .map(|o| system_name.get(o.as_str()).unwrap_or(&"").to_string())
             .collect();
-        let mut group = MatrixGroup {
-            system_id: s.id.clone(),
-            system_name: s.name.clone(),
+        m.groups.push(group_of(
+            &s.id,
+            s.name.clone(),
             connects_to,
-            contracts: cols
-                .iter()
-                .map(|c| MatrixContract {
-                    contract_id: c.id.clone(),
-                    vendor_name: c.vendor_name.clone(),
-                    title: c.title.clone(),
-                })
-                .collect(),
-            rows: Vec::new(),
-        };
-        for item in &items {
-            let cells = cols
-                .iter()
-                .map(|c| {
-                    let r = by_key.get(&(c.id.as_str(), item.id.as_str())).copied();
-                    MatrixCell {
-                        contract_id: c.id.clone(),
-                        responsibility: r
-                            .and_then(|r| r.responsibility)
-                            .map(|x| x.as_str().to_string()),
-                        other_vendor: r.and_then(|r| r.other_vendor_id.as_deref()).map(name_of),
-                        state: r.map(|r| r.state).unwrap_or_default().to_string(),
-                    }
-                })
-                .collect();
-            let row_flags: Vec<MatrixFlag> = flags
-                .get(&(s.id.clone(), item.id.clone()))
-                .map(|fs| {
-                    fs.iter()
-                        .map(|f| {
-                            *m.counts.entry(f.code().to_string()).or_default() += 1;
-                            let first = cols.first().map(|c| c.id.clone());
-                            match f {
-                                rs::Flag::Gap => MatrixFlag {
-                                    code: f.code().into(),
-                                    parties: vec![],
-                                    contract_id: first,
-                                },
-                                rs::Flag::Overlap(who) => MatrixFlag {
-                                    code: f.code().into(),
-                                    parties: who.iter().map(|v| name_of(v)).collect(),
-                                    contract_id: cols
-                                        .iter()
-                                        .find(|c| who.contains(&c.vendor_id))
-                                        .map(|c| c.id.clone())
-                                        .or(first),
-                                },
-                                rs::Flag::Disagreement { contract_id, named } => MatrixFlag {
-                                    code: f.code().into(),
-                                    parties: vec![name_of(named)],
-                                    contract_id: Some(contract_id.clone()),
-                                },
-                                rs::Flag::NoWithoutCompletion(cid) => MatrixFlag {
-                                    code: f.code().into(),
-                                    parties: cols
-                                        .iter()
-                                        .filter(|c| c.id == *cid)
-                                        .map(|c| c.vendor_name.clone())
-                                        .collect(),
-                                    contract_id: Some(cid.clone()),
-                                },
-                                rs::Flag::Coordinate {
-                                    other_system,
-                                    other_vendor,
-                                } => MatrixFlag {
-                                    code: f.code().into(),
-                                    parties: vec![
-                                        name_of(other_vendor),
-                                        system_name
-                                            .get(other_system.as_str())
-                                            .unwrap_or(&"")
-                                            .to_string(),
-                                    ],
-                                    contract_id: first,
-                                },
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            group.rows.push(MatrixRow {
-                item_id: item.id.clone(),
-                number: item.number.clone(),
-                text: item.text.clone(),
-                cells,
-                flags: row_flags,
-            });
-        }
-        m.groups.push(group);
+            &cols,
+            &per_system,
+        ));
+    }
+    for f in m.groups.iter().flat_map(|g| &g.rows).flat_map(|r| &r.flags) {
+        *m.counts.entry(f.code.clone()).or_default() += 1;
     }
     m.contracts_without_system = contracts
         .iter()
@@ -532,6 +572,61 @@ pub async fn matrix_of(
         .map(|c| format!("{}({})", c.title, c.vendor_name))
         .collect();
     Ok(m)
+}
+
+/// A finding as the matrix shows it, on a group of contracts `cols`.
+fn matrix_flag(
+    f: &rs::Flag,
+    cols: &[&Contract],
+    name_of: &impl Fn(&str) -> String,
+    system_name: &BTreeMap<&str, &str>,
+) -> MatrixFlag {
+    let first = cols.first().map(|c| c.id.clone());
+    let code = f.code().to_string();
+    match f {
+        rs::Flag::Gap => MatrixFlag {
+            code,
+            parties: vec![],
+            contract_id: first,
+        },
+        rs::Flag::Overlap(who) => MatrixFlag {
+            code,
+            parties: who.iter().map(|v| name_of(v)).collect(),
+            contract_id: cols
+                .iter()
+                .find(|c| who.contains(&c.vendor_id))
+                .map(|c| c.id.clone())
+                .or(first),
+        },
+        rs::Flag::Disagreement { contract_id, named } => MatrixFlag {
+            code,
+            parties: vec![name_of(named)],
+            contract_id: Some(contract_id.clone()),
+        },
+        rs::Flag::NoWithoutCompletion(cid) => MatrixFlag {
+            code,
+            parties: cols
+                .iter()
+                .filter(|c| c.id == *cid)
+                .map(|c| c.vendor_name.clone())
+                .collect(),
+            contract_id: Some(cid.clone()),
+        },
+        rs::Flag::Coordinate {
+            other_system,
+            other_vendor,
+        } => MatrixFlag {
+            code,
+            parties: vec![
+                name_of(other_vendor),
+                system_name
+                    .get(other_system.as_str())
+                    .unwrap_or(&"")
+                    .to_string(),
+            ],
+            contract_id: first,
+        },
+    }
 }
 
 // ------------------------------------------------------------------ exports

@@ -49,6 +49,35 @@ pub enum Addressee {
     Joint,
 }
 
+/// What a role-sharing item is about, which decides how the cross-vendor matrix judges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Each system on its own (the default): judged per system over its contracts.
+    #[default]
+    System,
+    /// Also the connection between systems: connected systems served by different vendors
+    /// must agree on it.
+    Connection,
+    /// The institution as a whole (Part2 A-2 「複数事業者間の役割分担」…): judged once across
+    /// every contract; two sole owners overlap, nobody taking it is a gap.
+    Institution,
+}
+
+impl Scope {
+    fn is_system(&self) -> bool {
+        *self == Scope::System
+    }
+    /// The value written in a catalog file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::System => "system",
+            Scope::Connection => "connection",
+            Scope::Institution => "institution",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Provenance {
@@ -150,6 +179,8 @@ pub struct Item {
     pub role: Vec<Addressee>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub gate: bool,
+    #[serde(default, skip_serializing_if = "Scope::is_system")]
+    pub scope: Scope,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
     pub provenance: Provenance,

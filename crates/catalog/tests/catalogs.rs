@@ -190,6 +190,7 @@ fn arb_item() -> impl Strategy<Value = Item> {
                 number: number.trim().to_string(),
                 text,
                 text_en: String::new(),
+                scope: Scope::System,
                 devices: if answer == Answer::YesNoPerDevice {
                     vec![Device::Server, Device::Network]
                 } else {
@@ -225,3 +226,5 @@ proptest! {
 
 #[path = "catalogs/import.rs"]
 mod import;
+#[path = "catalogs/official.rs"]
+mod official;

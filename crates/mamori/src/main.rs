@@ -2,6 +2,7 @@
 //! the same data (`--data-dir` / `--database-url`).
 
 mod audit;
+mod catalog;
 mod config;
 mod export;
 mod maintenance;
@@ -78,48 +79,12 @@ enum Command {
     /// The official documents as catalogs.
     Catalog {
         #[command(subcommand)]
-        command: CatalogCommand,
+        command: catalog::CatalogCommand,
     },
     /// Write an institution's checklists in the official layouts (xlsx).
     Export {
         #[command(subcommand)]
         command: ExportCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum CatalogCommand {
-    /// Validate a catalog or crosswalk file; without PATH, every shipped file.
-    Check { path: Option<std::path::PathBuf> },
-    /// Each shipped catalog: id, version, items, coverage.
-    List,
-    /// Items matching every word of QUERY, across all catalogs.
-    Search { query: Vec<String> },
-    /// Read a new version of a document from the official Excel (xlsx) or CSV (UTF-8 or
-    /// Shift_JIS): show the mapping and the differences to the latest version, and store the
-    /// new version in the database only with --yes.
-    Import {
-        file: std::path::PathBuf,
-        /// The new version's id, e.g. mhlw/cyber-checklist-institution@R8.
-        #[arg(long = "as")]
-        id: String,
-        /// Sheet name (xlsx); default the first sheet.
-        #[arg(long)]
-        sheet: Option<String>,
-        /// Publication date of the new version (YYYY, YYYY-MM or YYYY-MM-DD).
-        #[arg(long)]
-        published: String,
-        /// Title of the new version as printed (default: the latest version's title).
-        #[arg(long)]
-        title: Option<String>,
-        /// Also write the new catalog file here (for review or to ship it embedded).
-        #[arg(long)]
-        out: Option<std::path::PathBuf>,
-        /// Confirm: store the new version in the database.
-        #[arg(long)]
-        yes: bool,
-        #[command(flatten)]
-        data: DataArgs,
     },
 }
 
@@ -340,217 +305,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             eprintln!("API トークンを作成しました(この表示が最後です)。Authorization: Bearer <token> で使います。");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Catalog { command } => catalog_command(command).await,
+        Command::Catalog { command } => catalog::run(command).await,
         Command::Export { command } => export_command(command).await,
         Command::Audit { command } => audit::run(command).await,
         Command::Throttle { command } => maintenance::run(command).await,
-    }
-}
-
-async fn catalog_command(command: CatalogCommand) -> Result<std::process::ExitCode> {
-    use mamori_catalog::{parse, Document, Registry};
-    use std::process::ExitCode;
-    let registry =
-        Registry::embedded().map_err(|e| anyhow::anyhow!("同梱のカタログを読めません: {e}"))?;
-    match command {
-        CatalogCommand::Check { path } => {
-            let problems = match path {
-                None => registry.problems(),
-                Some(p) => {
-                    let text = std::fs::read_to_string(&p)
-                        .with_context(|| format!("ファイルを読めません: {}", p.display()))?;
-                    let doc = match parse(&p.display().to_string(), &text) {
-                        Ok(d) => d,
-                        Err(e) => {
-                            println!("{e}");
-                            return Ok(ExitCode::from(1));
-                        }
-                    };
-                    let mut with = registry.clone();
-                    match &doc {
-                        Document::Catalog(c) => {
-                            let mut problems = mamori_catalog::check_catalog(c);
-                            with.add(doc.clone());
-                            // Crosswalks that point into this catalog must still resolve.
-                            for x in with.crosswalks.values().filter(|x| {
-                                x.crosswalk.from == c.catalog.id || x.crosswalk.to == c.catalog.id
-                            }) {
-                                problems.extend(mamori_catalog::check_crosswalk(x, &with));
-                            }
-                            problems
-                        }
-                        Document::Crosswalk(x) => mamori_catalog::check_crosswalk(x, &with),
-                    }
-                }
-            };
-            if problems.is_empty() {
-                println!(
-                    "OK: カタログ {} 件、対応表 {} 件を検証しました。",
-                    registry.catalogs.len(),
-                    registry.crosswalks.len()
-                );
-                Ok(ExitCode::SUCCESS)
-            } else {
-                for p in &problems {
-                    println!("{p}");
-                }
-                println!("{} 件の問題があります。", problems.len());
-                Ok(ExitCode::from(1))
-            }
-        }
-        CatalogCommand::List => {
-            println!("{:<48} {:<10} {:>6}  coverage", "id", "version", "items");
-            for c in registry.catalogs.values() {
-                let m = &c.catalog;
-                let unverified = c
-                    .items
-                    .iter()
-                    .filter(|i| i.provenance == mamori_catalog::Provenance::Unverified)
-                    .count();
-                let coverage = if m.coverage.complete {
-                    "complete".to_string()
-                } else {
-                    format!("partial ({unverified} unverified)")
-                };
-                println!(
-                    "{:<48} {:<10} {:>6}  {coverage}",
-                    m.id,
-                    m.version,
-                    c.items.len()
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        CatalogCommand::Import {
-            file,
-            id,
-            sheet,
-            published,
-            title,
-            out,
-            yes,
-            data,
-        } => {
-            use mamori_catalog::import;
-            let cfg = config::Config::resolve(&data, None)?;
-            let store = open(&cfg).await?;
-            // Compare with what the product serves: the shipped versions and earlier imports.
-            let served = mamori_app::catalogs::load(store.as_ref()).await?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            // A file larger than an import reads is refused before it is read.
-            let len = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-            if let Err(e) = import::check_file_size(len) {
-                println!("{name}: {e}");
-                return Ok(ExitCode::from(1));
-            }
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("ファイルを読めません: {}", file.display()))?;
-            let req = import::Request {
-                id: id.clone(),
-                title: title.unwrap_or_default(),
-                published,
-                sheet,
-            };
-            let plan = match import::plan(&served, &name, &bytes, &req) {
-                Ok(p) => p,
-                Err(e) => {
-                    println!("{name}: {e}");
-                    return Ok(ExitCode::from(1));
-                }
-            };
-            let new = &plan.catalog;
-            let m = &plan.mapping;
-            println!(
-                "読み込み: {name} → {} ({} 項目)。見出し行 {}: 項番 = 列 {}{}, 内容 = 列 {}",
-                new.catalog.id,
-                new.items.len(),
-                m.header_row,
-                m.number,
-                m.title
-                    .as_ref()
-                    .map(|t| format!(", 項目 = 列 {t}"))
-                    .unwrap_or_default(),
-                m.text
-            );
-            for i in new.items.iter().take(5) {
-                println!(
-                    "  {}  {}",
-                    i.number,
-                    i.text.chars().take(60).collect::<String>()
-                );
-            }
-            let d = &plan.diff;
-            println!(
-                "{} との差分: 追加 {}、変更 {}、削除 {}、同じ {}",
-                plan.based_on,
-                d.added.len(),
-                d.changed.len(),
-                d.removed.len(),
-                d.unchanged
-            );
-            for (label, list) in [
-                ("追加", &d.added),
-                ("変更", &d.changed),
-                ("削除", &d.removed),
-            ] {
-                if !list.is_empty() {
-                    println!(
-                        "  {label}: {}",
-                        list.iter().take(30).cloned().collect::<Vec<_>>().join(", ")
-                    );
-                }
-            }
-            if !plan.problems.is_empty() {
-                for p in &plan.problems {
-                    println!("{p}");
-                }
-                return Ok(ExitCode::from(1));
-            }
-            if !yes {
-                println!(
-                    "確定するには --yes を付けて再実行してください(まだ何も書き込んでいません)。"
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-            let body = new.to_toml()?;
-            if let Some(out) = &out {
-                if out.exists() {
-                    bail!(
-                        "{} は既にあります。別の --out を指定してください",
-                        out.display()
-                    );
-                }
-                std::fs::write(out, &body)
-                    .with_context(|| format!("書き込めません: {}", out.display()))?;
-                println!("カタログファイルを書き出しました: {}", out.display());
-            }
-            let record = mamori_app::catalog_imports::record(&plan, name, &bytes, None)?;
-            let ctx = mamori_app::Ctx::new(store.clone());
-            ctx.set_catalogs(served);
-            mamori_app::catalog_imports::import_confirmed(&ctx, &record).await?;
-            println!(
-                "新しい版 {} を確定しました。mamori serve の次の起動から閲覧・検索できます(起動中のサーバは再起動してください)。",
-                new.catalog.id
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        CatalogCommand::Search { query } => {
-            let q = query.join(" ");
-            let hits = mamori_catalog::search::search(&registry, &q);
-            for h in &hits {
-                println!(
-                    "{}  {}  {}",
-                    h.catalog.catalog.id,
-                    h.item.number,
-                    mamori_catalog::search::highlight(&h.item.text, &q)
-                );
-            }
-            eprintln!("{} 件", hits.len());
-            Ok(ExitCode::SUCCESS)
-        }
     }
 }
 

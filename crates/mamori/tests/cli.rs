@@ -444,29 +444,43 @@ fn catalog_commands_check_list_search_and_import() {
             id,
             "--published",
             "2026-06",
-            "--out",
-            target.to_str().unwrap(),
             "--data-dir",
             data.to_str().unwrap(),
         ];
         if yes {
             a.push("--yes");
+        } else {
+            a.extend(["--out", target.to_str().unwrap()]);
         }
         a
     };
     let args = |yes: bool| args_as(yes, "mhlw/cyber-checklist-institution@R8");
+    // Without --yes: the preview (how the sheet was read, the diff, partial unless declared)
+    // and, with --out, the catalog file for review; nothing in the database.
     let preview = run(&args(false));
     assert_eq!(preview.status.code(), Some(0), "{}", text(&preview));
-    assert!(
-        text(&preview).contains("差分") && text(&preview).contains("--yes"),
-        "{}",
-        text(&preview)
-    );
-    assert!(!target.exists(), "nothing is written without confirmation");
-    let done = run(&args(true));
-    assert_eq!(done.status.code(), Some(0), "{}", text(&done));
+    for needle in ["差分", "--yes", "見出し行 1", "一部のみ"] {
+        assert!(
+            text(&preview).contains(needle),
+            "{needle}: {}",
+            text(&preview)
+        );
+    }
     let check = run(&["catalog", "check", target.to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let served = |cmd: &[&str]| {
+        let mut a = vec!["catalog"];
+        a.extend_from_slice(cmd);
+        a.extend(["--data-dir", data.to_str().unwrap()]);
+        text(&run(&a))
+    };
+    assert!(!served(&["list"]).contains("@R8"), "not confirmed yet");
+    let done = run(&args(true));
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done));
+    // Confirmed: listed and searchable from the database (a running server serves it too,
+    // see the HTTP test a_version_confirmed_elsewhere_is_served_without_a_restart).
+    assert!(served(&["list"]).contains("mhlw/cyber-checklist-institution@R8"));
+    assert!(served(&["search", "新しい文言"]).contains("@R8"));
     // The confirmed version is in the database: the same id is refused the second time, and
     // the next version compares with it (R8 is now the latest).
     let again = run(&args(false));

@@ -76,4 +76,8 @@ pub trait CatalogStore: Send + Sync {
     async fn decide_catalog_import(&self, actor: &Actor, id: &str, confirm: bool) -> Result<()>;
     /// Every confirmed import, oldest first, with its body: loaded at every start.
     async fn confirmed_catalog_imports(&self) -> Result<Vec<CatalogImport>>;
+    /// How many imports are confirmed (a confirmation is never undone): a running server
+    /// compares it with what it serves, to serve a version confirmed by another process
+    /// (the command line) without a restart.
+    async fn confirmed_catalog_import_count(&self) -> Result<i64>;
 }

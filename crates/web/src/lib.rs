@@ -83,7 +83,9 @@ pub fn route_table() -> Vec<http::routes::RouteEntry> {
     http::routes::route_table()
 }
 
-/// Serve until `shutdown` resolves. Expired sessions are purged every hour.
+/// Serve until `shutdown` resolves. Expired sessions are purged every hour; a catalog
+/// version confirmed by another process (`mamori catalog import --yes`) is served within
+/// five seconds.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -104,11 +106,24 @@ pub async fn serve(
             }
         }
     });
+    let watched = state.clone();
+    let watcher = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            match watched.refresh_catalogs().await {
+                Ok(true) => tracing::info!("catalog versions confirmed elsewhere are now served"),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "catalog refresh failed"),
+            }
+        }
+    });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let r = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     purger.abort();
+    watcher.abort();
     r
 }
 

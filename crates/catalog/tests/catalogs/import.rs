@@ -157,10 +157,15 @@ fn broken_files_are_refused_with_row_and_column() {
     assert_eq!(e.problem, Problem::NoHeader);
     assert!(e.to_string().contains("見出し行"), "{e}");
 
-    // 項番 merged down over two rows: refused, naming the cells.
-    let e = read_xlsx(&xlsx(GOOD, Some((4, 0, 5, 0))), None).unwrap_err();
-    assert_eq!(e.place, Place::In(SP::Cell { row: 5, col: 1 }));
-    assert_eq!(e.problem, Problem::MergedAcrossRows { to: (6, 1) });
+    // チェック項目 merged down over two rows: refused, naming the cells (a 項番 or 項目
+    // merged down repeats instead: see official.rs).
+    let e = catalog_from_rows(
+        &read_xlsx(&xlsx(GOOD, Some((4, 1, 5, 1))), None).unwrap(),
+        &template(),
+    )
+    .unwrap_err();
+    assert_eq!(e.place, Place::In(SP::Cell { row: 5, col: 2 }));
+    assert_eq!(e.problem, Problem::MergedAcrossRows { to: (6, 2) });
     assert!(e.to_string().contains("結合"), "{e}");
 
     let e = read_xlsx(b"not a zip", None).unwrap_err();
@@ -195,7 +200,7 @@ fn plan_carries_the_answer_model_and_builds_a_crosswalk_that_validates() {
         id: "mhlw/cyber-checklist-pharmacy@R7".into(),
         title: String::new(),
         published: "2026-05".into(),
-        sheet: None,
+        ..Default::default()
     };
     let p = plan(&registry, "r8.csv", csv.as_bytes(), &req).unwrap();
     assert_eq!(p.based_on, "mhlw/cyber-checklist-pharmacy@R6");

@@ -209,4 +209,12 @@ impl CatalogStore for This {
         .fetch_all(self.r())
         .await?)
     }
+
+    async fn confirmed_catalog_import_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM catalog_imports WHERE status = 'confirmed'",
+        )
+        .fetch_one(self.r())
+        .await?)
+    }
 }

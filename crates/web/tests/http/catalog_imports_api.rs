@@ -99,7 +99,7 @@ async fn catalog_import_through_the_api_on_both_databases() {
         assert_eq!(p["removed"].as_array().unwrap().len(), r7.items.len() - 2);
         assert_eq!(p["unchanged"], 1);
         assert!(p["blocked"].is_null());
-        assert_eq!(p["mapping"], "見出し行 1: 項番 = A, 内容 = B");
+        assert_eq!(p["mapping"], "見出し行 1: 項番 = 列 A, 内容 = 列 B");
         let global = app
             .store
             .audit_chain(mamori_domain::audit::GLOBAL_CHAIN, 0, 100_000)

@@ -257,7 +257,7 @@ async fn catalog_import_upload_preview_diff_confirm_and_serve_after_restart() {
         "変更 1 件".to_string(),
         format!("削除 {removed} 件"),
         "同じ 1 件".into(),
-        "見出し行 1: 項番 = A, 内容 = B".into(),
+        "見出し行 1: 項番 = 列 A, 内容 = 列 B".into(),
         "改訂された文言で確認する。".into(),
         reword.text.clone(),
     ] {

@@ -24,6 +24,7 @@ mod health_and_assets;
 mod institutions;
 mod invitations;
 mod locales_and_openapi;
+mod official_import;
 mod parsing;
 mod policy_matrix;
 mod role_sharing;

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use mamori_app::catalog_imports::{self, ImportInput, Preview, Staged};
+use mamori_app::catalog_imports::{self, Preview, Staged};
 use mamori_store::CatalogImport;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -26,7 +26,8 @@ pub struct ImportSummary {
     pub based_on: String,
     pub file_name: String,
     pub file_sha256: String,
-    /// Where the sheet's columns were found.
+    /// How the sheet was read: the columns, then one line per heading row and what it was
+    /// read as (Part1, Part2, 参考, a section).
     pub mapping: String,
     /// `pending`, `confirmed` or `discarded`.
     pub status: String,
@@ -76,26 +77,32 @@ pub struct ImportPreview {
     /// Why a pending import cannot be confirmed: `exists` (the version exists meanwhile)
     /// or `no_base` (the version compared with is not served any more).
     pub blocked: Option<String>,
+    /// True only when the person importing said the file holds the whole document.
+    pub complete: bool,
+    /// What the version lacks, when it is partial.
+    pub missing: String,
+    /// The imports staged from further sheets of the same upload (only in the answer to
+    /// the upload).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(no_recursion)]
+    pub more: Vec<ImportPreview>,
 }
 
 impl From<Preview> for ImportPreview {
     fn from(p: Preview) -> Self {
+        use mamori_catalog::import::ByNumber;
+        let (news, olds) = (ByNumber::of(&p.new), p.base.as_ref().map(ByNumber::of));
         let rows = |numbers: &[String], old: bool, new: bool| -> Vec<DiffItem> {
             numbers
                 .iter()
                 .map(|n| DiffItem {
                     number: n.clone(),
-                    old: p
-                        .base
+                    old: olds
                         .as_ref()
                         .filter(|_| old)
-                        .map(|o| Preview::text(o, n))
+                        .map(|o| o.text(n))
                         .unwrap_or_default(),
-                    new: if new {
-                        Preview::text(&p.new, n)
-                    } else {
-                        String::new()
-                    },
+                    new: if new { news.text(n) } else { String::new() },
                 })
                 .collect()
         };
@@ -113,6 +120,9 @@ impl From<Preview> for ImportPreview {
             removed,
             unchanged: p.diff.unchanged,
             blocked: p.blocked.map(|b| b.code().to_string()),
+            complete: p.new.catalog.coverage.complete,
+            missing: p.new.catalog.coverage.missing.clone(),
+            more: Vec::new(),
             import: p.import.into(),
         }
     }
@@ -131,6 +141,23 @@ pub struct ImportUpload {
     pub published: String,
     /// The sheet to read (the first when absent).
     pub sheet: Option<String>,
+    /// A second sheet of the same workbook, read as a new version (the same `version`) of
+    /// the document `document_2`.
+    pub sheet_2: Option<String>,
+    pub document_2: Option<String>,
+    /// `1` when the file holds every item of the document; otherwise the version is
+    /// partial (never assumed complete).
+    pub complete: Option<String>,
+    /// What is missing, for a partial version (a default text otherwise).
+    pub missing: Option<String>,
+    /// Corrections to how the sheet is read: the header row (from 1) …
+    pub header_row: Option<String>,
+    /// … the columns of 項番, 項目 and 内容 (letters, e.g. `A`) …
+    pub number_col: Option<String>,
+    pub title_col: Option<String>,
+    pub text_col: Option<String>,
+    /// … and heading rows, e.g. `5=part2, 12=reference` (part1, part2, reference, section).
+    pub headings: Option<String>,
     /// The official xlsx or CSV (UTF-8 or Shift_JIS).
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
@@ -166,17 +193,18 @@ pub async fn upload(
         mamori_domain::policy::Scope::Platform,
     )?;
     let up = crate::http::upload::read(req, &state).await?;
-    let input = ImportInput {
-        document: up.text("document"),
-        version: up.text("version"),
-        title: up.text("title"),
-        published: up.text("published"),
-        sheet: up.text("sheet"),
-    };
+    let input = crate::features::catalogs::import::UploadForm::of(&up).input();
     match catalog_imports::stage(&state, &auth, input, up.file_name, up.bytes).await? {
-        Staged::Staged(record) => {
-            let p = catalog_imports::preview(&state, &auth, &record.id).await?;
-            Ok((StatusCode::CREATED, Json(ImportPreview::from(p))).into_response())
+        Staged::Staged(records) => {
+            let mut previews = Vec::new();
+            for r in &records {
+                let p = catalog_imports::preview(&state, &auth, &r.id).await?;
+                previews.push(ImportPreview::from(p));
+            }
+            // One sheet: its preview; several: the first, with the others under `more`.
+            let mut first = previews.remove(0);
+            first.more = previews;
+            Ok((StatusCode::CREATED, Json(first)).into_response())
         }
         Staged::Refused(r) => {
             let tr = crate::i18n::Tr::new(auth.meta.lang);

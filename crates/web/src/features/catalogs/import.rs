@@ -10,7 +10,7 @@ use crate::ui::{render, Flash, PageCtx};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use mamori_app::catalog_imports::{self, ImportInput, Preview, Refusal, Staged};
+use mamori_app::catalog_imports::{self, ImportInput, Refusal, Staged};
 use mamori_domain::codes::ImportStatus;
 use mamori_domain::policy::{Action, Scope};
 use mamori_store::CatalogImport;
@@ -31,13 +31,82 @@ pub struct ImportRow {
     pub created_at: String,
 }
 
-#[derive(Default)]
+/// The upload form's fields (also its query string, when the preview sends the person back
+/// to correct how the sheet was read).
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
 pub struct UploadForm {
     pub document: String,
     pub version: String,
     pub title: String,
     pub published: String,
     pub sheet: String,
+    pub document_2: String,
+    pub sheet_2: String,
+    /// "1" when the person says the file holds the whole document.
+    pub complete: String,
+    pub missing: String,
+    pub header_row: String,
+    pub number_col: String,
+    pub title_col: String,
+    pub text_col: String,
+    pub headings: String,
+}
+
+impl UploadForm {
+    /// The form as an upload (the page and the API read the same fields).
+    pub fn of(up: &crate::http::upload::Upload) -> UploadForm {
+        UploadForm {
+            document: up.text("document"),
+            version: up.text("version"),
+            title: up.text("title"),
+            published: up.text("published"),
+            sheet: up.text("sheet"),
+            document_2: up.text("document_2"),
+            sheet_2: up.text("sheet_2"),
+            complete: up.text("complete"),
+            missing: up.text("missing"),
+            header_row: up.text("header_row"),
+            number_col: up.text("number_col"),
+            title_col: up.text("title_col"),
+            text_col: up.text("text_col"),
+            headings: up.text("headings"),
+        }
+    }
+    /// Are any corrections or a second sheet given (the page then shows them open)?
+    pub fn has_corrections(&self) -> bool {
+        [
+            &self.header_row,
+            &self.number_col,
+            &self.title_col,
+            &self.text_col,
+            &self.headings,
+            &self.sheet_2,
+        ]
+        .iter()
+        .any(|f| !f.trim().is_empty())
+    }
+    pub fn input(&self) -> ImportInput {
+        ImportInput {
+            document: self.document.clone(),
+            version: self.version.clone(),
+            title: self.title.clone(),
+            published: self.published.clone(),
+            sheet: self.sheet.clone(),
+            more: if self.sheet_2.trim().is_empty() && self.document_2.trim().is_empty() {
+                vec![]
+            } else {
+                vec![(self.document_2.clone(), self.sheet_2.clone())]
+            },
+            complete: matches!(self.complete.trim(), "1" | "true" | "on"),
+            missing: self.missing.clone(),
+            header_row: self.header_row.clone(),
+            number_col: self.number_col.clone(),
+            title_col: self.title_col.clone(),
+            text_col: self.text_col.clone(),
+            headings: self.headings.clone(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -126,9 +195,10 @@ pub async fn upload_page(
     State(state): State<AppState>,
     auth: Auth,
     Query(flash): Query<Flash>,
+    Query(form): Query<UploadForm>,
 ) -> AppResult<Response> {
     mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
-    upload_view(&state, &auth, UploadForm::default(), None, &flash).await
+    upload_view(&state, &auth, form, None, &flash).await
 }
 
 pub async fn upload(
@@ -140,32 +210,16 @@ pub async fn upload(
     mamori_app::access::require(&auth, Action::AdministerPlatform, Scope::Platform)?;
     let up = crate::http::upload::read(req, &state).await?;
     let tr = crate::i18n::Tr::new(auth.meta.lang);
-    let form = UploadForm {
-        document: up.text("document"),
-        version: up.text("version"),
-        title: up.text("title"),
-        published: up.text("published"),
-        sheet: up.text("sheet"),
-    };
-    let input = input_of(&form);
-    match catalog_imports::stage(&state, &auth, input, up.file_name, up.bytes).await? {
-        Staged::Staged(record) => {
-            Ok(Redirect::to(&format!("/catalog-imports/{}", record.id)).into_response())
-        }
+    let form = UploadForm::of(&up);
+    match catalog_imports::stage(&state, &auth, form.input(), up.file_name, up.bytes).await? {
+        Staged::Staged(records) => match records.as_slice() {
+            [one] => Ok(Redirect::to(&format!("/catalog-imports/{}", one.id)).into_response()),
+            _ => Ok(Redirect::to("/catalog-imports?ok=flash-import-staged-sheets").into_response()),
+        },
         Staged::Refused(r) => {
             let msg = refusal_message(&tr, &r);
             upload_view(&state, &auth, form, Some(msg), &Flash::default()).await
         }
-    }
-}
-
-fn input_of(form: &UploadForm) -> ImportInput {
-    ImportInput {
-        document: form.document.clone(),
-        version: form.version.clone(),
-        title: form.title.clone(),
-        published: form.published.clone(),
-        sheet: form.sheet.clone(),
     }
 }
 
@@ -199,6 +253,8 @@ pub struct PreviewItem {
     pub text: String,
     pub answer: String,
     pub carried: bool,
+    /// Part1 (the institution answers) or Part2 (both parties agree), when the item says.
+    pub part: String,
 }
 
 #[derive(Template)]
@@ -220,6 +276,13 @@ struct PreviewPage {
     items: Vec<PreviewItem>,
     /// Why the import can no longer be confirmed (the version exists meanwhile …).
     blocked: Option<String>,
+    /// The mapping, a line each (the columns, then each heading row).
+    mapping: Vec<String>,
+    complete: bool,
+    missing: String,
+    /// The upload page, filled in as for this import, to read the file again with
+    /// corrections.
+    correct_href: String,
 }
 
 pub async fn preview(
@@ -238,17 +301,20 @@ pub async fn preview(
     .await?;
     let tr = &page.tr;
     let (new, old) = (&p.new, p.base.as_ref());
+    use mamori_catalog::import::ByNumber;
+    let (news, olds) = (ByNumber::of(new), old.map(ByNumber::of));
     let rows = |numbers: &[String], with_old: bool, with_new: bool| -> Vec<DiffRow> {
         numbers
             .iter()
             .map(|n| DiffRow {
                 number: n.clone(),
-                old: old
+                old: olds
+                    .as_ref()
                     .filter(|_| with_old)
-                    .map(|o| Preview::text(o, n))
+                    .map(|o| o.text(n))
                     .unwrap_or_default(),
                 new: if with_new {
-                    Preview::text(new, n)
+                    news.text(n)
                 } else {
                     String::new()
                 },
@@ -269,7 +335,14 @@ pub async fn preview(
                 .unwrap_or_default(),
             text: i.text.clone(),
             answer: tr.t(crate::features::catalogs::pages::answer_key(i.answer)),
-            carried: old.is_some_and(|o| o.items.iter().any(|x| x.number == i.number)),
+            carried: olds.as_ref().is_some_and(|o| o.get(i).is_some()),
+            part: if i.role.contains(&mamori_catalog::Addressee::Joint) {
+                tr.t("import-part2")
+            } else if i.role.contains(&mamori_catalog::Addressee::Institution) {
+                tr.t("import-part1")
+            } else {
+                String::new()
+            },
         })
         .collect();
     let (status, status_class) = status(tr, p.import.status);
@@ -289,6 +362,22 @@ pub async fn preview(
         unchanged: p.diff.unchanged,
         items,
         blocked: p.blocked.map(|b| tr.t(b.message_key())),
+        mapping: p.import.mapping.lines().map(String::from).collect(),
+        complete: new.catalog.coverage.complete,
+        missing: new.catalog.coverage.missing.clone(),
+        correct_href: format!(
+            "/catalog-imports?{}",
+            serde_urlencoded::to_string([
+                (
+                    "document",
+                    format!("{}/{}", new.catalog.publisher, new.catalog.document)
+                ),
+                ("version", new.catalog.version.clone()),
+                ("published", new.catalog.published.clone()),
+                ("title", new.catalog.title.clone()),
+            ])
+            .unwrap_or_default()
+        ),
         import: p.import,
         page,
     })?

@@ -7,10 +7,15 @@
 //! cell at XFD1048576, a zip bomb, millions of shared strings) is refused with
 //! [`Problem::Limit`] before it costs memory.
 
+mod rows;
+
 use crate::model::*;
 pub use mamori_sheets::col_name;
 use mamori_sheets::{Limits, Sheet, SheetError};
-use std::collections::BTreeMap;
+pub use rows::{
+    catalog_from_rows, col_index, number_key, read_rows, FromSheet, Heading, HeadingAs, ImportMeta,
+    Layout, Overrides, Reading,
+};
 
 /// A refused file: where, and why. `Display` gives the Japanese text (the command line);
 /// the web renders [`Place::key`] and [`Problem::key`] with their arguments in the user's
@@ -33,6 +38,10 @@ pub enum Place {
     Head,
     VersionId,
     Published,
+    /// The columns the person named.
+    Columns,
+    /// The heading corrections the person wrote.
+    Headings,
 }
 
 /// What is wrong with the upload.
@@ -77,6 +86,14 @@ pub enum Problem {
     },
     OldXls,
     NotXlsxOrCsv,
+    /// A column named in a correction is not a column letter.
+    ColumnOverride {
+        given: String,
+    },
+    /// A heading correction is not `row=part1|part2|reference|section`.
+    HeadingOverride {
+        given: String,
+    },
 }
 
 impl Place {
@@ -88,6 +105,8 @@ impl Place {
             Place::Head => ("import-at-head", vec![]),
             Place::VersionId => ("import-at-version-id", vec![]),
             Place::Published => ("import-at-published", vec![]),
+            Place::Columns => ("import-at-columns", vec![]),
+            Place::Headings => ("import-at-headings", vec![]),
         }
     }
 }
@@ -100,6 +119,8 @@ impl std::fmt::Display for Place {
             Place::Head => write!(f, "先頭20行"),
             Place::VersionId => write!(f, "版の id"),
             Place::Published => write!(f, "公表日"),
+            Place::Columns => write!(f, "列の指定"),
+            Place::Headings => write!(f, "見出しの読み方"),
         }
     }
 }
@@ -154,6 +175,8 @@ impl Problem {
             }
             Problem::OldXls => ("import-problem-old-xls", vec![]),
             Problem::NotXlsxOrCsv => ("import-problem-not-xlsx-or-csv", vec![]),
+            Problem::ColumnOverride { given } => one("import-problem-column", "given", given),
+            Problem::HeadingOverride { given } => one("import-problem-heading", "given", given),
         }
     }
 }
@@ -179,6 +202,8 @@ impl std::fmt::Display for Problem {
             Problem::UnknownDocument { document } => write!(f, "文書 {document} の既存の版がありません(既存の文書の新しい版だけを読み込めます)"),
             Problem::OldXls => write!(f, "古い Excel 形式 (.xls) は読めません。Excel で「Excel ブック (.xlsx)」として保存し直してください"),
             Problem::NotXlsxOrCsv => write!(f, "Excel (xlsx) でも CSV でもありません"),
+            Problem::ColumnOverride { given } => write!(f, "「{given}」は列の名前(A、B … のような英字)ではありません"),
+            Problem::HeadingOverride { given } => write!(f, "「{given}」を読めません。「行番号=part1」のように、行番号と part1・part2・reference・section のいずれかを = でつないで書いてください"),
         }
     }
 }
@@ -218,12 +243,11 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, ImportError> {
     Ok(mamori_sheets::read_csv(bytes, &Limits::default())?)
 }
 
-/// The rows of one sheet of an xlsx file (the first sheet when `sheet` is None). A cell
-/// merged across rows is refused, since a merged 項番 or 内容 cell would silently lose text.
+/// The rows of one sheet of an xlsx file (the first sheet when `sheet` is None). Merged
+/// cells are kept as the sheet declares them; reading the rows repeats a 項番 or 項目 merged
+/// down and refuses a 内容 merged across rows ([`read_rows`]).
 pub fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, ImportError> {
-    let sheet = mamori_sheets::read_xlsx(bytes, sheet, &Limits::default())?;
-    refuse_merged_rows(&sheet)?;
-    Ok(sheet)
+    Ok(mamori_sheets::read_xlsx(bytes, sheet, &Limits::default())?)
 }
 
 /// Read `bytes` as xlsx or CSV, told apart by content (an old .xls is refused).
@@ -239,188 +263,9 @@ pub fn check_file_size(len: u64) -> Result<(), ImportError> {
     Ok(mamori_sheets::check_file_size(len, &Limits::default())?)
 }
 
-fn refuse_merged_rows(sheet: &Sheet) -> Result<(), ImportError> {
-    match sheet.merges.iter().find(|m| m.first.0 != m.last.0) {
-        Some(m) => Err(err(
-            at(m.first.0, m.first.1),
-            Problem::MergedAcrossRows {
-                to: (m.last.0 + 1, m.last.1 + 1),
-            },
-        )),
-        None => Ok(()),
-    }
-}
-
-/// Where the header row names its columns.
-struct Layout {
-    header_row: usize,
-    number: usize,
-    title: Option<usize>,
-    text: usize,
-}
-
-fn find_layout(sheet: &Sheet) -> Result<Layout, ImportError> {
-    for row in sheet.rows.iter().take_while(|r| r.index < 20) {
-        let r = row.index;
-        let find = |names: &[&str]| {
-            row.cells
-                .iter()
-                .find(|c| {
-                    let text = c.value.text().replace([' ', '　'], "");
-                    names.iter().any(|n| text == *n)
-                })
-                .map(|c| c.col)
-        };
-        if let Some(number) = find(&["項番", "番号", "No", "No."]) {
-            let text = find(&["内容", "チェック項目", "確認項目", "遵守事項"]);
-            let title = find(&["項目"]);
-            match (text, title) {
-                (Some(text), title) => {
-                    return Ok(Layout {
-                        header_row: r,
-                        number,
-                        title: title.filter(|t| *t != text),
-                        text,
-                    })
-                }
-                (None, Some(title)) => {
-                    return Ok(Layout {
-                        header_row: r,
-                        number,
-                        title: None,
-                        text: title,
-                    })
-                }
-                _ => {}
-            }
-        }
-    }
-    Err(err(Place::Head, Problem::NoHeader))
-}
-
-/// Facts about the new version that the sheet does not carry.
-#[derive(Debug, Clone)]
-pub struct ImportMeta {
-    pub template: CatalogMeta,
-    pub version: String,
-    pub published: String,
-    pub source_file: String,
-}
-
-/// Build a catalog from rows laid out as the official document prints them.
-pub fn catalog_from_rows(rows: &Sheet, meta: &ImportMeta) -> Result<Catalog, ImportError> {
-    let l = find_layout(rows)?;
-    let cell = |row: &mamori_sheets::Row, c: usize| row.text(c).trim().to_string();
-    let mut sections = vec![Section {
-        id: "s-import".into(),
-        number: String::new(),
-        title: String::new(),
-        parent: String::new(),
-    }];
-    let mut current = "s-import".to_string();
-    let mut items: Vec<Item> = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for row in rows.rows.iter().filter(|r| r.index > l.header_row) {
-        let r = row.index;
-        let number = cell(row, l.number);
-        let text = cell(row, l.text);
-        let title = l.title.map(|c| cell(row, c)).unwrap_or_default();
-        if number.is_empty() && text.is_empty() && title.is_empty() {
-            continue;
-        }
-        if number.is_empty() {
-            // A heading row (no 項番): a new section. Merged cells, which would also leave
-            // 項番 empty, are refused when the sheet is read.
-            let heading = if title.is_empty() {
-                text.clone()
-            } else {
-                title.clone()
-            };
-            current = format!("s-{}", sections.len());
-            sections.push(Section {
-                id: current.clone(),
-                number: String::new(),
-                title: heading,
-                parent: String::new(),
-            });
-            continue;
-        }
-        if text.is_empty() {
-            return Err(err(
-                at(r, l.text),
-                Problem::EmptyText {
-                    number: number.clone(),
-                },
-            ));
-        }
-        if let Some(first) = seen.insert(number.clone(), r) {
-            return Err(err(
-                at(r, l.number),
-                Problem::DuplicateNumber {
-                    number: number.clone(),
-                    first: (first + 1, l.number + 1),
-                },
-            ));
-        }
-        let id: String = number
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "._-()".contains(c) {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect::<String>()
-            .trim_matches('-')
-            .to_string();
-        let id = if id.is_empty() || items.iter().any(|i| i.id == id) {
-            format!("row-{}", r + 1)
-        } else {
-            id
-        };
-        items.push(Item {
-            id,
-            section: current.clone(),
-            number,
-            text,
-            text_en: String::new(),
-            answer: Answer::YesNo,
-            devices: vec![],
-            role: vec![],
-            gate: false,
-            references: vec![],
-            provenance: Provenance::Verbatim,
-            source: format!("{} {}", meta.source_file, at(r, l.text)),
-            note: if title.is_empty() {
-                String::new()
-            } else {
-                format!("項目：{title}")
-            },
-        });
-    }
-    if items.is_empty() {
-        return Err(err(Place::RowsFrom(l.header_row + 2), Problem::NoItems));
-    }
-    let t = &meta.template;
-    Ok(Catalog {
-        format: FORMAT,
-        catalog: CatalogMeta {
-            id: format!("{}/{}@{}", t.publisher, t.document, meta.version),
-            version: meta.version.clone(),
-            published: meta.published.clone(),
-            coverage: Coverage {
-                complete: true,
-                missing: String::new(),
-            },
-            ..t.clone()
-        },
-        sections,
-        items,
-    })
-}
-
-/// What changed between two versions, by printed number.
+/// What changed between two versions, by item identity (the printed number, printing
+/// variants aside: [`number_key`]). Numbers are the new version's, or the old one's for
+/// removed items.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Diff {
     pub added: Vec<String>,
@@ -429,17 +274,47 @@ pub struct Diff {
     pub unchanged: usize,
 }
 
+/// The earlier version's item that `item` continues, if any.
+pub fn counterpart<'a>(old: &'a Catalog, item: &Item) -> Option<&'a Item> {
+    let key = number_key(&item.number);
+    old.items.iter().find(|o| number_key(&o.number) == key)
+}
+
+/// A catalog's items by identity ([`number_key`]), for comparing whole versions.
+pub struct ByNumber<'a>(std::collections::HashMap<String, &'a Item>);
+
+impl<'a> ByNumber<'a> {
+    pub fn of(c: &'a Catalog) -> Self {
+        ByNumber(c.items.iter().map(|i| (number_key(&i.number), i)).collect())
+    }
+    /// The item that `item` (of another version) is.
+    pub fn get(&self, item: &Item) -> Option<&'a Item> {
+        self.number(&item.number)
+    }
+    /// The item numbered `number`, as this or another version prints it.
+    pub fn number(&self, number: &str) -> Option<&'a Item> {
+        self.0.get(&number_key(number)).copied()
+    }
+    /// The text of item `number`, empty when there is none.
+    pub fn text(&self, number: &str) -> String {
+        self.number(number)
+            .map(|i| i.text.clone())
+            .unwrap_or_default()
+    }
+}
+
 pub fn diff(old: &Catalog, new: &Catalog) -> Diff {
     let mut d = Diff::default();
+    let (olds, news) = (ByNumber::of(old), ByNumber::of(new));
     for n in &new.items {
-        match old.items.iter().find(|o| o.number == n.number) {
+        match olds.get(n) {
             None => d.added.push(n.number.clone()),
             Some(o) if o.text != n.text => d.changed.push(n.number.clone()),
             Some(_) => d.unchanged += 1,
         }
     }
     for o in &old.items {
-        if !new.items.iter().any(|n| n.number == o.number) {
+        if news.get(o).is_none() {
             d.removed.push(o.number.clone());
         }
     }
@@ -455,7 +330,7 @@ pub struct Plan {
     /// with and takes its metadata and answer model from.
     pub based_on: String,
     pub diff: Diff,
-    /// Where the sheet's columns were found: (header row, 項番 column, 項目 column, 内容 column).
+    /// How the sheet's columns and headings were read.
     pub mapping: Mapping,
     /// Validation problems of the generated catalog (an import with problems is refused).
     pub problems: Vec<crate::Problem>,
@@ -464,10 +339,50 @@ pub struct Plan {
 /// Which cells of the sheet became what, in the sheet's own terms (行 N, 列 X).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mapping {
+    pub sheet: String,
     pub header_row: usize,
     pub number: String,
     pub title: Option<String>,
     pub text: String,
+    pub headings: Vec<Heading>,
+}
+
+impl Mapping {
+    /// The mapping as one text (kept with the staged import, shown on its preview): the
+    /// columns, then one line per heading and what it was read as.
+    pub fn describe(&self) -> String {
+        let mut out = format!(
+            "{}見出し行 {}: 項番 = 列 {}{}, 内容 = 列 {}",
+            if self.sheet.is_empty() {
+                String::new()
+            } else {
+                format!("シート「{}」 ", self.sheet)
+            },
+            self.header_row,
+            self.number,
+            self.title
+                .as_ref()
+                .map(|t| format!(", 項目 = 列 {t}"))
+                .unwrap_or_default(),
+            self.text
+        );
+        for h in &self.headings {
+            let what = match &h.read_as {
+                HeadingAs::Part(1) => {
+                    "Part1(医療機関が実施する項目: 医療機関だけで回答)".to_string()
+                }
+                HeadingAs::Part(p) => {
+                    format!("Part{p}(医療機関と事業者が共同で実施する項目: 双方で合意)")
+                }
+                HeadingAs::Reference => "参考(表示のみ・回答なし)".to_string(),
+                HeadingAs::Section { number, title } => {
+                    format!("区分 {}", format!("{number} {title}").trim())
+                }
+            };
+            out.push_str(&format!("\n行 {}「{}」→ {}", h.row, h.text, what));
+        }
+        out
+    }
 }
 
 /// What the person importing says about the file.
@@ -479,6 +394,12 @@ pub struct Request {
     pub title: String,
     pub published: String,
     pub sheet: Option<String>,
+    /// Does the file hold every item of the document? Never assumed: without it the
+    /// version is partial, with `missing` (or a default) saying what is missing.
+    pub complete: bool,
+    pub missing: String,
+    /// Corrections to how the sheet is read.
+    pub overrides: Overrides,
 }
 
 /// Read `bytes` (xlsx or CSV, told apart by content, not by name) as a new version of an
@@ -533,27 +454,43 @@ pub fn plan(
             )
         })?;
     let rows = read(bytes, req.sheet.as_deref())?;
-    let layout = find_layout(&rows)?;
     let meta = ImportMeta {
         template: latest.catalog.clone(),
         version: version.to_string(),
         published: req.published.clone(),
         source_file: file_name.to_string(),
     };
-    let mut catalog = catalog_from_rows(&rows, &meta)?;
+    let reading = read_rows(&rows, &meta, &req.overrides)?;
+    let mut catalog = reading.catalog;
     if !req.title.trim().is_empty() {
         catalog.catalog.title = req.title.trim().to_string();
     }
-    // The sheet carries the numbers and the wording; the answer model (device classes, the
-    // item-0 rule, who answers) is the document's and carries over by printed number. An
-    // English rendering and the references stay only where the wording is unchanged.
+    if req.complete {
+        catalog.catalog.coverage = Coverage {
+            complete: true,
+            missing: String::new(),
+        };
+    } else if !req.missing.trim().is_empty() {
+        catalog.catalog.coverage.missing = req.missing.trim().to_string();
+    }
+    // The sheet carries the numbers, the wording, and where it says so the Part (who
+    // answers), 参考 (not answered) and the device classes; the rest of the answer model
+    // (the item-0 rule, the matrix scope, device classes the sheet does not print) is the
+    // document's and carries over from the same item of the latest version. An English
+    // rendering and the references stay only where the wording is unchanged.
     catalog.catalog.title_en = String::new();
-    for item in &mut catalog.items {
-        if let Some(old) = latest.items.iter().find(|o| o.number == item.number) {
-            item.answer = old.answer;
-            item.devices = old.devices.clone();
-            item.role = old.role.clone();
+    let olds = ByNumber::of(latest);
+    for (item, facts) in catalog.items.iter_mut().zip(&reading.from_sheet) {
+        if let Some(old) = olds.get(item) {
+            if !facts.answer && !facts.devices {
+                item.answer = old.answer;
+                item.devices = old.devices.clone();
+            }
+            if !facts.role {
+                item.role = old.role.clone();
+            }
             item.gate = old.gate;
+            item.scope = old.scope;
             if old.text == item.text {
                 item.text_en = old.text_en.clone();
                 item.references = old.references.clone();
@@ -562,12 +499,15 @@ pub fn plan(
     }
     let d = diff(latest, &catalog);
     let problems = crate::check_catalog(&catalog);
+    let l = reading.layout;
     Ok(Plan {
         mapping: Mapping {
-            header_row: layout.header_row + 1,
-            number: col_name(layout.number + 1),
-            title: layout.title.map(|c| col_name(c + 1)),
-            text: col_name(layout.text + 1),
+            sheet: rows.name.clone(),
+            header_row: l.header_row + 1,
+            number: col_name(l.number + 1),
+            title: l.title.map(|c| col_name(c + 1)),
+            text: col_name(l.text + 1),
+            headings: reading.headings,
         },
         based_on: latest.catalog.id.clone(),
         catalog,
@@ -593,10 +533,11 @@ fn valid_date(s: &str) -> bool {
     }
 }
 
-/// The crosswalk from an earlier version to an imported one, by printed number: unchanged
+/// The crosswalk from an earlier version to an imported one, by item identity: unchanged
 /// wording is `equal`, changed wording under the same number `related` (for a person to
 /// confirm when answers are carried over).
 pub fn version_crosswalk(old: &Catalog, new: &Catalog) -> Crosswalk {
+    let olds = ByNumber::of(old);
     let id: String = format!(
         "import-{}-{}--{}",
         new.catalog.document, old.catalog.version, new.catalog.version
@@ -626,7 +567,7 @@ pub fn version_crosswalk(old: &Catalog, new: &Catalog) -> Crosswalk {
             .items
             .iter()
             .filter_map(|n| {
-                let o = old.items.iter().find(|o| o.number == n.number)?;
+                let o = olds.get(n)?;
                 let same = o.text == n.text;
                 Some(Relation {
                     from: o.id.clone(),
