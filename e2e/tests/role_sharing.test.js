@@ -81,16 +81,21 @@ describe('role-sharing checklist (browser)', { timeout: 180_000 }, () => {
         assert.equal(await o.getAttribute(`#item-${item}`, 'data-state'), 'agreed', `${item} agreed`);
       }
 
-      // 4. The matrix: on 検査システム, A12 is the remaining gap; the link leads to the item.
+      // 4. The matrix: on 検査システム, the item about the communication path (nobody has
+      // answered it) is the remaining gap; the link leads to the item. A12 is about the
+      // institution as a whole: judged once across every contract, nobody has agreed it.
       await o.goto(`${base}${inst}/matrix?flag=gap`);
       const group = o.locator('[data-testid="matrix-group"][data-system="検査システム"]');
       assert.equal(await group.count(), 1, 'the new system has a gap');
       const rows = group.locator('[data-testid="matrix-row"]');
-      assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.item)), ['part2-a-12']);
+      assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.item)), ['part2-a-comm-route']);
+      const whole = o.locator('[data-testid="matrix-group"][data-system="*"]');
+      assert.ok((await whole.locator('[data-testid="matrix-row"]').evaluateAll((rs) => rs.map((r) => r.dataset.item))).includes('part2-a-12'));
+      assert.equal(await whole.locator('[data-testid="matrix-row"][data-item="part2-a-12"] [data-flag="gap"]').count(), 1);
       const flag = rows.first().locator('[data-testid="flag"][data-flag="gap"]');
-      await Promise.all([o.waitForURL(/#item-part2-a-12$/), flag.click()]);
+      await Promise.all([o.waitForURL(/#item-part2-a-comm-route$/), flag.click()]);
       assert.equal(new URL(o.url()).pathname, contractPath);
-      assert.ok(await o.locator('#item-part2-a-12 [data-testid="accept"]').isVisible(), 'the item to fix, ready to accept');
+      assert.ok(await o.locator('#item-part2-a-comm-route').isVisible(), 'the item to fix');
 
       // 5. At phone width the matrix is one card per item and system, each answer labelled
       // with its vendor, and the page does not scroll sideways.

@@ -54,7 +54,30 @@ impl ImportInput {
             .collect()
     }
 
-    fn request(&self, document: &str, sheet: &str) -> std::result::Result<Request, ImportError> {
+    /// The request for one sheet; the corrections belong to the first (they name its rows
+    /// and columns).
+    fn request(
+        &self,
+        document: &str,
+        sheet: &str,
+        first: bool,
+    ) -> std::result::Result<Request, ImportError> {
+        if self.missing.chars().count() > 4000 {
+            return Err(ImportError {
+                place: import::Place::Coverage,
+                problem: import::Problem::TooLong { max: 4000 },
+            });
+        }
+        if !first {
+            return Ok(Request {
+                id: format!("{}@{}", document.trim(), self.version.trim()),
+                published: self.published.trim().to_string(),
+                sheet: Some(sheet.trim().to_string()),
+                complete: self.complete,
+                missing: self.missing.clone(),
+                ..Default::default()
+            });
+        }
         let header_row = match self.header_row.trim() {
             "" => None,
             h => Some(
@@ -121,16 +144,24 @@ pub fn plan(
     bytes: &[u8],
 ) -> std::result::Result<Vec<Plan>, ImportError> {
     let catalogs = ctx.catalogs();
-    input
-        .targets()
+    let targets = input.targets();
+    // A further sheet needs its own name, and each sheet its own document.
+    for (n, (document, sheet)) in targets.iter().enumerate().skip(1) {
+        let other =
+            |(d, s): &(String, String)| d.trim() == document.trim() || s.trim() == sheet.trim();
+        if sheet.trim().is_empty() || targets[..n].iter().any(other) {
+            return Err(ImportError {
+                place: import::Place::Sheets,
+                problem: import::Problem::SheetTargets,
+            });
+        }
+    }
+    targets
         .iter()
-        .map(|(document, sheet)| {
-            import::plan(
-                &catalogs,
-                file_name,
-                bytes,
-                &input.request(document, sheet)?,
-            )
+        .enumerate()
+        .map(|(n, (document, sheet))| {
+            let req = input.request(document, sheet, n == 0)?;
+            import::plan(&catalogs, file_name, bytes, &req)
         })
         .collect()
 }
@@ -190,15 +221,6 @@ pub async fn stage(
         .collect();
     if !problems.is_empty() {
         return Ok(Staged::Refused(Refusal::Problems(problems)));
-    }
-    let mut ids = std::collections::BTreeSet::new();
-    if !plans
-        .iter()
-        .all(|p| ids.insert(p.catalog.catalog.id.clone()))
-    {
-        return Ok(Staged::Refused(Refusal::Problems(vec![
-            "同じ文書の同じ版を2枚のシートから読み込もうとしています。シートごとに別の文書を選んでください".into(),
-        ])));
     }
     let mut staged = Vec::new();
     for plan in &plans {

@@ -67,6 +67,9 @@ struct Inner {
     store: Arc<dyn Store>,
     /// Replaced as a whole when an import is confirmed; readers keep the set they took.
     catalogs: RwLock<Arc<Catalogs>>,
+    /// One reload at a time (a confirmation and the watcher of versions confirmed
+    /// elsewhere), so that two never index the same new version at once.
+    reload: tokio::sync::Mutex<()>,
     clock: Arc<dyn clock::Clock>,
     mail: mail::MailConfig,
     throttle: throttle::Throttle,
@@ -99,6 +102,7 @@ impl Ctx {
                 imported: Default::default(),
                 confirmed: 0,
             })),
+            reload: tokio::sync::Mutex::new(()),
             clock,
             mail,
             throttle,
@@ -143,15 +147,21 @@ impl Ctx {
     /// Reload the catalogs when more imports are confirmed in the store than are served
     /// (confirmed by another process); true when it reloaded.
     pub async fn refresh_catalogs(&self) -> Result<bool> {
+        let _one = self.0.reload.lock().await;
         let confirmed = self.store().confirmed_catalog_import_count().await?;
         if confirmed == self.catalogs().confirmed {
             return Ok(false);
         }
-        self.reload_catalogs().await?;
+        self.reload_unlocked().await?;
         Ok(true)
     }
 
     pub async fn reload_catalogs(&self) -> Result<usize> {
+        let _one = self.0.reload.lock().await;
+        self.reload_unlocked().await
+    }
+
+    async fn reload_unlocked(&self) -> Result<usize> {
         let loaded = catalogs::load(self.store()).await?;
         let indexed = catalogs::sync(self.store(), &loaded).await?;
         self.set_catalogs(loaded);

@@ -323,10 +323,8 @@ pub struct Matrix {
 /// The cross-vendor matrix of an institution: Part 2 items × contracts, grouped by system.
 pub async fn matrix(ctx: &Ctx, inst: &Institution) -> Result<Matrix> {
     let store = ctx.store();
-    let (contracts, rows) = tokio::try_join!(
-        store.contracts(&inst.id),
-        store.institution_role_sharing_items(&inst.id),
-    )?;
+    let (contracts, rows) =
+        tokio::try_join!(store.contracts(&inst.id), store.matrix_cells(&inst.id),)?;
     matrix_of(ctx, inst, contracts, rows).await
 }
 
@@ -359,24 +357,33 @@ pub async fn matrix_of(
     // Contracts on different versions meet on the same row when the item is the same
     // (its printed number, printing variants aside), in the newest version's wording.
     used.sort_by(|a, b| b.catalog.published.cmp(&a.catalog.published));
-    let key = |i: &Item| mamori_catalog::import::number_key(&i.number);
+    // Each item's key, by the item's address (the items are borrowed from the catalogs
+    // served for this call, so an address names one item).
+    let mut key_of: std::collections::HashMap<*const Item, String> = Default::default();
     let mut keys: Vec<String> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     for cat in &used {
         for i in &cat.items {
-            if is_part2(i) && answerable(i) && !keys.contains(&key(i)) {
-                keys.push(key(i));
+            let k = mamori_catalog::import::item_key(cat, i);
+            key_of.insert(i as *const Item, k.clone());
+            if is_part2(i) && answerable(i) && seen.insert(k.clone()) {
+                keys.push(k);
                 items.push(i);
             }
         }
     }
+    let key = |i: &Item| key_of.get(&(i as *const Item)).cloned().unwrap_or_default();
     // (contract, its own item id) → the row's key.
     let row_key: std::collections::HashMap<(&str, &str), String> = contracts
         .iter()
         .filter_map(|c| catalogs.catalogs.get(&c.catalog_id).map(|cat| (c, cat)))
         .flat_map(|(c, cat)| {
-            cat.items
-                .iter()
-                .map(move |i| ((c.id.as_str(), i.id.as_str()), key(i)))
+            cat.items.iter().map(move |i| {
+                (
+                    (c.id.as_str(), i.id.as_str()),
+                    mamori_catalog::import::item_key(cat, i),
+                )
+            })
         })
         .collect();
     let rows: Vec<(String, &RoleSharingItem)> = rows

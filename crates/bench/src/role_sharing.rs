@@ -8,6 +8,39 @@ use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 /// Role sharing: saving one item of a contract whose checklist holds 2,000 rows, the
 /// matrix and the dashboard of a hospital with 20 contracts, and the portal of a vendor
 /// serving 500 institutions.
+/// A vendor's first answer to one item of a contract, in `state`.
+pub(crate) async fn propose(
+    store: &dyn Store,
+    institution_id: &str,
+    contract_id: &str,
+    item_id: &str,
+    responsibility: Responsibility,
+    state: ItemState,
+) -> Result<()> {
+    use mamori_store::{RoleSharingItem, RoleSharingStep};
+    store
+        .save_role_sharing_item(
+            &Actor::system("bench"),
+            &RoleSharingStep {
+                item: RoleSharingItem {
+                    institution_id: institution_id.into(),
+                    contract_id: contract_id.into(),
+                    item_id: item_id.into(),
+                    responsibility: Some(responsibility),
+                    state,
+                    proposed_by: Some(Party::Vendor),
+                    ..Default::default()
+                },
+                expected_version: 0,
+                party: Party::Vendor,
+                step: StepKind::Propose,
+                note: String::new(),
+            },
+        )
+        .await?;
+    Ok(())
+}
+
 pub(crate) async fn role_sharing_bench<F, Fut>(
     store: &dyn Store,
     base: &str,
@@ -74,30 +107,12 @@ where
             )
             .await?;
         for (k, item) in items.iter().enumerate() {
-            store
-                .save_role_sharing_item(
-                    &actor,
-                    &RoleSharingStep {
-                        item: RoleSharingItem {
-                            institution_id: inst.id.clone(),
-                            contract_id: c.id.clone(),
-                            item_id: item.to_string(),
-                            responsibility: Some(resp[(k + n) % 4]),
-                            state: if (k + n) % 3 == 0 {
-                                ItemState::Negotiating
-                            } else {
-                                ItemState::Agreed
-                            },
-                            proposed_by: Some(Party::Vendor),
-                            ..Default::default()
-                        },
-                        expected_version: 0,
-                        party: Party::Vendor,
-                        step: StepKind::Propose,
-                        note: String::new(),
-                    },
-                )
-                .await?;
+            let state = if (k + n) % 3 == 0 {
+                ItemState::Negotiating
+            } else {
+                ItemState::Agreed
+            };
+            propose(store, &inst.id, &c.id, item, resp[(k + n) % 4], state).await?;
         }
     }
     let contracts = store.contracts(&inst.id).await?;

@@ -222,8 +222,10 @@ pub async fn run(command: CatalogCommand) -> Result<std::process::ExitCode> {
                 headings: headings.unwrap_or_default(),
             };
             // Compare with what the product serves: the shipped versions and earlier imports.
+            // Read only: nothing is written before --yes (the search index is brought up
+            // to date with the confirmation).
             let ctx = mamori_app::Ctx::new(store.clone());
-            ctx.reload_catalogs().await?;
+            ctx.set_catalogs(mamori_app::catalogs::load(store.as_ref()).await?);
             let plans = match mamori_app::catalog_imports::plan(&ctx, &input, &name, &bytes) {
                 Ok(p) => p,
                 Err(e) => {

@@ -93,6 +93,10 @@ impl PgStore {
     fn backend_name() -> &'static str {
         "postgres"
     }
+    /// Every answer's matrix fields of institution `$1` as one JSON array of arrays.
+    const MATRIX_CELLS: &'static str = "SELECT COALESCE(json_agg(json_build_array(contract_id, \
+        item_id, responsibility, other_vendor_id, state, first_check, completed_on))::text, '[]') \
+        FROM role_sharing_items WHERE institution_id = $1";
     /// The condition for the `n`th search word and its bound value: ILIKE on the haystack,
     /// answered by the pg_trgm index.
     fn word_condition(n: usize, word: &str) -> (String, String) {

@@ -69,6 +69,10 @@ pub trait RoleSharingStore: Send + Sync {
         &self,
         vendor_ids: &[String],
     ) -> Result<Vec<(String, String, Option<String>, i64)>>;
+    /// What the cross-vendor matrix judges of every answer of an institution: contract,
+    /// item, who takes it, the vendor named, state, first check and 完了日 (the other fields
+    /// empty). Read as one aggregated row, since a hospital's matrix reads thousands.
+    async fn matrix_cells(&self, institution_id: &str) -> Result<Vec<RoleSharingItem>>;
     async fn institution_role_sharing_items(
         &self,
         institution_id: &str,

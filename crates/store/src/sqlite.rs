@@ -55,6 +55,10 @@ impl SqliteStore {
     fn backend_name() -> &'static str {
         "sqlite"
     }
+    /// Every answer's matrix fields of institution `$1` as one JSON array of arrays.
+    const MATRIX_CELLS: &'static str = "SELECT COALESCE(json_group_array(json_array(contract_id, \
+        item_id, responsibility, other_vendor_id, state, first_check, completed_on)), '[]') \
+        FROM role_sharing_items WHERE institution_id = $1";
     /// The condition for the `n`th search word and its bound value: 3+ characters through
     /// the FTS5 trigram index (a quoted phrase), shorter ones by LIKE on the haystack.
     fn word_condition(n: usize, word: &str) -> (String, String) {

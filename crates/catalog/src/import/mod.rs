@@ -13,8 +13,8 @@ use crate::model::*;
 pub use mamori_sheets::col_name;
 use mamori_sheets::{Limits, Sheet, SheetError};
 pub use rows::{
-    catalog_from_rows, col_index, number_key, read_rows, FromSheet, Heading, HeadingAs, ImportMeta,
-    Layout, Overrides, Reading,
+    catalog_from_rows, col_index, item_key, number_key, qualify, read_rows, FromSheet, Heading,
+    HeadingAs, ImportMeta, Layout, Overrides, Reading,
 };
 
 /// A refused file: where, and why. `Display` gives the Japanese text (the command line);
@@ -42,6 +42,10 @@ pub enum Place {
     Columns,
     /// The heading corrections the person wrote.
     Headings,
+    /// What the person says of the coverage.
+    Coverage,
+    /// The sheets to read.
+    Sheets,
 }
 
 /// What is wrong with the upload.
@@ -94,6 +98,12 @@ pub enum Problem {
     HeadingOverride {
         given: String,
     },
+    /// Longer than `max` characters.
+    TooLong {
+        max: usize,
+    },
+    /// A further sheet without its own name, or two sheets for one document.
+    SheetTargets,
 }
 
 impl Place {
@@ -107,6 +117,8 @@ impl Place {
             Place::Published => ("import-at-published", vec![]),
             Place::Columns => ("import-at-columns", vec![]),
             Place::Headings => ("import-at-headings", vec![]),
+            Place::Coverage => ("import-at-coverage", vec![]),
+            Place::Sheets => ("import-at-sheets", vec![]),
         }
     }
 }
@@ -121,6 +133,8 @@ impl std::fmt::Display for Place {
             Place::Published => write!(f, "公表日"),
             Place::Columns => write!(f, "列の指定"),
             Place::Headings => write!(f, "見出しの読み方"),
+            Place::Coverage => write!(f, "収録していないもの"),
+            Place::Sheets => write!(f, "読み込むシート"),
         }
     }
 }
@@ -177,6 +191,8 @@ impl Problem {
             Problem::NotXlsxOrCsv => ("import-problem-not-xlsx-or-csv", vec![]),
             Problem::ColumnOverride { given } => one("import-problem-column", "given", given),
             Problem::HeadingOverride { given } => one("import-problem-heading", "given", given),
+            Problem::TooLong { max } => ("import-problem-too-long", vec![("max", max.to_string())]),
+            Problem::SheetTargets => ("import-problem-sheet-targets", vec![]),
         }
     }
 }
@@ -203,6 +219,8 @@ impl std::fmt::Display for Problem {
             Problem::OldXls => write!(f, "古い Excel 形式 (.xls) は読めません。Excel で「Excel ブック (.xlsx)」として保存し直してください"),
             Problem::NotXlsxOrCsv => write!(f, "Excel (xlsx) でも CSV でもありません"),
             Problem::ColumnOverride { given } => write!(f, "「{given}」は列の名前(A、B … のような英字)ではありません"),
+            Problem::TooLong { max } => write!(f, "{max} 文字以内で書いてください"),
+            Problem::SheetTargets => write!(f, "2枚目のシートには、1枚目と違うシート名と、1枚目と違う文書を指定してください"),
             Problem::HeadingOverride { given } => write!(f, "「{given}」を読めません。「行番号=part1」のように、行番号と part1・part2・reference・section のいずれかを = でつないで書いてください"),
         }
     }
@@ -274,24 +292,22 @@ pub struct Diff {
     pub unchanged: usize,
 }
 
-/// The earlier version's item that `item` continues, if any.
-pub fn counterpart<'a>(old: &'a Catalog, item: &Item) -> Option<&'a Item> {
-    let key = number_key(&item.number);
-    old.items.iter().find(|o| number_key(&o.number) == key)
-}
-
-/// A catalog's items by identity ([`number_key`]), for comparing whole versions.
+/// A catalog's items by identity ([`item_key`]), for comparing whole versions.
 pub struct ByNumber<'a>(std::collections::HashMap<String, &'a Item>);
 
 impl<'a> ByNumber<'a> {
     pub fn of(c: &'a Catalog) -> Self {
-        ByNumber(c.items.iter().map(|i| (number_key(&i.number), i)).collect())
+        ByNumber(c.items.iter().map(|i| (item_key(c, i), i)).collect())
     }
-    /// The item that `item` (of another version) is.
-    pub fn get(&self, item: &Item) -> Option<&'a Item> {
-        self.number(&item.number)
+    /// The item that `item` of catalog `c` (another version) is.
+    pub fn get(&self, c: &Catalog, item: &Item) -> Option<&'a Item> {
+        self.0.get(&item_key(c, item)).copied()
     }
-    /// The item numbered `number`, as this or another version prints it.
+    /// The item whose [`item_key`] is `key`.
+    pub fn number_key(&self, key: &str) -> Option<&'a Item> {
+        self.0.get(key).copied()
+    }
+    /// The item numbered `number` as a diff shows it ([`display_number`]).
     pub fn number(&self, number: &str) -> Option<&'a Item> {
         self.0.get(&number_key(number)).copied()
     }
@@ -303,19 +319,29 @@ impl<'a> ByNumber<'a> {
     }
 }
 
+/// An item's number as a diff shows it: a bare 「①」 with its section's number (「7-①」), so
+/// that it names one item.
+pub fn display_number(c: &Catalog, i: &Item) -> String {
+    let section = c
+        .section(&i.section)
+        .map(|s| s.number.as_str())
+        .unwrap_or("");
+    rows::qualify(section, &i.number)
+}
+
 pub fn diff(old: &Catalog, new: &Catalog) -> Diff {
     let mut d = Diff::default();
     let (olds, news) = (ByNumber::of(old), ByNumber::of(new));
     for n in &new.items {
-        match olds.get(n) {
-            None => d.added.push(n.number.clone()),
-            Some(o) if o.text != n.text => d.changed.push(n.number.clone()),
+        match olds.get(new, n) {
+            None => d.added.push(display_number(new, n)),
+            Some(o) if o.text != n.text => d.changed.push(display_number(new, n)),
             Some(_) => d.unchanged += 1,
         }
     }
     for o in &old.items {
-        if news.get(o).is_none() {
-            d.removed.push(o.number.clone());
+        if news.get(old, o).is_none() {
+            d.removed.push(display_number(old, o));
         }
     }
     d
@@ -480,8 +506,13 @@ pub fn plan(
     // rendering and the references stay only where the wording is unchanged.
     catalog.catalog.title_en = String::new();
     let olds = ByNumber::of(latest);
-    for (item, facts) in catalog.items.iter_mut().zip(&reading.from_sheet) {
-        if let Some(old) = olds.get(item) {
+    let keys: Vec<String> = catalog
+        .items
+        .iter()
+        .map(|i| item_key(&catalog, i))
+        .collect();
+    for ((item, facts), key) in catalog.items.iter_mut().zip(&reading.from_sheet).zip(&keys) {
+        if let Some(old) = olds.number_key(key) {
             if !facts.answer && !facts.devices {
                 item.answer = old.answer;
                 item.devices = old.devices.clone();
@@ -567,7 +598,7 @@ pub fn version_crosswalk(old: &Catalog, new: &Catalog) -> Crosswalk {
             .items
             .iter()
             .filter_map(|n| {
-                let o = olds.get(n)?;
+                let o = olds.get(new, n)?;
                 let same = o.text == n.text;
                 Some(Relation {
                     from: o.id.clone(),

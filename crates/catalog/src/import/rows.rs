@@ -83,6 +83,14 @@ impl Overrides {
     /// Parse `"5=part2, 12=reference"` (the form and the command line write headings so).
     pub fn parse_headings(s: &str) -> Result<BTreeMap<usize, String>, ImportError> {
         let mut out = BTreeMap::new();
+        if s.chars().count() > 2000 {
+            return Err(err(
+                Place::Headings,
+                Problem::HeadingOverride {
+                    given: s.chars().take(20).chain("…".chars()).collect(),
+                },
+            ));
+        }
         for part in s.split([',', '、', '\n', ';']).map(str::trim) {
             if part.is_empty() {
                 continue;
@@ -213,6 +221,44 @@ pub fn number_key(number: &str) -> String {
         .join(".")
 }
 
+/// A number printed bare (「1」「①」「(1)」), meaningful only with its section's.
+fn is_bare(printed: &str) -> bool {
+    let p = narrow(printed);
+    let sub = p.starts_with(|c: char| circled(c).is_some())
+        || (p.starts_with('(') && p[1..].starts_with(|c: char| c.is_ascii_digit()));
+    sub || (!p.is_empty()
+        && p.chars()
+            .all(|c| c.is_ascii_digit() || circled(c).is_some()))
+}
+
+/// The number as the document refers to the item: 「1」 under 「A 共通」 is A-1, 「①」 or
+/// 「(1)」 under 「2 …」 is 2-① / 2-(1). Numbers printed whole stay as printed.
+pub fn qualify(section_number: &str, printed: &str) -> String {
+    let p = narrow(printed);
+    let letter_section =
+        section_number.len() == 1 && section_number.chars().all(|c| c.is_ascii_uppercase());
+    let sub = p.starts_with(|c: char| circled(c).is_some())
+        || (p.starts_with('(') && p[1..].starts_with(|c: char| c.is_ascii_digit()));
+    let digits = !p.is_empty()
+        && p.chars()
+            .all(|c| c.is_ascii_digit() || circled(c).is_some());
+    if !section_number.trim().is_empty() && ((letter_section && digits) || sub) {
+        format!("{}-{printed}", section_number.trim())
+    } else {
+        printed.to_string()
+    }
+}
+
+/// An item's identity in its catalog: its number as the document refers to it (a bare
+/// 「①」 with its section's number), read by [`number_key`].
+pub fn item_key(c: &Catalog, i: &Item) -> String {
+    let section = c
+        .section(&i.section)
+        .map(|s| s.number.as_str())
+        .unwrap_or("");
+    number_key(&qualify(section, &i.number))
+}
+
 fn find_header(sheet: &Sheet, o: &Overrides) -> Result<Layout, ImportError> {
     let pick = |given: &Option<String>| -> Result<Option<usize>, ImportError> {
         match given.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -245,6 +291,13 @@ fn find_header(sheet: &Sheet, o: &Overrides) -> Result<Layout, ImportError> {
         let found_number = find(&["項番", "番号", "No", "No."]);
         let found_text = find(&["内容", "チェック項目", "確認項目", "遵守事項"]);
         let found_title = find(&["項目"]);
+        // Without a header row named by the person, the header is the row that names its
+        // columns; corrections only move the columns.
+        if o.header_row.is_none()
+            && (found_number.is_none() || (found_text.is_none() && found_title.is_none()))
+        {
+            continue;
+        }
         let number = number.or(found_number);
         let (text, title) = match (text.or(found_text), title.or(found_title)) {
             (Some(t), title) => (Some(t), title.filter(|x| *x != t)),
@@ -270,7 +323,12 @@ struct Merged(BTreeMap<usize, Vec<(usize, usize, usize)>>);
 impl Merged {
     fn of(sheet: &Sheet, l: &Layout) -> Result<Merged, ImportError> {
         let mut by_col: BTreeMap<usize, Vec<(usize, usize, usize)>> = BTreeMap::new();
-        for m in sheet.merges.iter().filter(|m| m.first.0 != m.last.0) {
+        // Merges in the title block or the header are no items' business.
+        for m in sheet
+            .merges
+            .iter()
+            .filter(|m| m.first.0 != m.last.0 && m.last.0 > l.header_row)
+        {
             if (m.first.1..=m.last.1).contains(&l.text) {
                 return Err(err(
                     at(m.first.0, m.first.1),
@@ -309,8 +367,9 @@ fn read_heading(text: &str) -> HeadingAs {
     let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     let lower = compact.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("part") {
-        if let Some(d) = rest.chars().next().and_then(|c| c.to_digit(10)) {
-            return HeadingAs::Part(d as u8);
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if digits == "1" || digits == "2" {
+            return HeadingAs::Part(if digits == "1" { 1 } else { 2 });
         }
     }
     if compact.starts_with("参考") {
@@ -393,6 +452,7 @@ pub fn read_rows(rows: &Sheet, meta: &ImportMeta, o: &Overrides) -> Result<Readi
     let mut items: Vec<Item> = Vec::new();
     let mut from_sheet: Vec<FromSheet> = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut ids: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut part: Option<(u8, String)> = None; // (Part, its section id)
     let mut reference = false;
     let mut current: Option<(String, String)> = None; // (section id, printed number)
@@ -419,7 +479,14 @@ pub fn read_rows(rows: &Sheet, meta: &ImportMeta, o: &Overrides) -> Result<Readi
             number = prev_number.clone();
         }
         let overridden = o.headings.get(&(r + 1)).and_then(|s| HeadingAs::parse(s));
-        let marker = !number.is_empty() && text.is_empty() && is_marker(&number);
+        // 項番's cell alone holding a heading: a section letter, 「Part 2」, 「参考」, or words
+        // (a heading written across the row from column A).
+        let words = narrow(&number)
+            .chars()
+            .any(|c| !c.is_ascii() && circled(c).is_none());
+        let marker = !number.is_empty()
+            && text.is_empty()
+            && (is_marker(&number) || (title.is_empty() && words));
         if number.is_empty() || marker || overridden.is_some() {
             // A heading row: no 項番 (or only a section letter), or one the person says is.
             let heading_text = [number.as_str(), title.as_str(), text.as_str()]
@@ -439,7 +506,8 @@ pub fn read_rows(rows: &Sheet, meta: &ImportMeta, o: &Overrides) -> Result<Readi
                 Some(h) => h,
                 None => read_heading(&heading_text),
             };
-            let id = format!("s-{}", sections.len() + 1);
+            let id = format!("heading.{}", sections.len() + 1);
+            (prev_number, prev_title) = (String::new(), String::new());
             match &read_as {
                 HeadingAs::Part(p) => {
                     sections.push(Section {
@@ -495,21 +563,11 @@ pub fn read_rows(rows: &Sheet, meta: &ImportMeta, o: &Overrides) -> Result<Readi
             printed.push(c);
             text = text[c.len_utf8()..].trim_start().to_string();
         }
-        // The document refers to an item by its section: 「1」 under 「A 共通」 is A-1, 「①」
-        // or 「(1)」 under 「2 …」 is 2-① / 2-(1). Numbers printed whole stay as printed.
         let section_number = current.as_ref().map(|c| c.1.as_str()).unwrap_or("");
-        let p = narrow(&printed);
-        let letter_section =
-            section_number.len() == 1 && section_number.chars().all(|c| c.is_ascii_uppercase());
-        let sub_number = p.starts_with(|c: char| circled(c).is_some())
-            || (p.starts_with('(') && p[1..].starts_with(|c: char| c.is_ascii_digit()));
-        let digits = p
-            .chars()
-            .all(|c| c.is_ascii_digit() || circled(c).is_some());
-        if reference && digits {
+        if reference && is_bare(&printed) {
             printed = format!("参考{printed}");
-        } else if !section_number.is_empty() && ((letter_section && digits) || sub_number) {
-            printed = format!("{section_number}-{printed}");
+        } else {
+            printed = qualify(section_number, &printed);
         }
         let full = match &part {
             Some((p, _)) if !narrow(&printed).to_ascii_lowercase().starts_with("part") => {
@@ -574,26 +632,28 @@ pub fn read_rows(rows: &Sheet, meta: &ImportMeta, o: &Overrides) -> Result<Readi
             .collect::<String>()
             .trim_matches('-')
             .to_string();
-        let id = if id.is_empty() || items.iter().any(|i| i.id == id) {
-            format!("row-{}", r + 1)
+        let id = if id.is_empty() || id.starts_with("heading.") || !ids.insert(id.clone()) {
+            let fallback = format!("row-{}", r + 1);
+            ids.insert(fallback.clone());
+            fallback
         } else {
             id
         };
         let section = match &current {
             Some((id, _)) => id.clone(),
             None => {
-                if !sections.iter().any(|s| s.id == "s-import") {
+                if !sections.iter().any(|s| s.id == "heading.import") {
                     sections.insert(
                         0,
                         Section {
-                            id: "s-import".into(),
+                            id: "heading.import".into(),
                             number: String::new(),
                             title: String::new(),
                             parent: String::new(),
                         },
                     );
                 }
-                "s-import".into()
+                "heading.import".into()
             }
         };
         items.push(Item {

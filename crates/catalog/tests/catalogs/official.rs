@@ -49,10 +49,15 @@ fn role_sharing_sheet(r: &Registry) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("確認表").unwrap();
-    ws.write_string(
+    // The title block merged over two rows and every column, as the official sheet has it
+    // (no item's business: merges above the header are not refused).
+    ws.merge_range(
         0,
         0,
+        1,
+        4,
         "医療情報システムの契約における当事者間の役割分担等に関する確認表",
+        &Format::new(),
     )
     .unwrap();
     for (i, row) in rows.iter().enumerate() {
@@ -285,6 +290,17 @@ fn a_misread_sheet_is_corrected_by_the_person() {
     assert_eq!(p.catalog.items[0].number, "Part2 X-1");
     assert_eq!(p.catalog.items[0].role, vec![Addressee::Joint]);
     assert_eq!(p.mapping.headings[0].read_as, HeadingAs::Part(2));
+    // A misread Part number is no Part: 「Part 3」 is read as a section, not as Part2.
+    let odd = "項番,項目,内容\nPart 3 その他,,\n1,x,何かを確認する。\n";
+    let p = plan(
+        &r,
+        "x.csv",
+        odd.as_bytes(),
+        &request("mhlw/role-sharing@2026-10"),
+    )
+    .unwrap();
+    assert_eq!(p.mapping.headings[0].read_as.code(), "section");
+    assert_ne!(p.catalog.items[0].role, vec![Addressee::Joint]);
     // A correction that cannot be read names what was written.
     let e = Overrides::parse_headings("2=part3").unwrap_err();
     assert!(e.to_string().contains("2=part3"), "{e}");

@@ -205,3 +205,7 @@ import-at-headings = Heading settings
 import-problem-column = "{ $given }" is not a row number or a column letter (A, B …)
 import-problem-heading = Cannot read "{ $given }". Write a row number and one of part1, part2, reference, section joined by =, e.g. "4=part1"
 flash-import-staged-sheets = Each sheet was read as its own version. Open each from the history to check its differences and confirm it.
+import-at-coverage = What is missing
+import-at-sheets = Sheets to read
+import-problem-too-long = Write at most { $max } characters
+import-problem-sheet-targets = Give the second sheet its own name and a document other than the first sheet's

@@ -151,3 +151,4 @@ cy-export-pdf = Export to PDF (Japanese era dates)
 cy-bundle = Inspection bundle (zip)
 signals-stale = { $count } stale evidence
 signals-outstanding = Vendor sheets outstanding
+cy-not-confirmed = Not answered (last year's answer counts only once confirmed with a date of this year)

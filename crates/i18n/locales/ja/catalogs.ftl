@@ -205,3 +205,7 @@ import-at-headings = 見出し行の読み方
 import-problem-column = 「{ $given }」は行番号・列の名前(A、B … のような英字)として読めません
 import-problem-heading = 「{ $given }」を読めません。「行番号=part1」のように、行番号と part1・part2・reference・section のいずれかを = でつないで書いてください
 flash-import-staged-sheets = シートごとに読み込みました。履歴からそれぞれの差分を確認して確定してください。
+import-at-coverage = 収録していないもの
+import-at-sheets = 読み込むシート
+import-problem-too-long = { $max } 文字以内で書いてください
+import-problem-sheet-targets = 2枚目のシートには、1枚目と違うシート名と、1枚目と違う文書を指定してください

@@ -151,3 +151,4 @@ cy-export-pdf = PDF で出力(和暦)
 cy-bundle = 立入検査用一式(zip)
 signals-stale = 古い根拠 { $count }
 signals-outstanding = 未提出の事業者確認用
+cy-not-confirmed = 未記入(前年度の回答を今年度の日付で確認するまで、今年度の回答になりません)

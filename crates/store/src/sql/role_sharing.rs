@@ -7,6 +7,7 @@ use crate::{
     RoleSharingItem, RoleSharingStep, RoleSharingStore, StoreError,
 };
 use async_trait::async_trait;
+use mamori_domain::role_sharing::{Check, ItemState, Responsibility};
 use serde_json::json;
 
 const ITEM_SELECT: &str = "SELECT institution_id, contract_id, item_id, responsibility, \
@@ -56,6 +57,40 @@ impl RoleSharingStore for This {
             );
         }
         Ok(out)
+    }
+
+    async fn matrix_cells(&self, institution_id: &str) -> Result<Vec<RoleSharingItem>> {
+        type Cell = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+        );
+        let json: String = sqlx::query_scalar(This::MATRIX_CELLS)
+            .bind(institution_id)
+            .fetch_one(self.r())
+            .await?;
+        let cells: Vec<Cell> = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+        Ok(cells
+            .into_iter()
+            .map(
+                |(contract_id, item_id, resp, other, state, first, completed)| RoleSharingItem {
+                    institution_id: institution_id.to_string(),
+                    contract_id,
+                    item_id,
+                    responsibility: resp.as_deref().and_then(Responsibility::parse),
+                    other_vendor_id: other,
+                    state: ItemState::parse(&state).unwrap_or_default(),
+                    first_check: first.as_deref().and_then(Check::parse),
+                    completed_on: completed,
+                    ..Default::default()
+                },
+            )
+            .collect())
     }
 
     async fn institution_role_sharing_items(

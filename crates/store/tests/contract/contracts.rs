@@ -147,6 +147,35 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
             .await
             .unwrap()
             .is_empty());
+        // What the matrix reads, aggregated in one row: the same answers' judged fields.
+        let full = &s.institution_role_sharing_items(&i.id).await.unwrap()[0];
+        let cells = s.matrix_cells(&i.id).await.unwrap();
+        assert_eq!(cells.len(), 1, "{}", b.name);
+        let c = &cells[0];
+        assert_eq!(
+            (
+                &c.contract_id,
+                &c.item_id,
+                c.responsibility,
+                &c.other_vendor_id,
+                c.state,
+                c.first_check,
+                &c.completed_on
+            ),
+            (
+                &full.contract_id,
+                &full.item_id,
+                full.responsibility,
+                &full.other_vendor_id,
+                full.state,
+                full.first_check,
+                &full.completed_on
+            ),
+            "{}",
+            b.name
+        );
+        assert!(full.responsibility.is_some());
+        assert!(s.matrix_cells(&other.id).await.unwrap().is_empty());
         let h = s
             .role_sharing_history(&cb.id, Some("part2-a-2"))
             .await

@@ -335,7 +335,7 @@ pub async fn preview(
                 .unwrap_or_default(),
             text: i.text.clone(),
             answer: tr.t(crate::features::catalogs::pages::answer_key(i.answer)),
-            carried: olds.as_ref().is_some_and(|o| o.get(i).is_some()),
+            carried: olds.as_ref().is_some_and(|o| o.get(new, i).is_some()),
             part: if i.role.contains(&mamori_catalog::Addressee::Joint) {
                 tr.t("import-part2")
             } else if i.role.contains(&mamori_catalog::Addressee::Institution) {

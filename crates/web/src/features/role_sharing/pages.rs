@@ -300,7 +300,7 @@ pub(crate) async fn contracts_view(
     let (systems, contracts, items, vendors) = tokio::try_join!(
         store.systems(&inst.id),
         store.contracts(&inst.id),
-        store.institution_role_sharing_items(&inst.id),
+        store.matrix_cells(&inst.id),
         store.list_vendors()
     )?;
     let rows = contracts

@@ -62,7 +62,7 @@ pub async fn signals(state: &AppState, inst: &Institution, _tr: &Tr) -> AppResul
     let store = state.store();
     let (contracts, items, subs) = tokio::try_join!(
         store.contracts(&inst.id),
-        store.institution_role_sharing_items(&inst.id),
+        store.matrix_cells(&inst.id),
         store.subcontractors(&inst.id)
     )?;
     let mut vendor_ids: Vec<String> = contracts.iter().map(|c| c.vendor_id.clone()).collect();

@@ -1,0 +1,297 @@
+// The approval flow of the yearly cybersecurity checklist (issue 11): the security officer
+// starts a new fiscal year on a partial catalog version (sees the warning and confirms), answers
+// part of the sheet — a いいえ without a target date is refused with a Japanese message and not
+// saved — the executive's approval is refused with the list of unmet items (each linking to its
+// item on the sheet), the officer follows the links and fixes every item, and the executive
+// approves (承認済).
+//
+// With SCREENSHOTS=1 it also writes the refused-approval page at 1280 px and 390 px wide to
+// e2e/screenshots/ (gitignored).
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { E2E_DIR, INSTITUTION, USERS, launchBrowser, newPage, signIn, startServer } from './helpers.js';
+
+const SCREENSHOTS = process.env.SCREENSHOTS === '1';
+const OUT_DIR = path.join(E2E_DIR, 'screenshots');
+
+const DESKTOP = { viewport: { width: 1280, height: 900 } };
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+// The labels of crates/i18n/locales/ja/checklist.ftl and catalogs.ftl.
+const JA = {
+  startPartialQuestion: '一部のみ収録の版では、収録されていない項目は回答も出力もされません。選んだ版で始めますか?',
+  approveQuestion: 'このチェックリストを承認しますか?',
+  draft: '記入中',
+  approved: '承認済',
+  saved: '回答を保存しました。',
+  approvedFlash: 'チェックリストを承認しました。',
+  targetRequired: '1回目が「いいえ」の項目には、年度内の目標日を入力してください。',
+  incomplete: '承認できません。1回目が未記入の項目、または記入の規則に合わない項目があります',
+  unanswered: '1回目が未記入です。',
+};
+// Slot labels (cy-slot-*) as the unmet list names them after the item number.
+const SLOT_OF_LABEL = { サーバ: 'server', 端末PC: 'terminal', ネットワーク機器: 'network' };
+
+/** Today in Japan (YYYY-MM-DD) and its fiscal year (April to March). */
+function todayJst() {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const [y, m] = today.split('-').map(Number);
+  const fy = m >= 4 ? y : y - 1;
+  return { today, fy, fyEnd: `${fy + 1}-03-31` };
+}
+
+describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  }, { timeout: 60_000 });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  }, { timeout: 30_000 });
+
+  test('start a year on a partial version, approval refused with the unmet items, fix them, approve', { timeout: 200_000 }, async (t) => {
+    const base = server.baseUrl;
+    const { today, fy, fyEnd } = todayJst();
+    const officer = await newPage(browser, DESKTOP);
+    const exec = await newPage(browser, DESKTOP);
+    const sessions = [officer, exec];
+    const go = (page, selector) => Promise.all([page.waitForNavigation(), page.click(selector)]);
+    /** Click `selector`, expecting a confirm dialog: returns its message once accepted. */
+    const confirmAndGo = async (page, selector) => {
+      let question = null;
+      page.once('dialog', (d) => {
+        question = { type: d.type(), message: d.message() };
+        d.accept();
+      });
+      await go(page, selector);
+      assert.ok(question, `a confirmation was asked before ${selector}`);
+      assert.equal(question.type, 'confirm');
+      return question.message;
+    };
+    const slotForm = (page, item, slot) => page.locator(`[data-item="${item}"] .cy-slot[data-slot="${slot}"] form.cy-form`);
+    const progress = async (page) => {
+      const text = (await page.textContent('[data-testid="cy-progress"]')).trim();
+      const [done, needed] = text.split('/').map((x) => Number(x.trim()));
+      return { done, needed, text };
+    };
+    /** The unmet list as shown: [{ href, item, slot, place, why }]. */
+    const unmetList = async (page) => {
+      const rows = await page.locator('[data-testid="cy-unmet"] li').evaluateAll((lis) =>
+        lis.map((li) => {
+          const a = li.querySelector('a');
+          return { href: a?.getAttribute('href') ?? '', place: a?.textContent.trim() ?? '', text: li.textContent.trim() };
+        }),
+      );
+      return rows.map((r) => {
+        const item = /^#item-(.+)$/.exec(r.href)?.[1] ?? null;
+        const [, label] = r.place.split(/\s+/);
+        return { ...r, item, slot: label ? SLOT_OF_LABEL[label] : 'all', why: r.text.slice(r.place.length).trim() };
+      });
+    };
+
+    try {
+      // ---------------------------------------------------------------- 1. start a year
+      const o = officer.page;
+      await signIn(o, base, USERS.officer);
+      await o.goto(`${base}/i/${INSTITUTION}/assessments`);
+      const startForm = o.locator(`form[action="/i/${INSTITUTION}/assessments"]`);
+      assert.equal(await startForm.count(), 1, 'the officer is offered the start-a-year form');
+      // Every version offered is partial and says so in its option label.
+      const options = await startForm.locator('select[name="catalog_id"] option').evaluateAll((os) =>
+        os.map((x) => ({ value: x.value, label: x.textContent.trim() })),
+      );
+      assert.ok(options.length >= 1, 'some checklist version is offered');
+      for (const opt of options) assert.match(opt.label, /【一部のみ収録・\d+ 項目】/, `partial version labelled: ${opt.label}`);
+      const r7 = options.find((x) => x.value === 'mhlw/cyber-checklist-institution@R7') ?? options[0];
+      const partialItems = Number(/【一部のみ収録・(\d+) 項目】/.exec(r7.label)[1]);
+      assert.equal(await startForm.getAttribute('data-confirm'), JA.startPartialQuestion);
+      // The current fiscal year (today's dates are within it): the demo has only 令和6年度.
+      await startForm.locator('select[name="fiscal_year"]').selectOption(String(fy));
+      await startForm.locator('select[name="catalog_id"]').selectOption(r7.value);
+      const asked = await confirmAndGo(o, `form[action="/i/${INSTITUTION}/assessments"] button[type="submit"]`);
+      assert.equal(asked, JA.startPartialQuestion);
+      assert.match(new URL(o.url()).pathname, /^\/assessments\/[^/]+$/, `started: now at ${o.url()}`);
+      const sheetUrl = `${base}${new URL(o.url()).pathname}`;
+      assert.ok((await o.textContent('dl.facts')).includes(`${fy}-04-01 〜 ${fy + 1}-03-31`), 'the sheet is of the chosen year');
+      assert.equal((await o.textContent('[data-testid="cy-status"]')).trim(), JA.draft);
+      const notice = o.locator('[data-testid="coverage-partial"]');
+      assert.ok(await notice.isVisible(), 'the sheet shows the partial-version notice');
+      assert.ok(
+        (await notice.textContent()).includes(`この版は公式文書の一部のみを収録しています (${partialItems} 項目)`),
+        `notice: ${await notice.textContent()}`,
+      );
+      const itemIds = await o.locator('[data-testid="cy-item"]').evaluateAll((xs) => xs.map((x) => x.dataset.item));
+      assert.equal(itemIds.length, partialItems, `the sheet shows the ${partialItems} items of the version (${itemIds.length})`);
+      const start = await progress(o);
+      assert.equal(start.done, 0, `nothing answered this year yet (${start.text})`);
+
+      // ---------------------------------------------------------------- 2. answer part of it
+      // Item 0 (the gate) and 1-1: はい, today.
+      for (const item of ['0', '1-1']) {
+        const form = slotForm(o, item, 'all');
+        await form.locator('select[name="check1"]').selectOption('yes');
+        await form.locator('input[name="check1_on"]').fill(today);
+        await Promise.all([o.waitForNavigation(), form.locator('[data-testid="cy-save"]').click()]);
+        assert.equal((await o.textContent('main .flash')).trim(), JA.saved, `item ${item} saved`);
+      }
+      assert.equal((await progress(o)).done, 2);
+      // Item 2-1: いいえ without a target date. The form lets it be sent; the server refuses it.
+      {
+        const form = slotForm(o, '2-1', 'all');
+        await form.locator('select[name="check1"]').selectOption('no');
+        await form.locator('input[name="check1_on"]').fill(today);
+        await form.locator('input[name="target_on"]').fill('');
+        const [res] = await Promise.all([o.waitForNavigation(), form.locator('[data-testid="cy-save"]').click()]);
+        assert.equal(res.status(), 422, 'the refused answer is answered 422');
+        const error = o.locator('[data-item="2-1"] .cy-slot[data-slot="all"] .error[role="alert"]');
+        assert.ok(await error.isVisible(), 'the refusal is shown at the answer');
+        assert.equal((await error.textContent()).trim(), JA.targetRequired);
+        assert.equal(await o.locator('main p.flash[role="status"]').count(), 0, 'no "saved" message');
+        // The form keeps what was typed, to correct.
+        assert.equal(await slotForm(o, '2-1', 'all').locator('select[name="check1"]').inputValue(), 'no');
+      }
+      // Nothing of it was saved.
+      await o.goto(sheetUrl);
+      assert.equal((await progress(o)).done, 2, 'the refused answer is not counted');
+      assert.equal(await slotForm(o, '2-1', 'all').locator('input[name="check1_on"]').inputValue(), '', 'no date saved for 2-1');
+      assert.equal(await o.locator('[data-item="2-1"] .cy-slot[data-slot="all"]').getByText('最終更新').count(), 0, '2-1 never saved');
+      // The institution's own sheet has no "submit for approval" step: the executive approves the draft.
+      assert.equal(await o.locator('[data-testid="approve"]').count(), 0, 'the officer does not approve');
+
+      // ---------------------------------------------------------------- 3. approval refused
+      const e = exec.page;
+      await signIn(e, base, USERS.executive);
+      await e.goto(sheetUrl);
+      assert.equal(await e.locator('[data-testid="approve"]').count(), 1, 'the executive is offered approval');
+      const approveAsked = await confirmAndGo(e, '[data-testid="approve"]');
+      assert.ok(approveAsked.startsWith(JA.approveQuestion), `approval question: ${approveAsked}`);
+      assert.equal(new URL(e.url()).pathname, new URL(sheetUrl).pathname, 'back on the sheet');
+      const refusedUrl = e.url();
+      assert.ok((await e.textContent('main .flash-error[role="alert"]')).includes(JA.incomplete), 'the refusal is shown');
+      assert.equal((await e.textContent('[data-testid="cy-status"]')).trim(), JA.draft, 'still a draft');
+      const unmetBox = e.locator('details[data-testid="cy-unmet"]');
+      assert.ok(await unmetBox.isVisible(), 'the unmet items are listed');
+      assert.equal(await unmetBox.evaluate((d) => d.open), true, 'the list is open after a refusal');
+      const unmet = await unmetList(e);
+      assert.ok(unmet.length >= 1, 'at least one unmet item');
+      assert.equal(
+        (await unmetBox.locator('summary').textContent()).trim(),
+        `承認の前に対応が必要な項目 (${unmet.length} 件)`,
+      );
+      for (const u of unmet) {
+        assert.ok(u.item, `each entry links to an item on the sheet: ${JSON.stringify(u)}`);
+        assert.equal(await e.locator(`article[id="item-${u.item}"][data-testid="cy-item"]`).count(), 1, `${u.href} names an item of the sheet`);
+        assert.ok(u.slot, `the entry names a known slot: ${u.place}`);
+        assert.ok(u.why.length > 0, `the entry says why: ${u.text}`);
+      }
+      const listed = new Set(unmet.map((u) => u.item));
+      assert.ok(listed.has('2-1'), '2-1 (refused, so unanswered) is listed');
+      assert.ok(!listed.has('0') && !listed.has('1-1'), 'answered items are not listed');
+      assert.equal(unmet.find((u) => u.item === '2-1').why, JA.unanswered);
+      // Every slot still without this year's first check is listed.
+      assert.equal(unmet.length, start.needed - 2, 'every unanswered slot is listed');
+      // The executive reads the sheet (no answer forms): a slot listed as 未記入 must not show a
+      // first check. Checked at the end, so the rest of the flow still runs.
+      const unansweredShownAnswered = [];
+      for (const u of unmet.filter((x) => x.why === JA.unanswered)) {
+        const readOnly = e.locator(`[data-item="${u.item}"] .cy-slot[data-slot="${u.slot}"] > p.small`);
+        if ((await readOnly.count()) === 0) continue;
+        const text = (await readOnly.textContent()).replace(/\s+/g, ' ').trim();
+        if (/1回目: ?(はい|いいえ)/.test(text)) unansweredShownAnswered.push(`${u.place}: "${text}"`);
+      }
+      // Following a link lands on the item.
+      await e.click(`[data-testid="cy-unmet"] a[href="${unmet[0].href}"]`);
+      await e.waitForFunction((id) => document.querySelector(':target')?.id === id, `item-${unmet[0].item}`);
+      assert.equal(new URL(e.url()).hash, unmet[0].href);
+
+      // Screenshots of the refused-approval page, desktop and phone; the phone page must not
+      // scroll sideways.
+      const phone = await newPage(browser, PHONE);
+      sessions.push(phone);
+      await signIn(phone.page, base, USERS.executive);
+      await phone.page.goto(sheetUrl);
+      await confirmAndGo(phone.page, '[data-testid="approve"]');
+      assert.ok((await phone.page.textContent('main .flash-error')).includes(JA.incomplete));
+      const width = await phone.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      assert.ok(width.scroll <= width.client, `the refused page does not scroll sideways at 390 px (${width.scroll} > ${width.client})`);
+      if (SCREENSHOTS) {
+        mkdirSync(OUT_DIR, { recursive: true });
+        await e.goto(refusedUrl);
+        for (const [name, page] of [['desktop', e], ['phone', phone.page]]) {
+          await page.evaluate(() => window.scrollTo(0, 0));
+          await page.evaluate(() => document.fonts.ready);
+          const file = path.join(OUT_DIR, `${name}-40-approval-refused.png`);
+          await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+          t.diagnostic(`screenshot ${file}`);
+        }
+      }
+
+      // ---------------------------------------------------------------- 4. fix and approve
+      // The officer follows each link of the list and answers that slot: 2-1 いいえ with a
+      // target date within the year, the rest はい; all dated today.
+      await o.goto(sheetUrl);
+      for (let round = 0; ; round += 1) {
+        assert.ok(round < 100, 'the unmet list empties in a bounded number of saves');
+        const box = o.locator('details[data-testid="cy-unmet"]');
+        if ((await box.count()) === 0) break;
+        const [u] = await unmetList(o);
+        if (!(await box.evaluate((d) => d.open))) await box.locator('summary').click();
+        await o.click(`[data-testid="cy-unmet"] a[href="${u.href}"]`);
+        await o.waitForFunction((id) => document.querySelector(':target')?.id === id, `item-${u.item}`);
+        const form = slotForm(o, u.item, u.slot);
+        assert.equal(await form.count(), 1, `the listed ${u.place} has its answer form`);
+        if (u.item === '2-1') {
+          await form.locator('select[name="check1"]').selectOption('no');
+          await form.locator('input[name="target_on"]').fill(fyEnd);
+        } else {
+          await form.locator('select[name="check1"]').selectOption('yes');
+          await form.locator('input[name="target_on"]').fill('');
+        }
+        await form.locator('input[name="check1_on"]').fill(today);
+        const [res] = await Promise.all([o.waitForNavigation(), form.locator('[data-testid="cy-save"]').click()]);
+        assert.equal(res.status(), 200, `${u.place} saved (${await o.locator('.error[role="alert"]').allTextContents()})`);
+        assert.equal((await o.textContent('main .flash')).trim(), JA.saved);
+        const left = await unmetList(o);
+        assert.ok(!left.some((x) => x.item === u.item && x.slot === u.slot), `${u.place} is off the list once answered`);
+      }
+      const done = await progress(o);
+      assert.equal(done.done, done.needed, `every first check filled (${done.text})`);
+      t.diagnostic(`${fy}: ${unmet.length} unmet of ${start.needed} at the refusal; ${done.text} before approval`);
+      assert.equal(await slotForm(o, '2-1', 'all').locator('input[name="target_on"]').inputValue(), fyEnd);
+
+      // The executive approves.
+      await e.goto(sheetUrl);
+      assert.equal(await e.locator('[data-testid="cy-unmet"]').count(), 0, 'nothing left unmet');
+      await confirmAndGo(e, '[data-testid="approve"]');
+      assert.equal((await e.textContent('main .flash[role="status"]')).trim(), JA.approvedFlash);
+      assert.equal(await e.locator('main .flash-error').count(), 0);
+      assert.equal((await e.textContent('[data-testid="cy-status"]')).trim(), JA.approved);
+      assert.equal(await e.locator('[data-testid="approve"]').count(), 0, 'no approval left to give');
+      // The officer sees it locked; the year's list shows it approved.
+      await o.goto(sheetUrl);
+      assert.equal((await o.textContent('[data-testid="cy-status"]')).trim(), JA.approved);
+      assert.equal(await o.locator('form.cy-form').count(), 0, 'no answer form on an approved sheet');
+      await o.goto(`${base}/i/${INSTITUTION}/assessments`);
+      const row = o.locator('table[data-testid="assessments"] tr', { has: o.locator(`a[href="${new URL(sheetUrl).pathname}"]`) });
+      assert.ok((await row.textContent()).includes(JA.approved), `the year's row: ${await row.textContent()}`);
+
+      // The read-only sheet must not show last year's carried-over はい/いいえ as this
+      // year's 1回目 on slots the unmet list calls 未記入 (found by this test, fixed).
+      assert.deepEqual(
+        unansweredShownAnswered,
+        [],
+        'read-only sheet: a slot with no first check this year shows last year\'s carried answer as its 1回目',
+      );
+    } finally {
+      for (const s of sessions) await s.context.close();
+    }
+  });
+});
