@@ -104,6 +104,10 @@ pub enum Problem {
     },
     /// A further sheet without its own name, or two sheets for one document.
     SheetTargets,
+    /// A role-sharing item under no Part heading, and no earlier version says.
+    UnknownPart {
+        number: String,
+    },
 }
 
 impl Place {
@@ -193,6 +197,7 @@ impl Problem {
             Problem::HeadingOverride { given } => one("import-problem-heading", "given", given),
             Problem::TooLong { max } => ("import-problem-too-long", vec![("max", max.to_string())]),
             Problem::SheetTargets => ("import-problem-sheet-targets", vec![]),
+            Problem::UnknownPart { number } => one("import-problem-unknown-part", "number", number),
         }
     }
 }
@@ -220,6 +225,7 @@ impl std::fmt::Display for Problem {
             Problem::NotXlsxOrCsv => write!(f, "Excel (xlsx) でも CSV でもありません"),
             Problem::ColumnOverride { given } => write!(f, "「{given}」は列の名前(A、B … のような英字)ではありません"),
             Problem::TooLong { max } => write!(f, "{max} 文字以内で書いてください"),
+            Problem::UnknownPart { number } => write!(f, "項番 {number} が Part1(医療機関が実施)か Part2(医療機関と事業者が共同で実施)か分かりません。Part の見出し行があるか確認し、なければ「見出し行の読み方」で指定してください"),
             Problem::SheetTargets => write!(f, "2枚目のシートには、1枚目と違うシート名と、1枚目と違う文書を指定してください"),
             Problem::HeadingOverride { given } => write!(f, "「{given}」を読めません。「行番号=part1」のように、行番号と part1・part2・reference・section のいずれかを = でつないで書いてください"),
         }
@@ -370,6 +376,7 @@ pub struct Mapping {
     pub number: String,
     pub title: Option<String>,
     pub text: String,
+    pub references: Option<String>,
     pub headings: Vec<Heading>,
 }
 
@@ -378,7 +385,7 @@ impl Mapping {
     /// columns, then one line per heading and what it was read as.
     pub fn describe(&self) -> String {
         let mut out = format!(
-            "{}見出し行 {}: 項番 = 列 {}{}, 内容 = 列 {}",
+            "{}見出し行 {}: 項番 = 列 {}{}, 内容 = 列 {}{}",
             if self.sheet.is_empty() {
                 String::new()
             } else {
@@ -390,7 +397,11 @@ impl Mapping {
                 .as_ref()
                 .map(|t| format!(", 項目 = 列 {t}"))
                 .unwrap_or_default(),
-            self.text
+            self.text,
+            self.references
+                .as_ref()
+                .map(|r| format!(", 参照 = 列 {r}"))
+                .unwrap_or_default()
         );
         for h in &self.headings {
             let what = match &h.read_as {
@@ -524,8 +535,30 @@ pub fn plan(
             item.scope = old.scope;
             if old.text == item.text {
                 item.text_en = old.text_en.clone();
-                item.references = old.references.clone();
+                if !facts.references {
+                    item.references = old.references.clone();
+                }
             }
+        }
+    }
+    // A role-sharing item must say who agrees it (Part1: the institution; Part2: both
+    // parties): a new item under no Part heading is not guessed, the person is asked.
+    if latest.catalog.kind == Kind::RoleSharing {
+        let unknown = catalog
+            .items
+            .iter()
+            .zip(&reading.from_sheet)
+            .find(|(i, _)| i.role.is_empty() && i.answer != Answer::None);
+        if let Some((i, f)) = unknown {
+            return Err(err(
+                Place::In(mamori_sheets::Place::Cell {
+                    row: f.row,
+                    col: reading.layout.number + 1,
+                }),
+                Problem::UnknownPart {
+                    number: i.number.clone(),
+                },
+            ));
         }
     }
     let d = diff(latest, &catalog);
@@ -538,6 +571,7 @@ pub fn plan(
             number: col_name(l.number + 1),
             title: l.title.map(|c| col_name(c + 1)),
             text: col_name(l.text + 1),
+            references: l.references.map(|c| col_name(c + 1)),
             headings: reading.headings,
         },
         based_on: latest.catalog.id.clone(),

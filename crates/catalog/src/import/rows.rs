@@ -20,6 +20,9 @@ pub struct Layout {
     pub number: usize,
     pub title: Option<usize>,
     pub text: usize,
+    /// The column of references to the guidelines (ガイドライン等関連部分), if the sheet
+    /// has one.
+    pub references: Option<usize>,
 }
 
 /// What a heading row is read as.
@@ -140,9 +143,12 @@ pub struct Reading {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FromSheet {
+    /// The item's row as Excel counts it (from 1).
+    pub row: usize,
     pub role: bool,
     pub answer: bool,
     pub devices: bool,
+    pub references: bool,
 }
 
 /// A column letter (`A`, `ab`) as a 0-based index.
@@ -291,6 +297,12 @@ fn find_header(sheet: &Sheet, o: &Overrides) -> Result<Layout, ImportError> {
         let found_number = find(&["項番", "番号", "No", "No."]);
         let found_text = find(&["内容", "チェック項目", "確認項目", "遵守事項"]);
         let found_title = find(&["項目"]);
+        let references = find(&[
+            "ガイドライン等関連部分",
+            "関連するガイドライン",
+            "ガイドライン参照",
+            "参照",
+        ]);
         // Without a header row named by the person, the header is the row that names its
         // columns; corrections only move the columns.
         if o.header_row.is_none()
@@ -310,6 +322,7 @@ fn find_header(sheet: &Sheet, o: &Overrides) -> Result<Layout, ImportError> {
                 number,
                 title,
                 text,
+                references: references.filter(|c| *c != number && *c != text),
             });
         }
     }
@@ -585,7 +598,10 @@ pub fn read_rows(rows: &Sheet, meta: &ImportMeta, o: &Overrides) -> Result<Readi
                 },
             ));
         }
-        let mut facts = FromSheet::default();
+        let mut facts = FromSheet {
+            row: r + 1,
+            ..Default::default()
+        };
         let mut answer = Answer::YesNo;
         let mut devices = Vec::new();
         let mut note = if title.is_empty() {
@@ -614,6 +630,17 @@ pub fn read_rows(rows: &Sheet, meta: &ImportMeta, o: &Overrides) -> Result<Readi
             devices.clear();
             facts.answer = true;
         }
+        // 「・医療機関におけるサイバーセキュリティ対策チェックリスト ・企画管理編 9.1」,
+        // 「▶企画管理編 9.1 ▶システム運用編 10.1」: one reference per bullet or line.
+        let references: Vec<String> = l
+            .references
+            .map(|c| row.text(c))
+            .unwrap_or_default()
+            .split(['\n', '・', '▶', '、'])
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        facts.references = !references.is_empty();
         let role = match part.as_ref().map(|p| p.0) {
             Some(1) => vec![Addressee::Institution],
             Some(2) => vec![Addressee::Joint],
@@ -667,7 +694,7 @@ pub fn read_rows(rows: &Sheet, meta: &ImportMeta, o: &Overrides) -> Result<Readi
             role,
             gate: false,
             scope: Scope::System,
-            references: vec![],
+            references,
             provenance: Provenance::Verbatim,
             source: format!("{} {}", meta.source_file, at(r, l.text)),
             note,

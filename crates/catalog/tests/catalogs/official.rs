@@ -19,6 +19,7 @@ fn role_sharing_sheet(r: &Registry) -> Vec<u8> {
             "内容".into(),
             "初回確認".into(),
             "完了日".into(),
+            "ガイドライン等関連部分".into(),
         ],
         vec!["Part 1 主に医療機関が実施する項目".into()],
         vec!["A".into(), "事業者選定・事業者管理".into()],
@@ -41,7 +42,14 @@ fn role_sharing_sheet(r: &Registry) -> Vec<u8> {
             "複数事業者間の役割分担".into(),
             text("part2-a-2"),
         ],
-        vec!["3".into(), "〃".into(), "新しい共同実施の項目。".into()],
+        vec![
+            "3".into(),
+            "〃".into(),
+            "新しい共同実施の項目。".into(),
+            "".into(),
+            "".into(),
+            "・企画管理編 9.1\n・システム運用編 10.1".into(),
+        ],
         vec!["11".into(), "情報提供義務".into(), text("part2-a-11")],
         vec!["参考 推奨される対応例".into()],
         vec!["1".into(), "脆弱性情報".into(), text("part2-ref-1")],
@@ -115,6 +123,20 @@ fn the_role_sharing_sheet_keeps_parts_sections_and_numbers() {
     assert_eq!(by("Part2 A-3").role, vec![Addressee::Joint]);
     assert_eq!(by("Part2 A-3").note, "項目：複数事業者間の役割分担");
     assert_eq!(by("Part2 A-3").answer, Answer::YesNo);
+    // References from the sheet's own column; where the sheet has none, the earlier
+    // version's carry over with unchanged wording.
+    assert_eq!(
+        by("Part2 A-3").references,
+        vec!["企画管理編 9.1", "システム運用編 10.1"]
+    );
+    assert_eq!(
+        by("Part2 A-1").references,
+        r.catalogs["mhlw/role-sharing@2024-06"]
+            .item("part2-a-1")
+            .unwrap()
+            .references
+    );
+    assert_eq!(p.mapping.references.as_deref(), Some("F"));
     // 参考: shown, not answered.
     assert_eq!(by("Part2 参考1").answer, Answer::None);
     // The circled number moved from 内容 into the number; the text is the document's.
@@ -290,17 +312,35 @@ fn a_misread_sheet_is_corrected_by_the_person() {
     assert_eq!(p.catalog.items[0].number, "Part2 X-1");
     assert_eq!(p.catalog.items[0].role, vec![Addressee::Joint]);
     assert_eq!(p.mapping.headings[0].read_as, HeadingAs::Part(2));
-    // A misread Part number is no Part: 「Part 3」 is read as a section, not as Part2.
+    // A misread Part number is no Part: 「Part 3」 is read as a section; a new role-sharing
+    // item under no Part is not guessed: the person is asked, the row named.
     let odd = "項番,項目,内容\nPart 3 その他,,\n1,x,何かを確認する。\n";
-    let p = plan(
+    let e = plan(
         &r,
         "x.csv",
         odd.as_bytes(),
         &request("mhlw/role-sharing@2026-10"),
     )
+    .unwrap_err();
+    assert_eq!(
+        e.problem,
+        import::Problem::UnknownPart { number: "1".into() }
+    );
+    assert!(e.to_string().contains("行 3, 列 A"), "{e}");
+    let p = plan(
+        &r,
+        "x.csv",
+        odd.as_bytes(),
+        &Request {
+            overrides: Overrides {
+                headings: Overrides::parse_headings("2=part2").unwrap(),
+                ..Default::default()
+            },
+            ..request("mhlw/role-sharing@2026-10")
+        },
+    )
     .unwrap();
-    assert_eq!(p.mapping.headings[0].read_as.code(), "section");
-    assert_ne!(p.catalog.items[0].role, vec![Addressee::Joint]);
+    assert_eq!(p.catalog.items[0].role, vec![Addressee::Joint]);
     // A correction that cannot be read names what was written.
     let e = Overrides::parse_headings("2=part3").unwrap_err();
     assert!(e.to_string().contains("2=part3"), "{e}");

@@ -209,3 +209,4 @@ import-at-coverage = What is missing
 import-at-sheets = Sheets to read
 import-problem-too-long = Write at most { $max } characters
 import-problem-sheet-targets = Give the second sheet its own name and a document other than the first sheet's
+import-problem-unknown-part = Item { $number } is under no Part heading: Part1 (the institution) or Part2 (institution and vendor jointly)? Check the sheet's Part headings, or say how to read the heading rows

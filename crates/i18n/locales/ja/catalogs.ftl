@@ -209,3 +209,4 @@ import-at-coverage = 収録していないもの
 import-at-sheets = 読み込むシート
 import-problem-too-long = { $max } 文字以内で書いてください
 import-problem-sheet-targets = 2枚目のシートには、1枚目と違うシート名と、1枚目と違う文書を指定してください
+import-problem-unknown-part = 項番 { $number } が Part1(医療機関が実施)か Part2(医療機関と事業者が共同で実施)か分かりません。Part の見出し行があるか確認し、なければ「見出し行の読み方」で指定してください
