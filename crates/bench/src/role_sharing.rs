@@ -8,6 +8,27 @@ use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 /// Role sharing: saving one item of a contract whose checklist holds 2,000 rows, the
 /// matrix and the dashboard of a hospital with 20 contracts, and the portal of a vendor
 /// serving 500 institutions.
+/// An on-premise departmental system of the institution, holding medical information.
+pub(crate) async fn departmental_system(
+    store: &dyn Store,
+    institution_id: &str,
+    name: &str,
+) -> Result<mamori_store::System> {
+    Ok(store
+        .create_system(
+            &Actor::system("bench"),
+            &mamori_store::NewSystem {
+                institution_id: institution_id.into(),
+                name: name.into(),
+                category: SystemCategory::Departmental,
+                hosting: Hosting::OnPremise,
+                holds_medical_info: true,
+                note: String::new(),
+            },
+        )
+        .await?)
+}
+
 /// A vendor's first answer to one item of a contract, in `state`.
 pub(crate) async fn propose(
     store: &dyn Store,
@@ -51,7 +72,7 @@ where
     F: Fn(&'static str) -> Fut,
     Fut: std::future::Future<Output = Result<reqwest::Client>>,
 {
-    use mamori_store::{NewContract, NewSystem, RoleSharingItem, RoleSharingStep};
+    use mamori_store::{NewContract, RoleSharingItem, RoleSharingStep};
     let actor = Actor::system("bench");
     let inst = store
         .institution_by_code(demo::DEMO_CODE)
@@ -61,21 +82,7 @@ where
     // 20 contracts over 10 systems (the demo's 3 plus 17 more vendors).
     let mut systems = store.systems(&inst.id).await?;
     for n in 0..7 {
-        systems.push(
-            store
-                .create_system(
-                    &actor,
-                    &NewSystem {
-                        institution_id: inst.id.clone(),
-                        name: format!("部門システム {n}"),
-                        category: SystemCategory::Departmental,
-                        hosting: Hosting::OnPremise,
-                        holds_medical_info: true,
-                        note: String::new(),
-                    },
-                )
-                .await?,
-        );
+        systems.push(departmental_system(store, &inst.id, &format!("部門システム {n}")).await?);
     }
     let items = ["part2-a-1", "part2-a-2", "part2-a-11", "part2-a-12"];
     let resp = [

@@ -5,7 +5,7 @@
 
 use super::*;
 use mamori_catalog::{Addressee, Answer, Catalog, Item, Provenance, Scope, Section};
-use mamori_domain::codes::{ContractKind, Hosting, SystemCategory};
+use mamori_domain::codes::ContractKind;
 use mamori_domain::role_sharing::{ItemState, Responsibility};
 
 /// A 2,000-row 確認表: Part 1 and Part 2, ten lettered sections each, a hundred items per
@@ -122,7 +122,7 @@ fn catalog_of(template: &Catalog, n: usize) -> Catalog {
 }
 
 pub(crate) async fn matrix_bench(store: Arc<dyn Store>) -> Result<()> {
-    use mamori_store::{NewContract, NewSystem};
+    use mamori_store::NewContract;
     let actor = Actor::system("bench");
     let inst = store
         .create_institution(
@@ -152,21 +152,9 @@ pub(crate) async fn matrix_bench(store: Arc<dyn Store>) -> Result<()> {
     ctx.set_catalogs(catalogs);
     let mut systems = Vec::new();
     for n in 0..10 {
-        systems.push(
-            store
-                .create_system(
-                    &actor,
-                    &NewSystem {
-                        institution_id: inst.id.clone(),
-                        name: format!("システム {n}"),
-                        category: SystemCategory::Departmental,
-                        hosting: Hosting::OnPremise,
-                        holds_medical_info: true,
-                        note: String::new(),
-                    },
-                )
-                .await?,
-        );
+        let name = format!("システム {n}");
+        systems
+            .push(crate::role_sharing::departmental_system(store.as_ref(), &inst.id, &name).await?);
     }
     for n in 0..9 {
         store
