@@ -20,6 +20,10 @@ if ! command -v curl >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl time >/dev/null
 fi
 chromium --version
+# A real SMTP server on loopback for the mail tests (aiosmtpd, started by the HTTP suite).
+if ! python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd>=1.4,<2"
+fi
 
 # PostgreSQL for the storage contract suite (trust auth on 127.0.0.1; CI provides it).
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"

@@ -1,15 +1,19 @@
-// The approval flow of the yearly cybersecurity checklist (issue 11): the security officer
-// starts a new fiscal year on a partial catalog version (sees the warning and confirms), answers
-// part of the sheet — a いいえ without a target date is refused with a Japanese message and not
-// saved — the executive's approval is refused with the list of unmet items (each linking to its
-// item on the sheet), the officer follows the links and fixes every item, and the executive
-// approves (承認済).
+// The approval flow of the yearly cybersecurity checklist (issues 11 and 12): the security
+// officer starts a new fiscal year on a partial catalog version (sees the warning and
+// confirms), answers part of the sheet — a いいえ without a target date is refused with a
+// Japanese message and not saved — the executive is not offered approval of the incomplete
+// sheet and sees why (the list of unmet items, each linking to its item), the officer follows
+// the links, fixes every item and asks for approval (承認依頼); the executive finds it on the
+// home page, approves, and the approval block (who, as what, when in 和暦) is on the sheet and
+// in the PDF (pdftotext); the officer is told.
 //
 // With SCREENSHOTS=1 it also writes the refused-approval page at 1280 px and 390 px wide to
 // e2e/screenshots/ (gitignored).
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { E2E_DIR, INSTITUTION, USERS, launchBrowser, newPage, signIn, startServer } from './helpers.js';
@@ -31,6 +35,10 @@ const JA = {
   targetRequired: '1回目が「いいえ」の項目には、年度内の目標日を入力してください。',
   incomplete: '承認できません。1回目が未記入の項目、または記入の規則に合わない項目があります',
   unanswered: '1回目が未記入です。',
+  requested: '承認依頼中',
+  requestedFlash: '経営層に承認を依頼しました。',
+  awaiting: 'のチェックリストが承認を待っています。',
+  executiveName: '桜井 一郎(理事長)',
 };
 // Slot labels (cy-slot-*) as the unmet list names them after the item number.
 const SLOT_OF_LABEL = { サーバ: 'server', 端末PC: 'terminal', ネットワーク機器: 'network' };
@@ -166,22 +174,20 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
       // The institution's own sheet has no "submit for approval" step: the executive approves the draft.
       assert.equal(await o.locator('[data-testid="approve"]').count(), 0, 'the officer does not approve');
 
-      // ---------------------------------------------------------------- 3. approval refused
+      // ---------------------------------------------------------------- 3. not yet to approve
       const e = exec.page;
       await signIn(e, base, USERS.executive);
       await e.goto(sheetUrl);
-      assert.equal(await e.locator('[data-testid="approve"]').count(), 1, 'the executive is offered approval');
-      const approveAsked = await confirmAndGo(e, '[data-testid="approve"]');
-      assert.ok(approveAsked.startsWith(JA.approveQuestion), `approval question: ${approveAsked}`);
-      assert.equal(new URL(e.url()).pathname, new URL(sheetUrl).pathname, 'back on the sheet');
+      assert.equal(await e.locator('[data-testid="approve"]').count(), 0, 'no approval offered on an incomplete sheet');
+      const notReady = (await e.textContent('[data-testid="approve-not-ready"]')).trim();
       const refusedUrl = e.url();
-      assert.ok((await e.textContent('main .flash-error[role="alert"]')).includes(JA.incomplete), 'the refusal is shown');
       assert.equal((await e.textContent('[data-testid="cy-status"]')).trim(), JA.draft, 'still a draft');
       const unmetBox = e.locator('details[data-testid="cy-unmet"]');
       assert.ok(await unmetBox.isVisible(), 'the unmet items are listed');
-      assert.equal(await unmetBox.evaluate((d) => d.open), true, 'the list is open after a refusal');
+      await unmetBox.locator('summary').click();
       const unmet = await unmetList(e);
       assert.ok(unmet.length >= 1, 'at least one unmet item');
+      assert.ok(notReady.includes(`${unmet.length} 件`), `the executive is told how many: ${notReady}`);
       assert.equal(
         (await unmetBox.locator('summary').textContent()).trim(),
         `承認の前に対応が必要な項目 (${unmet.length} 件)`,
@@ -211,25 +217,28 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
       await e.click(`[data-testid="cy-unmet"] a[href="${unmet[0].href}"]`);
       await e.waitForFunction((id) => document.querySelector(':target')?.id === id, `item-${unmet[0].item}`);
       assert.equal(new URL(e.url()).hash, unmet[0].href);
+      // The officer, too, is not offered the request yet.
+      await o.goto(sheetUrl);
+      assert.equal(await o.locator('[data-testid="request-approval"]').count(), 0, 'no request on an incomplete sheet');
+      assert.equal(await o.locator('[data-testid="request-not-ready"]').count(), 1);
 
-      // Screenshots of the refused-approval page, desktop and phone; the phone page must not
-      // scroll sideways.
+      // Screenshots of the not-ready page, desktop and phone; the phone page must not scroll
+      // sideways.
       const phone = await newPage(browser, PHONE);
       sessions.push(phone);
       await signIn(phone.page, base, USERS.executive);
       await phone.page.goto(sheetUrl);
-      await confirmAndGo(phone.page, '[data-testid="approve"]');
-      assert.ok((await phone.page.textContent('main .flash-error')).includes(JA.incomplete));
+      assert.equal(await phone.page.locator('[data-testid="approve-not-ready"]').count(), 1);
       const width = await phone.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-      assert.ok(width.scroll <= width.client, `the refused page does not scroll sideways at 390 px (${width.scroll} > ${width.client})`);
+      assert.ok(width.scroll <= width.client, `the page does not scroll sideways at 390 px (${width.scroll} > ${width.client})`);
       if (SCREENSHOTS) {
         mkdirSync(OUT_DIR, { recursive: true });
         await e.goto(refusedUrl);
         for (const [name, page] of [['desktop', e], ['phone', phone.page]]) {
           await page.evaluate(() => window.scrollTo(0, 0));
           await page.evaluate(() => document.fonts.ready);
-          const file = path.join(OUT_DIR, `${name}-40-approval-refused.png`);
-          await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+          const file = path.join(OUT_DIR, `${name}-40-approval-not-ready.png`);
+          await page.screenshot({ path: file, fullPage: false, animations: 'disabled' });
           t.diagnostic(`screenshot ${file}`);
         }
       }
@@ -267,14 +276,61 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
       t.diagnostic(`${fy}: ${unmet.length} unmet of ${start.needed} at the refusal; ${done.text} before approval`);
       assert.equal(await slotForm(o, '2-1', 'all').locator('input[name="target_on"]').inputValue(), fyEnd);
 
-      // The executive approves.
-      await e.goto(sheetUrl);
+      // The officer asks for approval; the sheet waits, locked.
+      await go(o, '[data-testid="request-approval"]');
+      assert.equal((await o.textContent('main .flash[role="status"]')).trim(), JA.requestedFlash);
+      assert.equal((await o.textContent('[data-testid="cy-status"]')).trim(), JA.requested);
+      assert.equal(await o.locator('form.cy-form').count(), 0, 'no answer form while approval is requested');
+
+      // The executive finds it on the home page, follows it and approves.
+      await e.goto(`${base}/`);
+      const awaiting = e.locator('[data-testid="awaiting-approval"]');
+      assert.ok(await awaiting.isVisible(), `the executive's home says a sheet awaits approval (${e.url()})`);
+      assert.ok((await awaiting.textContent()).includes(JA.awaiting));
+      assert.ok((await e.textContent('[data-testid="nav-notifications"]')).includes('1'), 'one unread notice');
+      if (SCREENSHOTS) {
+        for (const [name, page] of [['desktop', e], ['phone', phone.page]]) {
+          if (page !== e) await page.goto(`${base}/`);
+          await page.evaluate(() => document.fonts.ready);
+          const file = path.join(OUT_DIR, `${name}-41-executive-home-awaiting.png`);
+          await page.screenshot({ path: file, fullPage: false, animations: 'disabled' });
+          t.diagnostic(`screenshot ${file}`);
+        }
+      }
+      await go(e, '[data-testid="awaiting-approval"] a.button');
+      assert.equal(new URL(e.url()).pathname, new URL(sheetUrl).pathname, 'the link leads to the sheet');
       assert.equal(await e.locator('[data-testid="cy-unmet"]').count(), 0, 'nothing left unmet');
       await confirmAndGo(e, '[data-testid="approve"]');
       assert.equal((await e.textContent('main .flash[role="status"]')).trim(), JA.approvedFlash);
       assert.equal(await e.locator('main .flash-error').count(), 0);
       assert.equal((await e.textContent('[data-testid="cy-status"]')).trim(), JA.approved);
       assert.equal(await e.locator('[data-testid="approve"]').count(), 0, 'no approval left to give');
+      assert.equal((await e.textContent('[data-testid="approval-approver"]')).trim(), JA.executiveName);
+      const approvedOn = (await e.textContent('[data-testid="approval-date"]')).trim();
+      assert.match(approvedOn, /^令和(元|\d+)年\d+月\d+日$/, `the day in 和暦: ${approvedOn}`);
+      // The PDF carries the approval block.
+      const pdf = await e.request.get(`${sheetUrl}/export.pdf`);
+      assert.equal(pdf.status(), 200);
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'mamori-pdf-'));
+      const file = path.join(dir, 'sheet.pdf');
+      writeFileSync(file, await pdf.body());
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      assert.ok(text.includes('承認者'), 'the PDF names the approver');
+      assert.ok(text.includes(JA.executiveName.slice(0, 5)), `the approver's name is in the PDF`);
+      assert.ok(text.includes(approvedOn), `the approval day is in the PDF: ${approvedOn}`);
+      if (SCREENSHOTS) {
+        for (const [name, page] of [['desktop', e], ['phone', phone.page]]) {
+          if (page !== e) await page.goto(sheetUrl);
+          await page.evaluate(() => window.scrollTo(0, 0));
+          await page.evaluate(() => document.fonts.ready);
+          const shot = path.join(OUT_DIR, `${name}-42-approved-block.png`);
+          await page.screenshot({ path: shot, fullPage: false, animations: 'disabled' });
+          t.diagnostic(`screenshot ${shot}`);
+        }
+      }
+      // The officer is told, in the app.
+      await o.goto(`${base}/notifications`);
+      assert.ok((await o.textContent('[data-testid="notices"]')).includes('承認しました'), 'the officer is told of the approval');
       // The officer sees it locked; the year's list shows it approved.
       await o.goto(sheetUrl);
       assert.equal((await o.textContent('[data-testid="cy-status"]')).trim(), JA.approved);

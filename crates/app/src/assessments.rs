@@ -196,6 +196,7 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
             ],
             rows: official_rows(&tr, cat, &answers, m.gate_no),
         });
+        with_approval(&tr, a, out.last_mut());
         with_coverage(&tr, cat, out.last_mut());
     }
     for s in store.vendor_sheets(&a.id).await? {
@@ -219,6 +220,26 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
         }
     }
     Ok(out)
+}
+
+/// The approval block among the facts: who approved (and as what) and on which day, or
+/// who asked for approval and when.
+fn with_approval(tr: &Tr, a: &Assessment, sheet: Option<&mut mamori_export::CheckSheet>) {
+    let (Some(b), Some(sheet)) = (crate::approvals::approval_block(tr, a), sheet) else {
+        return;
+    };
+    if b.approved {
+        sheet
+            .facts
+            .push(("承認者".into(), format!("{}({})", b.approver, b.role)));
+        sheet.facts.push(("承認日".into(), b.date));
+    }
+    if !b.requested_by.is_empty() {
+        sheet.facts.push((
+            "承認依頼".into(),
+            format!("{} {}", b.requested_by, b.requested_on),
+        ));
+    }
 }
 
 /// A sheet on a partial catalog version says so among its facts.
@@ -323,8 +344,6 @@ pub async fn start(
         .await?)
 }
 
-/// Reopen an approved sheet for a change after approval, with the reason: a new revision
-/// in draft. A stale version, or a sheet not approved, is a conflict.
 /// What stands between an assessment's sheet and its approval on `today` (see
 /// [`asm::unmet`]); empty when it can be approved.
 pub fn unmet(
@@ -357,24 +376,9 @@ pub fn unmet(
     .collect()
 }
 
-/// Approve an assessment at `version` (the executive, or whoever holds the approval
-/// right): refused while anything is unmet, naming each item; a stale version is a
-/// conflict.
-pub async fn approve(ctx: &Ctx, caller: &Caller, id: &str, version: i64) -> Result<Assessment> {
-    let (a, _) = assessment_for(ctx, caller, id, Action::ApproveAssessment).await?;
-    let reg = ctx.catalogs();
-    let cat = reg.catalogs.get(&a.catalog_id).ok_or(Error::NotFound)?;
-    let answers = ctx.store().assessment_answers(&a.id).await?;
-    let today = mamori_domain::time::date_jst(ctx.now());
-    let open = unmet(cat, &a, &answers, &today);
-    if !open.is_empty() {
-        return Err(Error::Unmet(open));
-    }
-    Ok(ctx
-        .store()
-        .approve_assessment(&caller.actor(), &a.id, version)
-        .await?)
-}
+/// Reopen an approved sheet for a change after approval, with the reason: a new revision
+/// in draft. A stale version, or a sheet not approved, is a conflict.
+pub use crate::approvals::approve;
 
 pub async fn reopen(
     ctx: &Ctx,

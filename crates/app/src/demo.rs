@@ -258,7 +258,7 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
         .collect();
     let vendor_catalog = "mhlw/cyber-checklist-vendor@R6";
     store
-        .request_vendor_sheets(actor, &a, &contracts, vendor_catalog)
+        .request_vendor_sheets(actor, &a, &contracts, vendor_catalog, &[])
         .await?;
     let registry = crate::catalogs::embedded();
     let cat = registry
@@ -297,7 +297,9 @@ async fn assessment(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Res
                     .await?;
             }
         }
-        store.submit_vendor_sheet(actor, &b.id, b.version).await?;
+        store
+            .submit_vendor_sheet(actor, &b.id, b.version, &[])
+            .await?;
     }
     Ok(())
 }
@@ -693,6 +695,7 @@ async fn role_sharing(
                         StepKind::Propose
                     },
                     note: String::new(),
+                    notices: vec![],
                 },
             )
             .await?;

@@ -6,8 +6,10 @@ use crate::assessments::assessment_for;
 use crate::error::{Error, Result};
 use crate::{Caller, Ctx};
 use mamori_domain::assessment::check_inspector_link;
-use mamori_domain::policy::Action;
-use mamori_store::InspectorLink;
+use mamori_domain::notifications::{Audience, NoticeDraft, NotificationKind};
+use mamori_domain::policy::{Action, Scope};
+use mamori_domain::{Institution, Role};
+use mamori_store::{Assessment, InspectorLink};
 use serde::Deserialize;
 
 /// An inspector link as asked for.
@@ -19,6 +21,10 @@ pub struct LinkInput {
     /// How many days it stays valid: 1–30.
     #[serde(default)]
     pub days: i64,
+    /// The inspector's mail address: the link is mailed there (optional). An inspector
+    /// account with this address also finds the sheet on its home page.
+    #[serde(default)]
+    pub recipient: String,
 }
 
 /// A link just made, with its secret (never shown again).
@@ -46,8 +52,15 @@ pub async fn create(
     assessment_id: &str,
     input: &LinkInput,
 ) -> Result<NewLink> {
-    let (a, _) = assessment_for(ctx, caller, assessment_id, Action::AnswerAssessment).await?;
+    let (a, inst) = assessment_for(ctx, caller, assessment_id, Action::AnswerAssessment).await?;
     let label = check_inspector_link(&input.label, input.days).map_err(Error::invalid)?;
+    let recipient = match input.recipient.trim() {
+        "" => String::new(),
+        r => mamori_domain::validate::email(r).map_err(|_| Error::Invalid {
+            field: "recipient",
+            key: "error-inspector-recipient",
+        })?,
+    };
     let issued = crate::credentials::issue_secret("");
     let id = mamori_store::new_id();
     let link = InspectorLink {
@@ -59,9 +72,23 @@ pub async fn create(
         revoked_at: None,
         created_by: Some(caller.user.id.clone()),
         created_at: caller.now,
+        recipient: recipient.clone(),
+        last_access_at: None,
+    };
+    let notices: Vec<NoticeDraft> = if recipient.is_empty() {
+        vec![]
+    } else {
+        vec![NoticeDraft::new(
+            NotificationKind::InspectorLinkShared,
+            Some(&inst.id),
+            Audience::Address(recipient),
+            format!("/inspect/{}", issued.secret),
+            serde_json::json!({"institution": inst.name, "fiscal_year": a.fiscal_year,
+                "label": link.label, "date": mamori_domain::time::date_jst(link.expires_at)}),
+        )]
     };
     ctx.store()
-        .create_inspector_link(&caller.actor(), &link, &issued.hash)
+        .create_inspector_link(&caller.actor(), &link, &issued.hash, &notices)
         .await?;
     // As stored (who made it and when are the store's).
     let link = ctx
@@ -84,4 +111,130 @@ pub async fn revoke(ctx: &Ctx, caller: &Caller, assessment_id: &str, link_id: &s
         .store()
         .revoke_inspector_link(&caller.actor(), &a.id, link_id)
         .await?)
+}
+
+/// How an inspector account reaches a sheet: its inspector role at the institution, or a
+/// live link sent to its address. Either ends at a time (none: a grant without expiry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    Grant { expires_at: Option<i64> },
+    Link(InspectorLink),
+}
+
+impl Reach {
+    pub fn expires_at(&self) -> Option<i64> {
+        match self {
+            Reach::Grant { expires_at } => *expires_at,
+            Reach::Link(l) => Some(l.expires_at),
+        }
+    }
+}
+
+/// A sheet shared with the caller, for its home page.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    pub assessment: Assessment,
+    pub institution: Institution,
+    pub reach: Reach,
+}
+
+fn grant_expiry(caller: &Caller, institution_id: &str) -> Option<Option<i64>> {
+    caller
+        .principal
+        .grants
+        .iter()
+        .filter(|g| g.institution_id == institution_id && g.role == Role::Inspector)
+        .filter(|g| g.expires_at.is_none_or(|e| e > caller.now))
+        .map(|g| g.expires_at)
+        .max_by_key(|e| e.unwrap_or(i64::MAX))
+}
+
+/// The sheets shared with the caller as an inspector: every checklist of the institutions
+/// where it holds the inspector role, and each sheet of a live link sent to its address.
+pub async fn shared_with_me(ctx: &Ctx, caller: &Caller) -> Result<Vec<Shared>> {
+    let store = ctx.store();
+    let mut out = Vec::new();
+    for inst in crate::access::my_institutions(store, caller).await? {
+        if !caller.may(Action::InspectAssessments, Scope::Institution(&inst.id)) {
+            continue;
+        }
+        let expires_at = grant_expiry(caller, &inst.id).flatten();
+        for a in store.assessments(&inst.id).await? {
+            out.push(Shared {
+                assessment: a,
+                institution: inst.clone(),
+                reach: Reach::Grant { expires_at },
+            });
+        }
+    }
+    for l in store
+        .inspector_links_for(&caller.user.email, caller.now)
+        .await?
+    {
+        if out.iter().any(|s| s.assessment.id == l.assessment_id) {
+            continue;
+        }
+        let (Some(a), Some(inst)) = (
+            store.assessment(&l.assessment_id).await?,
+            store.institution(&l.institution_id).await?,
+        ) else {
+            continue;
+        };
+        out.push(Shared {
+            assessment: a,
+            institution: inst,
+            reach: Reach::Link(l),
+        });
+    }
+    Ok(out)
+}
+
+/// The sheet for an inspector account (by grant or by a link sent to its address), every
+/// opening recorded in the institution's audit log; 404 for anyone else.
+pub async fn inspection(
+    ctx: &Ctx,
+    caller: &Caller,
+    assessment_id: &str,
+    what: &str,
+) -> Result<(Assessment, Institution, Reach)> {
+    let store = ctx.store();
+    let a = store
+        .assessment(assessment_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let inst = store
+        .institution(&a.institution_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let reach = if caller.may(Action::InspectAssessments, Scope::Institution(&inst.id)) {
+        Reach::Grant {
+            expires_at: grant_expiry(caller, &inst.id).flatten(),
+        }
+    } else {
+        let link = store
+            .inspector_links_for(&caller.user.email, caller.now)
+            .await?
+            .into_iter()
+            .find(|l| l.assessment_id == a.id)
+            .ok_or(Error::NotFound)?;
+        store.touch_inspector_link(&link.id, caller.now).await?;
+        Reach::Link(link)
+    };
+    let via = match &reach {
+        Reach::Grant { .. } => serde_json::json!({"via": "grant", "view": what}),
+        Reach::Link(l) => serde_json::json!({"via": "link", "link": l.id, "view": what}),
+    };
+    store
+        .record(
+            &caller.actor(),
+            mamori_store::AuditDraft::new(
+                Some(&inst.id),
+                "inspector.access",
+                "assessment",
+                &a.id,
+                via,
+            ),
+        )
+        .await?;
+    Ok((a, inst, reach))
 }

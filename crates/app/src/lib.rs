@@ -7,6 +7,7 @@
 pub mod access;
 pub mod accounts;
 pub mod answers;
+pub mod approvals;
 pub mod assessments;
 pub mod caller;
 pub mod catalog_imports;
@@ -24,6 +25,7 @@ pub mod files;
 pub mod inspector;
 pub mod invitations;
 pub mod mail;
+pub mod notifications;
 pub mod role_sharing;
 pub mod role_sharing_exports;
 pub mod standard_answers;

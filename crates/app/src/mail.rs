@@ -5,7 +5,9 @@
 /// inviter is shown the link to pass on.
 #[derive(Debug, Clone)]
 pub struct MailConfig {
-    /// `smtp://host:port`, plain SMTP to a relay the hospital runs.
+    /// The relay: `smtp://host:port` (plain, a relay inside the hospital's network),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://host:465` (TLS),
+    /// certificates checked against the system's trust store.
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub public_url: Option<String>,
@@ -37,8 +39,10 @@ pub enum MailError {
 fn relay(url: &str) -> Result<(String, u16), MailError> {
     let rest = url
         .strip_prefix("smtp://")
-        .ok_or_else(|| MailError::BadUrl(url.into()))?
-        .trim_end_matches('/');
+        .or_else(|| url.strip_prefix("smtps://"))
+        .ok_or_else(|| MailError::BadUrl(url.into()))?;
+    let rest = rest.split(['?', '/']).next().unwrap_or("");
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
     match rest.rsplit_once(':') {
         Some((h, p)) => Ok((
             h.to_string(),
@@ -64,10 +68,18 @@ pub async fn send(cfg: &MailConfig, to: &str, subject: &str, body: &str) -> Resu
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
         .body(body.to_string())
         .map_err(|e| MailError::Smtp(e.to_string()))?;
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(port)
-        .timeout(Some(std::time::Duration::from_secs(10)))
-        .build();
+    let timeout = Some(std::time::Duration::from_secs(10));
+    let transport = if url.starts_with("smtps://") || url.contains("tls=") {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailError::BadUrl(e.to_string()))?
+            .timeout(timeout)
+            .build()
+    } else {
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(port)
+            .timeout(timeout)
+            .build()
+    };
     transport
         .send(msg)
         .await

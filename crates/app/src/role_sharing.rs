@@ -237,6 +237,11 @@ pub async fn apply_step(
     }
     row.state = next.state;
     row.proposed_by = next.proposed_by;
+    let notices = if next.state == ItemState::Negotiating && matches!(step, Step::Propose(_)) {
+        crate::notifications::role_sharing_proposal(auth, contract, party)
+    } else {
+        vec![]
+    };
     let saved = store
         .save_role_sharing_item(
             &auth.actor(),
@@ -246,6 +251,7 @@ pub async fn apply_step(
                 party,
                 step: step.kind(),
                 note,
+                notices,
             },
         )
         .await?;

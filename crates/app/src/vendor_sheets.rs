@@ -11,10 +11,13 @@ use crate::error::{Error, Result};
 use crate::{Caller, Ctx};
 use mamori_catalog::Registry;
 use mamori_domain::assessment::{self as asm, check_reason};
+use mamori_domain::notifications::{Audience, NoticeDraft, NotificationKind};
 use mamori_domain::policy::{self, Action, Scope};
 use mamori_domain::role_sharing::Party;
+use mamori_domain::Role;
 use mamori_store::{AssessmentAnswer, VendorSheet};
 use serde::Deserialize;
+use serde_json::json;
 
 /// A move of a sheet at the version read (submit).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -94,13 +97,21 @@ async fn vendors_sheet(ctx: &Ctx, caller: &Caller, id: &str) -> Result<VendorShe
 /// contracts has nobody to ask (422).
 pub async fn request(ctx: &Ctx, caller: &Caller, assessment_id: &str) -> Result<usize> {
     let (a, inst) = assessment_for(ctx, caller, assessment_id, Action::AnswerAssessment).await?;
-    let contracts: Vec<(String, String)> = ctx
-        .store()
-        .contracts(&inst.id)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.vendor_id))
+    let all = ctx.store().contracts(&inst.id).await?;
+    let notices: Vec<NoticeDraft> = all
+        .iter()
+        .map(|c| {
+            NoticeDraft::new(
+                NotificationKind::VendorSheetRequested,
+                Some(&inst.id),
+                Audience::VendorMembers(c.vendor_id.clone()),
+                "/vendor",
+                json!({"institution": inst.name, "fiscal_year": a.fiscal_year,
+                       "contract": c.title}),
+            )
+        })
         .collect();
+    let contracts: Vec<(String, String)> = all.into_iter().map(|c| (c.id, c.vendor_id)).collect();
     if contracts.is_empty() {
         return Err(Error::Invalid {
             field: "assessment",
@@ -111,7 +122,7 @@ pub async fn request(ctx: &Ctx, caller: &Caller, assessment_id: &str) -> Result<
         .ok_or_else(|| Error::Internal("no vendor sheet catalog".into()))?;
     Ok(ctx
         .store()
-        .request_vendor_sheets(&caller.actor(), &a, &contracts, &catalog)
+        .request_vendor_sheets(&caller.actor(), &a, &contracts, &catalog, &notices)
         .await?)
 }
 
@@ -186,8 +197,16 @@ pub async fn submit(ctx: &Ctx, caller: &Caller, id: &str, version: i64) -> Resul
             key: "error-cy-incomplete",
         });
     }
+    let notice = NoticeDraft::new(
+        NotificationKind::VendorSheetSubmitted,
+        Some(&s.institution_id),
+        Audience::Role(Role::SecurityOfficer),
+        format!("/vendor-sheets/{}", s.id),
+        json!({"vendor": s.vendor_name, "fiscal_year": s.fiscal_year,
+               "contract": s.contract_title}),
+    );
     ctx.store()
-        .submit_vendor_sheet(&caller.actor(), &s.id, version)
+        .submit_vendor_sheet(&caller.actor(), &s.id, version, &[notice])
         .await?;
     ctx.store()
         .vendor_sheet(&s.id)
@@ -215,8 +234,16 @@ pub async fn return_sheet(
         Scope::Institution(&s.institution_id),
     )?;
     let reason = check_reason(reason, "error-vs-return-reason").map_err(Error::invalid)?;
+    let notice = NoticeDraft::new(
+        NotificationKind::VendorSheetReturned,
+        Some(&s.institution_id),
+        Audience::VendorMembers(s.vendor_id.clone()),
+        format!("/vendor-sheets/{}", s.id),
+        json!({"institution": s.institution_name, "fiscal_year": s.fiscal_year,
+               "contract": s.contract_title, "reason": reason}),
+    );
     ctx.store()
-        .return_vendor_sheet(&caller.actor(), &s.id, version, &reason)
+        .return_vendor_sheet(&caller.actor(), &s.id, version, &reason, &[notice])
         .await?;
     ctx.store()
         .vendor_sheet(&s.id)

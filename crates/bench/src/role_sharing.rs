@@ -56,6 +56,7 @@ pub(crate) async fn propose(
                 party: Party::Vendor,
                 step: StepKind::Propose,
                 note: String::new(),
+                notices: vec![],
             },
         )
         .await?;
@@ -141,6 +142,7 @@ where
             &assessment,
             &pairs,
             "mhlw/cyber-checklist-vendor@R6",
+            &[],
         )
         .await?;
     let officer = sign_in("anzen@sakura.example.jp").await?;
@@ -177,6 +179,7 @@ where
                     party: Party::Vendor,
                     step: StepKind::Propose,
                     note: String::new(),
+                    notices: vec![],
                 },
             )
             .await?;

@@ -251,9 +251,12 @@ code_enum!(
 );
 
 code_enum!(
-    /// Where a yearly checklist stands: a draft until approved; reopening makes it a draft again.
+    /// Where a yearly checklist stands: a draft, then (optionally) waiting for the
+    /// executive's approval (承認依頼中, locked), then approved; sending back or reopening
+    /// makes it a draft again.
     AssessmentStatus {
         Draft = "draft",
+        Requested = "requested",
         Approved = "approved",
     }
 );

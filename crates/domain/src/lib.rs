@@ -10,6 +10,7 @@ pub mod contracts;
 pub mod grants;
 pub mod members;
 pub mod model;
+pub mod notifications;
 pub mod password;
 pub mod policy;
 pub mod role_sharing;

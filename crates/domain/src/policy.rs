@@ -39,14 +39,19 @@ pub enum Action {
     AnswerAssessment,
     /// Approve a completed assessment (経営層の承認).
     ApproveAssessment,
+    /// Read the institution's checklists as the prefecture's inspector does (立入検査):
+    /// the sheets, the submitted vendor sheets and the evidence, read-only, every opening
+    /// audited.
+    InspectAssessments,
     /// A vendor organisation's members: confirm pending memberships, add, promote, remove.
     /// The vendor's own administrators or a platform administrator; never an institution.
     ManageVendorMembers,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ManageVendorMembers,
+        Action::InspectAssessments,
         Action::BrowseCatalogs,
         Action::ViewAssessments,
         Action::AnswerAssessment,
@@ -116,6 +121,7 @@ pub fn institution_roles_for(action: Action) -> &'static [Role] {
         Action::ViewAssessments => &[Executive, SecurityOfficer, PlanningManager, SystemOperator],
         Action::AnswerAssessment => &[SecurityOfficer, PlanningManager, SystemOperator],
         Action::ApproveAssessment => &[Executive],
+        Action::InspectAssessments => &[Inspector],
         Action::ManageOwnAccount
         | Action::AdministerPlatform
         | Action::BrowseCatalogs

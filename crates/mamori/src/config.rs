@@ -145,6 +145,7 @@ impl Config {
                     .as_deref()
                     .unwrap_or(""),
             )?,
+            mail_poll_ms: d.mail_poll_ms,
         };
         if web.session_idle_secs < 60 || web.session_absolute_secs < web.session_idle_secs {
             bail!("セッションの設定が正しくありません(session_idle_secs は60以上、session_absolute_secs はそれ以上)");

@@ -4,6 +4,7 @@ use crate::{Actor, Result};
 use async_trait::async_trait;
 use mamori_domain::assessment::{Slot, YesNo};
 use mamori_domain::codes::{AssessmentStatus, EvidenceKind};
+use mamori_domain::notifications::NoticeDraft;
 use serde::Serialize;
 
 /// The cybersecurity checklist of one institution for one fiscal year.
@@ -18,7 +19,15 @@ pub struct Assessment {
     pub previous_id: Option<String>,
     pub approved_at: Option<i64>,
     pub approved_by: Option<String>,
+    /// The approver's name (for the approval block).
+    pub approved_by_name: Option<String>,
     pub reopen_reason: String,
+    /// 承認依頼: when and by whom (while requested, and kept after approval).
+    pub requested_at: Option<i64>,
+    pub requested_by: Option<String>,
+    pub requested_by_name: Option<String>,
+    /// Why the sheet was last sent back (empty once requested again).
+    pub returned_reason: String,
     pub version: i64,
     pub created_at: i64,
 }
@@ -37,7 +46,12 @@ impl Assessment {
             previous_id: None,
             approved_at: None,
             approved_by: None,
+            approved_by_name: None,
             reopen_reason: String::new(),
+            requested_at: None,
+            requested_by: None,
+            requested_by_name: None,
+            returned_reason: String::new(),
             version: 0,
             created_at: 0,
         }
@@ -90,6 +104,10 @@ pub struct InspectorLink {
     pub revoked_at: Option<i64>,
     pub created_by: Option<String>,
     pub created_at: i64,
+    /// The address it was sent to (empty: handed over by other means).
+    pub recipient: String,
+    /// When it was last opened.
+    pub last_access_at: Option<i64>,
 }
 
 impl InspectorLink {
@@ -139,12 +157,32 @@ pub trait AssessmentStore: Send + Sync {
         answer: &AssessmentAnswer,
         expected_version: i64,
     ) -> Result<AssessmentAnswer>;
-    /// Approve a draft at `expected_version`: it is locked and its answers kept as a revision.
+    /// Approve a draft or requested sheet at `expected_version`: it is locked and its
+    /// answers kept as a revision; `notices` are written with it.
     async fn approve_assessment(
         &self,
         actor: &Actor,
         id: &str,
         expected_version: i64,
+        notices: &[NoticeDraft],
+    ) -> Result<Assessment>;
+    /// 承認依頼: a draft at `expected_version` waits for approval (locked), with `notices`.
+    async fn request_approval(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        notices: &[NoticeDraft],
+    ) -> Result<Assessment>;
+    /// Send a requested sheet back to draft with the reason (the executive), or withdraw
+    /// the request (the officer), with `notices`.
+    async fn send_back_assessment(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        reason: &str,
+        notices: &[NoticeDraft],
     ) -> Result<Assessment>;
     /// Reopen an approved assessment (a change after approval) with the reason: a new
     /// revision, in draft.
@@ -156,12 +194,18 @@ pub trait AssessmentStore: Send + Sync {
         reason: &str,
     ) -> Result<Assessment>;
     async fn assessment_revisions(&self, assessment_id: &str) -> Result<Vec<AssessmentRevision>>;
+    /// Store a link (and the notice of its mail to the recipient, in the same transaction).
     async fn create_inspector_link(
         &self,
         actor: &Actor,
         link: &InspectorLink,
         token_hash: &str,
+        notices: &[NoticeDraft],
     ) -> Result<()>;
+    /// Live links sent to `recipient` (case-insensitive), soonest expiry first.
+    async fn inspector_links_for(&self, recipient: &str, now: i64) -> Result<Vec<InspectorLink>>;
+    /// Record that a link was opened.
+    async fn touch_inspector_link(&self, id: &str, at: i64) -> Result<()>;
     async fn inspector_link_by_token(&self, token_hash: &str) -> Result<Option<InspectorLink>>;
     async fn inspector_links(&self, assessment_id: &str) -> Result<Vec<InspectorLink>>;
     /// Revoke a link of the assessment; `Conflict` when it was already revoked.

@@ -4,7 +4,7 @@
 //! The contract is split by area: each area's records and trait live in `<area>.rs`
 //! ([`AccountStore`], [`InstitutionStore`], [`CatalogStore`], [`ContractStore`],
 //! [`RoleSharingStore`], [`AssessmentStore`], [`VendorSheetStore`], [`VendorStore`],
-//! [`VendorMemberStore`], [`ThrottleStore`], [`AuditStore`]) and [`Store`] is all of them.
+//! [`VendorMemberStore`], [`ThrottleStore`], [`AuditStore`], [`NotificationStore`]) and [`Store`] is all of them.
 //! Both implementations compile the same SQL (`sql/mod.rs` and one `sql/<area>.rs` per
 //! area, included into each backend module with its own `Db` type); each backend has its
 //! own migrations. Every mutation takes an [`Actor`] and appends its audit event in the
@@ -19,6 +19,7 @@ pub mod catalogs;
 pub mod contracts;
 pub mod error;
 pub mod institutions;
+pub mod notifications;
 pub mod postgres;
 pub mod role_sharing;
 pub mod sqlite;
@@ -38,6 +39,10 @@ pub use contracts::{
 };
 pub use error::{ConflictKind, Entity, Result, StoreError};
 pub use institutions::{InstitutionSettings, InstitutionStore, Member, NewInstitution};
+pub use notifications::{
+    DueAnswer, ExpiringCertification, ExpiringLink, Notification, NotificationStore, OutboxCounts,
+    OutboxMail,
+};
 pub use postgres::PgStore;
 pub use role_sharing::{RoleSharingEvent, RoleSharingItem, RoleSharingStep, RoleSharingStore};
 pub use sqlite::SqliteStore;
@@ -54,7 +59,8 @@ pub use verify::{
 pub mod prelude {
     pub use crate::{
         AccountStore, AssessmentStore, AuditStore, CatalogStore, ContractStore, InstitutionStore,
-        RoleSharingStore, Store, ThrottleStore, VendorMemberStore, VendorSheetStore, VendorStore,
+        NotificationStore, RoleSharingStore, Store, ThrottleStore, VendorMemberStore,
+        VendorSheetStore, VendorStore,
     };
 }
 
@@ -93,6 +99,7 @@ pub trait Store:
     + VendorMemberStore
     + ThrottleStore
     + AuditStore
+    + NotificationStore
     + Send
     + Sync
     + 'static
@@ -111,6 +118,7 @@ impl<T> Store for T where
         + VendorMemberStore
         + ThrottleStore
         + AuditStore
+        + NotificationStore
         + Send
         + Sync
         + 'static

@@ -37,6 +37,8 @@ pub struct RoleSharingStep {
     pub party: Party,
     pub step: StepKind,
     pub note: String,
+    /// Who is told (the other party, when a proposal waits for it), written with the step.
+    pub notices: Vec<mamori_domain::notifications::NoticeDraft>,
 }
 
 /// One entry of an item's history.

@@ -3,6 +3,7 @@
 use crate::{Actor, Assessment, AssessmentAnswer, Result};
 use async_trait::async_trait;
 use mamori_domain::codes::VendorSheetStatus;
+use mamori_domain::notifications::NoticeDraft;
 use serde::Serialize;
 
 /// A vendor sheet (事業者確認用) requested for an assessment from a contract's vendor.
@@ -30,13 +31,15 @@ pub struct VendorSheet {
 #[async_trait]
 pub trait VendorSheetStore: Send + Sync {
     /// Request the vendor sheet from each of `contracts` (contract id, vendor id) that has
-    /// none for the assessment yet; returns how many were requested.
+    /// none for the assessment yet; returns how many were requested. `notices[i]` is
+    /// written when the sheet of `contracts[i]` is requested now.
     async fn request_vendor_sheets(
         &self,
         actor: &Actor,
         assessment: &Assessment,
         contracts: &[(String, String)],
         catalog_id: &str,
+        notices: &[NoticeDraft],
     ) -> Result<usize>;
     async fn vendor_sheets(&self, assessment_id: &str) -> Result<Vec<VendorSheet>>;
     async fn vendor_sheet(&self, id: &str) -> Result<Option<VendorSheet>>;
@@ -63,6 +66,7 @@ pub trait VendorSheetStore: Send + Sync {
         actor: &Actor,
         id: &str,
         expected_version: i64,
+        notices: &[NoticeDraft],
     ) -> Result<()>;
     /// Send a submitted sheet back to its vendor with the reason (差し戻し): it can be
     /// answered and submitted again. `Conflict` when stale or not submitted.
@@ -72,5 +76,6 @@ pub trait VendorSheetStore: Send + Sync {
         id: &str,
         expected_version: i64,
         reason: &str,
+        notices: &[NoticeDraft],
     ) -> Result<()>;
 }

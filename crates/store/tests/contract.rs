@@ -89,6 +89,9 @@ mod contracts;
 #[path = "contract/assessments.rs"]
 mod assessments;
 
+#[path = "contract/notifications.rs"]
+mod notifications;
+
 fn actor() -> Actor {
     Actor {
         user_id: Some("tester".into()),

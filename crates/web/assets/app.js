@@ -7,3 +7,26 @@ document.addEventListener("submit", function (e) {
     e.preventDefault();
   }
 }, true);
+
+// A button with data-copy copies the text of the element it names, and says so.
+document.addEventListener("click", function (e) {
+  var button = e.target && e.target.closest && e.target.closest("[data-copy]");
+  if (!button) return;
+  var source = document.getElementById(button.getAttribute("data-copy"));
+  if (!source) return;
+  var text = source.textContent.trim();
+  var done = function () {
+    var status = document.getElementById(button.getAttribute("data-copy") + "-status");
+    if (status) status.textContent = button.getAttribute("data-copied") || "";
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done, function () {});
+  } else {
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    try { document.execCommand("copy"); done(); } catch (err) { /* the text stays selected */ }
+  }
+});

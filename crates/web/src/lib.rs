@@ -118,13 +118,57 @@ pub async fn serve(
             }
         }
     });
+    let (mailer, reminders) = notices(&state);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let r = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     purger.abort();
     watcher.abort();
+    mailer.abort();
+    reminders.abort();
     r
+}
+
+/// The background work of notices: the sender empties the outbox every `mail_poll_ms`
+/// (15 seconds; mail that fails waits for its retry); the reminders run at start and once
+/// each JST day.
+fn notices(state: &AppState) -> (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>) {
+    let ctx: mamori_app::Ctx = mamori_app::Ctx::clone(state);
+    let poll = std::time::Duration::from_millis(state.cfg().mail_poll_ms.max(50));
+    let mailer = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(poll);
+        loop {
+            tick.tick().await;
+            match mamori_app::notifications::deliver_due(&ctx, 100).await {
+                Ok(d) if d.sent + d.failed > 0 => {
+                    tracing::info!(sent = d.sent, failed = d.failed, "outbox")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox round failed"),
+            }
+        }
+    });
+    let ctx: mamori_app::Ctx = mamori_app::Ctx::clone(state);
+    let reminders = tokio::spawn(async move {
+        let mut last = String::new();
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let today = mamori_domain::time::date_jst(ctx.now());
+            if today == last {
+                continue;
+            }
+            match mamori_app::notifications::daily(&ctx, &today).await {
+                Ok(n) => {
+                    tracing::info!(notices = n, day = %today, "daily reminders");
+                    last = today;
+                }
+                Err(e) => tracing::warn!(error = %e, "daily reminders failed"),
+            }
+        }
+    });
+    (mailer, reminders)
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {

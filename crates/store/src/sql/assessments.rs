@@ -1,7 +1,7 @@
 //! SQL of the assessments area (AssessmentStore), compiled for both backends as a child of
 //! `sql` (see `sql/mod.rs`).
 
-use super::{finish, hold_open, put_blob, Sheet, This};
+use super::{finish, finish_notify, hold_open, put_blob, Sheet, This};
 use crate::error::fk;
 use crate::{
     new_id, now_ms, Actor, Assessment, AssessmentAnswer, AssessmentRevision, AssessmentStore,
@@ -9,18 +9,22 @@ use crate::{
 };
 use async_trait::async_trait;
 use mamori_domain::codes::AssessmentStatus;
+use mamori_domain::notifications::NoticeDraft;
 use serde_json::json;
 
 const ASSESSMENT_SELECT: &str = "SELECT id, institution_id, fiscal_year, catalog_id, status, \
-     revision, previous_id, approved_at, approved_by, reopen_reason, version, created_at \
-     FROM assessments";
+     revision, previous_id, approved_at, approved_by, \
+     (SELECT display_name FROM users WHERE users.id = approved_by) AS approved_by_name, \
+     reopen_reason, requested_at, requested_by, \
+     (SELECT display_name FROM users WHERE users.id = requested_by) AS requested_by_name, \
+     returned_reason, version, created_at FROM assessments";
 
 const ANSWER_SELECT: &str = "SELECT institution_id, assessment_id, item_id, slot, check1, \
      check1_on, check2, check2_on, target_on, note, carried, version, updated_at, updated_by, \
      updated_label FROM assessment_answers";
 
 const LINK_SELECT: &str = "SELECT id, institution_id, assessment_id, label, expires_at, \
-     revoked_at, created_by, created_at FROM inspector_links";
+     revoked_at, created_by, created_at, recipient, last_access_at FROM inspector_links";
 
 const EVIDENCE_SELECT: &str = "SELECT id, institution_id, assessment_id, item_id, kind, \
      ref_id, label, sha256, media_type, effective_on, created_by, created_label, created_at \
@@ -127,6 +131,7 @@ impl AssessmentStore for This {
         actor: &Actor,
         id: &str,
         expected_version: i64,
+        notices: &[NoticeDraft],
     ) -> Result<Assessment> {
         let now = now_ms();
         let mut tx = self.begin().await?;
@@ -138,15 +143,15 @@ impl AssessmentStore for This {
         else {
             return Err(StoreError::NotFound(Entity::Assessment));
         };
-        if a.status != AssessmentStatus::Draft || a.version != expected_version {
+        if a.status == AssessmentStatus::Approved || a.version != expected_version {
             return Err(StoreError::Conflict(ConflictKind::StaleAssessment));
         }
         // The row first: a save holding it finishes before this goes on, so the answers read
         // below are the ones approved.
         let n = sqlx::query(
             "UPDATE assessments SET status = 'approved', approved_at = $1, approved_by = $2, \
-             reopen_reason = '', version = version + 1 WHERE id = $3 AND version = $4 \
-             AND status = 'draft'",
+             reopen_reason = '', returned_reason = '', version = version + 1 \
+             WHERE id = $3 AND version = $4 AND status <> 'approved'",
         )
         .bind(now)
         .bind(&actor.user_id)
@@ -181,7 +186,7 @@ impl AssessmentStore for This {
         .bind(&snapshot)
         .execute(&mut *tx)
         .await?;
-        finish(
+        finish_notify(
             tx,
             actor,
             AuditDraft::new(
@@ -192,11 +197,35 @@ impl AssessmentStore for This {
                 json!({"revision": a.revision, "answers": answers.len(),
                        "fiscal_year": a.fiscal_year}),
             ),
+            notices,
         )
         .await?;
         self.assessment(id)
             .await?
             .ok_or(StoreError::NotFound(Entity::Assessment))
+    }
+
+    async fn request_approval(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        notices: &[NoticeDraft],
+    ) -> Result<Assessment> {
+        self.move_status(actor, id, expected_version, Move::Request, "", notices)
+            .await
+    }
+
+    async fn send_back_assessment(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        reason: &str,
+        notices: &[NoticeDraft],
+    ) -> Result<Assessment> {
+        self.move_status(actor, id, expected_version, Move::SendBack, reason, notices)
+            .await
     }
 
     async fn reopen_assessment(
@@ -217,7 +246,8 @@ impl AssessmentStore for This {
         };
         let n = sqlx::query(
             "UPDATE assessments SET status = 'draft', revision = revision + 1, \
-             reopen_reason = $1, approved_at = NULL, approved_by = NULL, version = version + 1 \
+             reopen_reason = $1, approved_at = NULL, approved_by = NULL, requested_at = NULL, \
+             requested_by = NULL, version = version + 1 \
              WHERE id = $2 AND version = $3 AND status = 'approved'",
         )
         .bind(reason)
@@ -256,11 +286,13 @@ impl AssessmentStore for This {
         actor: &Actor,
         l: &InspectorLink,
         token_hash: &str,
+        notices: &[NoticeDraft],
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         let n = sqlx::query(
             "INSERT INTO inspector_links (id, token_hash, institution_id, assessment_id, label, \
-             expires_at, created_by, created_at) SELECT $1, $2, institution_id, id, $3, $4, $5, $6 \
+             expires_at, created_by, created_at, recipient) \
+             SELECT $1, $2, institution_id, id, $3, $4, $5, $6, $9 \
              FROM assessments WHERE id = $7 AND institution_id = $8",
         )
         .bind(&l.id)
@@ -271,13 +303,14 @@ impl AssessmentStore for This {
         .bind(now_ms())
         .bind(&l.assessment_id)
         .bind(&l.institution_id)
+        .bind(&l.recipient)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if n != 1 {
             return Err(StoreError::NotFound(Entity::Assessment));
         }
-        finish(
+        finish_notify(
             tx,
             actor,
             AuditDraft::new(
@@ -285,10 +318,32 @@ impl AssessmentStore for This {
                 "inspector.link.create",
                 "assessment",
                 &l.assessment_id,
-                json!({"link": l.id, "label": l.label, "expires_at": l.expires_at}),
+                json!({"link": l.id, "label": l.label, "expires_at": l.expires_at,
+                       "recipient": l.recipient}),
             ),
+            notices,
         )
         .await?;
+        Ok(())
+    }
+
+    async fn inspector_links_for(&self, recipient: &str, now: i64) -> Result<Vec<InspectorLink>> {
+        Ok(sqlx::query_as(&format!(
+            "{LINK_SELECT} WHERE recipient <> '' AND LOWER(recipient) = LOWER($1) \
+             AND revoked_at IS NULL AND expires_at > $2 ORDER BY expires_at"
+        ))
+        .bind(recipient)
+        .bind(now)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    async fn touch_inspector_link(&self, id: &str, at: i64) -> Result<()> {
+        sqlx::query("UPDATE inspector_links SET last_access_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(self.w())
+            .await?;
         Ok(())
     }
 
@@ -498,5 +553,84 @@ impl AssessmentStore for This {
             None => None,
         };
         Ok(Some((e, content)))
+    }
+}
+
+/// A move between draft and requested (承認依頼 and its sending back).
+#[derive(Clone, Copy)]
+enum Move {
+    Request,
+    SendBack,
+}
+
+impl This {
+    async fn move_status(
+        &self,
+        actor: &Actor,
+        id: &str,
+        expected_version: i64,
+        mv: Move,
+        reason: &str,
+        notices: &[NoticeDraft],
+    ) -> Result<Assessment> {
+        let mut tx = self.begin().await?;
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT institution_id, fiscal_year FROM assessments WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((institution_id, fiscal_year)) = row else {
+            return Err(StoreError::NotFound(Entity::Assessment));
+        };
+        let (n, action) = match mv {
+            Move::Request => (
+                sqlx::query(
+                    "UPDATE assessments SET status = 'requested', requested_at = $1, \
+                     requested_by = $2, returned_reason = '', version = version + 1 \
+                     WHERE id = $3 AND version = $4 AND status = 'draft'",
+                )
+                .bind(now_ms())
+                .bind(&actor.user_id)
+                .bind(id)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+                "assessment.request_approval",
+            ),
+            Move::SendBack => (
+                sqlx::query(
+                    "UPDATE assessments SET status = 'draft', requested_at = NULL, \
+                     requested_by = NULL, returned_reason = $1, version = version + 1 \
+                     WHERE id = $2 AND version = $3 AND status = 'requested'",
+                )
+                .bind(reason)
+                .bind(id)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected(),
+                "assessment.send_back",
+            ),
+        };
+        if n != 1 {
+            return Err(StoreError::Conflict(ConflictKind::StaleAssessment));
+        }
+        finish_notify(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&institution_id),
+                action,
+                "assessment",
+                id,
+                json!({"fiscal_year": fiscal_year, "reason": reason}),
+            ),
+            notices,
+        )
+        .await?;
+        self.assessment(id)
+            .await?
+            .ok_or(StoreError::NotFound(Entity::Assessment))
     }
 }

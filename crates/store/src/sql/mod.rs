@@ -37,6 +37,9 @@ mod contracts;
 #[path = "institutions.rs"]
 mod institutions;
 #[allow(clippy::duplicate_mod)]
+#[path = "notifications.rs"]
+mod notifications;
+#[allow(clippy::duplicate_mod)]
 #[path = "role_sharing.rs"]
 mod role_sharing;
 #[allow(clippy::duplicate_mod)]
@@ -293,6 +296,17 @@ async fn finish(mut tx: Tx, actor: &Actor, d: AuditDraft) -> Result<AuditRecord>
     let rec = append(&mut tx, actor, d).await?;
     tx.commit().await?;
     Ok(rec)
+}
+
+/// [`finish`] with the notices the change causes, written in the same transaction.
+async fn finish_notify(
+    mut tx: Tx,
+    actor: &Actor,
+    d: AuditDraft,
+    notices: &[mamori_domain::notifications::NoticeDraft],
+) -> Result<AuditRecord> {
+    notifications::notify(&mut tx, actor, notices).await?;
+    finish(tx, actor, d).await
 }
 
 /// `%s%` for LIKE, with the wildcards of `s` escaped.

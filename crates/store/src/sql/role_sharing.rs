@@ -1,7 +1,7 @@
 //! SQL of the role sharing area (RoleSharingStore), compiled for both backends as a child of
 //! `sql` (see `sql/mod.rs`).
 
-use super::{finish, This};
+use super::{finish_notify, This};
 use crate::{
     new_id, now_ms, Actor, AuditDraft, ConflictKind, Entity, Result, RoleSharingEvent,
     RoleSharingItem, RoleSharingStep, RoleSharingStore, StoreError,
@@ -195,7 +195,7 @@ impl RoleSharingStore for This {
         .bind(&st.note)
         .execute(&mut *tx)
         .await?;
-        finish(
+        finish_notify(
             tx,
             actor,
             AuditDraft::new(
@@ -206,6 +206,7 @@ impl RoleSharingStore for This {
                 json!({"item": i.item_id, "party": st.party, "state": saved.state,
                        "version": saved.version, "answer": answer, "note": st.note}),
             ),
+            &st.notices,
         )
         .await?;
         Ok(saved)

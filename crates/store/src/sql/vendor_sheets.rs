@@ -1,13 +1,14 @@
 //! SQL of the vendor sheets area (VendorSheetStore), compiled for both backends as a child of
 //! `sql` (see `sql/mod.rs`).
 
-use super::{finish, Sheet, This};
+use super::{finish_notify, Sheet, This};
 use crate::{
     new_id, now_ms, Actor, Assessment, AssessmentAnswer, AuditDraft, ConflictKind, Entity, Result,
     StoreError, VendorSheet, VendorSheetStore,
 };
 use async_trait::async_trait;
 use mamori_domain::codes::VendorSheetStatus;
+use mamori_domain::notifications::NoticeDraft;
 use serde_json::json;
 
 const SHEET_SELECT: &str = "SELECT s.id, s.institution_id, i.code AS institution_code, \
@@ -37,6 +38,7 @@ impl This {
         id: &str,
         expected_version: i64,
         m: SheetMove<'_>,
+        notices: &[NoticeDraft],
     ) -> Result<()> {
         let (from, to, submitted_at, reason, action) = match m {
             SheetMove::Submit => (
@@ -84,10 +86,11 @@ impl This {
         } else {
             json!({ "reason": reason })
         };
-        finish(
+        finish_notify(
             tx,
             actor,
             AuditDraft::new(Some(&institution_id), action, "vendor_sheet", id, detail),
+            notices,
         )
         .await?;
         Ok(())
@@ -102,11 +105,13 @@ impl VendorSheetStore for This {
         a: &Assessment,
         contracts: &[(String, String)],
         catalog_id: &str,
+        notices: &[NoticeDraft],
     ) -> Result<usize> {
         let mut tx = self.begin().await?;
         let now = now_ms();
         let mut created = 0;
-        for (contract_id, vendor_id) in contracts {
+        let mut told = Vec::new();
+        for (i, (contract_id, vendor_id)) in contracts.iter().enumerate() {
             let n = sqlx::query(
                 "INSERT INTO vendor_sheets (id, institution_id, assessment_id, contract_id, \
                  vendor_id, catalog_id, status, requested_at) \
@@ -126,8 +131,11 @@ impl VendorSheetStore for This {
             .await?
             .rows_affected();
             created += n as usize;
+            if n == 1 {
+                told.extend(notices.get(i).cloned());
+            }
         }
-        finish(
+        finish_notify(
             tx,
             actor,
             AuditDraft::new(
@@ -137,6 +145,7 @@ impl VendorSheetStore for This {
                 &a.id,
                 json!({"requested": created, "catalog": catalog_id}),
             ),
+            &told,
         )
         .await?;
         Ok(created)
@@ -203,8 +212,9 @@ impl VendorSheetStore for This {
         actor: &Actor,
         id: &str,
         expected_version: i64,
+        notices: &[NoticeDraft],
     ) -> Result<()> {
-        self.move_vendor_sheet(actor, id, expected_version, SheetMove::Submit)
+        self.move_vendor_sheet(actor, id, expected_version, SheetMove::Submit, notices)
             .await
     }
 
@@ -214,8 +224,15 @@ impl VendorSheetStore for This {
         id: &str,
         expected_version: i64,
         reason: &str,
+        notices: &[NoticeDraft],
     ) -> Result<()> {
-        self.move_vendor_sheet(actor, id, expected_version, SheetMove::Return(reason))
-            .await
+        self.move_vendor_sheet(
+            actor,
+            id,
+            expected_version,
+            SheetMove::Return(reason),
+            notices,
+        )
+        .await
     }
 }

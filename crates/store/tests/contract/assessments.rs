@@ -138,7 +138,7 @@ async fn assessments_answers_approval_lock_and_revisions() {
             .iter()
             .any(|e| e == "assessment.evidence.withdraw"));
 
-        let approved = s.approve_assessment(&actor(), &a.id, 1).await.unwrap();
+        let approved = s.approve_assessment(&actor(), &a.id, 1, &[]).await.unwrap();
         assert_eq!(
             approved.status,
             mamori_domain::codes::AssessmentStatus::Approved
@@ -161,7 +161,7 @@ async fn assessments_answers_approval_lock_and_revisions() {
             "an approved sheet is locked"
         );
         assert!(matches!(
-            s.approve_assessment(&actor(), &a.id, approved.version)
+            s.approve_assessment(&actor(), &a.id, approved.version, &[])
                 .await,
             Err(StoreError::Conflict(_))
         ));
@@ -173,7 +173,7 @@ async fn assessments_answers_approval_lock_and_revisions() {
         s.save_assessment_answer(&actor(), &ans(&i.id, "1-1", Slot::All), 0)
             .await
             .unwrap();
-        s.approve_assessment(&actor(), &a.id, reopened.version)
+        s.approve_assessment(&actor(), &a.id, reopened.version, &[])
             .await
             .unwrap();
         let revs = s.assessment_revisions(&a.id).await.unwrap();
@@ -212,7 +212,7 @@ async fn assessments_answers_approval_lock_and_revisions() {
             let who = actor();
             let (saved, approved) = tokio::join!(
                 s.save_assessment_answer(&who, &x, 0),
-                s.approve_assessment(&who, &a.id, reopened.version)
+                s.approve_assessment(&who, &a.id, reopened.version, &[])
             );
             current = approved.unwrap();
             let revs = s.assessment_revisions(&a.id).await.unwrap();
@@ -255,20 +255,20 @@ async fn vendor_sheets_requested_answered_and_submitted() {
         let pair = vec![(c.id.clone(), v.id.clone())];
         let vendor_catalog = "mhlw/cyber-checklist-vendor@R6";
         assert_eq!(
-            s.request_vendor_sheets(&actor(), &a, &pair, vendor_catalog)
+            s.request_vendor_sheets(&actor(), &a, &pair, vendor_catalog, &[])
                 .await
                 .unwrap(),
             1
         );
         assert_eq!(
-            s.request_vendor_sheets(&actor(), &a, &pair, vendor_catalog)
+            s.request_vendor_sheets(&actor(), &a, &pair, vendor_catalog, &[])
                 .await
                 .unwrap(),
             0
         );
         let wrong = vec![(c.id.clone(), "other-vendor".to_string())];
         assert_eq!(
-            s.request_vendor_sheets(&actor(), &a, &wrong, vendor_catalog)
+            s.request_vendor_sheets(&actor(), &a, &wrong, vendor_catalog, &[])
                 .await
                 .unwrap(),
             0
@@ -308,7 +308,7 @@ async fn vendor_sheets_requested_answered_and_submitted() {
             .await
             .unwrap()
             .is_empty());
-        s.submit_vendor_sheet(&actor(), &sh.id, sh.version)
+        s.submit_vendor_sheet(&actor(), &sh.id, sh.version, &[])
             .await
             .unwrap();
         assert!(
@@ -327,13 +327,19 @@ async fn vendor_sheets_requested_answered_and_submitted() {
         // 差し戻し: only a submitted sheet at its current version; it opens again with the
         // reason, and the next submission clears the reason.
         assert!(matches!(
-            s.return_vendor_sheet(&actor(), &sh.id, submitted.version + 1, "備考が空")
+            s.return_vendor_sheet(&actor(), &sh.id, submitted.version + 1, "備考が空", &[])
                 .await,
             Err(StoreError::Conflict(_))
         ));
-        s.return_vendor_sheet(&actor(), &sh.id, submitted.version, "1-1 の確認日が誤り")
-            .await
-            .unwrap();
+        s.return_vendor_sheet(
+            &actor(),
+            &sh.id,
+            submitted.version,
+            "1-1 の確認日が誤り",
+            &[],
+        )
+        .await
+        .unwrap();
         let returned = s.vendor_sheet(&sh.id).await.unwrap().unwrap();
         assert_eq!(
             (returned.status.as_str(), returned.returned_reason.as_str()),
@@ -342,7 +348,7 @@ async fn vendor_sheets_requested_answered_and_submitted() {
         assert_eq!(returned.submitted_at, None);
         assert!(
             matches!(
-                s.return_vendor_sheet(&actor(), &sh.id, returned.version, "again")
+                s.return_vendor_sheet(&actor(), &sh.id, returned.version, "again", &[])
                     .await,
                 Err(StoreError::Conflict(_))
             ),
@@ -351,7 +357,7 @@ async fn vendor_sheets_requested_answered_and_submitted() {
         );
         let again = s.save_vendor_sheet_answer(&actor(), &ans, 1).await.unwrap();
         assert_eq!(again.version, 2, "answerable again after the return");
-        s.submit_vendor_sheet(&actor(), &sh.id, returned.version)
+        s.submit_vendor_sheet(&actor(), &sh.id, returned.version, &[])
             .await
             .unwrap();
         let resubmitted = s.vendor_sheet(&sh.id).await.unwrap().unwrap();

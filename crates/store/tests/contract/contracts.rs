@@ -101,6 +101,7 @@ async fn systems_contracts_and_role_sharing_items_with_history_and_versions() {
             party: Party::Vendor,
             step: kind,
             note: String::new(),
+            notices: vec![],
         };
         let saved = s
             .save_role_sharing_item(&actor(), &step(&item, 0, StepKind::Propose))

@@ -100,6 +100,7 @@ async fn vendors_systems_contracts_and_role_sharing_tallies() {
             party: by,
             step: StepKind::Propose,
             note: String::new(),
+            notices: vec![],
         };
         for (item, state, by) in [
             ("part2-a-1", ItemState::Negotiating, Party::Vendor),
@@ -178,17 +179,19 @@ async fn inspector_links_are_created_found_by_token_listed_and_revoked_once() {
             revoked_at: None,
             created_by: None,
             created_at: 0,
+            recipient: String::new(),
+            last_access_at: None,
         };
         assert!(s.inspector_links(&a.id).await.unwrap().is_empty());
-        s.create_inspector_link(&actor(), &link("l1", "監査法人", &i.id), "hash-1")
+        s.create_inspector_link(&actor(), &link("l1", "監査法人", &i.id), "hash-1", &[])
             .await
             .unwrap();
-        s.create_inspector_link(&actor(), &link("l2", "保健所", &i.id), "hash-2")
+        s.create_inspector_link(&actor(), &link("l2", "保健所", &i.id), "hash-2", &[])
             .await
             .unwrap();
         // Another institution cannot attach a link to this assessment.
         assert!(matches!(
-            s.create_inspector_link(&actor(), &link("l3", "x", &other.id), "hash-3")
+            s.create_inspector_link(&actor(), &link("l3", "x", &other.id), "hash-3", &[])
                 .await,
             Err(StoreError::NotFound(Entity::Assessment))
         ));

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod catalogs;
 pub mod checklist;
+pub mod notifications;
 pub mod role_sharing;
 pub mod vendors;
 
@@ -21,6 +22,7 @@ pub fn routes() -> Routes {
     let r = catalogs::routes(r);
     let r = role_sharing::routes(r);
     let r = vendors::routes(r);
+    let r = notifications::routes(r);
     checklist::routes(r)
 }
 

@@ -35,6 +35,8 @@ pub struct WebConfig {
     /// proxy). Without it every user behind the proxy would share one address, and one
     /// address's sign-in limit would lock everyone out.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How often the outbox is emptied (milliseconds).
+    pub mail_poll_ms: u64,
 }
 
 impl Default for WebConfig {
@@ -52,6 +54,7 @@ impl Default for WebConfig {
             mail_from: "mamori@localhost".into(),
             public_url: None,
             trusted_proxies: vec![],
+            mail_poll_ms: 15_000,
         }
     }
 }

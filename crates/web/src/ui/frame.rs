@@ -20,6 +20,8 @@ pub struct NavUser {
     pub platform_admin: bool,
     /// Belongs to a vendor: the vendor portal is in the menu.
     pub vendor: bool,
+    /// Unread notices (the count beside 通知).
+    pub unread: i64,
 }
 
 /// What the base layout needs on every page.
@@ -97,6 +99,11 @@ impl PageCtx {
         let can = |a: Action| {
             current.is_some_and(|i| mamori_app::access::may(auth, a, Scope::Institution(&i.id)))
         };
+        let unread = if auth.stage == Stage::Full {
+            state.store().unread_notifications(&auth.user.id).await?
+        } else {
+            0
+        };
         Ok(PageCtx {
             tr: Tr::new(auth.meta.lang),
             csrf: auth.csrf(),
@@ -104,6 +111,7 @@ impl PageCtx {
                 display_name: auth.user.display_name.clone(),
                 platform_admin: auth.principal.platform_admin,
                 vendor: !auth.principal.vendor_ids.is_empty(),
+                unread,
             }),
             institutions,
             current: current.map(|i| i.code.clone()),

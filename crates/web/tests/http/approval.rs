@@ -50,15 +50,7 @@ async fn approval_names_every_unmet_item_and_changes_nothing() {
         };
         let mut legacy = None;
         for item in &cat.items {
-            let slots: Vec<Slot> = if item.devices.is_empty() {
-                vec![Slot::All]
-            } else {
-                item.devices
-                    .iter()
-                    .map(|d| mamori_app::assessments::slot_of(*d))
-                    .collect()
-            };
-            for slot in slots {
+            for slot in slots_of(item) {
                 let check = if !item.gate && legacy.is_none() {
                     legacy = Some((item.id.clone(), item.number.clone(), slot));
                     YesNo::No

@@ -697,11 +697,12 @@ async fn a_partial_catalog_version_says_so_wherever_it_is_used() {
             Some(json!({"label": "東京都", "days": 7})),
         )
         .await;
-    let url = r.json::<Value>().await.unwrap()["url"]
+    let full = r.json::<Value>().await.unwrap()["url"]
         .as_str()
         .unwrap()
         .to_string();
-    let inspector = get_text(&app, &reqwest::Client::new(), &url).await;
+    let url = full.strip_prefix(&app.base).unwrap();
+    let inspector = get_text(&app, &reqwest::Client::new(), url).await;
     assert!(inspector.contains(&notice(&a.catalog_id)));
 
     let list = get_text(&app, &so.c, &format!("/i/{DEMO_CODE}/assessments")).await;

@@ -119,7 +119,7 @@ async fn starting_a_year_and_reopening_through_the_api() {
         let a = a.iter().find(|x| x.fiscal_year == 2024).unwrap();
         let approved = app
             .store
-            .approve_assessment(&Actor::system("test"), &a.id, a.version)
+            .approve_assessment(&Actor::system("test"), &a.id, a.version, &[])
             .await
             .unwrap();
         let reopen = format!("/api/v1/assessments/{}/reopen", a.id);
@@ -220,8 +220,10 @@ async fn inspector_links_through_the_api_show_the_secret_once() {
         let r = so.json(&app, Method::POST, &base, Some(ask)).await;
         assert_eq!(r.status(), 201);
         let made: Value = r.json().await.unwrap();
-        let url = made["url"].as_str().unwrap().to_string();
-        assert!(url.starts_with("/inspect/"), "{url}");
+        // The whole link (the host the officer used, without a `public_url`).
+        let full = made["url"].as_str().unwrap().to_string();
+        let url = full.strip_prefix(&app.base).unwrap_or_default().to_string();
+        assert!(url.starts_with("/inspect/"), "{full}");
         assert_eq!(made["link"]["label"], "東京都 医療安全課");
         assert_eq!(made["link"]["active"], true);
         let id = made["link"]["id"].as_str().unwrap().to_string();
@@ -506,7 +508,7 @@ async fn evidence_through_the_api_upload_download_and_withdraw() {
 
         // An approved sheet is locked (409), for both.
         app.store
-            .approve_assessment(&Actor::system("test"), &a.id, a.version)
+            .approve_assessment(&Actor::system("test"), &a.id, a.version, &[])
             .await
             .unwrap();
         let r = upload_evidence(

@@ -91,8 +91,11 @@ async fn inspector_link_shows_only_the_sheets_is_audited_and_stops_when_revoked(
                     revoked_at: None,
                     created_by: None,
                     created_at: 0,
+                    recipient: String::new(),
+                    last_access_at: None,
                 },
                 &hex_sha256("expired-token"),
+                &[],
             )
             .await
             .unwrap();

@@ -5,6 +5,7 @@ use crate::common::*;
 mod callers;
 mod catalog_probes;
 mod checklist_probes;
+mod notice_probes;
 mod probes;
 mod vendor_probes;
 mod vendor_sheet_probes;
@@ -527,6 +528,7 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{my_api_evidence}", "{ev}")
                     .replace("{evidence}", "{ev}")
                     .replace("/evidence/unknown/", "/evidence/{ev}/")
+                    .replace("/notifications/unknown/", "/notifications/{id}/")
                     .replace("/items/part2-a-1", "/items/{item}")
                     .replace("{vendor_b}", "{vendor_id}")
                     .replace("{b_user}", "{user_id}")

@@ -14,6 +14,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use axum_extra::extract::cookie::CookieJar;
+use mamori_domain::policy::{Action, Scope};
 use mamori_store::{now_ms, Actor, AuditDraft, SessionRecord};
 use serde::Deserialize;
 
@@ -372,6 +373,11 @@ struct HomePage {
     /// Institutions whose roles wait for the user's second factor: their names.
     mfa_blocked: Vec<String>,
     is_platform_admin: bool,
+    /// Checklists shared with the user as an inspector: (institution, fiscal year, status,
+    /// how, until, href).
+    shared: Vec<[String; 6]>,
+    /// Institutions whose dashboard the user may open (an inspector's are not listed).
+    dashboards: Vec<(String, String)>,
 }
 
 pub struct HomeVendor {
@@ -383,8 +389,19 @@ pub struct HomeVendor {
 /// `/`: straight to the only institution, else the chooser.
 pub async fn root(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
     let insts = mamori_app::access::my_institutions(state.store(), &auth).await?;
-    if insts.len() == 1 && auth.principal.vendor_ids.is_empty() {
-        return Ok(see_other(&format!("/i/{}", insts[0].code)));
+    // Straight to the dashboard only when it is the one place to go; an inspector, a
+    // vendor or a member of several lands on the home page made for them.
+    let dash: Vec<_> = insts
+        .iter()
+        .filter(|i| {
+            mamori_app::access::may(&auth, Action::ViewDashboard, Scope::Institution(&i.id))
+        })
+        .collect();
+    let inspects = insts.iter().any(|i| {
+        mamori_app::access::may(&auth, Action::InspectAssessments, Scope::Institution(&i.id))
+    });
+    if insts.len() == 1 && dash.len() == 1 && auth.principal.vendor_ids.is_empty() && !inspects {
+        return Ok(see_other(&format!("/i/{}", dash[0].code)));
     }
     if insts.is_empty() && auth.principal.platform_admin {
         return Ok(see_other("/admin"));
@@ -417,12 +434,46 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> AppResult<Respon
         .into_iter()
         .map(|i| i.name)
         .collect();
+    let tr = page.tr;
+    let shared = mamori_app::inspector::shared_with_me(&state, &auth)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let how = match &s.reach {
+                mamori_app::inspector::Reach::Grant { .. } => tr.t("home-shared-via-grant"),
+                mamori_app::inspector::Reach::Link(l) => {
+                    tr.t1("home-shared-via-link", "label", &l.label)
+                }
+            };
+            [
+                s.institution.name.clone(),
+                mamori_domain::wareki::fiscal_year(s.assessment.fiscal_year as i32),
+                tr.t(&format!("cy-status-{}", s.assessment.status)),
+                how,
+                s.reach
+                    .expires_at()
+                    .map(mamori_domain::time::timestamp_jst)
+                    .unwrap_or_else(|| tr.t("inspect-no-expiry")),
+                format!("/inspections/{}", s.assessment.id),
+            ]
+        })
+        .collect();
+    let dashboards = mamori_app::access::my_institutions(state.store(), &auth)
+        .await?
+        .into_iter()
+        .filter(|i| {
+            mamori_app::access::may(&auth, Action::ViewDashboard, Scope::Institution(&i.id))
+        })
+        .map(|i| (i.code, i.name))
+        .collect();
     Ok(render(&HomePage {
         page,
         vendors,
         pending,
         mfa_blocked,
         is_platform_admin: auth.principal.platform_admin,
+        shared,
+        dashboards,
     })?
     .into_response())
 }

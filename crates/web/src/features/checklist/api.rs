@@ -24,9 +24,14 @@ pub struct AssessmentView {
     pub fiscal_year_label: String,
     /// The checklist version answered (`mhlw/cyber-checklist-institution@R6`).
     pub catalog_id: String,
-    /// `draft` or `approved` (approved sheets are locked).
+    /// `draft`, `requested` (承認依頼中, locked) or `approved` (locked).
     pub status: String,
     pub revision: i64,
+    /// Who approved (and in which role, on which day), or who asked for approval; none for
+    /// a draft.
+    pub approval: Option<mamori_app::approvals::ApprovalBlock>,
+    /// Why the sheet was last sent back (empty once asked again).
+    pub returned_reason: String,
     /// Send this back to approve.
     pub version: i64,
     /// First checks filled in (carried answers not counted) and first checks needed.
@@ -87,6 +92,11 @@ pub(crate) fn assessment_view(
         })
         .unwrap_or((0, 0));
     AssessmentView {
+        approval: mamori_app::approvals::approval_block(
+            &mamori_i18n::Tr::new(mamori_i18n::Lang::Ja),
+            &a,
+        ),
+        returned_reason: a.returned_reason.clone(),
         fiscal_year_label: mamori_domain::wareki::fiscal_year(a.fiscal_year as i32),
         id: a.id,
         fiscal_year: a.fiscal_year,

@@ -254,3 +254,14 @@ pub async fn inspect_evidence(
     .await?;
     Ok(r)
 }
+
+/// A piece of evidence for an inspector account (by grant or by a link sent to its address).
+pub async fn inspection_evidence(
+    State(state): State<AppState>,
+    auth: crate::http::auth::Auth,
+    Path((id, ev)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let what = format!("evidence:{ev}");
+    let (a, _, _) = mamori_app::inspector::inspection(&state, &auth, &id, &what).await?;
+    serve_evidence(&state, &a.id, &ev).await
+}

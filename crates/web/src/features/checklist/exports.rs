@@ -46,3 +46,22 @@ pub async fn inspect_bundle(
         ),
     ))
 }
+
+/// The bundle for an inspector account (by grant or by a link sent to its address).
+pub async fn inspection_bundle(
+    State(state): State<AppState>,
+    auth: crate::http::auth::Auth,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (a, _, _) = mamori_app::inspector::inspection(&state, &auth, &id, "bundle.zip").await?;
+    let bytes = mamori_app::exports::bundle_bytes(&state, &a).await?;
+    Ok(crate::http::download::download(
+        bytes,
+        "application/zip",
+        &format!("inspection-{}.zip", a.fiscal_year),
+        &format!(
+            "立入検査_{}.zip",
+            mamori_domain::wareki::fiscal_year(a.fiscal_year as i32)
+        ),
+    ))
+}

@@ -25,6 +25,8 @@ pub struct LinkForm {
     pub label: String,
     #[serde(default)]
     pub days: i64,
+    #[serde(default)]
+    pub recipient: String,
 }
 
 #[derive(Template)]
@@ -35,10 +37,12 @@ pub(crate) struct LinkCreated {
     link: String,
     label: String,
     expires: String,
+    recipient: String,
 }
 
 pub async fn create_inspector_link(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     auth: Auth,
     Path(id): Path<String>,
     Form(f): Form<LinkForm>,
@@ -46,6 +50,7 @@ pub async fn create_inspector_link(
     let input = mamori_app::inspector::LinkInput {
         label: f.label,
         days: f.days,
+        recipient: f.recipient,
     };
     let made = match mamori_app::inspector::create(&state, &auth, &id, &input).await {
         Ok(made) => made,
@@ -70,18 +75,38 @@ pub async fn create_inspector_link(
         &format!("/assessments/{id}"),
     )
     .await?;
-    let link = match &state.cfg().public_url {
-        Some(base) => format!("{base}/inspect/{}", made.token),
-        None => format!("/inspect/{}", made.token),
-    };
+    let link = format!("{}/inspect/{}", site_url(&state, &headers), made.token);
     Ok(render(&LinkCreated {
         page,
         assessment_id: made.link.assessment_id,
         link,
         label: made.link.label,
         expires: mamori_domain::time::timestamp_jst(made.link.expires_at),
+        recipient: made.link.recipient,
     })?
     .into_response())
+}
+
+/// The address mamori is reached at: `public_url`, or else the scheme and host of the
+/// request (what the officer's browser used), so a link handed over is whole.
+pub(crate) fn site_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(base) = &state.cfg().public_url {
+        return base.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.cfg().secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
 }
 
 pub async fn revoke_inspector_link(
@@ -147,6 +172,26 @@ pub struct InspectSheet {
     pub rows: Vec<[String; 9]>,
 }
 
+/// What the inspector reads before the sheet: the approval block, how complete the sheet
+/// is, the いいえ items and their target dates, the vendor sheets and their dates, how much
+/// evidence there is.
+pub struct InspectSummary {
+    pub approval: Option<mamori_app::approvals::ApprovalBlock>,
+    pub done: usize,
+    pub needed: usize,
+    /// (item number and slot, target date, second check or "")
+    pub no_items: Vec<(String, String, String)>,
+    /// (vendor and contract, status, requested on, submitted on)
+    pub vendor_sheets: Vec<(String, String, String, String)>,
+    pub evidence_count: usize,
+}
+
+impl InspectSummary {
+    pub fn approved(&self) -> bool {
+        self.approval.as_ref().is_some_and(|b| b.approved)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "checklist/inspect.html")]
 pub(crate) struct InspectPage {
@@ -159,6 +204,9 @@ pub(crate) struct InspectPage {
     expires: String,
     sheets: Vec<InspectSheet>,
     outstanding: Vec<String>,
+    summary: InspectSummary,
+    /// Where the bundle is downloaded (`…/bundle.zip`).
+    base: String,
 }
 
 #[derive(Template)]
@@ -177,7 +225,6 @@ pub async fn inspect(
     Path(token): Path<String>,
 ) -> AppResult<Response> {
     let (page, jar) = PageCtx::anonymous(&meta, &jar, &format!("/inspect/{token}"));
-    let tr = page.tr;
     let store = state.store();
     let Some(link) = live_link(&state, &token).await? else {
         return Ok((
@@ -196,11 +243,79 @@ pub async fn inspect(
         .await?
         .ok_or(AppError::NotFound)?;
     record_inspection(&state, &meta, &link, serde_json::json!({"link": link.id})).await?;
+    store
+        .touch_inspector_link(&link.id, mamori_store::now_ms())
+        .await?;
+    let base = format!("/inspect/{token}");
+    let body = inspect_page(&state, page, &a, &inst, Some(link.expires_at), &base).await?;
+    Ok((jar, [(axum::http::header::CACHE_CONTROL, "no-store")], body).into_response())
+}
+
+/// The same view for an inspector account: by its inspector role at the institution, or a
+/// link sent to its address (`app::inspector::inspection`, which audits the opening).
+pub async fn inspect_signed_in(
+    State(state): State<AppState>,
+    auth: crate::http::auth::Auth,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (a, inst, reach) = mamori_app::inspector::inspection(&state, &auth, &id, "sheet").await?;
+    let base = format!("/inspections/{}", a.id);
+    let page = PageCtx::signed_in(&state, &auth, "home", None, &base).await?;
+    let body = inspect_page(&state, page, &a, &inst, reach.expires_at(), &base).await?;
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], body).into_response())
+}
+
+/// Render the inspector's view; evidence downloads and the bundle live under `base`.
+async fn inspect_page(
+    state: &AppState,
+    page: PageCtx,
+    a: &mamori_store::Assessment,
+    inst: &mamori_domain::Institution,
+    expires: Option<i64>,
+    base: &str,
+) -> AppResult<axum::response::Html<String>> {
+    let tr = page.tr;
+    let store = state.store();
     let reg = state.catalogs();
     let mut sheets = Vec::new();
+    let answers = store.assessment_answers(&a.id).await?;
+    let mut summary = InspectSummary {
+        approval: mamori_app::approvals::approval_block(&tr, a),
+        done: 0,
+        needed: 0,
+        no_items: vec![],
+        vendor_sheets: vec![],
+        evidence_count: 0,
+    };
     if let Some(cat) = reg.catalogs.get(&a.catalog_id) {
-        let answers = store.assessment_answers(&a.id).await?;
         let m = model(cat, &answers);
+        summary.done = m.done;
+        summary.needed = m.needed;
+        for x in answers
+            .iter()
+            .filter(|x| !x.carried && x.check1 == Some(mamori_domain::assessment::YesNo::No))
+        {
+            let number = cat
+                .item(&x.item_id)
+                .map(|i| i.number.clone())
+                .unwrap_or_else(|| x.item_id.clone());
+            let place = if x.slot == mamori_domain::assessment::Slot::All {
+                number
+            } else {
+                format!("{number} {}", tr.t(&format!("cy-slot-{}", x.slot)))
+            };
+            let second = match x.check2 {
+                Some(c) => format!(
+                    "{} {}",
+                    mamori_app::assessments::check_label(&tr, Some(c)),
+                    x.check2_on.clone().unwrap_or_default()
+                ),
+                None => String::new(),
+            };
+            summary
+                .no_items
+                .push((place, x.target_on.clone().unwrap_or_default(), second));
+        }
         sheets.push(InspectSheet {
             title: cat.catalog.title.clone(),
             subtitle: inst.name.clone(),
@@ -210,7 +325,22 @@ pub async fn inspect(
     }
     let mut outstanding = Vec::new();
     for s in store.vendor_sheets(&a.id).await? {
-        if s.status != mamori_domain::codes::VendorSheetStatus::Submitted {
+        let submitted = s.status == mamori_domain::codes::VendorSheetStatus::Submitted;
+        summary.vendor_sheets.push((
+            format!("{}({})", s.vendor_name, s.contract_title),
+            tr.t(if submitted {
+                "vs-submitted"
+            } else if s.returned_reason.is_empty() {
+                "vs-outstanding"
+            } else {
+                "vs-returned"
+            }),
+            mamori_domain::time::date_jst(s.requested_at),
+            s.submitted_at
+                .map(mamori_domain::time::date_jst)
+                .unwrap_or_default(),
+        ));
+        if !submitted {
             outstanding.push(s.vendor_name.clone());
             continue;
         }
@@ -225,7 +355,7 @@ pub async fn inspect(
         }
     }
     let today = mamori_domain::time::today_jst();
-    let evidence = store
+    let evidence: Vec<_> = store
         .evidence(&a.id)
         .await?
         .into_iter()
@@ -241,19 +371,23 @@ pub async fn inspect(
                 is_stale(&e.effective_on, &today),
                 e.sha256
                     .as_ref()
-                    .map(|_| format!("/inspect/{token}/evidence/{}", e.id)),
+                    .map(|_| format!("{base}/evidence/{}", e.id)),
             )
         })
         .collect();
-    let body = render(&InspectPage {
+    summary.evidence_count = evidence.len();
+    render(&InspectPage {
         evidence,
         institution: format!("{}({})", inst.name, inst.code),
         fy_label: mamori_domain::wareki::fiscal_year(a.fiscal_year as i32),
         status: tr.t(&format!("cy-status-{}", a.status)),
-        expires: mamori_domain::time::timestamp_jst(link.expires_at),
+        expires: expires
+            .map(mamori_domain::time::timestamp_jst)
+            .unwrap_or_else(|| tr.t("inspect-no-expiry")),
         sheets,
         outstanding,
+        summary,
+        base: base.to_string(),
         page,
-    })?;
-    Ok((jar, [(axum::http::header::CACHE_CONTROL, "no-store")], body).into_response())
+    })
 }

@@ -25,6 +25,10 @@ pub struct InspectorLinkView {
     /// Neither expired nor revoked.
     pub active: bool,
     pub created_at: i64,
+    /// The address it was mailed to (empty: handed over otherwise).
+    pub recipient: String,
+    /// Unix ms of the last opening.
+    pub last_access_at: Option<i64>,
 }
 
 fn view(l: InspectorLink, now: i64) -> InspectorLinkView {
@@ -35,14 +39,16 @@ fn view(l: InspectorLink, now: i64) -> InspectorLinkView {
         expires_at: l.expires_at,
         revoked_at: l.revoked_at,
         created_at: l.created_at,
+        recipient: l.recipient,
+        last_access_at: l.last_access_at,
     }
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct CreatedInspectorLink {
     pub link: InspectorLinkView,
-    /// The secret link to hand to the inspector (`…/inspect/<secret>`): shown this once,
-    /// only its hash is kept.
+    /// The secret link to hand to the inspector (`https://…/inspect/<secret>`, whole):
+    /// shown this once, only its hash is kept.
     pub url: String,
 }
 
@@ -65,15 +71,17 @@ pub async fn list(
     responses((status = 201, body = CreatedInspectorLink), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     auth: Auth,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<LinkInput>,
 ) -> AppResult<(StatusCode, Json<CreatedInspectorLink>)> {
     let made = mamori_app::inspector::create(&state, &auth, &id, &input).await?;
-    let url = match &state.cfg().public_url {
-        Some(base) => format!("{base}/inspect/{}", made.token),
-        None => format!("/inspect/{}", made.token),
-    };
+    let url = format!(
+        "{}/inspect/{}",
+        super::inspector::site_url(&state, &headers),
+        made.token
+    );
     Ok((
         StatusCode::CREATED,
         Json(CreatedInspectorLink {

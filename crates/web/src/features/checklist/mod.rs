@@ -2,6 +2,7 @@
 //! approval and revisions, inspector links and the official exports.
 
 pub mod api;
+pub mod approval;
 pub mod assessments_api;
 pub mod evidence;
 pub mod evidence_api;
@@ -65,6 +66,17 @@ pub fn routes(r: Routes) -> Routes {
         .page(GET, "/assessments/{id}/export.pdf", exports_api::export_pdf)
         .page(GET, "/assessments/{id}/bundle.zip", exports_api::bundle)
         .page(GET, "/inspect/{token}/bundle.zip", exports::inspect_bundle)
+        .page(GET, "/inspections/{id}", inspector::inspect_signed_in)
+        .page(
+            GET,
+            "/inspections/{id}/bundle.zip",
+            exports::inspection_bundle,
+        )
+        .page(
+            GET,
+            "/inspections/{id}/evidence/{ev}",
+            evidence::inspection_evidence,
+        )
         .page(
             POST,
             "/vendor-sheets/{id}/answers",
@@ -89,6 +101,18 @@ pub fn routes(r: Routes) -> Routes {
             vendor_sheets::copy_vendor_sheet,
         )
         .twin("POST /api/v1/vendor-sheets/{id}/copy")
+        .page(
+            POST,
+            "/assessments/{id}/request-approval",
+            approval::request_page,
+        )
+        .twin("POST /api/v1/assessments/{id}/request-approval")
+        .page(
+            POST,
+            "/assessments/{id}/send-back",
+            approval::send_back_page,
+        )
+        .twin("POST /api/v1/assessments/{id}/send-back")
         .page(POST, "/assessments/{id}/reopen", sheet::reopen)
         .twin("POST /api/v1/assessments/{id}/reopen")
         .page(GET, "/assessments/{id}/revisions/{n}", sheet::revision)
@@ -104,6 +128,8 @@ pub fn routes(r: Routes) -> Routes {
         .api(routes!(api::sheet))
         .api(routes!(api::answer))
         .api(routes!(api::approve))
+        .api(routes!(approval::request_approval))
+        .api(routes!(approval::send_back))
         .api(routes!(
             vendor_sheets_api::request,
             vendor_sheets_api::of_assessment

@@ -172,6 +172,12 @@ pub struct Signals {
     pub href: String,
     pub fiscal_year: String,
     pub approved: bool,
+    /// 承認依頼中: waiting for the executive.
+    pub requested: bool,
+    /// Who asked and when, while requested.
+    pub requested_by: String,
+    /// The viewer may approve it (the executive's call to act).
+    pub awaiting_me: bool,
     pub done: usize,
     pub needed: usize,
     /// (item number, slot label, target date, overdue)
@@ -200,9 +206,15 @@ pub async fn dashboard_panel(
     if !mamori_app::access::may(auth, Action::ViewAssessments, Scope::Institution(&inst.id)) {
         return Ok(None);
     }
-    let Some(cl) = signals(state, inst, tr).await? else {
+    let Some(mut cl) = signals(state, inst, tr).await? else {
         return Ok(None);
     };
+    cl.awaiting_me = cl.requested
+        && mamori_app::access::may(
+            auth,
+            Action::ApproveAssessment,
+            Scope::Institution(&inst.id),
+        );
     Ok(Some(render(&Panel { tr, cl })?.0))
 }
 
@@ -259,6 +271,12 @@ pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult
         href: format!("/assessments/{}", a.id),
         fiscal_year: mamori_domain::wareki::fiscal_year(a.fiscal_year as i32),
         approved: a.status == AssessmentStatus::Approved,
+        requested: a.status == AssessmentStatus::Requested,
+        requested_by: mamori_app::approvals::approval_block(tr, &a)
+            .filter(|_| a.status == AssessmentStatus::Requested)
+            .map(|b| format!("{} {}", b.requested_by, b.requested_on))
+            .unwrap_or_default(),
+        awaiting_me: false,
         done: m.done,
         needed: m.needed,
         overdue: no_items.iter().filter(|x| x.3).count(),

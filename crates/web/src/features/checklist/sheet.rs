@@ -62,6 +62,16 @@ pub struct ItemView {
     pub slots: Vec<SlotView>,
 }
 
+/// An inspector link as the sheet lists it.
+pub struct LinkRow {
+    pub id: String,
+    pub label: String,
+    pub recipient: String,
+    pub expires: String,
+    pub last_access: String,
+    pub active: bool,
+}
+
 pub struct SectionView {
     pub title: String,
     pub items: Vec<ItemView>,
@@ -85,12 +95,19 @@ pub(crate) struct SheetPage {
     can_answer: bool,
     can_approve: bool,
     can_reopen: bool,
+    /// The officer may ask for approval (a draft); `unmet` says whether it would be taken.
+    can_request: bool,
+    /// The executive may send a requested sheet back (with a reason).
+    can_send_back: bool,
+    /// The officer may withdraw the request.
+    can_withdraw: bool,
+    approval: Option<mamori_app::approvals::ApprovalBlock>,
+    requested: bool,
     revisions: Vec<(i64, String, String, String)>,
     carried_from: Option<String>,
     sheets: Vec<SheetRow>,
     has_contracts: bool,
-    /// (id, label, expires, active)
-    links: Vec<(String, String, String, bool)>,
+    links: Vec<LinkRow>,
     can_links: bool,
     /// (value, kind, name) of each record evidence can point to.
     targets: Vec<(String, String, String)>,
@@ -218,6 +235,7 @@ pub(crate) async fn sheet_view(
         mamori_app::access::may(auth, action, Scope::Institution(&a.institution_id))
     };
     let draft = a.status == AssessmentStatus::Draft;
+    let requested = a.status == AssessmentStatus::Requested;
     let revisions = store
         .assessment_revisions(&a.id)
         .await?
@@ -236,18 +254,20 @@ pub(crate) async fn sheet_view(
         .inspector_links(&a.id)
         .await?
         .into_iter()
-        .map(|l| {
-            let active = l.standing(auth.now) == GrantStanding::Active;
-            (
-                l.id,
-                l.label,
-                mamori_domain::time::timestamp_jst(l.expires_at),
-                active,
-            )
+        .map(|l| LinkRow {
+            active: l.standing(auth.now) == GrantStanding::Active,
+            expires: mamori_domain::time::timestamp_jst(l.expires_at),
+            last_access: l
+                .last_access_at
+                .map(mamori_domain::time::timestamp_jst)
+                .unwrap_or_else(|| "—".into()),
+            id: l.id,
+            label: l.label,
+            recipient: l.recipient,
         })
         .collect();
     let has_contracts = !store.contracts(&a.institution_id).await?.is_empty();
-    let unmet = if draft {
+    let unmet = if a.status != AssessmentStatus::Approved {
         mamori_app::assessments::unmet(cat, &a, &answers, &today)
             .into_iter()
             .map(|u| {
@@ -283,8 +303,15 @@ pub(crate) async fn sheet_view(
             needed: m.needed,
             gate_no: m.gate_no,
             can_answer: draft && can(Action::AnswerAssessment),
-            can_approve: draft && can(Action::ApproveAssessment),
-            can_reopen: !draft && can(Action::AnswerAssessment),
+            can_approve: a.status != AssessmentStatus::Approved && can(Action::ApproveAssessment),
+            can_reopen: a.status == AssessmentStatus::Approved && can(Action::AnswerAssessment),
+            can_request: draft && can(Action::AnswerAssessment),
+            can_send_back: requested && can(Action::ApproveAssessment),
+            can_withdraw: requested
+                && can(Action::AnswerAssessment)
+                && !can(Action::ApproveAssessment),
+            approval: mamori_app::approvals::approval_block(&tr, &a),
+            requested,
             revisions,
             carried_from: previous
                 .map(|p| mamori_domain::wareki::fiscal_year(p.fiscal_year as i32)),

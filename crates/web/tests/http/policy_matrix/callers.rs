@@ -80,6 +80,15 @@ pub(super) const ANSWER_ASSESSMENT: &[Who] = &[
     Who::Role(Role::SystemOperator),
 ];
 pub(super) const APPROVE_ASSESSMENT: &[Who] = &[Who::Role(Role::Executive)];
+/// Send a requested sheet back: the executive, or those who answer withdrawing it.
+pub(super) const SEND_BACK: &[Who] = &[
+    Who::Role(Role::Executive),
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::Role(Role::SystemOperator),
+];
+/// The inspector account's read-only view (by its role at the institution).
+pub(super) const INSPECT: &[Who] = &[Who::Role(Role::Inspector)];
 pub(super) const SHEET_B_VIEW: &[Who] = &[
     Who::Role(Role::Executive),
     Who::Role(Role::SecurityOfficer),
@@ -126,6 +135,9 @@ pub(super) fn refusal(who: Who, path: &str) -> u16 {
     ]) {
         // C社's contract, A社's vendor sheet
         member || (path.contains("{sheet_a}") && who == Who::OtherContractVendor)
+    } else if scoped(&["/inspections/"]) {
+        // The inspector's view tells nobody else the sheet exists.
+        false
     } else if scoped(&["/vendors/", "/api/v1/vendors/"]) {
         who == Who::ContractVendor
     } else {

@@ -681,5 +681,6 @@ pub(super) fn probes() -> Vec<Probe> {
     .chain(super::vendor_probes::probes())
     .chain(super::vendor_sheet_probes::probes())
     .chain(super::checklist_probes::probes())
+    .chain(super::notice_probes::probes())
     .collect()
 }

@@ -1,0 +1,143 @@
+//! The inspector's account: signing in lands on a home page listing the checklists shared
+//! with it (by its inspector role, or by a link mailed to its address) with their expiry;
+//! each opens read-only with its summary, the bundle downloads, every opening is audited;
+//! nobody else reaches them. On SQLite and PostgreSQL.
+
+use crate::common::*;
+
+const INSPECTOR: &str = "kensa@pref.tokyo.example.jp";
+
+#[tokio::test]
+async fn the_inspector_lands_on_its_shared_checklists_not_on_a_refusal() {
+    for app in start_each().await {
+        let a = new_assessment(&app).await;
+        let inspector = login(&app, INSPECTOR).await;
+        let r = inspector.get(&app, "/").await;
+        assert_eq!(r.status(), 200, "the home page, not a redirect to a 403");
+        let home = r.text().await.unwrap();
+        assert!(
+            home.contains(r#"data-testid="shared-checklists""#),
+            "{home}"
+        );
+        assert!(home.contains(&format!("/inspections/{}", a.id)));
+        assert!(home.contains("/logout"), "a way to sign out");
+        assert!(
+            !home.contains(&format!("href=\"/i/{DEMO_CODE}\"")),
+            "no dashboard it may not open"
+        );
+
+        let heads = app.store.audit_heads().await.unwrap();
+        let r = inspector.get(&app, &format!("/inspections/{}", a.id)).await;
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.unwrap();
+        assert!(page.contains(r#"data-testid="inspect-summary""#));
+        assert!(page.contains(r#"data-testid="inspect-sheet""#));
+        assert_ne!(
+            app.store.audit_heads().await.unwrap(),
+            heads,
+            "the opening is audited"
+        );
+        let r = inspector
+            .get(&app, &format!("/inspections/{}/bundle.zip", a.id))
+            .await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+
+        // It still cannot answer, approve or open the officer's pages.
+        for path in [
+            format!("/assessments/{}", a.id),
+            format!("/i/{DEMO_CODE}"),
+            format!("/i/{DEMO_CODE}/assessments"),
+        ] {
+            let r = inspector.get(&app, &path).await;
+            assert!(
+                matches!(r.status().as_u16(), 403 | 404),
+                "{path}: {}",
+                r.status()
+            );
+        }
+        // A vendor and a member of another institution reach nothing.
+        let vendor = login(&app, "tanto@a-sha.example.jp").await;
+        let r = vendor.get(&app, &format!("/inspections/{}", a.id)).await;
+        assert_eq!(r.status(), 404);
+        let (other, _) = officer_elsewhere(&app, "1399999999", "so@other.example.jp").await;
+        let r = other
+            .get(&app, &format!("/inspections/{}/bundle.zip", a.id))
+            .await;
+        assert_eq!(r.status(), 404);
+    }
+}
+
+#[tokio::test]
+async fn a_link_mailed_to_an_address_is_on_that_accounts_home_until_revoked() {
+    for app in start_each().await {
+        let a = new_assessment(&app).await;
+        let officer = login(&app, OFFICER_EMAIL).await;
+        // A bad address is refused and changes nothing.
+        let url = format!("/api/v1/assessments/{}/inspector-links", a.id);
+        let r = officer
+            .json(
+                &app,
+                Method::POST,
+                &url,
+                Some(json!({"label": "県 医療安全課", "days": 7, "recipient": "not-an-address"})),
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(app.store.inspector_links(&a.id).await.unwrap().is_empty());
+
+        new_user(&app, "hoken@pref.example.jp").await;
+        let r = officer
+            .json(
+                &app,
+                Method::POST,
+                &url,
+                Some(json!({"label": "県 医療安全課", "days": 7,
+                            "recipient": "Hoken@pref.example.jp"})),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        // The mail to the address carries the link itself.
+        let mail = outbox_for(&app, "hoken@pref.example.jp").await;
+        assert_eq!(mail.len(), 1);
+        assert_eq!(mail[0].0, "inspector_link_shared");
+        assert!(mail[0].1.starts_with("/inspect/"));
+
+        let hoken = login(&app, "hoken@pref.example.jp").await;
+        let home = get_text(&app, &hoken.c, "/home").await;
+        assert!(home.contains(&format!("/inspections/{}", a.id)), "{home}");
+        let r = hoken.get(&app, &format!("/inspections/{}", a.id)).await;
+        assert_eq!(r.status(), 200);
+        let link = &app.store.inspector_links(&a.id).await.unwrap()[0];
+        assert!(
+            link.last_access_at.is_some(),
+            "the opening is recorded on the link"
+        );
+
+        // Someone else with no role there: nothing.
+        new_user(&app, "someone@pref.example.jp").await;
+        let someone = login(&app, "someone@pref.example.jp").await;
+        let r = someone.get(&app, &format!("/inspections/{}", a.id)).await;
+        assert_eq!(r.status(), 404);
+
+        // Revoked: gone from the home page and refused.
+        let r = officer
+            .json(
+                &app,
+                Method::POST,
+                &format!(
+                    "/api/v1/assessments/{}/inspector-links/{}/revoke",
+                    a.id, link.id
+                ),
+                None,
+            )
+            .await;
+        assert!(r.status().is_success());
+        let home = get_text(&app, &hoken.c, "/home").await;
+        assert!(!home.contains(&format!("/inspections/{}", a.id)));
+        let r = hoken.get(&app, &format!("/inspections/{}", a.id)).await;
+        assert_eq!(r.status(), 404);
+    }
+}
+
+const OFFICER_EMAIL: &str = "anzen@sakura.example.jp";
