@@ -116,6 +116,9 @@ pub(crate) struct VendorSheetPage {
     can_return: bool,
     /// Earlier submitted sheets of this vendor to reuse answers from: (id, label).
     sources: Vec<(String, String)>,
+    /// Read by the contract's vendor (its portal is the way back), not the institution
+    /// (its checklist is).
+    vendor_side: bool,
 }
 
 pub(crate) async fn vendor_sheet_view(
@@ -234,6 +237,7 @@ pub(crate) async fn vendor_sheet_view(
                 ),
             sources,
             submitted: !open,
+            vendor_side: party == Party::Vendor,
             s,
             page,
         })?,

@@ -1,0 +1,114 @@
+// Every role's whole journey by its links (issue 12, test d): each demo account signs in,
+// starts from its home page and follows every same-site link it is shown — menus,
+// breadcrumbs, buttons that are links, downloads — breadth first. No link may lead to a
+// page the user may not open (403) or that does not exist (404), and every page it lands
+// on offers a way to sign out.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, newPage, signIn, startServer } from './helpers.js';
+
+// The demo's accounts, one per kind of user (crates/app/src/demo.rs).
+const ROLES = {
+  executive: 'rijicho@sakura.example.jp',
+  officer: 'anzen@sakura.example.jp',
+  planning: 'kikaku@sakura.example.jp',
+  operator: 'unyo@sakura.example.jp',
+  staff: 'shokuin@sakura.example.jp',
+  inspector: 'kensa@pref.tokyo.example.jp',
+  vendorWithContract: 'tanto@b-sha.example.jp',
+  vendorWithoutContract: 'tanto@d-sha.example.jp',
+  platformAdmin: 'admin@mamori.example',
+};
+
+// Bounded: at most this many pages per role (the demo has fewer besides the catalogs).
+const MAX_PAGES = 200;
+// Downloads are fetched, not rendered.
+const DOWNLOAD = /\.(xlsx|pdf|zip|csv)(\?|$)|^\/contract-documents\/|\/evidence\/[^/]+$/;
+// The official documents' pages are many and alike (every item, every search): a dozen
+// of them are enough.
+const SAMPLE = [/^\/catalogs/];
+const SAMPLE_MAX = 12;
+
+describe('every role follows every link it is shown (browser)', { timeout: 600_000 }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  }, { timeout: 60_000 });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  }, { timeout: 30_000 });
+
+  for (const [role, email] of Object.entries(ROLES)) {
+    test(`${role}: no link leads to 403 or 404`, { timeout: 240_000 }, async (t) => {
+      const base = server.baseUrl;
+      const s = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+      const page = s.page;
+      try {
+        await signIn(page, base, email);
+        const queue = [new URL(page.url()).pathname + new URL(page.url()).search];
+        const seen = new Set(queue);
+        const sampled = new Map();
+        const from = new Map();
+        const broken = [];
+        const noSignOut = [];
+        let visited = 0;
+        while (queue.length > 0 && visited < MAX_PAGES) {
+          const at = queue.shift();
+          visited += 1;
+          if (DOWNLOAD.test(at)) {
+            const r = await page.request.get(`${base}${at}`);
+            if ([403, 404].includes(r.status())) broken.push(`${r.status()} ${at}`);
+            continue;
+          }
+          let res;
+          try {
+            res = await page.goto(`${base}${at}`);
+          } catch (e) {
+            // A link that turns out to be a download.
+            if (!/Download is starting/.test(e.message)) throw e;
+            const r = await page.request.get(`${base}${at}`);
+            if ([403, 404].includes(r.status())) broken.push(`${r.status()} ${at}`);
+            continue;
+          }
+          const status = res?.status() ?? 0;
+          if ([403, 404].includes(status)) {
+            page.allowedErrors = [/./]; // reported below with where the link was
+            broken.push(`${status} ${at} (linked from ${from.get(at) ?? '?'})`);
+            continue;
+          }
+          // A print layout is for paper (it carries no menu); every other page has sign-out.
+          const printLayout = /\/print$/.test(new URL(at, base).pathname);
+          if (!printLayout && (await page.locator('form[action="/logout"]').count()) === 0) noSignOut.push(at);
+          const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
+          for (const href of hrefs) {
+            if (!href || href.startsWith('#') || href.startsWith('mailto:')) continue;
+            const url = new URL(href, `${base}${at}`);
+            if (url.origin !== base) continue;
+            const key = url.pathname + url.search;
+            if (seen.has(key)) continue;
+            const sample = SAMPLE.find((re) => re.test(url.pathname));
+            if (sample) {
+              const n = sampled.get(sample) ?? 0;
+              if (n >= SAMPLE_MAX) continue;
+              sampled.set(sample, n + 1);
+            }
+            seen.add(key);
+            from.set(key, at);
+            queue.push(key);
+          }
+        }
+        t.diagnostic(`${role}: ${visited} pages and downloads followed, ${queue.length} left unvisited`);
+        assert.deepEqual(broken, [], `${role} is shown links to pages it may not open`);
+        assert.deepEqual(noSignOut, [], `${role}: pages without a way to sign out`);
+      } finally {
+        await s.context.close();
+      }
+    });
+  }
+});
