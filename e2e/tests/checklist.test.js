@@ -95,7 +95,7 @@ describe('cyber checklist (browser)', { timeout: 240_000 }, () => {
       await go(o, 'table[data-testid="vendor-sheets"] tr:has-text("A社") a');
       await o.fill('textarea[name="reason"]', '1-(1) の確認日を契約開始後の日付にしてください');
       await go(o, '[data-testid="vs-return"]');
-      assert.equal((await o.textContent('[data-testid="vs-status"]')).trim(), '回答待ち');
+      assert.equal((await o.textContent('[data-testid="vs-status"]')).trim(), '差し戻し中');
       await o.goto(sheetUrl);
       assert.ok((await o.textContent('table[data-testid="vendor-sheets"]')).includes('差し戻し中'));
       await v.goto(`${base}/vendor`);

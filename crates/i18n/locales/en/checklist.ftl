@@ -65,6 +65,7 @@ vs-title = Vendor sheet
 vs-list-title = Vendor sheets (from vendors under contract)
 vs-no-contracts = No vendor is under contract, so there is no vendor sheet (a subcontractor without a direct contract submits none either).
 vs-none-requested = Not requested yet.
+vs-none-requested-vendor = No institution has asked you yet.
 vs-request = Request from every vendor under contract
 vs-requested = awaiting answers
 vs-outstanding = outstanding

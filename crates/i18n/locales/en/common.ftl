@@ -56,7 +56,7 @@ mfa-submit = Verify
 mfa-cancel = Cancel sign-in
 
 ## Home
-home-title = Choose an institution
+home-title = Home
 home-empty = You do not belong to any institution yet. Ask the institution's security officer to add you.
 home-vendors = Your vendor organisations
 home-vendor-no-contracts = No institution has a contract with this vendor yet.

@@ -65,6 +65,7 @@ vs-title = 事業者確認用チェックリスト
 vs-list-title = 事業者確認用(契約している事業者から)
 vs-no-contracts = 契約している事業者がないため、事業者確認用のチェックリストはありません(直接の契約がない再委託先も提出しません)。
 vs-none-requested = まだ依頼していません。
+vs-none-requested-vendor = まだ依頼されていません。
 vs-request = 契約しているすべての事業者に依頼する
 vs-requested = 回答待ち
 vs-outstanding = 未提出

@@ -56,7 +56,7 @@ mfa-submit = 確認する
 mfa-cancel = ログインをやめる
 
 ## ホーム
-home-title = 医療機関を選択
+home-title = ホーム
 home-empty = まだどの医療機関にも所属していません。医療機関の安全管理責任者に追加を依頼してください。
 home-vendors = 所属する事業者
 home-vendor-no-contracts = この事業者と契約している医療機関はまだありません。

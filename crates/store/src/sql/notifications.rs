@@ -23,7 +23,8 @@ struct Recipient {
 pub(super) async fn notify(tx: &mut Tx, actor: &Actor, notices: &[NoticeDraft]) -> Result<usize> {
     let now = now_ms();
     let mut written = 0;
-    // A user reached through two audiences of one change is told once.
+    // A user reached through two audiences of one change is told once (reminders of
+    // different records, with their own keys, are each told).
     let mut told = std::collections::HashSet::new();
     for n in notices {
         let recipients: Vec<Recipient> = match &n.audience {
@@ -67,7 +68,7 @@ pub(super) async fn notify(tx: &mut Tx, actor: &Actor, notices: &[NoticeDraft]) 
         let params = n.params.to_string();
         for r in recipients {
             if actor.user_id.as_deref() == Some(r.id.as_str())
-                || !told.insert((n.kind, r.id.clone()))
+                || !told.insert((n.kind, r.id.clone(), n.dedup_key.clone()))
             {
                 continue;
             }

@@ -87,15 +87,19 @@ impl PageCtx {
         current: Option<&Institution>,
         path: &str,
     ) -> AppResult<Self> {
-        let institutions = if auth.stage == Stage::Full {
-            mamori_app::access::my_institutions(state.store(), auth)
-                .await?
-                .into_iter()
-                .map(|i| (i.code, i.name))
-                .collect()
+        let mine = if auth.stage == Stage::Full {
+            mamori_app::access::my_institutions(state.store(), auth).await?
         } else {
             vec![]
         };
+        // A page of no institution (profile, notices, catalogs) keeps the menu of the one
+        // institution a member belongs to, so the way back is not lost.
+        let only = match (current, mine.as_slice()) {
+            (None, [one]) => Some(one.clone()),
+            _ => None,
+        };
+        let current = current.or(only.as_ref());
+        let institutions = mine.into_iter().map(|i| (i.code, i.name)).collect();
         let can = |a: Action| {
             current.is_some_and(|i| mamori_app::access::may(auth, a, Scope::Institution(&i.id)))
         };

@@ -33,7 +33,7 @@ async fn vendor_sheets_outstanding_answered_in_the_portal_and_submitted() {
             .await
             .unwrap();
         assert!(
-            page.contains("提出済") && page.contains("未提出"),
+            page.contains("提出済") && page.contains("回答待ち"),
             "submitted and outstanding"
         );
         // The portal lists A's outstanding sheet; B sees only its own.

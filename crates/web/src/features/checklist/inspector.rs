@@ -331,7 +331,7 @@ async fn inspect_page(
             tr.t(if submitted {
                 "vs-submitted"
             } else if s.returned_reason.is_empty() {
-                "vs-outstanding"
+                "vs-requested"
             } else {
                 "vs-returned"
             }),

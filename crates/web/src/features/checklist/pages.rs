@@ -178,6 +178,14 @@ pub struct Signals {
     pub requested_by: String,
     /// The viewer may approve it (the executive's call to act).
     pub awaiting_me: bool,
+    /// What the viewer who answers the sheet has to do, each with where: (text, href).
+    pub todo: Vec<(String, String)>,
+    /// Slots unanswered or breaking a rule (a sheet not yet approved).
+    pub unmet: usize,
+    /// Vendor sheets submitted (to read through).
+    pub submitted: usize,
+    pub draft: bool,
+    pub returned_reason: String,
     pub done: usize,
     pub needed: usize,
     /// (item number, slot label, target date, overdue)
@@ -196,6 +204,44 @@ pub(crate) struct Panel<'a> {
     cl: Signals,
 }
 
+/// The officer's to-do list of the year's sheet, each entry linking to where to act.
+fn todo(cl: &Signals, tr: &Tr) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if cl.draft && !cl.returned_reason.is_empty() {
+        out.push((
+            tr.t1("todo-returned", "reason", &cl.returned_reason),
+            cl.href.clone(),
+        ));
+    }
+    if cl.draft && cl.unmet > 0 {
+        out.push((
+            tr.t1("todo-unmet", "count", cl.unmet),
+            format!("{}#cy-unmet", cl.href),
+        ));
+    } else if cl.draft {
+        out.push((tr.t("todo-request"), cl.href.clone()));
+    }
+    if cl.overdue > 0 {
+        out.push((tr.t1("todo-overdue", "count", cl.overdue), cl.href.clone()));
+    }
+    if cl.submitted > 0 {
+        out.push((
+            tr.t1("todo-submitted", "count", cl.submitted),
+            format!("{}#vendor-sheets", cl.href),
+        ));
+    }
+    if !cl.outstanding.is_empty() {
+        out.push((
+            tr.t1("todo-outstanding", "count", cl.outstanding.len()),
+            format!("{}#vendor-sheets", cl.href),
+        ));
+    }
+    if cl.stale > 0 {
+        out.push((tr.t1("todo-stale", "count", cl.stale), cl.href.clone()));
+    }
+    out
+}
+
 /// The checklist's panel on the institution dashboard (for those who may see checklists).
 pub async fn dashboard_panel(
     state: &AppState,
@@ -209,6 +255,9 @@ pub async fn dashboard_panel(
     let Some(mut cl) = signals(state, inst, tr).await? else {
         return Ok(None);
     };
+    if mamori_app::access::may(auth, Action::AnswerAssessment, Scope::Institution(&inst.id)) {
+        cl.todo = todo(&cl, tr);
+    }
     cl.awaiting_me = cl.requested
         && mamori_app::access::may(
             auth,
@@ -250,14 +299,18 @@ pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult
             )
         })
         .collect();
-    let outstanding = state
+    let (submitted, outstanding): (Vec<_>, Vec<_>) = state
         .store()
         .vendor_sheets(&a.id)
         .await?
         .into_iter()
-        .filter(|s| s.status != mamori_domain::codes::VendorSheetStatus::Submitted)
-        .map(|s| s.vendor_name)
-        .collect();
+        .partition(|s| s.status == mamori_domain::codes::VendorSheetStatus::Submitted);
+    let outstanding = outstanding.into_iter().map(|s| s.vendor_name).collect();
+    let unmet = if a.status == AssessmentStatus::Approved {
+        0
+    } else {
+        mamori_app::assessments::unmet(cat, &a, &answers, &today).len()
+    };
     let stale = state
         .store()
         .evidence(&a.id)
@@ -277,6 +330,11 @@ pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult
             .map(|b| format!("{} {}", b.requested_by, b.requested_on))
             .unwrap_or_default(),
         awaiting_me: false,
+        todo: vec![],
+        unmet,
+        submitted: submitted.len(),
+        draft: a.status == AssessmentStatus::Draft,
+        returned_reason: a.returned_reason.clone(),
         done: m.done,
         needed: m.needed,
         overdue: no_items.iter().filter(|x| x.3).count(),
