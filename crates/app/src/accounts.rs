@@ -12,8 +12,7 @@ use mamori_domain::{
     members, password, time, validate, Institution, InstitutionKind, Role, User, Vendor,
 };
 use mamori_store::{
-    now_ms, ApiToken, AuditDraft, AuditFilter, InstitutionSettings, Member, NewInstitution,
-    NewUser, Store,
+    now_ms, ApiToken, AuditFilter, InstitutionSettings, Member, NewInstitution, NewUser, Store,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -359,6 +358,9 @@ pub async fn create_vendor(store: &dyn Store, auth: &Caller, name: &str) -> Resu
 pub struct AuditQuery {
     /// Action prefix, e.g. `auth.` or `member.`.
     pub action: Option<String>,
+    /// A feature (`accounts`, `contracts`, `checklists`, `evidence`, `exports`, `catalogs`,
+    /// `vendors`): its actions only.
+    pub feature: Option<String>,
     /// Part of the actor's e-mail.
     pub actor: Option<String>,
     /// From this date (YYYY-MM-DD, Japan time), inclusive.
@@ -403,8 +405,21 @@ impl AuditQuery {
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
         };
+        let any_prefix = match nonempty(&self.feature) {
+            None => vec![],
+            Some(f) => mamori_domain::audit_log::Feature::parse(&f)
+                .ok_or(Error::Invalid {
+                    field: "feature",
+                    key: "error-audit-feature",
+                })?
+                .prefixes()
+                .iter()
+                .map(|p| p.to_string())
+                .collect(),
+        };
         Ok(AuditFilter {
             institution_id: institution_id.to_string(),
+            any_prefix,
             action_prefix: nonempty(&self.action),
             actor: nonempty(&self.actor),
             from,
@@ -421,73 +436,6 @@ pub async fn audit_events(
     q: &AuditQuery,
 ) -> Result<Vec<AuditRecord>> {
     Ok(store.audit_events(&q.filter(&inst.id, AUDIT_PAGE)?).await?)
-}
-
-/// The whole filtered log as CSV (UTF-8 with BOM, which Japanese Excel opens correctly).
-/// The export is itself audited.
-pub async fn audit_csv(
-    store: &dyn Store,
-    auth: &Caller,
-    inst: &Institution,
-    q: &AuditQuery,
-) -> Result<Vec<u8>> {
-    let mut f = q.filter(&inst.id, 100_000)?;
-    f.offset = 0;
-    let events = store.audit_events(&f).await?;
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let header = [
-        "occurred_at_jst",
-        "chain",
-        "seq",
-        "action",
-        "actor",
-        "actor_user_id",
-        "target_kind",
-        "target_id",
-        "changes",
-        "request_id",
-        "client_addr",
-        "hash",
-    ];
-    w.write_record(header)
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let cell = |v: &str| csv_safe(v);
-    for e in &events {
-        let seq = e.seq.to_string();
-        w.write_record(
-            [
-                time::timestamp_jst(e.occurred_at).as_str(),
-                e.chain.as_str(),
-                seq.as_str(),
-                e.action.as_str(),
-                e.actor_label.as_str(),
-                e.actor_user_id.as_deref().unwrap_or(""),
-                e.target_kind.as_str(),
-                e.target_id.as_str(),
-                e.changes.as_str(),
-                e.request_id.as_deref().unwrap_or(""),
-                e.client_addr.as_deref().unwrap_or(""),
-                e.hash.as_str(),
-            ]
-            .map(cell),
-        )
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    }
-    let bytes = w.into_inner().map_err(|e| Error::Internal(e.to_string()))?;
-    store
-        .record(
-            &auth.actor(),
-            AuditDraft::new(
-                Some(&inst.id),
-                "audit.export",
-                "institution",
-                &inst.id,
-                serde_json::json!({"events": events.len(), "action": f.action_prefix,
-                                   "actor": f.actor, "from": f.from, "to": f.to}),
-            ),
-        )
-        .await?;
-    Ok(bytes)
 }
 
 // ------------------------------------------------------------------ own account

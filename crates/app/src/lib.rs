@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod answers;
 pub mod approvals;
 pub mod assessments;
+pub mod audit_log;
 pub mod caller;
 pub mod catalog_imports;
 pub mod catalogs;

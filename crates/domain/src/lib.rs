@@ -4,6 +4,7 @@
 pub mod assessment;
 pub mod audit;
 pub mod audit_checkpoint;
+pub mod audit_log;
 pub mod certifications;
 pub mod codes;
 pub mod contracts;

@@ -38,6 +38,8 @@ pub struct AuditFilter {
     pub institution_id: String,
     /// Prefix of the action, e.g. `auth.` or `member.`.
     pub action_prefix: Option<String>,
+    /// Any of these prefixes (a feature's actions, `domain::audit::Feature`); none: all.
+    pub any_prefix: Vec<String>,
     /// Substring of the actor's label (e-mail).
     pub actor: Option<String>,
     pub from: Option<i64>,

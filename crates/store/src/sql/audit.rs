@@ -63,10 +63,21 @@ impl AuditStore for This {
         // it (their sign-ins, MFA, password, tokens) — not what they did elsewhere.
         // The second half starts from the members (CROSS JOIN fixes that order in SQLite);
         // walking the global chain by time instead would read every account's events.
-        let filters = "($2 IS NULL OR action LIKE $2 ESCAPE '\\') \
+        // A feature is any of several prefixes: $9, $10 … (none: no condition).
+        let any = if f.any_prefix.is_empty() {
+            "TRUE".to_string()
+        } else {
+            (0..f.any_prefix.len())
+                .map(|i| format!("action LIKE ${} ESCAPE '\\'", 9 + i))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        };
+        let filters = format!(
+            "($2 IS NULL OR action LIKE $2 ESCAPE '\\') \
              AND ($3 IS NULL OR LOWER(actor_label) LIKE $3 ESCAPE '\\') \
              AND ($4 IS NULL OR occurred_at >= $4) \
-             AND ($5 IS NULL OR occurred_at < $5)";
+             AND ($5 IS NULL OR occurred_at < $5) AND ({any})"
+        );
         let sql = format!(
             "SELECT {AUDIT_COLS} FROM ( \
                SELECT * FROM (SELECT {AUDIT_COLS} FROM audit_events WHERE chain = $1 AND {filters} \
@@ -84,7 +95,7 @@ impl AuditStore for This {
             s
         });
         let actor = f.actor.as_deref().map(|a| like_escape(&a.to_lowercase()));
-        Ok(sqlx::query_as::<_, AuditRow>(&sql)
+        let mut q = sqlx::query_as::<_, AuditRow>(&sql)
             .bind(&f.institution_id)
             .bind(action)
             .bind(actor)
@@ -92,8 +103,13 @@ impl AuditStore for This {
             .bind(f.to)
             .bind(f.limit)
             .bind(f.offset)
-            .bind(f.limit + f.offset)
-            .fetch_all(self.r())
+            .bind(f.limit + f.offset);
+        for p in &f.any_prefix {
+            let mut s = like_escape(p);
+            s.remove(0);
+            q = q.bind(s);
+        }
+        Ok(q.fetch_all(self.r())
             .await?
             .into_iter()
             .map(AuditRecord::from)

@@ -275,11 +275,11 @@ async fn members_can_be_added_and_audit_log_filtered_and_exported() {
             .await
             .unwrap();
         assert!(
-            audit.contains("<span class=\"action\">役割を付与</span>"),
-            "the grant is listed"
+            audit.contains("に役割「職員」を付与しました。"),
+            "the grant is listed, in a sentence: {audit}"
         );
         assert!(
-            !audit.contains("<span class=\"action\">ログイン</span>"),
+            !audit.contains("さんがログインしました。"),
             "sign-ins are filtered out"
         );
         let csv = s

@@ -90,6 +90,8 @@ pub struct AuditEventView {
     pub request_id: Option<String>,
     pub client_addr: Option<String>,
     pub hash: String,
+    /// The event in a sentence in the caller's language, with the record's name and page.
+    pub description: Option<mamori_app::audit_log::Described>,
 }
 
 impl From<AuditRecord> for AuditEventView {
@@ -108,6 +110,7 @@ impl From<AuditRecord> for AuditEventView {
             request_id: e.request_id,
             client_addr: e.client_addr,
             hash: e.hash,
+            description: None,
         }
     }
 }
@@ -443,11 +446,17 @@ pub async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Json<Vec<AuditEventView>>> {
     let inst = institution_for(state.store(), &auth, &code, Action::ViewAudit).await?;
+    let events = audit_events(state.store(), &inst, &q).await?;
+    let tr = crate::i18n::Tr::new(auth.meta.lang);
+    let described = mamori_app::audit_log::describe(&state, &tr, &events).await?;
     Ok(Json(
-        audit_events(state.store(), &inst, &q)
-            .await?
+        events
             .into_iter()
-            .map(Into::into)
+            .zip(described)
+            .map(|(e, d)| AuditEventView {
+                description: Some(d),
+                ..e.into()
+            })
             .collect(),
     ))
 }
@@ -461,7 +470,7 @@ pub async fn audit_csv(
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
     let inst = institution_for(state.store(), &auth, &code, Action::ExportAudit).await?;
-    let bytes = mamori_app::accounts::audit_csv(state.store(), &auth, &inst, &q).await?;
+    let bytes = mamori_app::audit_log::audit_csv(&state, &auth, &inst, &q, auth.meta.lang).await?;
     Ok((
         [(
             header::CONTENT_TYPE,

@@ -19,29 +19,37 @@ use serde::Deserialize;
 
 // ------------------------------------------------------------------ dashboard
 
+/// An audit event as the log shows it: in a sentence, with the record's page, and what was
+/// recorded (the action's code and values) for whoever needs the detail.
 pub struct EventRow {
     pub time: String,
     pub actor: String,
+    pub sentence: String,
+    pub link: Option<String>,
     pub action: String,
-    pub action_label: String,
-    pub target: String,
     pub changes: String,
     pub addr: String,
 }
 
-fn event_rows(tr: &Tr, events: &[mamori_domain::audit::AuditRecord]) -> Vec<EventRow> {
-    events
+async fn event_rows(
+    state: &AppState,
+    tr: &Tr,
+    events: &[mamori_domain::audit::AuditRecord],
+) -> AppResult<Vec<EventRow>> {
+    let described = mamori_app::audit_log::describe(state, tr, events).await?;
+    Ok(events
         .iter()
-        .map(|e| EventRow {
-            time: jst(e.occurred_at),
-            actor: e.actor_label.clone(),
+        .zip(described)
+        .map(|(e, d)| EventRow {
+            time: d.time,
+            actor: d.who,
+            sentence: d.sentence,
+            link: d.link,
             action: e.action.clone(),
-            action_label: action_label(tr, &e.action),
-            target: format!("{} {}", e.target_kind, e.target_id),
             changes: e.changes.clone(),
             addr: e.client_addr.clone().unwrap_or_default(),
         })
-        .collect()
+        .collect())
 }
 
 #[derive(Template)]
@@ -127,7 +135,7 @@ pub async fn dashboard(
         let q = AuditQuery::default();
         let mut f = q.filter(&inst.id, 8)?;
         f.limit = 8;
-        event_rows(&tr, &store.audit_events(&f).await?)
+        event_rows(&state, &tr, &store.audit_events(&f).await?).await?
     } else {
         vec![]
     };
@@ -513,7 +521,8 @@ struct AuditPage {
     page: PageCtx,
     code: String,
     events: Vec<EventRow>,
-    action_options: Vec<(&'static str, String, bool)>,
+    /// (value, label, selected) of each feature, `""` for all.
+    feature_options: Vec<(&'static str, String, bool)>,
     q_actor: String,
     q_from: String,
     q_to: String,
@@ -522,8 +531,6 @@ struct AuditPage {
     next_page: Option<String>,
     error: Option<String>,
 }
-
-pub const ACTION_GROUPS: [&str; 6] = ["", "auth.", "member.", "user.", "institution.", "token."];
 
 pub async fn audit(
     State(state): State<AppState>,
@@ -554,6 +561,7 @@ pub async fn audit(
     let base = |p: i64| {
         serde_urlencoded::to_string([
             ("action", q.action.clone().unwrap_or_default()),
+            ("feature", q.feature.clone().unwrap_or_default()),
             ("actor", q.actor.clone().unwrap_or_default()),
             ("from", q.from.clone().unwrap_or_default()),
             ("to", q.to.clone().unwrap_or_default()),
@@ -564,19 +572,16 @@ pub async fn audit(
     let full = events.len() as i64 == mamori_app::accounts::AUDIT_PAGE;
     let body = AuditPage {
         code,
-        events: event_rows(&tr, &events),
-        action_options: ACTION_GROUPS
-            .iter()
-            .map(|g| {
-                let key = format!(
-                    "audit-group-{}",
-                    if g.is_empty() {
-                        "all"
-                    } else {
-                        g.trim_end_matches('.')
-                    }
-                );
-                (*g, tr.t(&key), q.action.as_deref().unwrap_or("") == *g)
+        events: event_rows(&state, &tr, &events).await?,
+        feature_options: std::iter::once("")
+            .chain(
+                mamori_domain::audit_log::Feature::ALL
+                    .iter()
+                    .map(|f| f.as_str()),
+            )
+            .map(|f| {
+                let key = format!("audit-feature-{}", if f.is_empty() { "all" } else { f });
+                (f, tr.t(&key), q.feature.as_deref().unwrap_or("") == f)
             })
             .collect(),
         q_actor: q.actor.clone().unwrap_or_default(),
@@ -600,7 +605,7 @@ pub async fn audit_csv(
     let inst =
         mamori_app::access::institution_for(state.store(), &auth, &code, Action::ExportAudit)
             .await?;
-    let bytes = mamori_app::accounts::audit_csv(state.store(), &auth, &inst, &q).await?;
+    let bytes = mamori_app::audit_log::audit_csv(&state, &auth, &inst, &q, auth.meta.lang).await?;
     let name = format!("attachment; filename=\"mamori-audit-{code}.csv\"");
     Ok((
         [
