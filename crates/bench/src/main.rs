@@ -14,6 +14,7 @@ use mamori_web::{AppState, WebConfig};
 use std::sync::Arc;
 use std::time::Instant;
 
+mod notices;
 mod role_sharing;
 mod scale;
 use role_sharing::role_sharing_bench;
@@ -521,6 +522,7 @@ async fn main() -> Result<()> {
 
     scale::import_bench(&registry)?;
     scale::matrix_bench(store.clone()).await?;
+    notices::daily_bench(store.clone()).await?;
     if std::env::var("BENCH_ONLY_SCALE").is_ok() {
         return Ok(());
     }

@@ -156,8 +156,37 @@ where
             format!("/i/{}", demo::DEMO_CODE),
             "dashboard, 20 vendors (all signals)",
         ),
+        ("/notifications".to_string(), "officer's notices"),
     ] {
         let (p50, p99, _) = measure(&officer, &format!("{base}{path}"), requests.min(100)).await?;
+        println!("{label:<42} {p50:>10.3} ms {p99:>10.3} ms");
+    }
+    // Each role's home with the 20 vendors: the executive's dashboard (awaiting approval),
+    // the inspector's shared checklists, the vendor's portal.
+    for (who, path, label) in [
+        (
+            "rijicho@sakura.example.jp",
+            format!("/i/{}", demo::DEMO_CODE),
+            "home: executive (dashboard)",
+        ),
+        (
+            "kensa@pref.tokyo.example.jp",
+            "/home".to_string(),
+            "home: inspector (shared checklists)",
+        ),
+        (
+            "kensa@pref.tokyo.example.jp",
+            format!("/inspections/{}", assessment.id),
+            "inspector's view with its summary",
+        ),
+        (
+            "tanto@b-sha.example.jp",
+            "/vendor".to_string(),
+            "home: vendor (portal)",
+        ),
+    ] {
+        let c = sign_in(who).await?;
+        let (p50, p99, _) = measure(&c, &format!("{base}{path}"), requests.min(100)).await?;
         println!("{label:<42} {p50:>10.3} ms {p99:>10.3} ms");
     }
     // B's checklist grows to 2,000 rows (as a much larger catalog version would make it).

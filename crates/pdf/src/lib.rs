@@ -38,22 +38,82 @@ fn advance(c: char, size: f32) -> f32 {
     }
 }
 
-/// Break `text` into lines no wider than `width`.
+/// Characters a line may not start with (行頭禁則): closing brackets and punctuation, small
+/// kana and the prolonged sound mark.
+const NO_LINE_START: &str = "、。，．・：；？！）」』】〕〉》］｝〙〗,.:;?!)]}ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〻";
+
+fn width_of(s: &str, size: f32) -> f32 {
+    s.chars().map(|c| advance(c, size)).sum()
+}
+
+/// Where a line may end in `para` (byte offsets): the Unicode line breaking algorithm
+/// (UAX #14, which keeps 、。） off a line's start and an ASCII word whole), without the
+/// opportunities inside a parenthesised group that fits on a line — (MD / S／SDS) stays
+/// together.
+fn break_points(para: &str, width: f32, size: f32) -> Vec<usize> {
+    let mut inside = vec![false; para.len() + 1];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, c) in para.char_indices() {
+        match c {
+            '(' | '（' => open.push(i),
+            ')' | '）' => {
+                if let Some(start) = open.pop() {
+                    let end = i + c.len_utf8();
+                    if width_of(&para[start..end], size) <= width {
+                        for slot in &mut inside[start + 1..end] {
+                            *slot = true;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    unicode_linebreak::linebreaks(para)
+        .map(|(i, _)| i)
+        .filter(|i| !inside[*i])
+        .collect()
+}
+
+/// Break `text` into lines no wider than `width`, at the places [`break_points`] allows;
+/// a piece wider than a whole line is cut by characters, never before a character that
+/// may not start a line.
 fn wrap(text: &str, width: f32, size: f32) -> Vec<String> {
     let mut lines = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
         let mut w = 0.0;
-        for c in para.chars() {
-            let a = advance(c, size);
-            if w + a > width && !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
+        let mut last = 0;
+        for end in break_points(para, width, size) {
+            let piece = &para[last..end];
+            last = end;
+            let pw = width_of(piece, size);
+            if w + pw <= width || line.is_empty() && pw <= width {
+                line.push_str(piece);
+                w += pw;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line).trim_end().to_string());
                 w = 0.0;
             }
-            line.push(c);
-            w += a;
+            if pw <= width {
+                line.push_str(piece);
+                w = pw;
+                continue;
+            }
+            // Longer than a line: by characters.
+            for c in piece.chars() {
+                let a = advance(c, size);
+                if w + a > width && !line.is_empty() && !NO_LINE_START.contains(c) {
+                    lines.push(std::mem::take(&mut line));
+                    w = 0.0;
+                }
+                line.push(c);
+                w += a;
+            }
         }
-        lines.push(line);
+        lines.push(line.trim_end().to_string());
     }
     lines
 }
@@ -175,4 +235,39 @@ pub fn checklist_pdf(sheets: &[CheckSheet], dates: DateStyle) -> Result<Vec<u8>,
         }
     }
     doc.finish().map_err(|e| PdfError::Pdf(format!("{e:?}")))
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    #[test]
+    fn no_line_starts_with_closing_punctuation_or_splits_a_word_or_group() {
+        let text = "サーバ、端末PC、ネットワーク機器について、脆弱性情報（JVN、NVD）を確認し、                    必要なパッチを適用している。(MD / S／SDS) を提出した。Windows Server 2019";
+        for width in [40.0, 56.0, 80.0, 120.0, 200.0] {
+            let lines = wrap(text, width, SIZE);
+            assert_eq!(
+                lines.concat().replace(' ', ""),
+                text.replace(' ', ""),
+                "{width}"
+            );
+            for l in &lines {
+                let first = l.chars().next().unwrap_or(' ');
+                assert!(
+                    !NO_LINE_START.contains(first),
+                    "{width}: {l:?} in {lines:?}"
+                );
+                assert!(width_of(l, SIZE) <= width + SIZE, "{width}: {l:?}");
+            }
+            let joined = lines.join("|");
+            for whole in ["Windows", "Server", "(MD / S／SDS)", "PC"] {
+                if width_of(whole, SIZE) <= width {
+                    assert!(
+                        joined.contains(whole),
+                        "{width}: {whole} split in {lines:?}"
+                    );
+                }
+            }
+        }
+    }
 }
