@@ -113,32 +113,34 @@ describe('foundation (browser)', { timeout: 240_000 }, () => {
           const cells = [...tr.querySelectorAll('td')];
           return {
             actor: cells[1]?.textContent.trim(),
-            label: tr.querySelector('.action')?.textContent.trim(),
-            code: tr.querySelector('td:nth-child(3) code')?.textContent.trim(),
+            label: tr.querySelector('[data-testid="audit-sentence"]')?.textContent.trim(),
+            code: tr.querySelector('td:nth-child(3) details code')?.textContent.trim(),
           };
         }),
       );
-      const mine = rows.filter((r) => r.actor === USERS.officer);
+      // Each event reads as a sentence naming the person (not the e-mail).
+      const OFFICER_NAME = '安藤 恵(医療情報システム安全管理責任者)';
+      const mine = rows.filter((r) => r.actor === OFFICER_NAME);
       const find = (code) => mine.filter((r) => r.code === code);
       const signIns = find('auth.sign_in');
       const enrolments = find('user.mfa_enable');
       const verifications = find('auth.mfa_verified');
       const ctx = JSON.stringify(mine, null, 1);
       assert.equal(signIns.length, 2, `two sign-ins by the officer:\n${ctx}`);
-      assert.ok(signIns.every((r) => r.label === 'ログイン'), ctx);
+      assert.ok(signIns.every((r) => r.label === `${OFFICER_NAME} さんがログインしました。`), ctx);
       assert.equal(enrolments.length, 1, `one MFA enrolment:\n${ctx}`);
-      assert.equal(enrolments[0].label, '多要素認証を設定');
+      assert.ok(enrolments[0].label.includes('多要素認証を設定しました'), ctx);
       // Two verifications: enrolling proves the second factor for that session too,
       // then the /login/mfa step of the second sign-in.
       assert.equal(verifications.length, 2, `two MFA verifications:\n${ctx}`);
-      assert.ok(verifications.every((r) => r.label === '2段階目の認証に成功'), ctx);
+      assert.ok(verifications.every((r) => r.label.includes('2段階目の認証に成功しました')), ctx);
       const signOuts = find('auth.sign_out');
       assert.equal(signOuts.length, 1, `one sign-out:\n${ctx}`);
-      assert.equal(signOuts[0].label, 'ログアウト');
+      assert.equal(signOuts[0].label, `${OFFICER_NAME} さんがログアウトしました。`);
       // The replayed enrolment code was refused and audited as a failure.
       const failures = find('auth.mfa_failed');
       assert.equal(failures.length, 1, `one refused (replayed) code:\n${ctx}`);
-      assert.equal(failures[0].label, '2段階目の認証に失敗');
+      assert.ok(failures[0].label.includes('2段階目の認証に失敗しました'), ctx);
       // Newest first.
       assert.deepEqual(
         mine.map((r) => r.code),
