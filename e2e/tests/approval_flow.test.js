@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { E2E_DIR, INSTITUTION, USERS, launchBrowser, newPage, signIn, startServer } from './helpers.js';
+import { E2E_DIR, INSTITUTION, USERS, axeViolations, launchBrowser, newPage, saveSlot as saveSlotInPlace, signIn, startServer } from './helpers.js';
 
 const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 const OUT_DIR = path.join(E2E_DIR, 'screenshots');
@@ -31,6 +31,7 @@ const JA = {
   draft: '記入中',
   approved: '承認済',
   saved: '回答を保存しました。',
+  savedHere: '保存しました。',
   approvedFlash: 'チェックリストを承認しました。',
   targetRequired: '1回目が「いいえ」の項目には、年度内の目標日を入力してください。',
   incomplete: '承認できません。1回目が未記入の項目、または記入の規則に合わない項目があります',
@@ -84,7 +85,8 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
       assert.equal(question.type, 'confirm');
       return question.message;
     };
-    const slotForm = (page, item, slot) => page.locator(`[data-item="${item}"] .cy-slot[data-slot="${slot}"] form.cy-form`);
+    const slotForm = (page, item, slot) => page.locator(`[data-item="${item}"] .cy-slot[data-slot="${slot}"] form`);
+    const saveSlot = saveSlotInPlace;
     const progress = async (page) => {
       const text = (await page.textContent('[data-testid="cy-progress"]')).trim();
       const [done, needed] = text.split('/').map((x) => Number(x.trim()));
@@ -143,34 +145,65 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
 
       // ---------------------------------------------------------------- 2. answer part of it
       // Item 0 (the gate) and 1-1: はい, today.
+      // Each save swaps its slot in place: the page does not reload and says so at the slot.
+      const scrollBefore = await o.evaluate(() => window.scrollY);
       for (const item of ['0', '1-1']) {
         const form = slotForm(o, item, 'all');
         await form.locator('select[name="check1"]').selectOption('yes');
         await form.locator('input[name="check1_on"]').fill(today);
-        await Promise.all([o.waitForNavigation(), form.locator('[data-testid="cy-save"]').click()]);
-        assert.equal((await o.textContent('main .flash')).trim(), JA.saved, `item ${item} saved`);
+        assert.equal(await saveSlot(o, item, 'all'), 200, `item ${item} saved`);
+        assert.ok(
+          (await o.textContent(`#slot-${item}-all [data-testid="slot-status"]`)).includes(JA.savedHere),
+          `item ${item} says it is saved where it is`,
+        );
       }
-      assert.equal((await progress(o)).done, 2);
+      assert.equal((await progress(o)).done, 2, 'the progress follows the saves');
+      assert.ok((await o.textContent('#live')).includes(JA.savedHere), 'the save is announced in the live region');
+      // Another row is being filled in, not saved yet: no save elsewhere may lose it.
+      const pending = slotForm(o, '2-2', 'all');
+      await pending.locator('select[name="check1"]').selectOption('yes');
+      await pending.locator('input[name="note"]').fill('入力途中の備考');
       // Item 2-1: いいえ without a target date. The form lets it be sent; the server refuses it.
       {
         const form = slotForm(o, '2-1', 'all');
         await form.locator('select[name="check1"]').selectOption('no');
         await form.locator('input[name="check1_on"]').fill(today);
         await form.locator('input[name="target_on"]').fill('');
-        const [res] = await Promise.all([o.waitForNavigation(), form.locator('[data-testid="cy-save"]').click()]);
-        assert.equal(res.status(), 422, 'the refused answer is answered 422');
-        const error = o.locator('[data-item="2-1"] .cy-slot[data-slot="all"] .error[role="alert"]');
-        assert.ok(await error.isVisible(), 'the refusal is shown at the answer');
-        assert.equal((await error.textContent()).trim(), JA.targetRequired);
-        assert.equal(await o.locator('main p.flash[role="status"]').count(), 0, 'no "saved" message');
-        // The form keeps what was typed, to correct.
+        assert.equal(await saveSlot(o, '2-1', 'all'), 422, 'the refused answer is answered 422');
+        const summary = o.locator('#slot-2-1-all [data-testid="slot-error"]');
+        assert.ok(await summary.isVisible(), 'the refusal is summarised at the answer');
+        assert.ok((await summary.textContent()).includes(JA.targetRequired), await summary.textContent());
+        assert.equal(await o.evaluate(() => document.activeElement?.dataset?.testid), 'slot-error', 'focus moves to the error summary');
+        // Its link leads to the field at fault, which says it is invalid.
+        const link = summary.locator('a');
+        assert.equal(await link.getAttribute('href'), '#f-2-1-all-target_on');
+        assert.equal(await o.getAttribute('#f-2-1-all-target_on', 'aria-invalid'), 'true');
+        // The form keeps what was typed, to correct; the other row keeps its input.
         assert.equal(await slotForm(o, '2-1', 'all').locator('select[name="check1"]').inputValue(), 'no');
+        assert.equal(await pending.locator('select[name="check1"]').inputValue(), 'yes', 'the other row keeps its choice');
+        assert.equal(await pending.locator('input[name="note"]').inputValue(), '入力途中の備考', 'the other row keeps its note');
+        assert.equal(o.url(), sheetUrl, 'no navigation happened');
+        assert.equal((await progress(o)).done, 2, 'the refused answer is not counted');
+        if (SCREENSHOTS) {
+          mkdirSync(OUT_DIR, { recursive: true });
+          await summary.scrollIntoViewIfNeeded();
+          const shot = path.join(OUT_DIR, 'desktop-39-slot-error.png');
+          await o.screenshot({ path: shot, fullPage: false, animations: 'disabled' });
+          t.diagnostic(`screenshot ${shot} (scrolled ${scrollBefore})`);
+        }
+        // Fixed in place: the target date, saved; the other row still holds its input.
+        await link.click();
+        assert.equal(await o.evaluate(() => document.activeElement?.id), 'f-2-1-all-target_on', 'the link moves to the field');
+        await o.locator('#f-2-1-all-target_on').fill(fyEnd);
+        assert.equal(await saveSlot(o, '2-1', 'all'), 200, '2-1 saved once fixed');
+        assert.equal(await o.locator('#slot-2-1-all [data-testid="slot-error"]').count(), 0, 'the error is gone');
+        assert.equal(await pending.locator('input[name="note"]').inputValue(), '入力途中の備考', 'the other row still keeps its note');
+        assert.equal((await progress(o)).done, 3);
       }
-      // Nothing of it was saved.
       await o.goto(sheetUrl);
-      assert.equal((await progress(o)).done, 2, 'the refused answer is not counted');
-      assert.equal(await slotForm(o, '2-1', 'all').locator('input[name="check1_on"]').inputValue(), '', 'no date saved for 2-1');
-      assert.equal(await o.locator('[data-item="2-1"] .cy-slot[data-slot="all"]').getByText('最終更新').count(), 0, '2-1 never saved');
+      assert.equal((await progress(o)).done, 3, 'three saved; the row left unsaved is not');
+      assert.equal(await slotForm(o, '2-1', 'all').locator('input[name="target_on"]').inputValue(), fyEnd, '2-1 kept its target date');
+      assert.equal(await o.locator('#slot-2-2-all').getByText('最終更新').count(), 0, '2-2 never saved');
       // The institution's own sheet has no "submit for approval" step: the executive approves the draft.
       assert.equal(await o.locator('[data-testid="approve"]').count(), 0, 'the officer does not approve');
 
@@ -199,19 +232,19 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
         assert.ok(u.why.length > 0, `the entry says why: ${u.text}`);
       }
       const listed = new Set(unmet.map((u) => u.item));
-      assert.ok(listed.has('2-1'), '2-1 (refused, so unanswered) is listed');
-      assert.ok(!listed.has('0') && !listed.has('1-1'), 'answered items are not listed');
-      assert.equal(unmet.find((u) => u.item === '2-1').why, JA.unanswered);
+      assert.ok(listed.has('2-2'), '2-2 (typed in, never saved) is listed');
+      assert.ok(!listed.has('0') && !listed.has('1-1') && !listed.has('2-1'), 'answered items are not listed');
+      assert.equal(unmet.find((u) => u.item === '2-2').why, JA.unanswered);
       // Every slot still without this year's first check is listed.
-      assert.equal(unmet.length, start.needed - 2, 'every unanswered slot is listed');
+      assert.equal(unmet.length, start.needed - 3, 'every unanswered slot is listed');
       // The executive reads the sheet (no answer forms): a slot listed as 未記入 must not show a
       // first check. Checked at the end, so the rest of the flow still runs.
       const unansweredShownAnswered = [];
       for (const u of unmet.filter((x) => x.why === JA.unanswered)) {
-        const readOnly = e.locator(`[data-item="${u.item}"] .cy-slot[data-slot="${u.slot}"] > p.small`);
+        const readOnly = e.locator(`[data-item="${u.item}"] .cy-slot[data-slot="${u.slot}"] > dl.cy-read`);
         if ((await readOnly.count()) === 0) continue;
         const text = (await readOnly.textContent()).replace(/\s+/g, ' ').trim();
-        if (/1回目: ?(はい|いいえ)/.test(text)) unansweredShownAnswered.push(`${u.place}: "${text}"`);
+        if (/^1回目 ?(はい|いいえ)/.test(text)) unansweredShownAnswered.push(`${u.place}: "${text}"`);
       }
       // Following a link lands on the item.
       await e.click(`[data-testid="cy-unmet"] a[href="${unmet[0].href}"]`);
@@ -265,9 +298,10 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
           await form.locator('input[name="target_on"]').fill('');
         }
         await form.locator('input[name="check1_on"]').fill(today);
-        const [res] = await Promise.all([o.waitForNavigation(), form.locator('[data-testid="cy-save"]').click()]);
-        assert.equal(res.status(), 200, `${u.place} saved (${await o.locator('.error[role="alert"]').allTextContents()})`);
-        assert.equal((await o.textContent('main .flash')).trim(), JA.saved);
+        const status = await saveSlot(o, u.item, u.slot);
+        assert.equal(status, 200, `${u.place} saved (${await o.locator('[data-testid="slot-error"]').allTextContents()})`);
+        assert.ok((await o.textContent(`#slot-${u.item}-${u.slot} [data-testid="slot-status"]`)).includes(JA.savedHere));
+        await o.goto(sheetUrl);
         const left = await unmetList(o);
         assert.ok(!left.some((x) => x.item === u.item && x.slot === u.slot), `${u.place} is off the list once answered`);
       }
@@ -280,7 +314,7 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
       await go(o, '[data-testid="request-approval"]');
       assert.equal((await o.textContent('main .flash[role="status"]')).trim(), JA.requestedFlash);
       assert.equal((await o.textContent('[data-testid="cy-status"]')).trim(), JA.requested);
-      assert.equal(await o.locator('form.cy-form').count(), 0, 'no answer form while approval is requested');
+      assert.equal(await o.locator('.cy-slot form').count(), 0, 'no answer form while approval is requested');
 
       // The executive finds it on the home page, follows it and approves.
       await e.goto(`${base}/`);
@@ -334,7 +368,7 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
       // The officer sees it locked; the year's list shows it approved.
       await o.goto(sheetUrl);
       assert.equal((await o.textContent('[data-testid="cy-status"]')).trim(), JA.approved);
-      assert.equal(await o.locator('form.cy-form').count(), 0, 'no answer form on an approved sheet');
+      assert.equal(await o.locator('.cy-slot form').count(), 0, 'no answer form on an approved sheet');
       await o.goto(`${base}/i/${INSTITUTION}/assessments`);
       const row = o.locator('table[data-testid="assessments"] tr', { has: o.locator(`a[href="${new URL(sheetUrl).pathname}"]`) });
       assert.ok((await row.textContent()).includes(JA.approved), `the year's row: ${await row.textContent()}`);

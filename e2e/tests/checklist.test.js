@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { INSTITUTION, USERS, launchBrowser, newPage, signIn, startServer } from './helpers.js';
+import { INSTITUTION, USERS, launchBrowser, newPage, saveSlot, signIn, startServer } from './helpers.js';
 
 describe('cyber checklist (browser)', { timeout: 240_000 }, () => {
   let server;
@@ -39,16 +39,17 @@ describe('cyber checklist (browser)', { timeout: 240_000 }, () => {
       const suggestion = o.locator('#item-1-1 [data-testid="accept-suggestion"]');
       if (await suggestion.count()) await go(o, '#item-1-1 [data-testid="accept-suggestion"]');
       for (;;) {
-        const open = o.locator('.cy-slot form.cy-form').filter({ has: o.locator('select[name="check1"] option[value=""]:checked') });
+        const open = o.locator('.cy-slot form').filter({ has: o.locator('select[name="check1"] option[value=""]:checked') });
         if ((await open.count()) === 0) break;
         // Pin the form by its item and slot: the filtered locator moves on once it is filled.
         const item = await open.first().locator('input[name="item_id"]').inputValue();
         const slot = await open.first().locator('input[name="slot"]').inputValue();
-        const form = o.locator(`[data-item="${item}"] .cy-slot[data-slot="${slot}"] form.cy-form`);
+        const form = o.locator(`[id="slot-${item}-${slot}"] form`);
         await form.locator('select[name="check1"]').selectOption('yes');
         await form.locator('input[name="check1_on"]').fill('2024-08-01');
-        await Promise.all([o.waitForNavigation(), form.locator('[data-testid="cy-save"]').click()]);
+        assert.equal(await saveSlot(o, item, slot), 200, `${item} ${slot} saved`);
       }
+      await o.reload();
       const progress = (await o.textContent('[data-testid="cy-progress"]')).trim();
       const [done, needed] = progress.split('/').map((x) => Number(x.trim()));
       assert.equal(done, needed, `all first checks filled (${progress})`);
@@ -75,16 +76,18 @@ describe('cyber checklist (browser)', { timeout: 240_000 }, () => {
       await v.goto(`${base}/vendor`);
       await go(v, 'table[data-testid="portal-sheets"] a');
       for (;;) {
-        const open = v.locator('form.cy-form').filter({ has: v.locator('select[name="check1"] option[value=""]:checked') });
+        const open = v.locator('.cy-slot form').filter({ has: v.locator('select[name="check1"] option[value=""]:checked') });
         if ((await open.count()) === 0) break;
         // Pin the form by its item and slot: the filtered locator moves on once it is filled.
         const item = await open.first().locator('input[name="item_id"]').inputValue();
         const slot = await open.first().locator('input[name="slot"]').inputValue();
-        const form = v.locator(`[data-item="${item}"] .cy-slot[data-slot="${slot}"] form.cy-form`);
+        const form = v.locator(`[id="slot-${item}-${slot}"] form`);
         await form.locator('select[name="check1"]').selectOption('yes');
         await form.locator('input[name="check1_on"]').fill('2024-08-05');
-        await Promise.all([v.waitForNavigation(), form.locator('[data-testid="cy-save"]').click()]);
+        assert.equal(await saveSlot(v, item, slot), 200, `${item} ${slot} saved`);
       }
+      // Every slot saved in place: the sheet, loaded again, offers the submission.
+      await v.reload();
       await go(v, '[data-testid="vs-submit"]');
       assert.equal((await v.textContent('[data-testid="vs-status"]')).trim(), '提出済');
       const vendorSheetUrl = v.url();
@@ -113,7 +116,7 @@ describe('cyber checklist (browser)', { timeout: 240_000 }, () => {
       await go(e, '[data-testid="approve"]');
       assert.equal((await e.textContent('[data-testid="cy-status"]')).trim(), '承認済');
       await o.goto(sheetUrl);
-      assert.equal(await o.locator('form.cy-form').count(), 0, 'no answer form on an approved sheet');
+      assert.equal(await o.locator('.cy-slot form').count(), 0, 'no answer form on an approved sheet');
 
       // The inspector link shows the sheets, read-only.
       await o.fill('#inspector input[name="label"]', '東京都 立入検査');

@@ -295,3 +295,40 @@ export async function freshTotp(secretBase32, { afterStep = -Infinity, margin = 
     await sleep(Math.min(leftMs + 50, TOTP_PERIOD * 1000));
   }
 }
+
+// axe-core (WCAG 2.1 A and AA), run inside the page. Returns one line per violation and
+// element: "rule-id: what is wrong — selector". Evaluated over CDP, so the page's CSP
+// (no inline script) does not stand in the way and nothing of axe stays in the page.
+import { createRequire } from 'node:module';
+const axeSource = createRequire(import.meta.url)('axe-core').source;
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export async function axeViolations(page) {
+  const found = await page.evaluate(async ([source, tags]) => {
+    if (!window.axe) (0, eval)(source);
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${v.help} — ${n.target.join(' ')}`));
+  }, [axeSource, AXE_TAGS]);
+  return found;
+}
+
+/**
+ * Save one slot of a checklist sheet in place (htmx swaps the slot; nothing navigates).
+ * Resolves to the response's status once the new slot is in the page.
+ */
+export async function saveSlot(page, item, slot) {
+  const form = page.locator(`[id="slot-${item}-${slot}"] form`);
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/answers') && r.request().method() === 'POST'),
+    form.locator('[data-testid="cy-save"]').click(),
+  ]);
+  await page.waitForFunction(
+    (id) => {
+      const el = document.getElementById(id);
+      return el && !el.classList.contains('htmx-swapping') && !el.classList.contains('htmx-settling')
+        && el.isConnected && !document.querySelector('.htmx-request');
+    },
+    `slot-${item}-${slot}`,
+  );
+  return res.status();
+}

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, newPage, signIn, startServer } from './helpers.js';
+import { axeViolations, launchBrowser, newPage, signIn, startServer } from './helpers.js';
 
 // The demo's accounts, one per kind of user (crates/app/src/demo.rs).
 const ROLES = {
@@ -44,10 +44,11 @@ describe('every role follows every link it is shown (browser)', { timeout: 600_0
     await server?.stop();
   }, { timeout: 30_000 });
 
-  for (const [role, email] of Object.entries(ROLES)) {
-    test(`${role}: no link leads to 403 or 404`, { timeout: 240_000 }, async (t) => {
+  // At desktop and phone width: a table that scrolls sideways on a phone must take focus.
+  for (const [role, email] of Object.entries(ROLES)) for (const width of [1280, 390]) {
+    test(`${role} at ${width} px: no link leads to 403 or 404, no WCAG 2.1 A/AA violation`, { timeout: 240_000 }, async (t) => {
       const base = server.baseUrl;
-      const s = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+      const s = await newPage(browser, { viewport: { width, height: 900 } });
       const page = s.page;
       try {
         await signIn(page, base, email);
@@ -57,6 +58,8 @@ describe('every role follows every link it is shown (browser)', { timeout: 600_0
         const from = new Map();
         const broken = [];
         const noSignOut = [];
+        const inaccessible = [];
+        const checkedShapes = new Set();
         let visited = 0;
         while (queue.length > 0 && visited < MAX_PAGES) {
           const at = queue.shift();
@@ -85,6 +88,13 @@ describe('every role follows every link it is shown (browser)', { timeout: 600_0
           // A print layout is for paper (it carries no menu); every other page has sign-out.
           const printLayout = /\/print$/.test(new URL(at, base).pathname);
           if (!printLayout && (await page.locator('form[action="/logout"]').count()) === 0) noSignOut.push(at);
+          // Accessibility (WCAG 2.1 A/AA by axe-core), once per kind of page: the same page
+          // for another record differs only in its data.
+          const shape = new URL(at, base).pathname.replace(/[0-9a-f]{8}-[0-9a-f-]{27,}|[0-9]{4,}/g, ':id');
+          if (!checkedShapes.has(shape)) {
+            checkedShapes.add(shape);
+            for (const v of await axeViolations(page)) inaccessible.push(`${at}: ${v}`);
+          }
           const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
           for (const href of hrefs) {
             if (!href || href.startsWith('#') || href.startsWith('mailto:')) continue;
@@ -103,9 +113,10 @@ describe('every role follows every link it is shown (browser)', { timeout: 600_0
             queue.push(key);
           }
         }
-        t.diagnostic(`${role}: ${visited} pages and downloads followed, ${queue.length} left unvisited`);
+        t.diagnostic(`${role} at ${width} px: ${visited} pages and downloads followed, ${queue.length} left unvisited`);
         assert.deepEqual(broken, [], `${role} is shown links to pages it may not open`);
         assert.deepEqual(noSignOut, [], `${role}: pages without a way to sign out`);
+        assert.deepEqual(inaccessible, [], `${role}: WCAG 2.1 A/AA violations found by axe-core on ${checkedShapes.size} kinds of page`);
       } finally {
         await s.context.close();
       }

@@ -97,6 +97,33 @@ pub fn model(cat: &Catalog, answers: &[AssessmentAnswer]) -> asm::Progress {
     })
 }
 
+/// Progress of each section of the sheet, in sheet order: (section id, done, needed).
+/// Sections with nothing to answer (every item set aside by item 0's いいえ) count 0 / 0.
+pub fn section_progress(
+    cat: &Catalog,
+    answers: &[AssessmentAnswer],
+) -> Vec<(String, usize, usize)> {
+    let gate_no = model(cat, answers).gate_no;
+    cat.sections
+        .iter()
+        .filter(|s| cat.items.iter().any(|i| i.section == s.id))
+        .map(|s| {
+            let p = asm::progress(
+                sheet_items(cat).filter(|(id, gate, _)| {
+                    cat.item(id).is_some_and(|i| i.section == s.id) && (*gate || !gate_no)
+                }),
+                |item, slot| {
+                    answers
+                        .iter()
+                        .find(|a| a.item_id == item && a.slot == slot && !a.carried)
+                        .and_then(|a| a.check1)
+                },
+            );
+            (s.id.clone(), p.done, p.needed)
+        })
+        .collect()
+}
+
 pub fn check_label(tr: &Tr, v: Option<YesNo>) -> String {
     match v {
         Some(YesNo::Yes) => tr.t("rs-check-yes"),

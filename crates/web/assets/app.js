@@ -30,3 +30,21 @@ document.addEventListener("click", function (e) {
     try { document.execCommand("copy"); done(); } catch (err) { /* the text stays selected */ }
   }
 });
+
+// A slot of a checklist saved in place (htmx swaps only that slot): a refusal takes focus
+// (its message links to the field), and what happened is said in the page's live region,
+// which stays in the page so screen readers announce it.
+document.addEventListener("htmx:afterSettle", function (e) {
+  var old = e.detail && e.detail.target;
+  var slot = old && old.id ? document.getElementById(old.id) : null;
+  if (!slot) return;
+  var live = document.getElementById("live");
+  var refusal = slot.querySelector("[data-focus]");
+  if (refusal) {
+    refusal.focus();
+    if (live) live.textContent = refusal.textContent.replace(/\s+/g, " ").trim();
+    return;
+  }
+  var status = slot.querySelector("[role=status]");
+  if (live && status) live.textContent = status.textContent.replace(/\s+/g, " ").trim();
+});

@@ -153,3 +153,24 @@ cy-bundle = Inspection bundle (zip)
 signals-stale = { $count } stale evidence
 signals-outstanding = Vendor sheets outstanding
 cy-not-confirmed = Not answered (last year's answer counts only once confirmed with a date of this year)
+
+# The sheet's form (one slot of an item), its outline and filters
+cy-check1-field = 1st check (yes / no)
+cy-check1-date = Date of the 1st check
+cy-check2-field = 2nd check (yes / no)
+cy-check2-date = Date of the 2nd check
+cy-not-saved = Not saved. Correct it and save again.
+cy-saved-here = Saved.
+cy-errors-title = There is a problem with your answer
+cy-items-title = Checklist items
+cy-outline = Progress by section
+cy-section-untitled = Section { $number }
+cy-filter-label = Items to show
+cy-filter-all = All
+cy-filter-open = Not answered
+cy-filter-no = Answered no
+cy-filter-empty = No item matches this filter.
+vs-requested-on = Requested on
+vs-submitted-on = Submitted on
+cy-all-answered = Every item is answered.
+cy-all-answered-next = Go on to ask for approval or submit

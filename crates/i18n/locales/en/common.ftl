@@ -9,6 +9,8 @@ continue = Continue
 
 ## Navigation
 nav-label = Main menu
+skip-to-main = Skip to main content
+table-region = Table (scrolls sideways)
 nav-dashboard = Dashboard
 nav-members = Users and roles
 nav-audit = Audit log

@@ -153,3 +153,24 @@ cy-bundle = 立入検査用一式(zip)
 signals-stale = 古い根拠 { $count }
 signals-outstanding = 未提出の事業者確認用
 cy-not-confirmed = 未記入(前年度の回答を今年度の日付で確認するまで、今年度の回答になりません)
+
+# The sheet's form (one slot of an item), its outline and filters
+cy-check1-field = 1回目(はい・いいえ)
+cy-check1-date = 1回目の確認日
+cy-check2-field = 2回目(はい・いいえ)
+cy-check2-date = 2回目の確認日
+cy-not-saved = 保存できませんでした。直してからもう一度保存してください。
+cy-saved-here = 保存しました。
+cy-errors-title = 入力に誤りがあります
+cy-items-title = チェック項目
+cy-outline = セクションごとの進み具合
+cy-section-untitled = 区分 { $number }
+cy-filter-label = 表示する項目
+cy-filter-all = すべて
+cy-filter-open = 未回答のみ
+cy-filter-no = いいえのみ
+cy-filter-empty = この条件に当てはまる項目はありません。
+vs-requested-on = 依頼日
+vs-submitted-on = 提出日
+cy-all-answered = すべての項目に回答しました。
+cy-all-answered-next = 承認依頼・提出へ進む

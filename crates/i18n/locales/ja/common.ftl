@@ -9,6 +9,8 @@ continue = 続ける
 
 ## ナビゲーション
 nav-label = メインメニュー
+skip-to-main = 本文へ移動
+table-region = 表(左右にスクロールできます)
 nav-dashboard = ダッシュボード
 nav-members = 利用者と役割
 nav-audit = 監査ログ

@@ -127,10 +127,15 @@ async fn checkpoints_reveal_rollback_deletion_and_rewriting_through_the_cli() {
         let _s = serve(&["--demo", "--data-dir", demo.to_str().unwrap()]).await;
         // The server takes its first daily checkpoint at start-up.
         let dir = demo.join("checkpoints");
-        for _ in 0..600 {
-            if std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()) {
-                break;
-            }
+        // Verifying the demo's chains before signing can take minutes on a busy two-core
+        // machine (the suite runs builds alongside); wait for the file, not for a guess.
+        let deadline = std::time::Instant::now() + Duration::from_secs(600);
+        while !std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no start-up checkpoint in {} after ten minutes",
+                dir.display()
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let files: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();

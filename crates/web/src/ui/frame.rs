@@ -143,7 +143,7 @@ impl PageCtx {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct Flash {
     pub ok: Option<String>,
     pub err: Option<String>,

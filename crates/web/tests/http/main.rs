@@ -33,6 +33,7 @@ mod parsing;
 mod policy_matrix;
 mod role_sharing;
 mod sessions;
+mod sheet_forms;
 mod throttling;
 mod upload_bombs;
 mod vendor_portal;

@@ -119,20 +119,20 @@ async fn vendor_sheets_through_the_api_request_answer_submit_return_and_submit_a
             (
                 json!({"item_id": "1-1", "slot": "all", "version": 0, "check1": "yes",
                     "check1_on": "2025-06-02", "target_on": "2025-09-30"}),
-                "answer",
+                "target_on",
             ),
             (
                 json!({"item_id": "1-1", "slot": "all", "version": 0, "check1": "no",
                     "check1_on": "2025-06-02", "target_on": "2026-04-01"}),
-                "answer",
+                "target_on",
             ),
             (
                 json!({"item_id": "1-1", "slot": "all", "version": 0, "check1": "yes"}),
-                "answer",
+                "check1_on",
             ),
             (
                 json!({"item_id": "1-1", "slot": "server", "version": 0}),
-                "answer",
+                "slot",
             ),
             (
                 json!({"item_id": "1-1", "slot": "disk", "version": 0}),
@@ -483,36 +483,36 @@ async fn the_institutions_sheet_and_a_vendor_sheet_take_answers_under_the_same_r
             (json!({"check1": "yes", "check1_on": "2025-06-02"}), None),
             (
                 json!({"check1": "yes"}),
-                Some(("answer", "error-cy-date-required")),
+                Some(("check1_on", "error-cy-date-required")),
             ),
             (
                 json!({"check1": "yes", "check1_on": "2025-02-30"}),
-                Some(("answer", "error-rs-bad-date")),
+                Some(("check1_on", "error-rs-bad-date")),
             ),
             (
                 json!({"check1": "no", "check1_on": "2025-06-02", "target_on": "2025-03-31"}),
-                Some(("answer", "error-cy-outside-fy")),
+                Some(("target_on", "error-cy-outside-fy")),
             ),
             (
                 json!({"check1": "yes", "check1_on": "2025-06-02", "target_on": "2025-09-30"}),
-                Some(("answer", "error-cy-target-without-no")),
+                Some(("target_on", "error-cy-target-without-no")),
             ),
             // The rule the checklist page states: a first いいえ is given its target date.
             (
                 json!({"check1": "no", "check1_on": "2025-06-02"}),
-                Some(("answer", "error-cy-target-required")),
+                Some(("target_on", "error-cy-target-required")),
             ),
             (
                 json!({"check2": "yes", "check2_on": "2025-06-02"}),
-                Some(("answer", "error-cy-second-without-first")),
+                Some(("check1", "error-cy-second-without-first")),
             ),
             (
                 json!({"check1": "no", "check1_on": "2025-06-02", "check2": "yes", "check2_on": "2025-06-01"}),
-                Some(("answer", "error-cy-second-before-first")),
+                Some(("check2_on", "error-cy-second-before-first")),
             ),
             (
                 json!({"note": "長".repeat(4001)}),
-                Some(("answer", "error-rs-too-long")),
+                Some(("note", "error-rs-too-long")),
             ),
             (
                 json!({"check1": "はい", "check1_on": "2025-06-02"}),

@@ -12,6 +12,7 @@ pub mod inspector;
 pub mod inspector_api;
 pub mod pages;
 pub mod sheet;
+pub mod slot;
 pub mod vendor_sheets;
 pub mod vendor_sheets_api;
 

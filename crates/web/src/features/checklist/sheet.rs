@@ -37,6 +37,10 @@ pub struct SlotView {
     pub updated: String,
     pub overdue: bool,
     pub error: Option<String>,
+    /// The field the error is about (`check1`, `check1_on`, `target_on`, …).
+    pub error_field: String,
+    /// Just saved (the slot says so where the user is).
+    pub saved: bool,
 }
 
 pub struct EvRow {
@@ -73,6 +77,8 @@ pub struct LinkRow {
 }
 
 pub struct SectionView {
+    /// The section's id in the page (`sec-…`), for the outline's links.
+    pub anchor: String,
     pub title: String,
     pub items: Vec<ItemView>,
 }
@@ -114,6 +120,16 @@ pub(crate) struct SheetPage {
     today: String,
     /// What keeps the draft from approval: (item id, item number and slot, why).
     unmet: Vec<(String, String, String)>,
+    answer_url: String,
+    sheet_url: String,
+    outline: Vec<super::slot::OutlineRow>,
+    show: &'static str,
+    /// Items shown by each filter: all, not answered, いいえ.
+    counts: (usize, usize, usize),
+    /// A refused save without JavaScript: the link to the field and the message.
+    error_summary: Option<(String, String)>,
+    /// The request to the vendors was sent: said where the list is, not at the top.
+    vs_flash: Option<String>,
 }
 
 pub(crate) struct Redo<'a> {
@@ -121,6 +137,7 @@ pub(crate) struct Redo<'a> {
     pub(crate) slot: &'a str,
     pub(crate) form: &'a AnswerForm,
     pub(crate) error: String,
+    pub(crate) field: String,
 }
 
 pub(crate) async fn sheet_view(
@@ -130,7 +147,15 @@ pub(crate) async fn sheet_view(
     inst: &Institution,
     redo: Option<Redo<'_>>,
     flash: &Flash,
+    q: &super::slot::SheetQuery,
 ) -> AppResult<Response> {
+    // The vendors' requests are confirmed beside their list, where the button was.
+    let mut flash = flash.clone();
+    let vs_flash = flash
+        .ok
+        .take_if(|k| k == "flash-cy-requested")
+        .map(|k| Tr::new(auth.meta.lang).t(&k));
+    let flash = &flash;
     let page = PageCtx::signed_in(
         state,
         auth,
@@ -227,10 +252,24 @@ pub(crate) async fn sheet_view(
             continue;
         }
         sections.push(SectionView {
-            title: format!("{} {}", s.number, s.title).trim().to_string(),
+            anchor: super::slot::section_anchor(&s.id),
+            title: super::slot::section_title(&tr, &s.number, &s.title),
             items,
         });
     }
+    q.apply(&mut sections);
+    let counts = super::slot::filter_sections(&mut sections, q.show());
+    let error_summary = redo.as_ref().map(|r| {
+        let number = cat
+            .item(r.item_id)
+            .map(|i| i.number.as_str())
+            .unwrap_or(r.item_id);
+        let slot = tr.t(&format!("cy-slot-{}", r.slot));
+        (
+            format!("#f-{}-{}-{}", r.item_id, r.slot, r.field),
+            format!("{number} {slot}: {}", r.error),
+        )
+    });
     let can = |action: Action| {
         mamori_app::access::may(auth, action, Scope::Institution(&a.institution_id))
     };
@@ -286,6 +325,13 @@ pub(crate) async fn sheet_view(
     Ok((
         status,
         render(&SheetPage {
+            answer_url: format!("/assessments/{}/answers", a.id),
+            sheet_url: format!("/assessments/{}", a.id),
+            outline: super::slot::outline(&tr, cat, &answers),
+            show: q.show().as_str(),
+            counts,
+            error_summary,
+            vs_flash,
             unmet,
             sheets,
             has_contracts,
@@ -372,9 +418,12 @@ pub(crate) fn slot_view(
             .unwrap_or_default(),
         overdue: cur.is_some_and(|x| asm::overdue(&to_domain(x), today)),
         error: None,
+        error_field: String::new(),
+        saved: false,
     };
     if let Some(r) = redo.filter(|r| r.item_id == item_id && r.slot == slot.as_str()) {
         v.error = Some(r.error.clone());
+        v.error_field = r.field.clone();
         v.check1 = r.form.check1.clone();
         v.check1_on = r.form.check1_on.clone();
         v.check2 = r.form.check2.clone();
@@ -411,9 +460,10 @@ pub async fn sheet(
     auth: Auth,
     Path(id): Path<String>,
     Query(flash): Query<Flash>,
+    Query(q): Query<super::slot::SheetQuery>,
 ) -> AppResult<Response> {
     let (a, inst) = assessment_for(&state, &auth, &id, Action::ViewAssessments).await?;
-    sheet_view(&state, &auth, a, &inst, None, &flash).await
+    sheet_view(&state, &auth, a, &inst, None, &flash, &q).await
 }
 
 pub use mamori_app::answers::AnswerForm;
@@ -431,34 +481,78 @@ pub async fn save_answer(
     )
 }
 
+/// Save one slot. With htmx the slot alone comes back (saved, or refused with what was
+/// sent); without JavaScript the page does, at the slot, with the refusal summarised on
+/// top.
 pub async fn answer(
     State(state): State<AppState>,
     auth: Auth,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<AnswerForm>,
 ) -> AppResult<Response> {
     let (a, inst) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    match save_answer(&state, &auth, &a, &f).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/assessments/{id}?ok=flash-cy-saved#item-{}",
-            f.item_id
+    let htmx = super::slot::is_htmx(&headers);
+    let result = save_answer(&state, &auth, &a, &f).await;
+    let tr = Tr::new(auth.meta.lang);
+    let refused = match result {
+        Ok(_) => None,
+        Err(e) => match super::slot::refusal(&tr, &e) {
+            Some(r) => Some((r, super::slot::refusal_status(&e))),
+            None => return Err(e),
+        },
+    };
+    let redo = refused.as_ref().map(|((error, field), _)| Redo {
+        item_id: &f.item_id,
+        slot: &f.slot,
+        form: &f,
+        error: error.clone(),
+        field: field.clone(),
+    });
+    let status = refused
+        .as_ref()
+        .map(|(_, status)| *status)
+        .unwrap_or(axum::http::StatusCode::OK);
+    if htmx {
+        let reg = state.catalogs();
+        let cat = reg
+            .catalogs
+            .get(&a.catalog_id)
+            .ok_or_else(|| AppError::Internal(format!("catalog {} not served", a.catalog_id)))?;
+        let answers = state.store().assessment_answers(&a.id).await?;
+        return super::slot::slot_reply(super::slot::SlotReply {
+            tr,
+            csrf: auth.csrf(),
+            answer_url: format!("/assessments/{id}/answers"),
+            cat,
+            answers: &answers,
+            item_id: &f.item_id,
+            slot: &f.slot,
+            fy: a.fiscal_year,
+            redo: redo.as_ref(),
+            status,
+        });
+    }
+    match redo {
+        None => Ok(Redirect::to(&format!(
+            "/assessments/{id}?saved={}:{}#slot-{}-{}",
+            f.item_id, f.slot, f.item_id, f.slot
         ))
         .into_response()),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
-            let tr = Tr::new(auth.meta.lang);
-            let redo = Redo {
-                item_id: &f.item_id,
-                slot: &f.slot,
-                form: &f,
-                error: tr.t(e.info().key),
-            };
-            let mut r = sheet_view(&state, &auth, a, &inst, Some(redo), &Flash::default()).await?;
-            if matches!(e, AppError::Conflict(_)) {
-                *r.status_mut() = axum::http::StatusCode::CONFLICT;
-            }
+        Some(redo) => {
+            let mut r = sheet_view(
+                &state,
+                &auth,
+                a,
+                &inst,
+                Some(redo),
+                &Flash::default(),
+                &super::slot::SheetQuery::default(),
+            )
+            .await?;
+            *r.status_mut() = status;
             Ok(r)
         }
-        Err(e) => Err(e),
     }
 }
 

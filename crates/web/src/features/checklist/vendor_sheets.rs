@@ -28,6 +28,9 @@ pub struct SheetRow {
     pub standing: VendorSheetStanding,
     pub done: usize,
     pub needed: usize,
+    /// The day it was asked for, and the day it was submitted (empty until then).
+    pub requested_on: String,
+    pub submitted_on: String,
 }
 
 impl SheetRow {
@@ -61,6 +64,11 @@ pub async fn sheet_rows(state: &AppState, a: &Assessment) -> AppResult<Vec<Sheet
         rows.push(SheetRow {
             href: format!("/vendor-sheets/{}", s.id),
             standing: mamori_app::assessments::sheet_standing(&s),
+            requested_on: mamori_domain::time::date_jst(s.requested_at),
+            submitted_on: s
+                .submitted_at
+                .map(mamori_domain::time::date_jst)
+                .unwrap_or_default(),
             vendor: s.vendor_name,
             contract: s.contract_title,
             done: m.done,
@@ -119,6 +127,14 @@ pub(crate) struct VendorSheetPage {
     /// Read by the contract's vendor (its portal is the way back), not the institution
     /// (its checklist is).
     vendor_side: bool,
+    requested_on: String,
+    submitted_on: String,
+    answer_url: String,
+    sheet_url: String,
+    outline: Vec<super::slot::OutlineRow>,
+    show: &'static str,
+    counts: (usize, usize, usize),
+    error_summary: Option<(String, String)>,
 }
 
 pub(crate) async fn vendor_sheet_view(
@@ -128,6 +144,7 @@ pub(crate) async fn vendor_sheet_view(
     party: mamori_domain::role_sharing::Party,
     redo: Option<Redo<'_>>,
     flash: &Flash,
+    q: &super::slot::SheetQuery,
 ) -> AppResult<Response> {
     use mamori_domain::role_sharing::Party;
     let inst = state
@@ -157,7 +174,7 @@ pub(crate) async fn vendor_sheet_view(
     let answers = state.store().vendor_sheet_answers(&s.id).await?;
     let m = model(cat, &answers);
     let today = mamori_domain::time::today_jst();
-    let sections = cat
+    let mut sections: Vec<SectionView> = cat
         .sections
         .iter()
         .filter_map(|sec| {
@@ -190,11 +207,25 @@ pub(crate) async fn vendor_sheet_view(
                 })
                 .collect();
             (!items.is_empty()).then(|| SectionView {
-                title: format!("{} {}", sec.number, sec.title).trim().to_string(),
+                anchor: super::slot::section_anchor(&sec.id),
+                title: super::slot::section_title(&tr, &sec.number, &sec.title),
                 items,
             })
         })
         .collect();
+    q.apply(&mut sections);
+    let counts = super::slot::filter_sections(&mut sections, q.show());
+    let error_summary = redo.as_ref().map(|r| {
+        let number = cat
+            .item(r.item_id)
+            .map(|i| i.number.as_str())
+            .unwrap_or(r.item_id);
+        let slot = tr.t(&format!("cy-slot-{}", r.slot));
+        (
+            format!("#f-{}-{}-{}", r.item_id, r.slot, r.field),
+            format!("{number} {slot}: {}", r.error),
+        )
+    });
     let open = s.status == mamori_domain::codes::VendorSheetStatus::Requested;
     let sources = if party == Party::Vendor && open {
         mamori_app::vendor_sheets::copy_sources(state, &s)
@@ -218,6 +249,17 @@ pub(crate) async fn vendor_sheet_view(
     Ok((
         status,
         render(&VendorSheetPage {
+            requested_on: mamori_domain::time::date_jst(s.requested_at),
+            submitted_on: s
+                .submitted_at
+                .map(mamori_domain::time::date_jst)
+                .unwrap_or_default(),
+            answer_url: format!("/vendor-sheets/{}/answers", s.id),
+            sheet_url: format!("/vendor-sheets/{}", s.id),
+            outline: super::slot::outline(&tr, cat, &answers),
+            show: q.show().as_str(),
+            counts,
+            error_summary,
             fy_label: mamori_domain::wareki::fiscal_year(s.fiscal_year as i32),
             fy_range: asm::fiscal_year_range(s.fiscal_year as i32),
             catalog_title: format!("{}({})", cat.catalog.title, cat.catalog.version),
@@ -250,44 +292,79 @@ pub async fn vendor_sheet(
     auth: Auth,
     Path(id): Path<String>,
     Query(flash): Query<Flash>,
+    Query(q): Query<super::slot::SheetQuery>,
 ) -> AppResult<Response> {
     let (s, party) = sheet_for(&state, &auth, &id).await?;
-    vendor_sheet_view(&state, &auth, s, party, None, &flash).await
+    vendor_sheet_view(&state, &auth, s, party, None, &flash, &q).await
 }
 
+/// Save one slot of the vendor's sheet: as the institution's sheet does
+/// ([`super::sheet::answer`]), a fragment for htmx, the page otherwise.
 pub async fn vendor_sheet_answer(
     State(state): State<AppState>,
     auth: Auth,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<AnswerForm>,
 ) -> AppResult<Response> {
-    let e = match mamori_app::vendor_sheets::answer(&state, &auth, &id, &f).await {
-        Ok(_) => {
-            return Ok(Redirect::to(&format!(
-                "/vendor-sheets/{id}?ok=flash-cy-saved#item-{}",
-                f.item_id
-            ))
-            .into_response())
-        }
-        Err(e) => AppError::from(e),
-    };
-    if !matches!(e, AppError::Invalid { .. } | AppError::Conflict(_)) {
-        return Err(e);
-    }
-    // Shown again with the values sent and the refusal at the answer.
-    let (s, party) = sheet_for(&state, &auth, &id).await?;
+    let result = mamori_app::vendor_sheets::answer(&state, &auth, &id, &f)
+        .await
+        .map_err(AppError::from);
     let tr = Tr::new(auth.meta.lang);
-    let redo = Redo {
+    let refused = match result {
+        Ok(_) => None,
+        Err(e) => match super::slot::refusal(&tr, &e) {
+            Some(r) => Some((r, super::slot::refusal_status(&e))),
+            None => return Err(e),
+        },
+    };
+    let redo = refused.as_ref().map(|((error, field), _)| Redo {
         item_id: &f.item_id,
         slot: &f.slot,
         form: &f,
-        error: tr.t(e.info().key),
-    };
-    let mut r = vendor_sheet_view(&state, &auth, s, party, Some(redo), &Flash::default()).await?;
-    if matches!(e, AppError::Conflict(_)) {
-        *r.status_mut() = axum::http::StatusCode::CONFLICT;
+        error: error.clone(),
+        field: field.clone(),
+    });
+    let status = refused
+        .as_ref()
+        .map(|(_, status)| *status)
+        .unwrap_or(axum::http::StatusCode::OK);
+    let (s, party) = sheet_for(&state, &auth, &id).await?;
+    if super::slot::is_htmx(&headers) {
+        let reg = state.catalogs();
+        let cat = reg
+            .catalogs
+            .get(&s.catalog_id)
+            .ok_or_else(|| AppError::Internal(format!("catalog {} not served", s.catalog_id)))?;
+        let answers = state.store().vendor_sheet_answers(&s.id).await?;
+        return super::slot::slot_reply(super::slot::SlotReply {
+            tr,
+            csrf: auth.csrf(),
+            answer_url: format!("/vendor-sheets/{id}/answers"),
+            cat,
+            answers: &answers,
+            item_id: &f.item_id,
+            slot: &f.slot,
+            fy: s.fiscal_year,
+            redo: redo.as_ref(),
+            status,
+        });
     }
-    Ok(r)
+    match redo {
+        None => Ok(Redirect::to(&format!(
+            "/vendor-sheets/{id}?saved={}:{}#slot-{}-{}",
+            f.item_id, f.slot, f.item_id, f.slot
+        ))
+        .into_response()),
+        Some(redo) => {
+            let q = super::slot::SheetQuery::default();
+            let mut r =
+                vendor_sheet_view(&state, &auth, s, party, Some(redo), &Flash::default(), &q)
+                    .await?;
+            *r.status_mut() = status;
+            Ok(r)
+        }
+    }
 }
 
 /// Where a sheet's page goes after a move: the flash, or the refusal's message.
