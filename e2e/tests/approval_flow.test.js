@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { E2E_DIR, INSTITUTION, USERS, axeViolations, launchBrowser, newPage, saveSlot as saveSlotInPlace, signIn, startServer } from './helpers.js';
+import { E2E_DIR, INSTITUTION, USERS, allowErrors, axeViolations, launchBrowser, newPage, saveSlot as saveSlotInPlace, signIn, startServer } from './helpers.js';
 
 const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 const OUT_DIR = path.join(E2E_DIR, 'screenshots');
@@ -169,6 +169,7 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
         await form.locator('select[name="check1"]').selectOption('no');
         await form.locator('input[name="check1_on"]').fill(today);
         await form.locator('input[name="target_on"]').fill('');
+        allowErrors(o, /\/answers$/); // the refusal below is answered 422, on purpose
         assert.equal(await saveSlot(o, '2-1', 'all'), 422, 'the refused answer is answered 422');
         const summary = o.locator('#slot-2-1-all [data-testid="slot-error"]');
         assert.ok(await summary.isVisible(), 'the refusal is summarised at the answer');
@@ -183,6 +184,8 @@ describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
         assert.equal(await pending.locator('select[name="check1"]').inputValue(), 'yes', 'the other row keeps its choice');
         assert.equal(await pending.locator('input[name="note"]').inputValue(), '入力途中の備考', 'the other row keeps its note');
         assert.equal(o.url(), sheetUrl, 'no navigation happened');
+        // The page with a refusal in it is as accessible as the rest (WCAG 2.1 A/AA).
+        assert.deepEqual(await axeViolations(o), [], 'axe-core finds nothing on the sheet with a refusal');
         assert.equal((await progress(o)).done, 2, 'the refused answer is not counted');
         if (SCREENSHOTS) {
           mkdirSync(OUT_DIR, { recursive: true });
