@@ -147,26 +147,7 @@ pub async fn save(
     if !open {
         return Err(Error::invalid(owner.closed()));
     }
-    let reg = ctx.catalogs();
-    let cat = reg.catalogs.get(catalog_id).ok_or(Error::NotFound)?;
-    let item = cat.item(&f.item_id).ok_or(Error::NotFound)?;
-    let answers = match sheet {
-        Sheet::Assessment(_) => store.assessment_answers(sheet_id).await?,
-        Sheet::Vendor(_) => store.vendor_sheet_answers(sheet_id).await?,
-    };
-    // Item 0 answered いいえ leaves nothing else to answer (no vendor sheet has an item 0).
-    let applicable = item.gate || !model(cat, &answers).gate_no;
-    let item_slots = asm::slots(&item.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
-    let today = mamori_domain::time::date_jst(ctx.now());
-    let (slot, answer) = asm::check_sheet_answer(
-        fiscal_year as i32,
-        &today,
-        applicable,
-        item.gate,
-        &item_slots,
-        &f.raw(),
-    )
-    .map_err(Error::invalid)?;
+    let (slot, answer, answers) = validated(ctx, sheet, catalog_id, fiscal_year, f).await?;
     let current = answers
         .iter()
         .find(|x| x.item_id == f.item_id && x.slot == slot)
@@ -210,4 +191,51 @@ pub async fn save(
         ) => Error::invalid(owner.closed()),
         other => other.into(),
     })
+}
+
+/// The answer `f` as it would be kept in `sheet` (its catalog and fiscal year), checked
+/// under the domain's rules, with the sheet's current answers; nothing is written.
+async fn validated(
+    ctx: &Ctx,
+    sheet: Sheet<'_>,
+    catalog_id: &str,
+    fiscal_year: i64,
+    f: &AnswerForm,
+) -> Result<(asm::Slot, asm::Answer, Vec<AssessmentAnswer>)> {
+    let store = ctx.store();
+    let reg = ctx.catalogs();
+    let cat = reg.catalogs.get(catalog_id).ok_or(Error::NotFound)?;
+    let item = cat.item(&f.item_id).ok_or(Error::NotFound)?;
+    let answers = match sheet {
+        Sheet::Assessment(a) => store.assessment_answers(&a.id).await?,
+        Sheet::Vendor(s) => store.vendor_sheet_answers(&s.id).await?,
+    };
+    // Item 0 answered いいえ leaves nothing else to answer (no vendor sheet has an item 0).
+    let applicable = item.gate || !model(cat, &answers).gate_no;
+    let item_slots = asm::slots(&item.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
+    let today = mamori_domain::time::date_jst(ctx.now());
+    let (slot, answer) = asm::check_sheet_answer(
+        fiscal_year as i32,
+        &today,
+        applicable,
+        item.gate,
+        &item_slots,
+        &f.raw(),
+    )
+    .map_err(Error::invalid)?;
+    Ok((slot, answer, answers))
+}
+
+/// Would `sheet` take `f`? The Fluent key of the rule it breaks, or none. The caller's
+/// right to answer is the caller's to check; nothing is written.
+pub async fn check_only(ctx: &Ctx, sheet: Sheet<'_>, f: &AnswerForm) -> Result<Option<&'static str>> {
+    let (catalog_id, fiscal_year) = match sheet {
+        Sheet::Assessment(a) => (&a.catalog_id, a.fiscal_year),
+        Sheet::Vendor(s) => (&s.catalog_id, s.fiscal_year),
+    };
+    match validated(ctx, sheet, catalog_id, fiscal_year, f).await {
+        Ok(_) => Ok(None),
+        Err(Error::Invalid { key, .. }) => Ok(Some(key)),
+        Err(e) => Err(e),
+    }
 }

@@ -29,6 +29,7 @@ pub mod mail;
 pub mod notifications;
 pub mod role_sharing;
 pub mod role_sharing_exports;
+pub mod sheet_standards;
 pub mod standard_answers;
 pub mod subcontractors;
 pub mod systems;

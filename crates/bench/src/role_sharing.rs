@@ -281,6 +281,23 @@ where
     println!(
         "\ncyber checklist: save one answer                server median {p50:.3} ms   p99 {p99:.3} ms"
     );
+    // The same save as the page makes it with htmx: the slot and the outline come back.
+    let (p50, p99) =
+        crate::measure_post_as(&officer, &format!("{sheet_url}/answers"), requests, true, |i| {
+            vec![
+                ("_csrf".into(), csrf.clone()),
+                ("item_id".into(), "2-6".into()),
+                ("slot".into(), "server".into()),
+                ("version".into(), (requests + i).to_string()),
+                ("check1".into(), "yes".into()),
+                ("check1_on".into(), "2024-07-01".into()),
+                ("note".into(), format!("確認 htmx {i}")),
+            ]
+        })
+        .await?;
+    println!(
+        "cyber checklist: save one slot with htmx         server median {p50:.3} ms   p99 {p99:.3} ms"
+    );
     for (path, label) in [
         (
             format!("/assessments/{}/export.xlsx", assessment.id),

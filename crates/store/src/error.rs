@@ -49,6 +49,8 @@ pub enum Entity {
     InspectorLink,
     VendorSheet,
     Checkpoint,
+    /// A vendor's standard answer to the vendor sheet.
+    SheetStandardAnswer,
 }
 
 impl Entity {
@@ -68,6 +70,7 @@ impl Entity {
             Entity::SystemLink => "system link",
             Entity::Contract => "contract",
             Entity::Certification => "certification",
+            Entity::SheetStandardAnswer => "sheet standard answer",
             Entity::Subcontractor => "subcontractor",
             Entity::Invite => "invite",
             Entity::Assessment => "assessment",

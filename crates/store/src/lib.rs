@@ -48,7 +48,7 @@ pub use role_sharing::{RoleSharingEvent, RoleSharingItem, RoleSharingStep, RoleS
 pub use sqlite::SqliteStore;
 pub use vendor_members::{MembershipChange, ThrottleStore, VendorMember, VendorMemberStore};
 pub use vendor_sheets::{VendorSheet, VendorSheetStore};
-pub use vendors::{Certification, Invite, StandardAnswer, VendorStore};
+pub use vendors::{Certification, Invite, SheetStandardAnswer, StandardAnswer, VendorStore};
 pub use verify::{
     checkpoint_entries, take_checkpoint, verify_audit, verify_audit_report, AuditReport,
     CheckpointSource, UsedCheckpoint,

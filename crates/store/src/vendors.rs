@@ -53,6 +53,22 @@ pub struct StandardAnswer {
     pub updated_at: i64,
 }
 
+/// A vendor's standard answer to one slot of an item of the 事業者確認用 sheet, for one
+/// product: the first check, the target date of a いいえ, the note. Dates of the check are
+/// each sheet's own (given when applied).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SheetStandardAnswer {
+    pub vendor_id: String,
+    pub product: String,
+    pub catalog_id: String,
+    pub item_id: String,
+    pub slot: mamori_domain::assessment::Slot,
+    pub check1: mamori_domain::assessment::YesNo,
+    pub target_on: Option<String>,
+    pub note: String,
+    pub updated_at: i64,
+}
+
 #[async_trait]
 pub trait VendorStore: Send + Sync {
     async fn create_vendor(&self, actor: &Actor, name: &str) -> Result<Vendor>;
@@ -79,4 +95,15 @@ pub trait VendorStore: Send + Sync {
     ) -> Result<User>;
     async fn save_standard_answer(&self, actor: &Actor, a: &StandardAnswer) -> Result<()>;
     async fn standard_answers(&self, vendor_id: &str) -> Result<Vec<StandardAnswer>>;
+    /// Save (or replace) a standard answer of the vendor sheet; audited.
+    async fn save_sheet_standard_answer(&self, actor: &Actor, a: &SheetStandardAnswer)
+        -> Result<()>;
+    /// Remove one; audited. `NotFound` when there is none.
+    async fn delete_sheet_standard_answer(
+        &self,
+        actor: &Actor,
+        key: &SheetStandardAnswer,
+    ) -> Result<()>;
+    /// The vendor's standard answers of the vendor sheet, by product, catalog, item, slot.
+    async fn sheet_standard_answers(&self, vendor_id: &str) -> Result<Vec<SheetStandardAnswer>>;
 }

@@ -5,7 +5,7 @@ use super::{finish, This};
 use crate::error::{dup, fk};
 use crate::{
     new_id, now_ms, AccountStore, Actor, AuditDraft, Certification, ConflictKind, Entity, Invite,
-    Result, StandardAnswer, StoreError, VendorStore,
+    Result, SheetStandardAnswer, StandardAnswer, StoreError, VendorStore,
 };
 use async_trait::async_trait;
 use mamori_domain::{User, Vendor};
@@ -352,6 +352,94 @@ impl VendorStore for This {
             "SELECT vendor_id, product, catalog_id, item_id, responsibility, agreed_content, \
              written_in, remarks, updated_at FROM vendor_standard_answers WHERE vendor_id = $1 \
              ORDER BY product, catalog_id, item_id",
+            vendor_id,
+        )
+        .await
+    }
+
+    async fn save_sheet_standard_answer(
+        &self,
+        actor: &Actor,
+        a: &SheetStandardAnswer,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO vendor_sheet_standard_answers (vendor_id, product, catalog_id, item_id, \
+             slot, check1, target_on, note, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) \
+             ON CONFLICT (vendor_id, product, catalog_id, item_id, slot) DO UPDATE SET \
+             check1 = excluded.check1, target_on = excluded.target_on, note = excluded.note, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(&a.vendor_id)
+        .bind(&a.product)
+        .bind(&a.catalog_id)
+        .bind(&a.item_id)
+        .bind(a.slot)
+        .bind(a.check1)
+        .bind(&a.target_on)
+        .bind(&a.note)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(fk(Entity::Vendor))?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                None,
+                "vendor.sheet_standard.save",
+                "vendor",
+                &a.vendor_id,
+                json!({"product": a.product, "catalog": a.catalog_id, "item": a.item_id,
+                       "slot": a.slot, "check1": a.check1, "target_on": a.target_on}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_sheet_standard_answer(
+        &self,
+        actor: &Actor,
+        key: &SheetStandardAnswer,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let gone = sqlx::query(
+            "DELETE FROM vendor_sheet_standard_answers WHERE vendor_id = $1 AND product = $2 \
+             AND catalog_id = $3 AND item_id = $4 AND slot = $5",
+        )
+        .bind(&key.vendor_id)
+        .bind(&key.product)
+        .bind(&key.catalog_id)
+        .bind(&key.item_id)
+        .bind(key.slot)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if gone == 0 {
+            return Err(StoreError::NotFound(Entity::SheetStandardAnswer));
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                None,
+                "vendor.sheet_standard.delete",
+                "vendor",
+                &key.vendor_id,
+                json!({"product": key.product, "catalog": key.catalog_id, "item": key.item_id,
+                       "slot": key.slot}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn sheet_standard_answers(&self, vendor_id: &str) -> Result<Vec<SheetStandardAnswer>> {
+        self.all(
+            "SELECT vendor_id, product, catalog_id, item_id, slot, check1, target_on, note, \
+             updated_at FROM vendor_sheet_standard_answers WHERE vendor_id = $1 \
+             ORDER BY product, catalog_id, item_id, slot",
             vendor_id,
         )
         .await

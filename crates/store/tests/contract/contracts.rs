@@ -387,3 +387,65 @@ async fn certifications_documents_subcontractors_invites_and_standard_answers() 
         assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
     }
 }
+
+#[tokio::test]
+async fn sheet_standard_answers_are_saved_replaced_listed_and_removed() {
+    use mamori_domain::assessment::{Slot, YesNo};
+    use mamori_store::{Entity, SheetStandardAnswer, StoreError};
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let v = s.create_vendor(&actor(), "E社").await.unwrap();
+        let other = s.create_vendor(&actor(), "F社").await.unwrap();
+        let mut a = SheetStandardAnswer {
+            vendor_id: v.id.clone(),
+            product: "電子カルテ X".into(),
+            catalog_id: "mhlw/cyber-checklist-vendor@R6".into(),
+            item_id: "2-1".into(),
+            slot: Slot::All,
+            check1: YesNo::Yes,
+            target_on: None,
+            note: String::new(),
+            updated_at: 0,
+        };
+        s.save_sheet_standard_answer(&actor(), &a).await.unwrap();
+        a.check1 = YesNo::No;
+        a.target_on = Some("2025-03-01".into());
+        a.note = "次の更新で対応".into();
+        s.save_sheet_standard_answer(&actor(), &a).await.unwrap();
+        let server = SheetStandardAnswer {
+            item_id: "2-12".into(),
+            slot: Slot::Server,
+            ..a.clone()
+        };
+        s.save_sheet_standard_answer(&actor(), &server).await.unwrap();
+        let all = s.sheet_standard_answers(&v.id).await.unwrap();
+        assert_eq!(all.len(), 2, "{}: replaced, not added", b.name);
+        let first = all.iter().find(|x| x.item_id == "2-1").unwrap();
+        assert_eq!(
+            (first.check1, first.target_on.as_deref(), first.note.as_str()),
+            (YesNo::No, Some("2025-03-01"), "次の更新で対応"),
+            "{}",
+            b.name
+        );
+        assert!(first.updated_at > 0);
+        assert!(s.sheet_standard_answers(&other.id).await.unwrap().is_empty());
+        // Another vendor's key removes nothing of this one.
+        let foreign = SheetStandardAnswer {
+            vendor_id: other.id.clone(),
+            ..a.clone()
+        };
+        assert!(matches!(
+            s.delete_sheet_standard_answer(&actor(), &foreign).await,
+            Err(StoreError::NotFound(Entity::SheetStandardAnswer))
+        ));
+        s.delete_sheet_standard_answer(&actor(), &a).await.unwrap();
+        assert_eq!(s.sheet_standard_answers(&v.id).await.unwrap().len(), 1);
+        // An unknown vendor is refused.
+        let orphan = SheetStandardAnswer {
+            vendor_id: "no-such-vendor".into(),
+            ..a.clone()
+        };
+        assert!(s.save_sheet_standard_answer(&actor(), &orphan).await.is_err());
+        assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
+    }
+}

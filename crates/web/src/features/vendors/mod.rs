@@ -5,6 +5,7 @@ pub mod api;
 pub mod invites;
 pub mod members;
 pub mod pages;
+pub mod sheet_standards;
 pub mod standard_answers;
 
 use crate::http::routes::{Routes, GET, POST};
@@ -56,6 +57,12 @@ pub fn routes(r: Routes) -> Routes {
         standard_answers::apply_standard_answers,
     )
     .twin("POST /api/v1/vendor/standard-answers/apply")
+    .page(POST, "/vendor/sheet-standards", sheet_standards::save)
+    .twin("PUT /api/v1/vendor/sheet-standards")
+    .page(POST, "/vendor/sheet-standards/preview", sheet_standards::preview)
+    .twin("POST /api/v1/vendor/sheet-standards/preview")
+    .page(POST, "/vendor/sheet-standards/apply", sheet_standards::apply)
+    .twin("POST /api/v1/vendor/sheet-standards/apply")
     .page(GET, "/vendors/{vendor_id}/members", members::page)
     .page(POST, "/vendors/{vendor_id}/members", members::add_page)
     .twin("POST /api/v1/vendors/{vendor_id}/members")
@@ -90,6 +97,9 @@ pub fn routes(r: Routes) -> Routes {
         standard_answers::api_save
     ))
     .api(routes!(standard_answers::api_apply))
+    .api(routes!(sheet_standards::api_list, sheet_standards::api_save))
+    .api(routes!(sheet_standards::api_preview))
+    .api(routes!(sheet_standards::api_apply))
     .api(routes!(invites::api_accept))
     .api(routes!(members::api_list, members::api_add))
     .api(routes!(members::api_change, members::api_remove))

@@ -40,6 +40,12 @@ pub(crate) struct StandardPage {
     responsibilities: Vec<(String, String)>,
     contracts: Vec<(String, String)>,
     result: Option<String>,
+    /// Every product with standard answers: (name, its page, role-sharing answers,
+    /// vendor-sheet answers).
+    all_products: Vec<(String, String, usize, usize)>,
+    /// The vendor sheet's standard answers of the product, and the sheets to apply them to.
+    sheet: Option<super::sheet_standards::SheetStdSection>,
+    sheet_result: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -56,6 +62,12 @@ pub struct StandardQuery {
     pub applied: Option<usize>,
     #[serde(default)]
     pub skipped: Option<usize>,
+    #[serde(default)]
+    pub ss_filled: Option<usize>,
+    #[serde(default)]
+    pub ss_sheets: Option<usize>,
+    #[serde(default)]
+    pub ss_refused: Option<usize>,
 }
 
 pub async fn standard_answers(
@@ -88,10 +100,49 @@ pub async fn standard_answers(
     let answers = state.store().standard_answers(&vendor_id).await?;
     let mut products: Vec<String> = answers.iter().map(|a| a.product.clone()).collect();
     products.dedup();
+    let sheet_answers = if vendor_id.is_empty() {
+        vec![]
+    } else {
+        mamori_app::sheet_standards::list(&state, &auth, Some(&vendor_id)).await?
+    };
+    let mut all: Vec<String> = products.clone();
+    all.extend(sheet_answers.iter().map(|a| a.product.clone()));
+    all.sort();
+    all.dedup();
     let product = if q.product.trim().is_empty() {
-        products.first().cloned().unwrap_or_default()
+        all.first().cloned().unwrap_or_default()
     } else {
         q.product.trim().to_string()
+    };
+    let all_products = all
+        .into_iter()
+        .map(|p| {
+            let href = format!(
+                "/vendor/standard-answers?{}",
+                serde_urlencoded::to_string([("vendor", vendor_id.as_str()), ("product", &p)])
+                    .unwrap_or_default()
+            );
+            let rs = answers.iter().filter(|a| a.product == p).count();
+            let ss = sheet_answers.iter().filter(|a| a.product == p).count();
+            (p, href, rs, ss)
+        })
+        .collect();
+    let sheet = if product.is_empty() {
+        None
+    } else {
+        super::sheet_standards::section(&state, &auth, &tr, &vendor_id, &product).await?
+    };
+    let sheet_result = match (q.ss_filled, q.ss_sheets, q.ss_refused) {
+        (Some(f), Some(n), Some(r)) => Some(format!(
+            "{}{}",
+            tr.targs("ss-applied", &[("count", f.to_string()), ("sheets", n.to_string())]),
+            if r > 0 {
+                format!(" {}", tr.t1("ss-applied-refused", "count", r))
+            } else {
+                String::new()
+            }
+        )),
+        _ => None,
     };
     let catalog_id = rsw::current_catalog(&state).unwrap_or_default();
     let catalogs = state.catalogs();
@@ -155,6 +206,9 @@ pub async fn standard_answers(
         .collect(),
         contracts,
         result,
+        all_products,
+        sheet,
+        sheet_result,
         page,
     })?
     .into_response())

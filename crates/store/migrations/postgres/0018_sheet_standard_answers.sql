@@ -1,0 +1,17 @@
+-- A vendor's standard answers to the 事業者確認用 sheet (the yearly cybersecurity
+-- checklist's vendor sheet), per product: the first check and, for a いいえ, the target
+-- date, with the note; applied to many institutions' sheets at once. Vendor data (global
+-- organisations), like vendor_standard_answers.
+
+CREATE TABLE vendor_sheet_standard_answers (
+    vendor_id       TEXT NOT NULL REFERENCES vendors(id),
+    product         TEXT NOT NULL,
+    catalog_id      TEXT NOT NULL,
+    item_id         TEXT NOT NULL,
+    slot            TEXT NOT NULL,
+    check1          TEXT NOT NULL,
+    target_on       TEXT,
+    note            TEXT NOT NULL DEFAULT '',
+    updated_at      BIGINT NOT NULL,
+    PRIMARY KEY (vendor_id, product, catalog_id, item_id, slot)
+);
