@@ -228,7 +228,11 @@ async fn validated(
 
 /// Would `sheet` take `f`? The Fluent key of the rule it breaks, or none. The caller's
 /// right to answer is the caller's to check; nothing is written.
-pub async fn check_only(ctx: &Ctx, sheet: Sheet<'_>, f: &AnswerForm) -> Result<Option<&'static str>> {
+pub async fn check_only(
+    ctx: &Ctx,
+    sheet: Sheet<'_>,
+    f: &AnswerForm,
+) -> Result<Option<&'static str>> {
     let (catalog_id, fiscal_year) = match sheet {
         Sheet::Assessment(a) => (&a.catalog_id, a.fiscal_year),
         Sheet::Vendor(s) => (&s.catalog_id, s.fiscal_year),

@@ -220,26 +220,18 @@ pub async fn open_sheets(ctx: &Ctx, caller: &Caller, vendor_id: &str) -> Result<
 }
 
 /// What applying would do (nothing is written), or, with `write`, what it did.
-async fn run(ctx: &Ctx, caller: &Caller, input: &SheetApplyInput, write: bool) -> Result<Vec<SheetPlan>> {
+async fn run(
+    ctx: &Ctx,
+    caller: &Caller,
+    input: &SheetApplyInput,
+    write: bool,
+) -> Result<Vec<SheetPlan>> {
     own_vendor(caller, &input.vendor_id)?;
     let product = input.product.trim();
     if input.sheets.is_empty() {
         return Err(Error::Invalid {
             field: "sheets",
             key: "error-std-no-sheets",
-        });
-    }
-    let standards: Vec<SheetStandardAnswer> = ctx
-        .store()
-        .sheet_standard_answers(&input.vendor_id)
-        .await?
-        .into_iter()
-        .filter(|a| a.product == product)
-        .collect();
-    if standards.is_empty() {
-        return Err(Error::Invalid {
-            field: "product",
-            key: "error-std-no-answers",
         });
     }
     // Every sheet is checked before anything is written: the caller's vendor's, open.
@@ -253,6 +245,19 @@ async fn run(ctx: &Ctx, caller: &Caller, input: &SheetApplyInput, write: bool) -
             return Err(Error::invalid(asm::SheetOwner::Vendor.closed()));
         }
         sheets.push(s);
+    }
+    let standards: Vec<SheetStandardAnswer> = ctx
+        .store()
+        .sheet_standard_answers(&input.vendor_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.product == product)
+        .collect();
+    if standards.is_empty() {
+        return Err(Error::Invalid {
+            field: "product",
+            key: "error-std-no-answers",
+        });
     }
     let today = mamori_domain::time::date_jst(ctx.now());
     let reg = ctx.catalogs();
@@ -333,7 +338,11 @@ async fn run(ctx: &Ctx, caller: &Caller, input: &SheetApplyInput, write: bool) -
 }
 
 /// What applying the product's answers to the sheets would do; nothing is written.
-pub async fn preview(ctx: &Ctx, caller: &Caller, input: &SheetApplyInput) -> Result<Vec<SheetPlan>> {
+pub async fn preview(
+    ctx: &Ctx,
+    caller: &Caller,
+    input: &SheetApplyInput,
+) -> Result<Vec<SheetPlan>> {
     run(ctx, caller, input, false).await
 }
 

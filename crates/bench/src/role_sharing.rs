@@ -282,8 +282,12 @@ where
         "\ncyber checklist: save one answer                server median {p50:.3} ms   p99 {p99:.3} ms"
     );
     // The same save as the page makes it with htmx: the slot and the outline come back.
-    let (p50, p99) =
-        crate::measure_post_as(&officer, &format!("{sheet_url}/answers"), requests, true, |i| {
+    let (p50, p99) = crate::measure_post_as(
+        &officer,
+        &format!("{sheet_url}/answers"),
+        requests,
+        true,
+        |i| {
             vec![
                 ("_csrf".into(), csrf.clone()),
                 ("item_id".into(), "2-6".into()),
@@ -293,8 +297,9 @@ where
                 ("check1_on".into(), "2024-07-01".into()),
                 ("note".into(), format!("確認 htmx {i}")),
             ]
-        })
-        .await?;
+        },
+    )
+    .await?;
     println!(
         "cyber checklist: save one slot with htmx         server median {p50:.3} ms   p99 {p99:.3} ms"
     );

@@ -102,47 +102,6 @@ impl AnswerError {
     }
 }
 
-impl AnswerError {
-    /// The field of `a` the error is about, for a form to point at (`check1`, `check1_on`,
-    /// `check2`, `check2_on`, `target_on`, `note`; `slot` or `sheet` for the answer as a
-    /// whole). `today` and the fiscal year's `range` decide which date is out of bounds.
-    pub fn field(self, a: &Answer, today: &str, range: (&str, &str)) -> &'static str {
-        let outside = |d: &Option<String>| {
-            d.as_deref()
-                .is_some_and(|d| d > today || d < range.0 || !valid(d))
-        };
-        match self {
-            AnswerError::NotApplicable | AnswerError::Locked => "sheet",
-            AnswerError::WrongSlot => "slot",
-            AnswerError::TooLong => "note",
-            AnswerError::TargetWithoutNo
-            | AnswerError::TargetRequired
-            | AnswerError::OutsideFiscalYear => "target_on",
-            AnswerError::SecondBeforeFirst => "check2_on",
-            AnswerError::SecondWithoutFirst | AnswerError::Unanswered => "check1",
-            AnswerError::DateRequired => {
-                if a.check1.is_some() && a.check1_on.is_none() {
-                    "check1_on"
-                } else {
-                    "check2_on"
-                }
-            }
-            AnswerError::BadDate
-            | AnswerError::CheckOutsideFiscalYear
-            | AnswerError::FutureCheck => {
-                let late_first = a.check1_on.as_deref().is_some_and(|d| d > range.1);
-                if outside(&a.check1_on) || late_first {
-                    "check1_on"
-                } else if outside(&a.check2_on) {
-                    "check2_on"
-                } else {
-                    "target_on"
-                }
-            }
-        }
-    }
-}
-
 pub use crate::time::{fiscal_year_of, fiscal_year_range};
 
 fn valid(d: &str) -> bool {
@@ -761,58 +720,7 @@ mod tests {
             ..raw
         });
         assert_eq!((late.field, late.key), ("target_on", "error-cy-outside-fy"));
-        // Each refusal names the field a form points at.
-        let at = |r: RawAnswer<'_>| {
-            let e = field(r);
-            (e.field, e.key)
-        };
-        assert_eq!(
-            at(RawAnswer {
-                target_on: "",
-                ..raw
-            }),
-            ("target_on", "error-cy-target-required")
-        );
-        assert_eq!(
-            at(RawAnswer {
-                check1_on: "",
-                ..raw
-            }),
-            ("check1_on", "error-cy-date-required")
-        );
-        assert_eq!(
-            at(RawAnswer {
-                check2: "yes",
-                ..raw
-            }),
-            ("check2_on", "error-cy-date-required")
-        );
-        assert_eq!(
-            at(RawAnswer {
-                check2: "yes",
-                check2_on: "2024-06-01",
-                ..raw
-            }),
-            ("check2_on", "error-cy-second-before-first")
-        );
-        assert_eq!(
-            at(RawAnswer {
-                check1_on: "2099-01-01",
-                ..raw
-            }),
-            ("check1_on", "error-cy-check-future")
-        );
-        assert_eq!(
-            at(RawAnswer {
-                check1: "",
-                check1_on: "",
-                check2: "yes",
-                check2_on: "2024-06-01",
-                target_on: "",
-                ..raw
-            }),
-            ("check1", "error-cy-second-without-first")
-        );
+
         assert_eq!(SheetOwner::Institution.closed().key, "error-cy-locked");
         assert_eq!(SheetOwner::Vendor.closed().key, "error-cy-submitted");
     }

@@ -1,6 +1,7 @@
 //! The pure domain of mamori: who the users are, what they may do, and the rules the
 //! product enforces. Nothing here performs I/O; storage, web and the binary build on it.
 
+pub mod answer_fields;
 pub mod assessment;
 pub mod audit;
 pub mod audit_checkpoint;

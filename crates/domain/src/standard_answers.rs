@@ -90,17 +90,44 @@ mod tests {
         use crate::assessment::YesNo;
         let s = check_sheet_standard(" 電子カルテ ", "no", "2025-03-01", " 更新で対応 ").unwrap();
         assert_eq!(
-            (s.product.as_str(), s.check1, s.target_on.as_deref(), s.note.as_str()),
+            (
+                s.product.as_str(),
+                s.check1,
+                s.target_on.as_deref(),
+                s.note.as_str()
+            ),
             ("電子カルテ", YesNo::No, Some("2025-03-01"), "更新で対応")
         );
-        let field = |p, c, t, n| check_sheet_standard(p, c, t, n).err().map(|e| (e.field, e.key));
+        let field = |p, c, t, n| {
+            check_sheet_standard(p, c, t, n)
+                .err()
+                .map(|e| (e.field, e.key))
+        };
         assert_eq!(field("p", "yes", "", ""), None);
-        assert_eq!(field("", "yes", "", ""), Some(("product", "error-standard-answer")));
-        assert_eq!(field("p", "maybe", "", ""), Some(("check1", "error-rs-bad-value")));
-        assert_eq!(field("p", "no", "", ""), Some(("target_on", "error-cy-target-required")));
-        assert_eq!(field("p", "yes", "2025-03-01", ""), Some(("target_on", "error-cy-target-without-no")));
-        assert_eq!(field("p", "no", "2025-02-30", ""), Some(("target_on", "error-rs-bad-date")));
-        assert_eq!(field("p", "yes", "", &"長".repeat(4001)), Some(("note", "error-rs-too-long")));
+        assert_eq!(
+            field("", "yes", "", ""),
+            Some(("product", "error-standard-answer"))
+        );
+        assert_eq!(
+            field("p", "maybe", "", ""),
+            Some(("check1", "error-rs-bad-value"))
+        );
+        assert_eq!(
+            field("p", "no", "", ""),
+            Some(("target_on", "error-cy-target-required"))
+        );
+        assert_eq!(
+            field("p", "yes", "2025-03-01", ""),
+            Some(("target_on", "error-cy-target-without-no"))
+        );
+        assert_eq!(
+            field("p", "no", "2025-02-30", ""),
+            Some(("target_on", "error-rs-bad-date"))
+        );
+        assert_eq!(
+            field("p", "yes", "", &"長".repeat(4001)),
+            Some(("note", "error-rs-too-long"))
+        );
     }
 
     #[test]

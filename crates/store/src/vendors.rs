@@ -96,8 +96,11 @@ pub trait VendorStore: Send + Sync {
     async fn save_standard_answer(&self, actor: &Actor, a: &StandardAnswer) -> Result<()>;
     async fn standard_answers(&self, vendor_id: &str) -> Result<Vec<StandardAnswer>>;
     /// Save (or replace) a standard answer of the vendor sheet; audited.
-    async fn save_sheet_standard_answer(&self, actor: &Actor, a: &SheetStandardAnswer)
-        -> Result<()>;
+    async fn save_sheet_standard_answer(
+        &self,
+        actor: &Actor,
+        a: &SheetStandardAnswer,
+    ) -> Result<()>;
     /// Remove one; audited. `NotFound` when there is none.
     async fn delete_sheet_standard_answer(
         &self,

@@ -417,18 +417,28 @@ async fn sheet_standard_answers_are_saved_replaced_listed_and_removed() {
             slot: Slot::Server,
             ..a.clone()
         };
-        s.save_sheet_standard_answer(&actor(), &server).await.unwrap();
+        s.save_sheet_standard_answer(&actor(), &server)
+            .await
+            .unwrap();
         let all = s.sheet_standard_answers(&v.id).await.unwrap();
         assert_eq!(all.len(), 2, "{}: replaced, not added", b.name);
         let first = all.iter().find(|x| x.item_id == "2-1").unwrap();
         assert_eq!(
-            (first.check1, first.target_on.as_deref(), first.note.as_str()),
+            (
+                first.check1,
+                first.target_on.as_deref(),
+                first.note.as_str()
+            ),
             (YesNo::No, Some("2025-03-01"), "次の更新で対応"),
             "{}",
             b.name
         );
         assert!(first.updated_at > 0);
-        assert!(s.sheet_standard_answers(&other.id).await.unwrap().is_empty());
+        assert!(s
+            .sheet_standard_answers(&other.id)
+            .await
+            .unwrap()
+            .is_empty());
         // Another vendor's key removes nothing of this one.
         let foreign = SheetStandardAnswer {
             vendor_id: other.id.clone(),
@@ -445,7 +455,10 @@ async fn sheet_standard_answers_are_saved_replaced_listed_and_removed() {
             vendor_id: "no-such-vendor".into(),
             ..a.clone()
         };
-        assert!(s.save_sheet_standard_answer(&actor(), &orphan).await.is_err());
+        assert!(s
+            .save_sheet_standard_answer(&actor(), &orphan)
+            .await
+            .is_err());
         assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
     }
 }

@@ -34,6 +34,7 @@ mod policy_matrix;
 mod role_sharing;
 mod sessions;
 mod sheet_forms;
+mod sheet_standards;
 mod throttling;
 mod upload_bombs;
 mod vendor_portal;

@@ -59,9 +59,17 @@ pub fn routes(r: Routes) -> Routes {
     .twin("POST /api/v1/vendor/standard-answers/apply")
     .page(POST, "/vendor/sheet-standards", sheet_standards::save)
     .twin("PUT /api/v1/vendor/sheet-standards")
-    .page(POST, "/vendor/sheet-standards/preview", sheet_standards::preview)
+    .page(
+        POST,
+        "/vendor/sheet-standards/preview",
+        sheet_standards::preview,
+    )
     .twin("POST /api/v1/vendor/sheet-standards/preview")
-    .page(POST, "/vendor/sheet-standards/apply", sheet_standards::apply)
+    .page(
+        POST,
+        "/vendor/sheet-standards/apply",
+        sheet_standards::apply,
+    )
     .twin("POST /api/v1/vendor/sheet-standards/apply")
     .page(GET, "/vendors/{vendor_id}/members", members::page)
     .page(POST, "/vendors/{vendor_id}/members", members::add_page)
@@ -97,7 +105,10 @@ pub fn routes(r: Routes) -> Routes {
         standard_answers::api_save
     ))
     .api(routes!(standard_answers::api_apply))
-    .api(routes!(sheet_standards::api_list, sheet_standards::api_save))
+    .api(routes!(
+        sheet_standards::api_list,
+        sheet_standards::api_save
+    ))
     .api(routes!(sheet_standards::api_preview))
     .api(routes!(sheet_standards::api_apply))
     .api(routes!(invites::api_accept))

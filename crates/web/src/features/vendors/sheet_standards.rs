@@ -137,8 +137,12 @@ pub async fn save(
     let here = page_of(&f.vendor_id, &f.product);
     let anchor = format!("#ss-{}-{}", f.item_id, f.slot);
     match mamori_app::sheet_standards::save(&state, &auth, &f).await {
-        Ok(Some(_)) => Ok(Redirect::to(&format!("{here}&ok=flash-ss-saved{anchor}")).into_response()),
-        Ok(None) => Ok(Redirect::to(&format!("{here}&ok=flash-ss-removed{anchor}")).into_response()),
+        Ok(Some(_)) => {
+            Ok(Redirect::to(&format!("{here}&ok=flash-ss-saved{anchor}")).into_response())
+        }
+        Ok(None) => {
+            Ok(Redirect::to(&format!("{here}&ok=flash-ss-removed{anchor}")).into_response())
+        }
         Err(mamori_app::Error::Invalid { key, .. }) => {
             Ok(Redirect::to(&format!("{here}&err={key}{anchor}")).into_response())
         }
@@ -206,8 +210,8 @@ pub async fn preview(
         }
         Err(e) => return Err(e.into()),
     };
-    let page = PageCtx::signed_in(&state, &auth, "vendor", None, "/vendor/standard-answers")
-        .await?;
+    let page =
+        PageCtx::signed_in(&state, &auth, "vendor", None, "/vendor/standard-answers").await?;
     let total = plans
         .iter()
         .map(|p| p.fill.iter().filter(|s| s.refused.is_none()).count())

@@ -135,7 +135,10 @@ pub async fn standard_answers(
     let sheet_result = match (q.ss_filled, q.ss_sheets, q.ss_refused) {
         (Some(f), Some(n), Some(r)) => Some(format!(
             "{}{}",
-            tr.targs("ss-applied", &[("count", f.to_string()), ("sheets", n.to_string())]),
+            tr.targs(
+                "ss-applied",
+                &[("count", f.to_string()), ("sheets", n.to_string())]
+            ),
             if r > 0 {
                 format!(" {}", tr.t1("ss-applied-refused", "count", r))
             } else {

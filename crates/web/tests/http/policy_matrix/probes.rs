@@ -675,6 +675,30 @@ pub(super) fn probes() -> Vec<Probe> {
             VENDOR_PORTAL,
             404,
         ),
+        f(
+            "/vendor/sheet-standards",
+            &[
+                ("vendor_id", "x"),
+                ("product", "p"),
+                ("item_id", "1-1"),
+                ("slot", "all"),
+                ("check1", "yes"),
+            ],
+            VENDOR_PORTAL,
+            404,
+        ),
+        f(
+            "/vendor/sheet-standards/preview",
+            &[("vendor_id", "x"), ("product", "p"), ("sheet", "s")],
+            VENDOR_PORTAL,
+            404,
+        ),
+        f(
+            "/vendor/sheet-standards/apply",
+            &[("vendor_id", "x"), ("product", "p"), ("sheet", "s")],
+            VENDOR_PORTAL,
+            404,
+        ),
     ]
     .into_iter()
     .chain(super::catalog_probes::catalog_import_probes())

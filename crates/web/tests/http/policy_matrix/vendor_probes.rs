@@ -174,5 +174,60 @@ pub(super) fn probes() -> Vec<Probe> {
             VENDOR_PORTAL,
             200,
         ),
+        f(
+            "/vendor/sheet-standards",
+            &[
+                ("vendor_id", "{my_vendor}"),
+                ("product", "p"),
+                ("item_id", "1-1"),
+                ("slot", "all"),
+                ("check1", "yes"),
+            ],
+            VENDOR_PORTAL,
+            303,
+        )
+        .to("/vendor/standard-answers"),
+        f(
+            "/vendor/sheet-standards/preview",
+            &[("vendor_id", "{my_vendor}"), ("product", "p")],
+            VENDOR_PORTAL,
+            303,
+        )
+        .to("/vendor/standard-answers"),
+        f(
+            "/vendor/sheet-standards/apply",
+            &[("vendor_id", "{my_vendor}"), ("product", "p")],
+            VENDOR_PORTAL,
+            303,
+        )
+        .to("/vendor/standard-answers"),
+        p(
+            Method::GET,
+            "/api/v1/vendor/sheet-standards",
+            VENDOR_PORTAL,
+            200,
+        ),
+        j(
+            Method::PUT,
+            "/api/v1/vendor/sheet-standards",
+            json!({"vendor_id": "{my_vendor}", "product": "p", "item_id": "1-1",
+                   "slot": "all", "check1": "maybe"}),
+            VENDOR_PORTAL,
+            422,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/vendor/sheet-standards/preview",
+            json!({"vendor_id": "{my_vendor}", "product": "p", "sheets": []}),
+            VENDOR_PORTAL,
+            422,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/vendor/sheet-standards/apply",
+            json!({"vendor_id": "{my_vendor}", "product": "p", "sheets": []}),
+            VENDOR_PORTAL,
+            422,
+        ),
     ]
 }
