@@ -274,7 +274,24 @@ async fn run(
             kept: 0,
             applied: 0,
         };
-        for a in standards.iter().filter(|a| a.catalog_id == s.catalog_id) {
+        // In the sheet's order: its items, and each item's slots as the sheet shows them.
+        let mut mine: Vec<&SheetStandardAnswer> = standards
+            .iter()
+            .filter(|a| a.catalog_id == s.catalog_id)
+            .collect();
+        if let Some(cat) = cat {
+            let place = |a: &SheetStandardAnswer| {
+                let item = cat.items.iter().position(|i| i.id == a.item_id);
+                let slot = cat.item(&a.item_id).and_then(|i| {
+                    i.devices
+                        .iter()
+                        .position(|d| crate::assessments::slot_of(*d) == a.slot)
+                });
+                (item, slot)
+            };
+            mine.sort_by_key(|a| place(a));
+        }
+        for a in mine {
             if have
                 .iter()
                 .any(|h| h.item_id == a.item_id && h.slot == a.slot && !h.carried)

@@ -88,7 +88,8 @@ async fn standard_answers_fill_many_open_sheets_after_a_preview() {
         .unwrap();
     assert_eq!(mine.as_array().unwrap().len(), 3);
 
-    // A社's open sheets: the demo's 令和6年度 and the new 令和7年度.
+    // A社's open sheets of the demo hospital: 令和6年度 and the new 令和7年度 (its other
+    // clients' sheets are not used here).
     let sheets: Vec<mamori_store::VendorSheet> = app
         .store
         .vendor_sheets_of(std::slice::from_ref(&a_id))
@@ -96,6 +97,7 @@ async fn standard_answers_fill_many_open_sheets_after_a_preview() {
         .unwrap()
         .into_iter()
         .filter(|s| s.status == mamori_domain::codes::VendorSheetStatus::Requested)
+        .filter(|s| s.institution_code == DEMO_CODE)
         .collect();
     assert_eq!(sheets.len(), 2, "{sheets:?}");
     let fy24 = sheets
