@@ -143,16 +143,30 @@ pub fn to_domain(x: &AssessmentAnswer) -> asm::Answer {
     }
 }
 
-/// Rows of a sheet as the official form lays it out: 項番, 項目, 対象, 1回目, 確認日, 目標日,
-/// 2回目, 確認日, 備考.
+/// Rows of a sheet as the official form lays it out (項番, 項目, 対象, 1回目, 確認日, 目標日,
+/// 2回目, 確認日, 備考; one row per device class), with its section headings: (index of
+/// the first row under each, the heading).
 pub fn official_rows(
     tr: &Tr,
     cat: &Catalog,
     answers: &[AssessmentAnswer],
     gate_no: bool,
-) -> Vec<[String; 9]> {
+) -> (Vec<[String; 9]>, Vec<(usize, String)>) {
     let mut out = Vec::new();
+    let mut headings = Vec::new();
+    let mut section = None;
     for i in &cat.items {
+        if section != Some(&i.section) {
+            section = Some(&i.section);
+            if let Some(s) = cat.sections.iter().find(|s| s.id == i.section) {
+                let heading = if s.title.trim().is_empty() {
+                    tr.t1("cy-section-untitled", "number", &s.number)
+                } else {
+                    format!("{} {}", s.number, s.title)
+                };
+                headings.push((out.len(), heading));
+            }
+        }
         let slots = asm::slots(&i.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
         for (n, sl) in slots.iter().enumerate() {
             let a = answers
@@ -184,8 +198,35 @@ pub fn official_rows(
             ]);
         }
     }
-    out
+    (out, headings)
 }
+
+/// Who filled in a sheet (記入者): the people who saved its current answers, most answers
+/// first; three at most, then how many more.
+pub fn filled_in_by(answers: &[AssessmentAnswer]) -> String {
+    let mut count: Vec<(String, usize)> = Vec::new();
+    for a in answers
+        .iter()
+        .filter(|a| !a.carried && !a.updated_label.is_empty())
+    {
+        match count.iter_mut().find(|(who, _)| *who == a.updated_label) {
+            Some((_, n)) => *n += 1,
+            None => count.push((a.updated_label.clone(), 1)),
+        }
+    }
+    count.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let names: Vec<&str> = count.iter().take(3).map(|(w, _)| w.as_str()).collect();
+    match count.len() {
+        0 => String::new(),
+        n if n > 3 => format!("{} ほか {} 名", names.join("、"), n - 3),
+        _ => names.join("、"),
+    }
+}
+
+/// The footer of the yearly checklist's sheets: their layout (the columns of 確認日 and
+/// 目標日, the device rows) follows the best known form; the official Excel files were not
+/// available to check it against (`../shared/sources/02`, "Sheet layout", marked ⚠).
+pub const CHECK_SHEET_FOOTER: &str = "この様式は、公開資料から厚生労働省のチェックリストの配置を再現したものです。列の配置(確認日・目標日の欄、機器ごとの行)は公式の Excel 様式と照合できていません。提出の様式に指定がある場合は、そちらに従ってください。";
 
 /// The institution sheet and every submitted vendor sheet, as the official form lays them
 /// out (labels in Japanese).
@@ -202,6 +243,7 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
     if let Some(cat) = reg.catalogs.get(&a.catalog_id) {
         let answers = store.assessment_answers(&a.id).await?;
         let m = model(cat, &answers);
+        let (rows, headings) = official_rows(&tr, cat, &answers, m.gate_no);
         out.push(mamori_export::CheckSheet {
             name: if inst.kind == InstitutionKind::Pharmacy {
                 "薬局確認用".into()
@@ -212,6 +254,7 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
             facts: vec![
                 ("医療機関".into(), format!("{}({})", inst.name, inst.code)),
                 ("年度".into(), fy.clone()),
+                ("記入者".into(), filled_in_by(&answers)),
                 (
                     "状態".into(),
                     format!(
@@ -221,7 +264,9 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
                     ),
                 ),
             ],
-            rows: official_rows(&tr, cat, &answers, m.gate_no),
+            rows,
+            headings,
+            footer: CHECK_SHEET_FOOTER.into(),
         });
         with_approval(&tr, a, out.last_mut());
         with_coverage(&tr, cat, out.last_mut());
@@ -232,6 +277,7 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
         }
         if let Some(cat) = reg.catalogs.get(&s.catalog_id) {
             let answers = store.vendor_sheet_answers(&s.id).await?;
+            let (rows, headings) = official_rows(&tr, cat, &answers, false);
             out.push(mamori_export::CheckSheet {
                 name: format!("事業者確認用 {}", s.vendor_name),
                 title: cat.catalog.title.clone(),
@@ -240,8 +286,18 @@ pub async fn check_sheets(ctx: &Ctx, a: &Assessment) -> Result<Vec<mamori_export
                     ("年度".into(), fy.clone()),
                     ("事業者".into(), s.vendor_name.clone()),
                     ("契約".into(), s.contract_title.clone()),
+                    ("記入者".into(), filled_in_by(&answers)),
+                    (
+                        "提出日".into(),
+                        s.submitted_at
+                            .map(mamori_domain::time::date_jst)
+                            .and_then(|d| mamori_domain::wareki::wareki(&d))
+                            .unwrap_or_default(),
+                    ),
                 ],
-                rows: official_rows(&tr, cat, &answers, false),
+                rows,
+                headings,
+                footer: CHECK_SHEET_FOOTER.into(),
             });
             with_coverage(&tr, cat, out.last_mut());
         }

@@ -285,32 +285,75 @@ pub struct CheckSheet {
     /// Worksheet name (≤ 31 characters; e.g. 医療機関確認用, 事業者確認用 B社).
     pub name: String,
     pub title: String,
-    /// (label, value) lines under the title: 医療機関, 年度, 事業者 …
+    /// (label, value) lines of the title block: 医療機関, 年度, 記入者, 事業者 …
     pub facts: Vec<(String, String)>,
-    /// 項番, 項目, 対象, 1回目, 確認日, 目標日, 2回目, 確認日, 備考 (dates YYYY-MM-DD).
+    /// 項番, チェック項目, 対象, then 確認結果 1回目 (はい・いいえ, 確認日, 目標日) and 2回目
+    /// (はい・いいえ, 確認日), 備考 (dates YYYY-MM-DD). An item asked per device class has
+    /// one row per class; its 項番 and text are on the first (merged over the others).
     pub rows: Vec<[String; 9]>,
+    /// Section headings: (index of the first row under it, the heading as printed).
+    pub headings: Vec<(usize, String)>,
+    /// A note under the sheet: where the layout follows the best known form of a sheet not
+    /// verified against the official file, it says so.
+    pub footer: String,
 }
 
+/// The column names under the grouped headings (the lower of the two heading rows).
 pub const CHECK_COLUMNS: [&str; 9] = [
     "項番",
     "チェック項目",
     "対象",
-    "1回目",
+    "はい・いいえ",
     "確認日",
     "目標日",
-    "2回目",
+    "はい・いいえ",
     "確認日",
     "備考",
 ];
 
-/// Row (0-based) of the column headings of a checklist worksheet, after the facts.
+/// The grouped headings over the result columns: (text, first column, last column).
+pub const CHECK_GROUPS: [(&str, u16, u16); 2] =
+    [("確認結果 1回目", 3, 5), ("確認結果 2回目", 6, 7)];
+
+/// Row (0-based) of the column names of a checklist worksheet (the lower heading row;
+/// the grouped headings are on the row above it). The first row of the sheet is below.
 pub fn check_header_row(sheet: &CheckSheet) -> u32 {
-    2 + sheet.facts.len() as u32
+    3 + sheet.facts.len() as u32
 }
 
-/// The institution sheet and the vendor sheets of one assessment, one worksheet each.
+/// What a worksheet's rows are, in order: section headings among the items.
+pub enum CheckLine<'a> {
+    Heading(&'a str),
+    /// A row of an item, and how many rows the item has from here (0 on its later rows).
+    Row(&'a [String; 9], usize),
+}
+
+/// The sheet's lines in order, headings placed before the rows they head.
+pub fn check_lines(sheet: &CheckSheet) -> Vec<CheckLine<'_>> {
+    let mut out = Vec::new();
+    for (n, row) in sheet.rows.iter().enumerate() {
+        for (_, h) in sheet.headings.iter().filter(|(at, _)| *at == n) {
+            out.push(CheckLine::Heading(h));
+        }
+        let span = if row[0].is_empty() && row[1].is_empty() {
+            0
+        } else {
+            1 + sheet.rows[n + 1..]
+                .iter()
+                .take_while(|r| r[0].is_empty() && r[1].is_empty())
+                .count()
+        };
+        out.push(CheckLine::Row(row, span));
+    }
+    out
+}
+
+/// The institution sheet and the vendor sheets of one assessment, one worksheet each, laid
+/// out as the official form: the title block, the grouped result headings, the section
+/// headings, one row per device class, and the footer.
 pub fn checklist_workbook(sheets: &[CheckSheet], dates: DateStyle) -> Result<Vec<u8>, ExportError> {
     let f = formats();
+    let last = (CHECK_COLUMNS.len() - 1) as u16;
     let mut wb = Workbook::new();
     for sheet in sheets {
         let name: String = sheet
@@ -320,34 +363,78 @@ pub fn checklist_workbook(sheets: &[CheckSheet], dates: DateStyle) -> Result<Vec
             .take(31)
             .collect();
         let ws = wb.add_worksheet().set_name(&name)?;
-        let facts: Vec<(&str, &str)> = sheet
-            .facts
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        sheet_header(ws, &f, &sheet.title, &facts)?;
-        let head = check_header_row(sheet);
-        let widths = [10.0, 60.0, 20.0, 8.0, 18.0, 18.0, 8.0, 18.0, 30.0];
-        for (c, (name, w)) in CHECK_COLUMNS.iter().zip(widths).enumerate() {
-            ws.set_column_width(c as u16, w)?;
-            ws.write_string_with_format(head, c as u16, *name, &f.header)?;
+        ws.merge_range(0, 0, 0, last, &sheet.title, &f.title)?;
+        for (n, (k, v)) in sheet.facts.iter().enumerate() {
+            let r = 1 + n as u32;
+            ws.write_string_with_format(r, 0, k, &f.label)?;
+            ws.merge_range(r, 1, r, last, v, &Format::new().set_text_wrap())?;
         }
-        for (n, row) in sheet.rows.iter().enumerate() {
-            let r = head + 1 + n as u32;
-            for (c, v) in row.iter().enumerate() {
-                let v = if matches!(c, 4 | 5 | 7) && !v.is_empty() {
-                    dates.date(v)
-                } else {
-                    v.clone()
-                };
-                ws.write_string_with_format(r, c as u16, &v, &f.cell)?;
+        let head = check_header_row(sheet);
+        let widths = [10.0, 60.0, 20.0, 10.0, 18.0, 18.0, 10.0, 18.0, 30.0];
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w)?;
+        }
+        // Two heading rows: the result columns grouped under 1回目 and 2回目; the others
+        // span both rows.
+        for (c, name) in CHECK_COLUMNS.iter().enumerate() {
+            let c = c as u16;
+            if CHECK_GROUPS.iter().any(|(_, a, b)| (*a..=*b).contains(&c)) {
+                ws.write_string_with_format(head, c, *name, &f.header)?;
+            } else {
+                ws.merge_range(head - 1, c, head, c, name, &f.header)?;
             }
+        }
+        for (text, a, b) in CHECK_GROUPS {
+            ws.merge_range(head - 1, a, head - 1, b, text, &f.header)?;
+        }
+        let mut r = head + 1;
+        for line in check_lines(sheet) {
+            match line {
+                CheckLine::Heading(h) => {
+                    ws.merge_range(r, 0, r, last, h, &f.heading)?;
+                }
+                CheckLine::Row(row, span) => {
+                    for (c, v) in row.iter().enumerate() {
+                        let v = if matches!(c, 4 | 5 | 7) && !v.is_empty() {
+                            dates.date(v)
+                        } else {
+                            v.clone()
+                        };
+                        if c < 2 && span > 1 {
+                            ws.merge_range(
+                                r,
+                                c as u16,
+                                r + span as u32 - 1,
+                                c as u16,
+                                &v,
+                                &f.cell,
+                            )?;
+                        } else if c < 2 && span == 0 {
+                            // Inside the merged cell of the item's first row.
+                        } else {
+                            ws.write_string_with_format(r, c as u16, &v, &f.cell)?;
+                        }
+                    }
+                }
+            }
+            r += 1;
+        }
+        if !sheet.footer.is_empty() {
+            ws.merge_range(
+                r + 1,
+                0,
+                r + 1,
+                last,
+                &sheet.footer,
+                &Format::new().set_text_wrap().set_font_size(9).set_italic(),
+            )?;
+            ws.set_row_height(r + 1, 30)?;
         }
         ws.set_freeze_panes(head + 1, 0)?;
         ws.set_landscape();
         ws.set_paper_size(9);
         ws.set_print_fit_to_pages(1, 0);
-        ws.set_repeat_rows(head, head)?;
+        ws.set_repeat_rows(head - 1, head)?;
     }
     Ok(wb.save_to_buffer()?)
 }

@@ -125,6 +125,9 @@ fn matrix_read_back() {
 
 #[test]
 fn checklist_workbook_has_a_worksheet_per_sheet_read_back_in_wareki() {
+    let row = |n: &str, text: &str, slot: &str, c1: &str, on: &str, target: &str| -> [String; 9] {
+        [n, text, slot, c1, on, target, "", "", ""].map(String::from)
+    };
     let sheets = vec![
         CheckSheet {
             name: "医療機関確認用".into(),
@@ -132,29 +135,52 @@ fn checklist_workbook_has_a_worksheet_per_sheet_read_back_in_wareki() {
             facts: vec![
                 ("医療機関".into(), "さくら総合病院".into()),
                 ("年度".into(), "令和6年度".into()),
+                ("記入者".into(), "安藤 恵".into()),
             ],
-            rows: vec![[
-                "2-(4)".into(),
-                "アクセス利用権限を設定している。".into(),
-                "サーバ".into(),
-                "いいえ".into(),
-                "2024-07-01".into(),
-                "2025-03-31".into(),
-                "はい".into(),
-                "2025-02-10".into(),
-                "".into(),
-            ]],
+            rows: vec![
+                row(
+                    "1-(1)",
+                    "医療情報システム安全管理責任者を設置している。",
+                    "医療情報システム全般",
+                    "はい",
+                    "2024-07-01",
+                    "",
+                ),
+                [
+                    "2-(4)".into(),
+                    "アクセス利用権限を設定している。".into(),
+                    "サーバ".into(),
+                    "いいえ".into(),
+                    "2024-07-01".into(),
+                    "2025-03-31".into(),
+                    "はい".into(),
+                    "2025-02-10".into(),
+                    "".into(),
+                ],
+                row("", "", "端末PC", "はい", "2024-07-01", ""),
+            ],
+            headings: vec![
+                (0, "1 体制構築".into()),
+                (1, "2 医療情報システムの管理・運用".into()),
+            ],
+            footer: "この様式は公開資料から再現したものです。".into(),
         },
         CheckSheet {
             name: "事業者確認用 B社".into(),
             title: "事業者確認用".into(),
             facts: vec![("事業者".into(), "B社".into())],
-            rows: vec![],
+            ..Default::default()
         },
     ];
     let bytes = checklist_workbook(&sheets, DateStyle::Wareki).unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(wb.sheet_names(), vec!["医療機関確認用", "事業者確認用 B社"]);
+    let merged: Vec<String> = wb
+        .merge_cells_by_sheet_name("医療機関確認用")
+        .unwrap()
+        .iter()
+        .map(|d| format!("{:?}-{:?}", d.start, d.end))
+        .collect();
     let range = wb.worksheet_range("医療機関確認用").unwrap();
     let rows: Vec<Vec<String>> = range
         .rows()
@@ -167,10 +193,31 @@ fn checklist_workbook_has_a_worksheet_per_sheet_read_back_in_wareki() {
                 .collect()
         })
         .collect();
+    // The title block: the title, then 医療機関, 年度 and 記入者.
+    assert_eq!(rows[0][0], "令和6年度版 チェックリスト(医療機関確認用)");
+    assert_eq!(rows[3][..2], ["記入者", "安藤 恵"]);
+    // Two heading rows: 確認結果 1回目 over three columns, 2回目 over two.
     let h = check_header_row(&sheets[0]) as usize;
-    assert_eq!(rows[h][..4], ["項番", "チェック項目", "対象", "1回目"]);
     assert_eq!(
-        rows[h + 1][..8],
+        rows[h - 1][..4],
+        ["項番", "チェック項目", "対象", "確認結果 1回目"]
+    );
+    assert_eq!(rows[h - 1][6], "確認結果 2回目");
+    assert_eq!(
+        rows[h][3..8],
+        ["はい・いいえ", "確認日", "目標日", "はい・いいえ", "確認日"]
+    );
+    assert!(
+        merged.contains(&format!("{:?}-{:?}", (h as u32 - 1, 3), (h as u32 - 1, 5))),
+        "{merged:?}"
+    );
+    // Section headings among the rows; an item asked per device class has a row per class
+    // under its 項番 and text, merged.
+    assert_eq!(rows[h + 1][0], "1 体制構築");
+    assert_eq!(rows[h + 2][0], "1-(1)");
+    assert_eq!(rows[h + 3][0], "2 医療情報システムの管理・運用");
+    assert_eq!(
+        rows[h + 4][..8],
         [
             "2-(4)",
             "アクセス利用権限を設定している。",
@@ -182,4 +229,11 @@ fn checklist_workbook_has_a_worksheet_per_sheet_read_back_in_wareki() {
             "令和7年2月10日"
         ]
     );
+    assert_eq!(rows[h + 5][..3], ["", "", "端末PC"]);
+    assert!(
+        merged.contains(&format!("{:?}-{:?}", (h as u32 + 4, 1), (h as u32 + 5, 1))),
+        "{merged:?}"
+    );
+    // The footer says the layout follows the best known form.
+    assert_eq!(rows[h + 7][0], "この様式は公開資料から再現したものです。");
 }

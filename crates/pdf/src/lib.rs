@@ -27,7 +27,7 @@ const SIZE: f32 = 8.0;
 const LINE: f32 = 10.5;
 
 /// Column widths (points) of 項番, 項目, 対象, 1回目, 確認日, 目標日, 2回目, 確認日, 備考.
-const WIDTHS: [f32; 9] = [40.0, 286.0, 84.0, 36.0, 70.0, 70.0, 36.0, 70.0, 94.0];
+const WIDTHS: [f32; 9] = [40.0, 266.0, 84.0, 46.0, 70.0, 70.0, 46.0, 70.0, 94.0];
 
 /// Approximate advance of a character at `size`: full width for CJK, half for the rest.
 fn advance(c: char, size: f32) -> f32 {
@@ -161,22 +161,28 @@ pub fn checklist_pdf(sheets: &[CheckSheet], dates: DateStyle) -> Result<Vec<u8>,
     let mut doc = Document::new();
     let settings = || PageSettings::from_wh(W, H).expect("A4 is a valid page size");
     for sheet in sheets {
-        // Lay the rows out first: each row is as tall as its tallest cell.
-        let rows: Vec<Vec<Vec<String>>> = sheet
-            .rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .enumerate()
-                    .map(|(c, v)| {
-                        let v = if matches!(c, 4 | 5 | 7) && !v.is_empty() {
-                            dates.date(v)
-                        } else {
-                            v.clone()
-                        };
-                        wrap(&v, WIDTHS[c] - 4.0, SIZE)
-                    })
-                    .collect()
+        // Lay the lines out first: each row is as tall as its tallest cell; a section
+        // heading is one line across the table.
+        let rows: Vec<(bool, Vec<Vec<String>>)> = mamori_export::check_lines(sheet)
+            .into_iter()
+            .map(|line| match line {
+                mamori_export::CheckLine::Heading(h) => {
+                    (true, vec![wrap(h, W - 2.0 * MARGIN - 4.0, SIZE)])
+                }
+                mamori_export::CheckLine::Row(r, _) => (
+                    false,
+                    r.iter()
+                        .enumerate()
+                        .map(|(c, v)| {
+                            let v = if matches!(c, 4 | 5 | 7) && !v.is_empty() {
+                                dates.date(v)
+                            } else {
+                                v.clone()
+                            };
+                            wrap(&v, WIDTHS[c] - 4.0, SIZE)
+                        })
+                        .collect(),
+                ),
             })
             .collect();
         let mut i = 0;
@@ -198,9 +204,14 @@ pub fn checklist_pdf(sheets: &[CheckSheet], dates: DateStyle) -> Result<Vec<u8>,
                 y += 4.0;
             }
             first = false;
-            // Column headings.
-            let mut x = MARGIN;
+            // Column headings: the result columns grouped under 1回目 and 2回目.
             pen.line(MARGIN, y - 9.0, W - MARGIN, y - 9.0);
+            let left = |col: u16| MARGIN + WIDTHS[..col as usize].iter().sum::<f32>();
+            for (text, a, _) in mamori_export::CHECK_GROUPS {
+                pen.text(left(a) + 2.0, y, SIZE, text);
+            }
+            y += LINE;
+            let mut x = MARGIN;
             for (c, name) in CHECK_COLUMNS.iter().enumerate() {
                 pen.text(x + 2.0, y, SIZE, name);
                 x += WIDTHS[c];
@@ -209,20 +220,31 @@ pub fn checklist_pdf(sheets: &[CheckSheet], dates: DateStyle) -> Result<Vec<u8>,
             pen.line(MARGIN, y, W - MARGIN, y);
             y += LINE;
             while i < rows.len() {
-                let height = rows[i].iter().map(|c| c.len()).max().unwrap_or(1) as f32 * LINE;
-                if y + height > H - MARGIN && y > MARGIN + 60.0 {
+                let (heading, cells) = &rows[i];
+                let height = cells.iter().map(|c| c.len()).max().unwrap_or(1) as f32 * LINE;
+                if y + height > H - MARGIN - LINE && y > MARGIN + 60.0 {
                     break;
                 }
                 let mut x = MARGIN;
-                for (c, lines) in rows[i].iter().enumerate() {
+                for (c, lines) in cells.iter().enumerate() {
                     for (n, l) in lines.iter().enumerate() {
-                        pen.text(x + 2.0, y + n as f32 * LINE, SIZE, l);
+                        let size = if *heading { SIZE + 1.0 } else { SIZE };
+                        pen.text(x + 2.0, y + n as f32 * LINE, size, l);
                     }
-                    x += WIDTHS[c];
+                    x += WIDTHS.get(c).copied().unwrap_or(0.0);
                 }
                 y += height;
                 pen.line(MARGIN, y - LINE + 3.0, W - MARGIN, y - LINE + 3.0);
                 i += 1;
+            }
+            // The sheet's footer, under its last row.
+            if i >= rows.len() && !sheet.footer.is_empty() {
+                for (n, l) in wrap(&sheet.footer, W - 2.0 * MARGIN, 7.5)
+                    .iter()
+                    .enumerate()
+                {
+                    pen.text(MARGIN, y + 4.0 + n as f32 * 10.0, 7.5, l);
+                }
             }
             pen.text(
                 MARGIN,

@@ -28,6 +28,8 @@ fn sheet(rows: usize) -> CheckSheet {
                 ]
             })
             .collect(),
+        headings: vec![(0, "2 医療情報システムの管理・運用".into())],
+        footer: "この様式は、公開資料から再現したものです。".into(),
     }
 }
 
@@ -61,6 +63,10 @@ fn pdf_has_the_japanese_text_and_wareki_dates() {
         "令和7年3月31日",
         "端末PC",
         "項番",
+        "確認結果 1回目",
+        "確認結果 2回目",
+        "2 医療情報システムの管理・運用",
+        "この様式は、公開資料から再現したものです。",
     ] {
         assert!(text.contains(needle), "{needle} in:\n{text}");
     }

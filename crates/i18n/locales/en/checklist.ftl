@@ -174,3 +174,6 @@ vs-requested-on = Requested on
 vs-submitted-on = Submitted on
 cy-all-answered = Every item is answered.
 cy-all-answered-next = Go on to ask for approval or submit
+cy-result-1 = Result, 1st check
+cy-result-2 = Result, 2nd check
+cy-yes-no = Yes / no

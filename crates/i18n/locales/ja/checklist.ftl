@@ -174,3 +174,6 @@ vs-requested-on = 依頼日
 vs-submitted-on = 提出日
 cy-all-answered = すべての項目に回答しました。
 cy-all-answered-next = 承認依頼・提出へ進む
+cy-result-1 = 確認結果 1回目
+cy-result-2 = 確認結果 2回目
+cy-yes-no = はい・いいえ

@@ -109,6 +109,20 @@ async fn checklist_export_reads_back_as_answered() {
                 .any(|r| r[0] == "収録範囲" && r[1].starts_with("公式文書の一部のみを収録")),
             "a partial version says so"
         );
+        // The official form's title block, section headings and footer.
+        assert!(
+            rows.iter().any(|r| r[0] == "記入者" && !r[1].is_empty()),
+            "who filled it in"
+        );
+        assert!(
+            rows.iter().any(|r| r[0] == "1 体制構築"),
+            "section headings"
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r[0].starts_with("この様式は、公開資料から")),
+            "the footer says the layout is not verified against the official file"
+        );
         let answers = app.store.assessment_answers(&a.id).await.unwrap();
         let registry = mamori_catalog::Registry::embedded().unwrap();
         let cat = &registry.catalogs[&a.catalog_id];

@@ -169,7 +169,24 @@ pub struct InspectSheet {
     pub subtitle: String,
     /// The notice of a partial catalog version (the inspector is told what the sheet lacks).
     pub coverage: Option<String>,
-    pub rows: Vec<[String; 9]>,
+    /// The sheet's lines: a section heading (true, its text alone) or a row's cells.
+    pub rows: Vec<(bool, Vec<String>)>,
+}
+
+/// The official rows with their section headings placed, for the table.
+fn lines(rows: Vec<[String; 9]>, headings: Vec<(usize, String)>) -> Vec<(bool, Vec<String>)> {
+    let sheet = mamori_export::CheckSheet {
+        rows,
+        headings,
+        ..Default::default()
+    };
+    mamori_export::check_lines(&sheet)
+        .into_iter()
+        .map(|l| match l {
+            mamori_export::CheckLine::Heading(h) => (true, vec![h.to_string()]),
+            mamori_export::CheckLine::Row(r, _) => (false, r.to_vec()),
+        })
+        .collect()
 }
 
 /// What the inspector reads before the sheet: the approval block, how complete the sheet
@@ -320,7 +337,10 @@ async fn inspect_page(
             title: cat.catalog.title.clone(),
             subtitle: inst.name.clone(),
             coverage: crate::ui::partial_notice(&tr, cat),
-            rows: official_rows(&tr, cat, &answers, m.gate_no),
+            rows: {
+                let (rows, headings) = official_rows(&tr, cat, &answers, m.gate_no);
+                lines(rows, headings)
+            },
         });
     }
     let mut outstanding = Vec::new();
@@ -350,7 +370,10 @@ async fn inspect_page(
                 title: cat.catalog.title.clone(),
                 subtitle: format!("{}({})", s.vendor_name, s.contract_title),
                 coverage: crate::ui::partial_notice(&tr, cat),
-                rows: official_rows(&tr, cat, &answers, false),
+                rows: {
+                    let (rows, headings) = official_rows(&tr, cat, &answers, false);
+                    lines(rows, headings)
+                },
             });
         }
     }
