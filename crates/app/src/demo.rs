@@ -691,6 +691,10 @@ async fn role_sharing(
                     name: name.into(),
                     expires_on: expires,
                     created_at: 0,
+                    file_name: None,
+                    sha256: None,
+                    media_type: None,
+                    file_size: None,
                 },
             )
             .await?;

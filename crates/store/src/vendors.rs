@@ -15,6 +15,16 @@ pub struct Certification {
     pub name: String,
     pub expires_on: Option<String>,
     pub created_at: i64,
+    /// The certificate as a file, when one is attached: its name, SHA-256 (in blobs),
+    /// media type and size.
+    #[sqlx(default)]
+    pub file_name: Option<String>,
+    #[sqlx(default)]
+    pub sha256: Option<String>,
+    #[sqlx(default)]
+    pub media_type: Option<String>,
+    #[sqlx(default)]
+    pub file_size: Option<i64>,
 }
 
 /// An invitation of a vendor contact (the token itself is never stored).
@@ -80,6 +90,20 @@ pub trait VendorStore: Send + Sync {
     async fn add_certification(&self, actor: &Actor, c: &Certification) -> Result<Certification>;
     async fn delete_certification(&self, actor: &Actor, vendor_id: &str, id: &str) -> Result<()>;
     async fn certifications(&self, vendor_ids: &[String]) -> Result<Vec<Certification>>;
+    /// Attach (or replace) the certificate file of a certification of `vendor_id`: the
+    /// content kept once by hash, the record updated and audited together. `NotFound`
+    /// when the certification is not that vendor's.
+    async fn attach_certification_file(
+        &self,
+        actor: &Actor,
+        vendor_id: &str,
+        id: &str,
+        file_name: &str,
+        media_type: &str,
+        content: &[u8],
+    ) -> Result<Certification>;
+    /// A certification and its file's content (none without a file).
+    async fn certification_file(&self, id: &str) -> Result<Option<(Certification, Vec<u8>)>>;
     async fn create_invite(&self, actor: &Actor, invite: &Invite, token_hash: &str) -> Result<()>;
     async fn invite_by_token(&self, token_hash: &str) -> Result<Option<Invite>>;
     async fn invites(&self, institution_id: &str) -> Result<Vec<Invite>>;

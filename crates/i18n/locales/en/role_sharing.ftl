@@ -167,3 +167,11 @@ action-role-sharing-reopen = Checklist item reopened
 action-system-create = System registered
 action-system-link = Systems connected
 action-contract-create = Contract registered
+
+# The vendor's home: what each institution waits for
+portal-waiting-title = What institutions are waiting for
+portal-waiting-none = No institution is waiting for you now.
+portal-waiting-items = Checklist "{ $contract }": { $count } items wait for your answer
+portal-waiting-sheet = { $year } vendor sheet: waiting for your answers (requested { $on })
+portal-waiting-returned = { $year } vendor sheet: sent back — { $reason }
+portal-contracts-title = Contracts and checklists

@@ -167,3 +167,11 @@ action-role-sharing-reopen = 確認表の項目を再協議
 action-system-create = システムを登録
 action-system-link = システムの接続を登録
 action-contract-create = 契約を登録
+
+# The vendor's home: what each institution waits for
+portal-waiting-title = 医療機関が待っていること
+portal-waiting-none = いま医療機関が待っていることはありません。
+portal-waiting-items = 確認表「{ $contract }」: 貴社の回答を待つ項目 { $count } 件
+portal-waiting-sheet = { $year } 事業者確認用: 回答待ち(依頼日 { $on })
+portal-waiting-returned = { $year } 事業者確認用: 差し戻し中 — { $reason }
+portal-contracts-title = 契約と確認表

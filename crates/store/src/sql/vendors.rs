@@ -11,6 +11,9 @@ use async_trait::async_trait;
 use mamori_domain::{User, Vendor};
 use serde_json::json;
 
+const CERT_SELECT: &str = "SELECT id, vendor_id, kind, name, expires_on, created_at, file_name, \
+     sha256, media_type, file_size FROM vendor_certifications";
+
 const INVITE_SELECT: &str = "SELECT id, institution_id, vendor_id, email, display_name, \
      created_by, created_at, expires_at, used_at, user_id FROM invites";
 
@@ -120,6 +123,74 @@ impl VendorStore for This {
         })
     }
 
+    async fn attach_certification_file(
+        &self,
+        actor: &Actor,
+        vendor_id: &str,
+        id: &str,
+        file_name: &str,
+        media_type: &str,
+        content: &[u8],
+    ) -> Result<Certification> {
+        use sha2::Digest;
+        let sha256 = hex::encode(sha2::Sha256::digest(content));
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        super::put_blob(&mut tx, &sha256, content, now).await?;
+        let n = sqlx::query(
+            "UPDATE vendor_certifications SET file_name = $1, sha256 = $2, media_type = $3, \
+             file_size = $4 WHERE id = $5 AND vendor_id = $6",
+        )
+        .bind(file_name)
+        .bind(&sha256)
+        .bind(media_type)
+        .bind(content.len() as i64)
+        .bind(id)
+        .bind(vendor_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(Entity::Certification));
+        }
+        let c = sqlx::query_as::<_, Certification>(&format!("{CERT_SELECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                None,
+                "vendor.certification.file",
+                "vendor",
+                vendor_id,
+                json!({"id": id, "name": c.name, "file_name": file_name, "sha256": sha256,
+                       "size": content.len()}),
+            ),
+        )
+        .await?;
+        Ok(c)
+    }
+
+    async fn certification_file(&self, id: &str) -> Result<Option<(Certification, Vec<u8>)>> {
+        let Some(c) = sqlx::query_as::<_, Certification>(&format!("{CERT_SELECT} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.r())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(sha) = c.sha256.clone() else {
+            return Ok(None);
+        };
+        let (content,): (Vec<u8>,) = sqlx::query_as("SELECT content FROM blobs WHERE sha256 = $1")
+            .bind(&sha)
+            .fetch_one(self.r())
+            .await?;
+        Ok(Some((c, content)))
+    }
+
     async fn delete_certification(&self, actor: &Actor, vendor_id: &str, id: &str) -> Result<()> {
         let mut tx = self.begin().await?;
         let n = sqlx::query("DELETE FROM vendor_certifications WHERE id = $1 AND vendor_id = $2")
@@ -150,10 +221,9 @@ impl VendorStore for This {
         let mut out = Vec::new();
         for v in vendor_ids {
             out.extend(
-                sqlx::query_as::<_, Certification>(
-                    "SELECT id, vendor_id, kind, name, expires_on, created_at \
-                     FROM vendor_certifications WHERE vendor_id = $1 ORDER BY kind, name, id",
-                )
+                sqlx::query_as::<_, Certification>(&format!(
+                    "{CERT_SELECT} WHERE vendor_id = $1 ORDER BY kind, name, id"
+                ))
                 .bind(v)
                 .fetch_all(self.r())
                 .await?,

@@ -210,6 +210,10 @@ async fn certifications_documents_subcontractors_invites_and_standard_answers() 
             name: name.into(),
             expires_on: exp.map(String::from),
             created_at: 0,
+            file_name: None,
+            sha256: None,
+            media_type: None,
+            file_size: None,
         };
         let c1 = s
             .add_certification(&actor(), &cert("ISMS", Some("2027-01-10")))

@@ -13,6 +13,8 @@ pub struct CertRow {
     pub expires_on: String,
     /// Valid, expiring soon or expired, today in Japan.
     pub standing: CertStanding,
+    /// The certificate's file: (its link, its name).
+    pub file: Option<(String, String)>,
 }
 
 impl CertRow {
@@ -39,6 +41,10 @@ pub fn cert_rows(
             name: c.name.clone(),
             expires_on: c.expires_on.clone().unwrap_or_default(),
             standing: cert_standing(c.expires_on.as_deref(), &today),
+            file: c
+                .file_name
+                .clone()
+                .map(|n| (format!("/certifications/{}/file", c.id), n)),
         })
         .collect()
 }

@@ -13,6 +13,7 @@ mod assessments;
 mod audit_log;
 mod catalog_imports_api;
 mod catalogs;
+mod cert_files;
 mod checklist_api;
 mod checklist_exports_api;
 mod contracts;

@@ -211,6 +211,41 @@ async fn policy_matrix_every_route_every_role() {
         let doc_b = app.store.contract_documents(&contract_b).await.unwrap()[0]
             .id
             .clone();
+        // B社's certification with its certificate file.
+        let cert_b = {
+            let b = vendor_id(&app, "B社").await;
+            let c = app
+                .store
+                .add_certification(
+                    &mamori_store::Actor::system("test"),
+                    &mamori_store::Certification {
+                        id: String::new(),
+                        vendor_id: b.clone(),
+                        kind: mamori_domain::codes::CertKind::Other,
+                        name: "matrix-file".into(),
+                        expires_on: None,
+                        created_at: 0,
+                        file_name: None,
+                        sha256: None,
+                        media_type: None,
+                        file_size: None,
+                    },
+                )
+                .await
+                .unwrap();
+            app.store
+                .attach_certification_file(
+                    &mamori_store::Actor::system("test"),
+                    &b,
+                    &c.id,
+                    "cert.pdf",
+                    "application/pdf",
+                    b"%PDF-1.4 test",
+                )
+                .await
+                .unwrap();
+            c.id
+        };
         let assessment = app.store.assessments(&inst.id).await.unwrap()[0].id.clone();
         let sheets = app.store.vendor_sheets(&assessment).await.unwrap();
         let sheet_of = |v: &str| {
@@ -342,6 +377,9 @@ async fn policy_matrix_every_route_every_role() {
             let my_cert = own_certification(&app, &session, &my_vendor, "matrix").await;
             // Another, for the API's delete probe.
             let my_api_cert = own_certification(&app, &session, &my_vendor, "matrix-api").await;
+            // A third, kept, for the certificate-file probes.
+            let my_file_cert =
+                own_certification(&app, &session, &my_vendor, "matrix-file-own").await;
             for probe in probes() {
                 let fill = |s: &str| {
                     s.replace("{inspector}", &inspector)
@@ -350,6 +388,7 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{contract_c}", &contract_c)
                         .replace("{sub_c}", &sub_c)
                         .replace("{doc_b}", &doc_b)
+                        .replace("{cert_b}", &cert_b)
                         .replace("{assessment}", &assessment)
                         .replace("{sheet_a}", &sheet_a)
                         .replace("{sheet_b}", &sheet_b)
@@ -364,6 +403,7 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{my_api_link}", &my_api_link)
                         .replace("{my_cert}", &my_cert)
                         .replace("{my_api_cert}", &my_api_cert)
+                        .replace("{my_file_cert}", &my_file_cert)
                         .replace("{import_a}", &import_a)
                         .replace("{import_b}", &import_b)
                         .replace("{import_c}", &import_c)
@@ -515,6 +555,8 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("/tokens/unknown", "/tokens/{id}")
                     .replace("{my_api_token}", "{id}")
                     .replace("{my_api_cert}", "{id}")
+                    .replace("{cert_b}", "{id}")
+                    .replace("{my_file_cert}", "{id}")
                     .replace("{pending_put}", "{user_id}")
                     .replace("{pending_delete}", "{user_id}")
                     .replace("{contract_b}", "{id}")

@@ -453,6 +453,8 @@ pub(crate) struct PortalPage {
     your_turn: usize,
     /// (link, institution, fiscal year, contract, `submitted` / `returned` / `requested`)
     sheets: Vec<(String, String, String, String, VendorSheetStanding)>,
+    /// What each institution waits for from the vendor: (institution, [(what, where)]).
+    waiting: Vec<(String, Vec<(String, String)>)>,
 }
 
 pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResult<Response> {
@@ -500,9 +502,48 @@ pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResu
             your_turn,
         });
     }
-    let sheets = store
-        .vendor_sheets_of(&auth.principal.vendor_ids)
-        .await?
+    let all_sheets = store.vendor_sheets_of(&auth.principal.vendor_ids).await?;
+    // What each institution waits for: role-sharing items on the vendor's side, sheets
+    // to answer or correct; in the order of the institutions' names.
+    let mut waiting: std::collections::BTreeMap<String, Vec<(String, String)>> =
+        std::collections::BTreeMap::new();
+    for r in rows.iter().filter(|r| r.your_turn > 0) {
+        waiting.entry(r.institution.clone()).or_default().push((
+            tr.targs(
+                "portal-waiting-items",
+                &[
+                    ("contract", r.title.clone()),
+                    ("count", r.your_turn.to_string()),
+                ],
+            ),
+            r.href.clone(),
+        ));
+    }
+    for x in &all_sheets {
+        let key = match mamori_app::assessments::sheet_standing(x) {
+            VendorSheetStanding::Submitted => continue,
+            VendorSheetStanding::Returned => "portal-waiting-returned",
+            VendorSheetStanding::Requested => "portal-waiting-sheet",
+        };
+        waiting
+            .entry(x.institution_name.clone())
+            .or_default()
+            .push((
+                tr.targs(
+                    key,
+                    &[
+                        (
+                            "year",
+                            mamori_domain::wareki::fiscal_year(x.fiscal_year as i32),
+                        ),
+                        ("on", mamori_domain::time::date_jst(x.requested_at)),
+                        ("reason", x.returned_reason.clone()),
+                    ],
+                ),
+                format!("/vendor-sheets/{}", x.id),
+            ));
+    }
+    let sheets = all_sheets
         .into_iter()
         .map(|x| {
             let st = mamori_app::assessments::sheet_standing(&x);
@@ -516,6 +557,7 @@ pub async fn vendor_portal(State(state): State<AppState>, auth: Auth) -> AppResu
         })
         .collect();
     Ok(render(&PortalPage {
+        waiting: waiting.into_iter().collect(),
         sheets,
         page,
         rows,

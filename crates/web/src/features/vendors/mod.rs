@@ -2,6 +2,7 @@
 //! subcontractors, invitations, and the vendor's own members.
 
 pub mod api;
+pub mod cert_files;
 pub mod invites;
 pub mod members;
 pub mod pages;
@@ -92,9 +93,14 @@ pub fn routes(r: Routes) -> Routes {
         members::remove_page,
     )
     .twin("DELETE /api/v1/vendors/{vendor_id}/members/{user_id}")
+    .upload(POST, "/vendor/certifications/{id}/file", cert_files::attach)
+    .twin("PUT /api/v1/vendor/certifications/{id}/file")
+    .page(GET, "/certifications/{id}/file", cert_files::file)
     .upload(POST, "/contracts/{id}/documents", pages::upload_document)
     .twin("POST /api/v1/contracts/{id}/documents")
     .api_upload(routes!(api::documents, api::add_document))
+    .api_upload(routes!(cert_files::api_attach))
+    .api(routes!(cert_files::api_file))
     .api(routes!(api::certifications, api::add_certification))
     .api(routes!(api::delete_certification))
     .api(routes!(api::subcontractors, api::declare_subcontractor))

@@ -134,6 +134,31 @@ pub(super) fn probes() -> Vec<Probe> {
             VENDOR_PORTAL,
             204,
         ),
+        // Not a multipart form: refused once the caller is known to own the certification.
+        f(
+            "/vendor/certifications/{my_file_cert}/file",
+            &[],
+            VENDOR_PORTAL,
+            400,
+        ),
+        p(
+            Method::PUT,
+            "/api/v1/vendor/certifications/{my_file_cert}/file",
+            VENDOR_PORTAL,
+            400,
+        ),
+        p(
+            Method::GET,
+            "/certifications/{cert_b}/file",
+            CONTRACT_VIEW,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/certifications/{cert_b}/file",
+            CONTRACT_VIEW,
+            200,
+        ),
         p(Method::GET, "/vendor/standard-answers", VENDOR_PORTAL, 200),
         f(
             "/vendor/standard-answers",

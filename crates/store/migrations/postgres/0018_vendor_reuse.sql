@@ -12,6 +12,12 @@ CREATE TABLE vendor_sheet_standard_answers (
     check1          TEXT NOT NULL,
     target_on       TEXT,
     note            TEXT NOT NULL DEFAULT '',
-    updated_at      INTEGER NOT NULL,
+    updated_at      BIGINT NOT NULL,
     PRIMARY KEY (vendor_id, product, catalog_id, item_id, slot)
 );
+
+-- A certification's certificate as a file (kept in blobs by SHA-256), beside its expiry.
+ALTER TABLE vendor_certifications ADD COLUMN file_name TEXT;
+ALTER TABLE vendor_certifications ADD COLUMN sha256 TEXT REFERENCES blobs(sha256);
+ALTER TABLE vendor_certifications ADD COLUMN media_type TEXT;
+ALTER TABLE vendor_certifications ADD COLUMN file_size BIGINT;
