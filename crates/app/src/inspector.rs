@@ -83,8 +83,10 @@ pub async fn create(
             Some(&inst.id),
             Audience::Address(recipient),
             format!("/inspect/{}", issued.secret),
+            // `link_id`: the mail is withdrawn if the link is revoked or expires unsent.
             serde_json::json!({"institution": inst.name, "fiscal_year": a.fiscal_year,
-                "label": link.label, "date": mamori_domain::time::date_jst(link.expires_at)}),
+                "label": link.label, "date": mamori_domain::time::date_jst(link.expires_at),
+                "link_id": id}),
         )]
     };
     ctx.store()

@@ -201,11 +201,14 @@ const LEASE_MS: i64 = 5 * 60_000;
 pub async fn deliver_due(ctx: &Ctx, limit: i64) -> Result<Delivery> {
     let cfg = ctx.mail();
     let mut done = Delivery::default();
+    let store = ctx.store();
+    let now = ctx.now();
+    // An inspector link revoked or expired while its mail waited is never sent (and its
+    // secret is not kept), relay or not.
+    store.withdraw_dead_link_mail(now).await?;
     if cfg.smtp_url.is_none() {
         return Ok(done);
     }
-    let store = ctx.store();
-    let now = ctx.now();
     for m in store.due_mail(now, limit).await? {
         if !store
             .claim_mail(&m.id, m.next_attempt_at, now + LEASE_MS)

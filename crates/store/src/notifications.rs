@@ -114,6 +114,10 @@ pub trait NotificationStore: Send + Sync {
     /// Record a failed attempt and when to try again.
     async fn mail_failed(&self, id: &str, error: &str, next_attempt_at: i64) -> Result<()>;
     async fn outbox_counts(&self) -> Result<OutboxCounts>;
+    /// Withdraw unsent mail that carries an inspector link no longer usable (revoked or
+    /// expired at `now`): the link (a credential) is cleared and the mail is not sent.
+    /// Returns how many were withdrawn.
+    async fn withdraw_dead_link_mail(&self, now: i64) -> Result<u64>;
     /// いいえ answers with a target date on or before `until`, of assessments not yet
     /// approved (the current year's work).
     async fn due_answers(&self, until: &str) -> Result<Vec<DueAnswer>>;

@@ -382,13 +382,16 @@ impl AssessmentStore for This {
                 StoreError::NotFound(Entity::InspectorLink)
             });
         };
+        let now = now_ms();
         sqlx::query(
             "UPDATE inspector_links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
         )
-        .bind(now_ms())
+        .bind(now)
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        // A mail still waiting with this link would hand over a dead credential: withdrawn.
+        super::notifications::withdraw_dead_link_mail(&mut tx, now).await?;
         finish(
             tx,
             actor,

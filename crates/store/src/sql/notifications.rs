@@ -108,6 +108,23 @@ pub(super) async fn notify(tx: &mut Tx, actor: &Actor, notices: &[NoticeDraft]) 
     Ok(written)
 }
 
+/// Withdraw unsent inspector-link mail whose link is revoked or expired at `now` (the mail
+/// names its link in its params as `"link_id"`): the link cleared, no attempt left.
+pub(super) async fn withdraw_dead_link_mail(tx: &mut Tx, now: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE outbox SET link = '', attempts = $1, last_error = 'withdrawn: the link is no \
+         longer valid' WHERE kind = $2 AND sent_at IS NULL AND link <> '' AND EXISTS (\
+         SELECT 1 FROM inspector_links l WHERE outbox.params LIKE \
+         '%\"link_id\":\"' || l.id || '\"%' AND (l.revoked_at IS NOT NULL OR l.expires_at <= $3))",
+    )
+    .bind(MAX_ATTEMPTS)
+    .bind(NotificationKind::InspectorLinkShared)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
 async fn queue_mail(
     tx: &mut Tx,
     n: &NoticeDraft,
@@ -291,6 +308,13 @@ impl NotificationStore for This {
         .execute(self.w())
         .await?;
         Ok(())
+    }
+
+    async fn withdraw_dead_link_mail(&self, now: i64) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let n = withdraw_dead_link_mail(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(n)
     }
 
     async fn outbox_counts(&self) -> Result<OutboxCounts> {

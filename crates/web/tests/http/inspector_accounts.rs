@@ -116,6 +116,32 @@ async fn a_link_mailed_to_an_address_opens_as_a_link_not_by_the_address() {
             .await
             .unwrap();
         assert_eq!(r.status(), 200, "the mailed link opens the sheet");
+
+        // Revoked while its mail still waits (no relay here): the mail is withdrawn and the
+        // link (a credential) is no longer kept in the outbox.
+        let second = officer
+            .json(
+                &app,
+                Method::POST,
+                &url,
+                Some(json!({"label": "再送", "days": 7, "recipient": "later@pref.example.jp"})),
+            )
+            .await;
+        assert_eq!(second.status(), 201);
+        let id: Value = second.json().await.unwrap();
+        let id = id["link"]["id"].as_str().unwrap().to_string();
+        assert_eq!(outbox_for(&app, "later@pref.example.jp").await.len(), 1);
+        let r = officer
+            .json(&app, Method::POST, &format!("{url}/{id}/revoke"), None)
+            .await;
+        assert!(r.status().is_success(), "{}", r.status());
+        assert!(
+            outbox_for(&app, "later@pref.example.jp").await.is_empty(),
+            "the waiting mail is withdrawn"
+        );
+        // Not sent later either, and counted as given up, not waiting.
+        let counts = app.store.outbox_counts().await.unwrap();
+        assert_eq!(counts.failed, 1, "the withdrawn mail is given up: {counts:?}");
     }
 }
 
