@@ -6,6 +6,7 @@ use crate::assessments::assessment_for;
 use crate::error::{Error, Result};
 use crate::{Caller, Ctx};
 use mamori_domain::assessment::check_inspector_link;
+use mamori_domain::grants::GrantStanding;
 use mamori_domain::notifications::{Audience, NoticeDraft, NotificationKind};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::{Institution, Role};
@@ -151,17 +152,78 @@ fn grant_expiry(caller: &Caller, institution_id: &str) -> Option<Option<i64>> {
         .max_by_key(|e| e.unwrap_or(i64::MAX))
 }
 
+/// Keep a live link for the signed-in account that opened it: its home then lists the
+/// sheet until the link expires or is revoked, and opens it without the secret. Only the
+/// holder of the link's secret can keep it (the same reach the link gives already); a
+/// link no longer live: not found. Audited in the link's institution.
+pub async fn keep(ctx: &Ctx, caller: &Caller, token: &str) -> Result<Shared> {
+    let store = ctx.store();
+    let link = store
+        .inspector_link_by_token(&token_hash(token))
+        .await?
+        .filter(|l| l.standing(caller.now) == GrantStanding::Active)
+        .ok_or(Error::NotFound)?;
+    store
+        .keep_inspector_link(&caller.actor(), &link, &caller.user.id)
+        .await?;
+    let assessment = store
+        .assessment(&link.assessment_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let institution = store
+        .institution(&link.institution_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(Shared {
+        assessment,
+        institution,
+        reach: Reach::Link(link),
+    })
+}
+
+/// The live link the caller keeps for the assessment, if any.
+async fn kept_link(
+    ctx: &Ctx,
+    caller: &Caller,
+    assessment_id: &str,
+) -> Result<Option<InspectorLink>> {
+    Ok(ctx
+        .store()
+        .kept_inspector_links(&caller.user.id, caller.now)
+        .await?
+        .into_iter()
+        .find(|l| l.assessment_id == assessment_id))
+}
+
 /// The sheets shared with the caller as an inspector: every checklist of the institutions
-/// where it holds the inspector role (a link mailed to an address is opened as a link).
+/// where it holds the inspector role, and the sheets of the live links it keeps.
 pub async fn shared_with_me(ctx: &Ctx, caller: &Caller) -> Result<Vec<Shared>> {
     let store = ctx.store();
     let mut out = Vec::new();
+    for link in store
+        .kept_inspector_links(&caller.user.id, caller.now)
+        .await?
+    {
+        let (Some(assessment), Some(institution)) = (
+            store.assessment(&link.assessment_id).await?,
+            store.institution(&link.institution_id).await?,
+        ) else {
+            continue;
+        };
+        out.push(Shared {
+            assessment,
+            institution,
+            reach: Reach::Link(link),
+        });
+    }
     for inst in crate::access::my_institutions(store, caller).await? {
         if !caller.may(Action::InspectAssessments, Scope::Institution(&inst.id)) {
             continue;
         }
         let expires_at = grant_expiry(caller, &inst.id).flatten();
         for a in store.assessments(&inst.id).await? {
+            // Reached by the grant: a kept link to it adds nothing.
+            out.retain(|s: &Shared| s.assessment.id != a.id);
             out.push(Shared {
                 assessment: a,
                 institution: inst.clone(),
@@ -193,10 +255,14 @@ pub async fn inspection(
         Reach::Grant {
             expires_at: grant_expiry(caller, &inst.id).flatten(),
         }
+    } else if let Some(link) = kept_link(ctx, caller, &a.id).await? {
+        // A live link the account kept after opening it with its secret.
+        store.touch_inspector_link(&link.id, caller.now).await?;
+        Reach::Link(link)
     } else {
         // An address alone opens nothing: accounts are not verified by mail, and an officer
-        // of another institution could make one with the address. The mailed link is the
-        // inspector's way in.
+        // of another institution could make one with the address. The mailed link (kept by
+        // the account that opened it) is the inspector's way in.
         return Err(Error::NotFound);
     };
     let via = match &reach {

@@ -202,8 +202,17 @@ pub trait AssessmentStore: Send + Sync {
         token_hash: &str,
         notices: &[NoticeDraft],
     ) -> Result<()>;
-    /// Live links sent to `recipient` (case-insensitive), soonest expiry first.
-    async fn inspector_links_for(&self, recipient: &str, now: i64) -> Result<Vec<InspectorLink>>;
+    /// Keep a link for the account that opened it (again: nothing changes); audited in
+    /// the link's institution.
+    async fn keep_inspector_link(
+        &self,
+        actor: &Actor,
+        link: &InspectorLink,
+        user_id: &str,
+    ) -> Result<()>;
+    /// The live links (neither revoked nor expired at `now`) the account keeps, soonest
+    /// expiry first.
+    async fn kept_inspector_links(&self, user_id: &str, now: i64) -> Result<Vec<InspectorLink>>;
     /// Record that a link was opened.
     async fn touch_inspector_link(&self, id: &str, at: i64) -> Result<()>;
     async fn inspector_link_by_token(&self, token_hash: &str) -> Result<Option<InspectorLink>>;

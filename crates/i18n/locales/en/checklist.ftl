@@ -177,3 +177,6 @@ cy-all-answered-next = Go on to ask for approval or submit
 cy-result-1 = Result, 1st check
 cy-result-2 = Result, 2nd check
 cy-yes-no = Yes / no
+inspect-keep = Keep in my account
+inspect-keep-hint = Your account's home lists it until the link expires.
+flash-inspector-kept = The checklist is kept in your account: open it from your home until the link expires.

@@ -177,3 +177,6 @@ cy-all-answered-next = 承認依頼・提出へ進む
 cy-result-1 = 確認結果 1回目
 cy-result-2 = 確認結果 2回目
 cy-yes-no = はい・いいえ
+inspect-keep = このアカウントに登録する
+inspect-keep-hint = ログイン中のアカウントのホームに、このリンクの期限まで表示されます。
+flash-inspector-kept = このチェックリストをアカウントに登録しました。リンクの期限まで、ホームから開けます。

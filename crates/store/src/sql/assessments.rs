@@ -327,12 +327,49 @@ impl AssessmentStore for This {
         Ok(())
     }
 
-    async fn inspector_links_for(&self, recipient: &str, now: i64) -> Result<Vec<InspectorLink>> {
+    async fn keep_inspector_link(
+        &self,
+        actor: &Actor,
+        link: &InspectorLink,
+        user_id: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let added = sqlx::query(
+            "INSERT INTO inspector_link_holders (link_id, user_id, institution_id, kept_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (link_id, user_id) DO NOTHING",
+        )
+        .bind(&link.id)
+        .bind(user_id)
+        .bind(&link.institution_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(fk(Entity::InspectorLink))?
+        .rows_affected();
+        if added == 0 {
+            return Ok(());
+        }
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&link.institution_id),
+                "inspector.link.keep",
+                "assessment",
+                &link.assessment_id,
+                json!({"link": link.id, "label": link.label, "user_id": user_id}),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn kept_inspector_links(&self, user_id: &str, now: i64) -> Result<Vec<InspectorLink>> {
         Ok(sqlx::query_as(&format!(
-            "{LINK_SELECT} WHERE recipient <> '' AND LOWER(recipient) = LOWER($1) \
-             AND revoked_at IS NULL AND expires_at > $2 ORDER BY expires_at"
+            "{LINK_SELECT} WHERE id IN (SELECT link_id FROM inspector_link_holders \
+             WHERE user_id = $1) AND revoked_at IS NULL AND expires_at > $2 ORDER BY expires_at"
         ))
-        .bind(recipient)
+        .bind(user_id)
         .bind(now)
         .fetch_all(self.r())
         .await?)

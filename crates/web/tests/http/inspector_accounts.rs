@@ -117,6 +117,96 @@ async fn a_link_mailed_to_an_address_opens_as_a_link_not_by_the_address() {
             .unwrap();
         assert_eq!(r.status(), 200, "the mailed link opens the sheet");
 
+        // The account that opened the link keeps it: its home lists the sheet, which opens
+        // (with its bundle) without the secret — that sheet only, not the institution's
+        // others; nobody else gains anything.
+        let r = hoken.form(&app, &format!("{}/keep", mail[0].1), &[]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            location(&r),
+            format!("/inspections/{}?ok=flash-inspector-kept", a.id)
+        );
+        let home = get_text(&app, &hoken.c, "/home").await;
+        assert!(
+            home.contains(&format!("/inspections/{}", a.id)),
+            "kept: {home}"
+        );
+        assert_eq!(
+            hoken
+                .get(&app, &format!("/inspections/{}", a.id))
+                .await
+                .status(),
+            200
+        );
+        let zip = hoken
+            .get(&app, &format!("/inspections/{}/bundle.zip", a.id))
+            .await;
+        assert_eq!(zip.status(), 200);
+        let demo_sheet = app
+            .store
+            .assessments(&a.institution_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.id != a.id)
+            .unwrap();
+        assert_eq!(
+            hoken
+                .get(&app, &format!("/inspections/{}", demo_sheet.id))
+                .await
+                .status(),
+            404,
+            "a link reaches its own sheet only"
+        );
+        // Keeping through the API again changes nothing; a bad token is 404.
+        let again = hoken
+            .json(
+                &app,
+                Method::POST,
+                &format!("/api/v1{}/keep", mail[0].1),
+                None,
+            )
+            .await;
+        assert_eq!(again.status(), 200);
+        let kept: Value = again.json().await.unwrap();
+        assert_eq!(kept["href"], format!("/inspections/{}", a.id));
+        assert_eq!(
+            hoken
+                .json(&app, Method::POST, "/api/v1/inspect/not-a-token/keep", None)
+                .await
+                .status(),
+            404
+        );
+        // Revoked: gone from the home, and closed.
+        let links = app.store.inspector_links(&a.id).await.unwrap();
+        let first = links.iter().find(|l| l.label == "県 医療安全課").unwrap();
+        let r = officer
+            .json(
+                &app,
+                Method::POST,
+                &format!("{url}/{}/revoke", first.id),
+                None,
+            )
+            .await;
+        assert!(r.status().is_success());
+        let home = get_text(&app, &hoken.c, "/home").await;
+        assert!(!home.contains(&format!("/inspections/{}", a.id)), "{home}");
+        assert_eq!(
+            hoken
+                .get(&app, &format!("/inspections/{}", a.id))
+                .await
+                .status(),
+            404
+        );
+        assert_eq!(
+            hoken
+                .form(&app, &format!("{}/keep", mail[0].1), &[])
+                .await
+                .status(),
+            404,
+            "a revoked link cannot be kept"
+        );
+
         // Revoked while its mail still waits (no relay here): the mail is withdrawn and the
         // link (a credential) is no longer kept in the outbox.
         let second = officer
@@ -141,7 +231,11 @@ async fn a_link_mailed_to_an_address_opens_as_a_link_not_by_the_address() {
         );
         // Not sent later either, and counted as given up, not waiting.
         let counts = app.store.outbox_counts().await.unwrap();
-        assert_eq!(counts.failed, 1, "the withdrawn mail is given up: {counts:?}");
+        // Both links are revoked now, and neither mail was sent (no relay): both withdrawn.
+        assert_eq!(
+            counts.failed, 2,
+            "the withdrawn mails are given up: {counts:?}"
+        );
     }
 }
 

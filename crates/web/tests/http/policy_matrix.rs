@@ -578,6 +578,7 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{sheet_b}", "{id}")
                     .replace("/members/{staff}", "/members/{user_id}")
                     .replace("/invitations/not-a-token/", "/invitations/{token}/")
+                    .replace("/inspect/not-a-token/", "/inspect/{token}/")
             })
             .collect();
         for path in doc["paths"].as_object().unwrap().keys() {

@@ -268,16 +268,34 @@ pub async fn inspect(
     Ok((jar, [(axum::http::header::CACHE_CONTROL, "no-store")], body).into_response())
 }
 
+/// Keep the link for the signed-in account that opened it: its home lists the sheet until
+/// the link ends, and `/inspections/{id}` opens it without the secret.
+pub async fn keep_link(
+    State(state): State<AppState>,
+    auth: crate::http::auth::Auth,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    let s = mamori_app::inspector::keep(&state, &auth, &token).await?;
+    Ok(axum::response::Redirect::to(&format!(
+        "/inspections/{}?ok=flash-inspector-kept",
+        s.assessment.id
+    ))
+    .into_response())
+}
+
 /// The same view for an inspector account: by its inspector role at the institution, or a
-/// link sent to its address (`app::inspector::inspection`, which audits the opening).
+/// link it keeps (`app::inspector::inspection`, which audits the opening).
 pub async fn inspect_signed_in(
     State(state): State<AppState>,
     auth: crate::http::auth::Auth,
     Path(id): Path<String>,
+    axum::extract::Query(flash): axum::extract::Query<crate::ui::Flash>,
 ) -> AppResult<Response> {
     let (a, inst, reach) = mamori_app::inspector::inspection(&state, &auth, &id, "sheet").await?;
     let base = format!("/inspections/{}", a.id);
-    let page = PageCtx::signed_in(&state, &auth, "home", None, &base).await?;
+    let page = PageCtx::signed_in(&state, &auth, "home", None, &base)
+        .await?
+        .with_flash(&flash);
     let body = inspect_page(&state, page, &a, &inst, reach.expires_at(), &base).await?;
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], body).into_response())
 }

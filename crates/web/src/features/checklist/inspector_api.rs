@@ -104,3 +104,35 @@ pub async fn revoke(
     mamori_app::inspector::revoke(&state, &auth, &id, &link).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A sheet kept by the account that opened its link.
+#[derive(serde::Serialize, ToSchema)]
+pub struct KeptLink {
+    pub assessment_id: String,
+    pub institution: String,
+    pub fiscal_year: i64,
+    /// Unix ms: when the link (and so the account's reach) ends.
+    pub expires_at: i64,
+    /// Where the account opens it from now on.
+    pub href: String,
+}
+
+/// Keep an inspector link for the signed-in account that holds its secret: the account's
+/// home lists the sheet until the link expires or is revoked. A link no longer live: 404.
+#[utoipa::path(post, path = "/inspect/{token}/keep", tag = "assessments",
+    params(("token" = String, Path)),
+    responses((status = 200, body = KeptLink), (status = 404, body = ErrorBody)))]
+pub async fn keep(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(token): Path<String>,
+) -> AppResult<Json<KeptLink>> {
+    let s = mamori_app::inspector::keep(&state, &auth, &token).await?;
+    Ok(Json(KeptLink {
+        href: format!("/inspections/{}", s.assessment.id),
+        expires_at: s.reach.expires_at().unwrap_or_default(),
+        assessment_id: s.assessment.id,
+        institution: s.institution.name,
+        fiscal_year: s.assessment.fiscal_year,
+    }))
+}

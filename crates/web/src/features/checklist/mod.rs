@@ -49,6 +49,8 @@ pub fn routes(r: Routes) -> Routes {
         )
         .twin("POST /api/v1/assessments/{id}/inspector-links/{link}/revoke")
         .page(GET, "/inspect/{token}", inspector::inspect)
+        .page(POST, "/inspect/{token}/keep", inspector::keep_link)
+        .twin("POST /api/v1/inspect/{token}/keep")
         .page(
             GET,
             "/inspect/{token}/evidence/{ev}",
@@ -145,6 +147,7 @@ pub fn routes(r: Routes) -> Routes {
         .api(routes!(assessments_api::reopen))
         .api(routes!(inspector_api::list, inspector_api::create))
         .api(routes!(inspector_api::revoke))
+        .api(routes!(inspector_api::keep))
         .api_upload(routes!(evidence_api::list, evidence_api::upload))
         .api(routes!(evidence_api::withdraw))
         .api(routes!(evidence_api::download))

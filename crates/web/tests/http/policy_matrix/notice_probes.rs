@@ -49,6 +49,16 @@ pub(super) fn probes() -> Vec<Probe> {
             INSPECT,
             200,
         ),
+        // Keeping an inspector link needs its secret: a token that is no link is 404 to
+        // everyone signed in.
+        f("/inspect/not-a-token/keep", &[], EVERYONE, 404),
+        j(
+            Method::POST,
+            "/api/v1/inspect/not-a-token/keep",
+            json!({}),
+            EVERYONE,
+            404,
+        ),
         p(Method::GET, "/notifications", EVERYONE, 200),
         f("/notifications/read-all", &[], EVERYONE, 303).to("/notifications"),
         f("/notifications/unknown/read", &[], EVERYONE, 404),
