@@ -1,6 +1,6 @@
 //! Store methods that no other contract test called: each is run here on both backends.
 
-use super::{actor, assessment, backends, events, maintenance_contract, new_inst};
+use super::{actor, assessment, backends, events, maintenance_contract, new_inst, user};
 use mamori_domain::codes::{Hosting, SystemCategory};
 use mamori_domain::role_sharing::{ItemState, Party, Responsibility, StepKind};
 use mamori_store::{
@@ -241,7 +241,46 @@ async fn inspector_links_are_created_found_by_token_listed_and_revoked_once() {
             .unwrap()
             .revoked_at
             .is_none());
+        // An account keeps the live link l2 (twice: once kept); l1, revoked, is not listed.
+        let holder = s
+            .create_user(&actor(), user("holder@example.jp"))
+            .await
+            .unwrap();
+        let l2 = s.inspector_link_by_token("hash-2").await.unwrap().unwrap();
+        let l1 = s.inspector_link_by_token("hash-1").await.unwrap().unwrap();
+        for _ in 0..2 {
+            s.keep_inspector_link(&actor(), &l2, &holder.id)
+                .await
+                .unwrap();
+        }
+        s.keep_inspector_link(&actor(), &l1, &holder.id)
+            .await
+            .unwrap();
+        let kept: Vec<String> = s
+            .kept_inspector_links(&holder.id, now_ms())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+        assert_eq!(kept, ["l2"], "{}", b.name);
+        // After the link's expiry nothing is kept.
+        assert!(s
+            .kept_inspector_links(&holder.id, expires + 1)
+            .await
+            .unwrap()
+            .is_empty());
+        // An unknown account cannot keep a link.
+        assert!(s
+            .keep_inspector_link(&actor(), &l2, "no-such-user")
+            .await
+            .is_err());
         let ev = events(s, &i.id).await;
+        assert_eq!(
+            ev.iter().filter(|e| *e == "inspector.link.keep").count(),
+            2,
+            "kept twice once, and the revoked l1 (the app refuses it; the store records it)"
+        );
         assert_eq!(
             ev.iter().filter(|e| *e == "inspector.link.create").count(),
             2
@@ -347,5 +386,85 @@ async fn throttle_clear_all_forgets_every_key() {
                 b.name
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn mail_carrying_a_dead_inspector_link_is_withdrawn() {
+    use mamori_domain::notifications::{Audience, NoticeDraft, NotificationKind};
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let i = new_inst(s, "1377777777").await;
+        let a = s
+            .create_assessment(&actor(), &assessment(&i.id), &[])
+            .await
+            .unwrap();
+        let expires = now_ms() + 86_400_000;
+        let mailed = |id: &str, to: &str| {
+            (
+                InspectorLink {
+                    id: id.into(),
+                    institution_id: i.id.clone(),
+                    assessment_id: a.id.clone(),
+                    label: id.into(),
+                    expires_at: expires,
+                    revoked_at: None,
+                    created_by: None,
+                    created_at: 0,
+                    recipient: to.into(),
+                    last_access_at: None,
+                },
+                NoticeDraft::new(
+                    NotificationKind::InspectorLinkShared,
+                    Some(&i.id),
+                    Audience::Address(to.into()),
+                    format!("/inspect/secret-of-{id}"),
+                    serde_json::json!({"label": id, "link_id": id}),
+                ),
+            )
+        };
+        let waiting = |to: &'static str| async move {
+            s.due_mail(i64::MAX, 1000)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.to_address == to)
+                .count()
+        };
+        for (id, to) in [("m1", "one@pref.example.jp"), ("m2", "two@pref.example.jp")] {
+            let (link, notice) = mailed(id, to);
+            s.create_inspector_link(&actor(), &link, &format!("hash-{id}"), &[notice])
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            (
+                waiting("one@pref.example.jp").await,
+                waiting("two@pref.example.jp").await
+            ),
+            (1, 1)
+        );
+        // Live links: nothing withdrawn.
+        assert_eq!(
+            s.withdraw_dead_link_mail(now_ms()).await.unwrap(),
+            0,
+            "{}",
+            b.name
+        );
+        // Revoking m1 withdraws its mail in the same transaction; m2's stays.
+        s.revoke_inspector_link(&actor(), &a.id, "m1")
+            .await
+            .unwrap();
+        assert_eq!(waiting("one@pref.example.jp").await, 0, "{}", b.name);
+        assert_eq!(waiting("two@pref.example.jp").await, 1);
+        // Once m2 has expired, its mail is withdrawn too.
+        assert_eq!(
+            s.withdraw_dead_link_mail(expires + 1).await.unwrap(),
+            1,
+            "{}",
+            b.name
+        );
+        assert_eq!(waiting("two@pref.example.jp").await, 0);
+        assert_eq!(s.outbox_counts().await.unwrap().failed, 2);
     }
 }
