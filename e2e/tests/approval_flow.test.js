@@ -15,8 +15,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { E2E_DIR, INSTITUTION, USERS, allowErrors, axeViolations, launchBrowser, newPage, saveSlot as saveSlotInPlace, signIn, startServer } from './helpers.js';
+import { describe, test } from 'node:test';
+import { allowErrors, axeViolations, E2E_DIR, INSTITUTION, newPage, saveSlot as saveSlotInPlace, signIn, USERS, withServerAndBrowser } from './helpers.js';
 
 const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 const OUT_DIR = path.join(E2E_DIR, 'screenshots');
@@ -55,16 +55,10 @@ function todayJst() {
 describe('checklist approval flow (browser)', { timeout: 240_000 }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, { timeout: 60_000 });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  }, { timeout: 30_000 });
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
+  });
 
   test('start a year on a partial version, approval refused with the unmet items, fix them, approve', { timeout: 200_000 }, async (t) => {
     const base = server.baseUrl;

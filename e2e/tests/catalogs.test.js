@@ -2,10 +2,10 @@
 // guideline section it cites.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { E2E_DIR, USERS, freshTotp, launchBrowser, newPage, signIn, startServer } from './helpers.js';
+import { E2E_DIR, freshTotp, newPage, signIn, USERS, withServerAndBrowser } from './helpers.js';
 
 const SHOTS = process.env.SCREENSHOTS === '1';
 const OUT_DIR = path.join(E2E_DIR, 'screenshots');
@@ -24,16 +24,10 @@ async function shoot(page, name) {
 describe('catalogs (browser)', { timeout: 120_000 }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, { timeout: 60_000 });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  }, { timeout: 30_000 });
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
+  });
 
   test('search 台帳, open the checklist item, follow its crosswalk to the guideline', { timeout: 90_000 }, async () => {
     const base = server.baseUrl;

@@ -3,22 +3,16 @@
 // officer sends it back once and A社 resubmits, the executive approves, and the inspector opens the read-only link.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { INSTITUTION, USERS, launchBrowser, newPage, saveSlot, signIn, startServer } from './helpers.js';
+import { describe, test } from 'node:test';
+import { INSTITUTION, newPage, saveSlot, signIn, USERS, withServerAndBrowser } from './helpers.js';
 
 describe('cyber checklist (browser)', { timeout: 240_000 }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, { timeout: 60_000 });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  }, { timeout: 30_000 });
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
+  });
 
   test('fill the sheet, request vendor sheets, answer as the vendor, approve, open the inspector link', { timeout: 200_000 }, async () => {
     const base = server.baseUrl;

@@ -5,31 +5,16 @@
 // second-factor verification. Plus: wrong password and a CSRF-less POST.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  DEMO_PASSWORD,
-  INSTITUTION,
-  USERS,
-  freshTotp,
-  launchBrowser,
-  newPage,
-  signIn,
-  startServer,
-} from './helpers.js';
+import { describe, test } from 'node:test';
+import { DEMO_PASSWORD, freshTotp, INSTITUTION, newPage, signIn, USERS, withServerAndBrowser } from './helpers.js';
 
 describe('foundation (browser)', { timeout: 240_000 }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, { timeout: 60_000 });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  }, { timeout: 30_000 });
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
+  });
 
   test('sign in, enrol TOTP, sign in again with TOTP, switch language, audit log', { timeout: 150_000 }, async () => {
     const base = server.baseUrl;

@@ -14,7 +14,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -331,4 +331,22 @@ export async function saveSlot(page, item, slot) {
     `slot-${item}-${slot}`,
   );
   return res.status();
+}
+
+/**
+ * The suite's demo server and browser: started before its tests, stopped after them.
+ * `set(server, browser)` receives them once started.
+ */
+export function withServerAndBrowser(set) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    set(server, browser);
+  }, { timeout: 60_000 });
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  }, { timeout: 30_000 });
 }

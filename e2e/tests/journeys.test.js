@@ -12,8 +12,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { E2E_DIR, axeViolations, launchBrowser, newPage, signIn, startServer } from './helpers.js';
+import { describe, test } from 'node:test';
+import { axeViolations, E2E_DIR, newPage, signIn, withServerAndBrowser } from './helpers.js';
 
 const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 const OUT_DIR = path.join(E2E_DIR, 'screenshots');
@@ -47,16 +47,10 @@ async function noSidewaysScroll(page, where) {
 describe('journeys of the inspector and the vendor (browser)', { timeout: 400_000 }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, { timeout: 60_000 });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  }, { timeout: 30_000 });
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
+  });
 
   for (const [width, options] of Object.entries(WIDTHS)) {
     test(`(a) the inspector's account at ${width} width: home, shared checklist, bundle, sign out`, { timeout: 120_000 }, async (t) => {

@@ -5,8 +5,8 @@
 // on offers a way to sign out.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { axeViolations, launchBrowser, newPage, signIn, startServer } from './helpers.js';
+import { describe, test } from 'node:test';
+import { axeViolations, newPage, signIn, withServerAndBrowser } from './helpers.js';
 
 // The demo's accounts, one per kind of user (crates/app/src/demo.rs).
 const ROLES = {
@@ -33,16 +33,10 @@ const SAMPLE_MAX = 12;
 describe('every role follows every link it is shown (browser)', { timeout: 600_000 }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, { timeout: 60_000 });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  }, { timeout: 30_000 });
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
+  });
 
   // At desktop and phone width: a table that scrolls sideways on a phone must take focus.
   for (const [role, email] of Object.entries(ROLES)) for (const width of [1280, 390]) {

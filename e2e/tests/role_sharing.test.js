@@ -3,22 +3,16 @@
 // accepts some of them, and the matrix shows the gap that remains.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { INSTITUTION, USERS, launchBrowser, newPage, signIn, startServer } from './helpers.js';
+import { describe, test } from 'node:test';
+import { INSTITUTION, newPage, signIn, USERS, withServerAndBrowser } from './helpers.js';
 
 describe('role-sharing checklist (browser)', { timeout: 180_000 }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, { timeout: 60_000 });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  }, { timeout: 30_000 });
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
+  });
 
   test('institution adds B社 contract, B proposes in the portal, institution accepts some, the matrix shows the gap', { timeout: 150_000 }, async () => {
     const base = server.baseUrl;

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { E2E_DIR, INSTITUTION, USERS, launchBrowser, newPage, signIn, startServer } from './helpers.js';
+import { describe, test } from 'node:test';
+import { E2E_DIR, INSTITUTION, newPage, signIn, USERS, withServerAndBrowser } from './helpers.js';
 
 const SHOTS = process.env.SCREENSHOTS === '1';
 const OUT = path.join(E2E_DIR, 'screenshots');
@@ -15,16 +15,10 @@ const OUT = path.join(E2E_DIR, 'screenshots');
 describe('vendor membership (browser)', { timeout: 180_000 }, () => {
   let server;
   let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  }, { timeout: 60_000 });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  }, { timeout: 30_000 });
+  withServerAndBrowser((s, b) => {
+    server = s;
+    browser = b;
+  });
 
   test('an invitation creates a pending member; only B社 confirms it', { timeout: 150_000 }, async () => {
     if (SHOTS) mkdirSync(OUT, { recursive: true });
