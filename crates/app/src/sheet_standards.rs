@@ -86,6 +86,9 @@ pub struct SheetPlan {
     pub applied: usize,
 }
 
+/// The most sheets one preview or application takes.
+pub const MAX_SHEETS: usize = 500;
+
 /// The caller's vendor (another is 404), and the caller may use the portal.
 fn own_vendor(caller: &Caller, vendor_id: &str) -> Result<()> {
     crate::access::require(caller, Action::UseVendorPortal, Scope::Platform)?;
@@ -234,9 +237,19 @@ async fn run(
             key: "error-std-no-sheets",
         });
     }
+    // Bounded work per request; a sheet named twice is applied once.
+    if input.sheets.len() > MAX_SHEETS {
+        return Err(Error::Invalid {
+            field: "sheets",
+            key: "error-std-too-many-sheets",
+        });
+    }
+    let mut ids: Vec<&String> = input.sheets.iter().collect();
+    ids.sort();
+    ids.dedup();
     // Every sheet is checked before anything is written: the caller's vendor's, open.
     let mut sheets = Vec::new();
-    for id in &input.sheets {
+    for id in ids {
         let (s, party) = sheet_for(ctx, caller, id).await?;
         if party != Party::Vendor || s.vendor_id != input.vendor_id {
             return Err(Error::NotFound);

@@ -129,6 +129,18 @@ async fn standard_answers_fill_many_open_sheets_after_a_preview() {
     }
     let apply = json!({"vendor_id": a_id, "product": "電子カルテ X", "sheets": [fy24, fy25]});
 
+    // More sheets than one request takes: refused, nothing read or written.
+    let many: Vec<String> = (0..501).map(|n| format!("s{n}")).collect();
+    let r = va
+        .json(
+            &app,
+            Method::POST,
+            "/api/v1/vendor/sheet-standards/preview",
+            Some(json!({"vendor_id": a_id, "product": "電子カルテ X", "sheets": many})),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+
     // The preview says what each sheet gets and writes nothing.
     let heads = app.store.audit_heads().await.unwrap();
     let r = va
