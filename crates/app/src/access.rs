@@ -57,6 +57,17 @@ pub fn may(auth: &Caller, action: Action, scope: Scope<'_>) -> bool {
     auth.may(action, scope)
 }
 
+/// A vendor-portal action on one of the caller's own vendors: the caller may use the
+/// portal (403 otherwise) and `vendor_id` is one of its vendors (another: 404).
+pub fn own_vendor(caller: &Caller, vendor_id: &str) -> Result<()> {
+    require(caller, Action::UseVendorPortal, Scope::Platform)?;
+    if caller.principal.vendor_ids.iter().any(|v| v == vendor_id) {
+        Ok(())
+    } else {
+        Err(crate::error::Error::NotFound)
+    }
+}
+
 pub fn require(auth: &Caller, action: Action, scope: Scope<'_>) -> Result<()> {
     if may(auth, action, scope) {
         Ok(())

@@ -26,16 +26,6 @@ pub struct CertificationInput {
     pub expires_on: String,
 }
 
-/// A vendor-portal action on one of the caller's own vendors (another vendor: not found).
-fn own_vendor(caller: &Caller, vendor_id: &str) -> Result<()> {
-    require(caller, Action::UseVendorPortal, Scope::Platform)?;
-    if caller.principal.vendor_ids.iter().any(|v| v == vendor_id) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
-}
-
 /// The certifications of the caller's vendors.
 pub async fn list(ctx: &Ctx, caller: &Caller) -> Result<Vec<Certification>> {
     require(caller, Action::UseVendorPortal, Scope::Platform)?;
@@ -47,7 +37,7 @@ pub async fn list(ctx: &Ctx, caller: &Caller) -> Result<Vec<Certification>> {
 
 /// Add a certification to one of the caller's vendors.
 pub async fn add(ctx: &Ctx, caller: &Caller, input: &CertificationInput) -> Result<Certification> {
-    own_vendor(caller, &input.vendor_id)?;
+    crate::access::own_vendor(caller, &input.vendor_id)?;
     let (kind, name, expires_on) =
         check_certification(&input.kind, &input.name, &input.expires_on).map_err(Error::invalid)?;
     let c = Certification {

@@ -89,16 +89,6 @@ pub struct SheetPlan {
 /// The most sheets one preview or application takes.
 pub const MAX_SHEETS: usize = 500;
 
-/// The caller's vendor (another is 404), and the caller may use the portal.
-fn own_vendor(caller: &Caller, vendor_id: &str) -> Result<()> {
-    crate::access::require(caller, Action::UseVendorPortal, Scope::Platform)?;
-    if caller.principal.vendor_ids.iter().any(|v| v == vendor_id) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
-}
-
 /// The newest served vendor sheet version, or the one named (it must be served).
 pub fn catalog_of(ctx: &Ctx, named: &str) -> Result<String> {
     let reg = ctx.catalogs();
@@ -128,7 +118,7 @@ pub async fn list(
     crate::access::require(caller, Action::UseVendorPortal, Scope::Platform)?;
     let vendors = match vendor_id {
         Some(v) => {
-            own_vendor(caller, v)?;
+            crate::access::own_vendor(caller, v)?;
             vec![v.to_string()]
         }
         None => caller.principal.vendor_ids.clone(),
@@ -148,7 +138,7 @@ pub async fn save(
     caller: &Caller,
     input: &SheetStandardInput,
 ) -> Result<Option<SheetStandardAnswer>> {
-    own_vendor(caller, &input.vendor_id)?;
+    crate::access::own_vendor(caller, &input.vendor_id)?;
     let catalog_id = catalog_of(ctx, &input.catalog_id)?;
     let reg = ctx.catalogs();
     let cat = reg.catalogs.get(&catalog_id).ok_or(Error::NotFound)?;
@@ -212,7 +202,7 @@ pub async fn save(
 /// The sheets the standard answers may go to: the vendor's sheets still open
 /// (requested, not submitted), every institution and year.
 pub async fn open_sheets(ctx: &Ctx, caller: &Caller, vendor_id: &str) -> Result<Vec<VendorSheet>> {
-    own_vendor(caller, vendor_id)?;
+    crate::access::own_vendor(caller, vendor_id)?;
     Ok(ctx
         .store()
         .vendor_sheets_of(&[vendor_id.to_string()])
@@ -229,7 +219,7 @@ async fn run(
     input: &SheetApplyInput,
     write: bool,
 ) -> Result<Vec<SheetPlan>> {
-    own_vendor(caller, &input.vendor_id)?;
+    crate::access::own_vendor(caller, &input.vendor_id)?;
     let product = input.product.trim();
     if input.sheets.is_empty() {
         return Err(Error::Invalid {

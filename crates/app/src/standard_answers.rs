@@ -46,16 +46,6 @@ pub struct Applied {
     pub skipped: usize,
 }
 
-/// A vendor-portal action on one of the caller's own vendors (another vendor: not found).
-fn own_vendor(caller: &Caller, vendor_id: &str) -> Result<()> {
-    require(caller, Action::UseVendorPortal, Scope::Platform)?;
-    if caller.principal.vendor_ids.iter().any(|v| v == vendor_id) {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
-    }
-}
-
 /// The standard answers of the caller's vendors (of one, with `vendor_id`: another is 404).
 pub async fn list(
     ctx: &Ctx,
@@ -65,7 +55,7 @@ pub async fn list(
     require(caller, Action::UseVendorPortal, Scope::Platform)?;
     let vendors = match vendor_id {
         Some(v) => {
-            own_vendor(caller, v)?;
+            crate::access::own_vendor(caller, v)?;
             vec![v.to_string()]
         }
         None => caller.principal.vendor_ids.clone(),
@@ -84,7 +74,7 @@ pub async fn save(
     caller: &Caller,
     input: &StandardAnswerInput,
 ) -> Result<StandardAnswer> {
-    own_vendor(caller, &input.vendor_id)?;
+    crate::access::own_vendor(caller, &input.vendor_id)?;
     let (product, [agreed_content, written_in, remarks]) = check_standard_answer(
         &input.product,
         &input.responsibility,
@@ -143,7 +133,7 @@ pub async fn apply(
     product: &str,
     contracts: &[String],
 ) -> Result<Applied> {
-    own_vendor(caller, vendor_id)?;
+    crate::access::own_vendor(caller, vendor_id)?;
     let answers: Vec<StandardAnswer> = ctx
         .store()
         .standard_answers(vendor_id)

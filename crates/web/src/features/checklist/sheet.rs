@@ -259,17 +259,7 @@ pub(crate) async fn sheet_view(
     }
     q.apply(&mut sections);
     let counts = super::slot::filter_sections(&mut sections, q.show());
-    let error_summary = redo.as_ref().map(|r| {
-        let number = cat
-            .item(r.item_id)
-            .map(|i| i.number.as_str())
-            .unwrap_or(r.item_id);
-        let slot = tr.t(&format!("cy-slot-{}", r.slot));
-        (
-            format!("#f-{}-{}-{}", r.item_id, r.slot, r.field),
-            format!("{number} {slot}: {}", r.error),
-        )
-    });
+    let error_summary = super::slot::error_summary(&tr, cat, redo.as_ref());
     let can = |action: Action| {
         mamori_app::access::may(auth, action, Scope::Institution(&a.institution_id))
     };
@@ -492,68 +482,32 @@ pub async fn answer(
     Form(f): Form<AnswerForm>,
 ) -> AppResult<Response> {
     let (a, inst) = assessment_for(&state, &auth, &id, Action::AnswerAssessment).await?;
-    let htmx = super::slot::is_htmx(&headers);
     let result = save_answer(&state, &auth, &a, &f).await;
     let tr = Tr::new(auth.meta.lang);
-    let refused = match result {
-        Ok(_) => None,
-        Err(e) => match super::slot::refusal(&tr, &e) {
-            Some(r) => Some((r, super::slot::refusal_status(&e))),
-            None => return Err(e),
-        },
-    };
-    let redo = refused.as_ref().map(|((error, field), _)| Redo {
-        item_id: &f.item_id,
-        slot: &f.slot,
-        form: &f,
-        error: error.clone(),
-        field: field.clone(),
-    });
-    let status = refused
-        .as_ref()
-        .map(|(_, status)| *status)
-        .unwrap_or(axum::http::StatusCode::OK);
-    if htmx {
-        let reg = state.catalogs();
-        let cat = reg
-            .catalogs
-            .get(&a.catalog_id)
-            .ok_or_else(|| AppError::Internal(format!("catalog {} not served", a.catalog_id)))?;
+    let (redo, status) = super::slot::outcome(&tr, result, &f)?;
+    let here = format!("/assessments/{id}");
+    if super::slot::is_htmx(&headers) {
         let answers = state.store().assessment_answers(&a.id).await?;
-        return super::slot::slot_reply(super::slot::SlotReply {
+        return super::slot::htmx_reply(
+            &state,
             tr,
-            csrf: auth.csrf(),
-            answer_url: format!("/assessments/{id}/answers"),
-            cat,
-            answers: &answers,
-            item_id: &f.item_id,
-            slot: &f.slot,
-            fy: a.fiscal_year,
-            redo: redo.as_ref(),
+            auth.csrf(),
+            &a.catalog_id,
+            &answers,
+            &here,
+            &f,
+            a.fiscal_year,
+            redo.as_ref(),
             status,
-        });
+        );
     }
-    match redo {
-        None => Ok(Redirect::to(&format!(
-            "/assessments/{id}?saved={}:{}#slot-{}-{}",
-            f.item_id, f.slot, f.item_id, f.slot
-        ))
-        .into_response()),
-        Some(redo) => {
-            let mut r = sheet_view(
-                &state,
-                &auth,
-                a,
-                &inst,
-                Some(redo),
-                &Flash::default(),
-                &super::slot::SheetQuery::default(),
-            )
-            .await?;
-            *r.status_mut() = status;
-            Ok(r)
-        }
-    }
+    let Some(redo) = redo else {
+        return Ok(super::slot::saved_redirect(&here, &f));
+    };
+    let q = super::slot::SheetQuery::default();
+    let mut r = sheet_view(&state, &auth, a, &inst, Some(redo), &Flash::default(), &q).await?;
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 #[derive(Debug, Deserialize)]

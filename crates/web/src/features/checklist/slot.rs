@@ -5,7 +5,7 @@
 //! refreshes the progress outline out of band; without JavaScript the whole page comes
 //! back with the slot's posted values and an error summary at the top that takes focus.
 
-use super::sheet::{Redo, SectionView, SlotView};
+use super::sheet::{AnswerForm, Redo, SectionView, SlotView};
 use crate::http::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::ui::render;
@@ -229,4 +229,92 @@ pub(crate) fn slot_reply(r: SlotReply<'_>) -> AppResult<Response> {
         tr: r.tr,
     })?;
     Ok((r.status, body).into_response())
+}
+
+/// What a save came to: none when saved, otherwise the values sent with the refusal's
+/// message and field; and the status to answer with. Anything but a refusal is an error.
+pub(crate) fn outcome<'a, T>(
+    tr: &Tr,
+    result: AppResult<T>,
+    f: &'a AnswerForm,
+) -> AppResult<(Option<Redo<'a>>, StatusCode)> {
+    match result {
+        Ok(_) => Ok((None, StatusCode::OK)),
+        Err(e) => {
+            let Some((error, field)) = refusal(tr, &e) else {
+                return Err(e);
+            };
+            let redo = Redo {
+                item_id: &f.item_id,
+                slot: &f.slot,
+                form: f,
+                error,
+                field,
+            };
+            Ok((Some(redo), refusal_status(&e)))
+        }
+    }
+}
+
+/// The slot for htmx after a save on the sheet at `sheet_url` (its catalog and answers
+/// as they are now).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn htmx_reply(
+    state: &crate::http::state::AppState,
+    tr: Tr,
+    csrf: String,
+    catalog_id: &str,
+    answers: &[AssessmentAnswer],
+    sheet_url: &str,
+    f: &AnswerForm,
+    fy: i64,
+    redo: Option<&Redo<'_>>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let reg = state.catalogs();
+    let cat = reg
+        .catalogs
+        .get(catalog_id)
+        .ok_or_else(|| AppError::Internal(format!("catalog {catalog_id} not served")))?;
+    slot_reply(SlotReply {
+        tr,
+        csrf,
+        answer_url: format!("{sheet_url}/answers"),
+        cat,
+        answers,
+        item_id: &f.item_id,
+        slot: &f.slot,
+        fy,
+        redo,
+        status,
+    })
+}
+
+/// Where a save without JavaScript lands: back at its slot, which says it is saved.
+pub(crate) fn saved_redirect(sheet_url: &str, f: &AnswerForm) -> Response {
+    axum::response::Redirect::to(&format!(
+        "{sheet_url}?saved={}:{}#slot-{}-{}",
+        f.item_id, f.slot, f.item_id, f.slot
+    ))
+    .into_response()
+}
+
+/// The error summary of a page shown again after a refusal: the link to the field and
+/// "number slot: message".
+pub(crate) fn error_summary(
+    tr: &Tr,
+    cat: &Catalog,
+    redo: Option<&Redo<'_>>,
+) -> Option<(String, String)> {
+    redo.map(|r| {
+        let number = cat
+            .item(r.item_id)
+            .map(|i| i.number.as_str())
+            .unwrap_or(r.item_id);
+        let slot = tr.t(&format!("cy-slot-{}", r.slot));
+        (
+            format!("#f-{}-{}-{}", r.item_id, r.slot, r.field),
+            format!("{number} {slot}: {}", r.error),
+        )
+    })
 }

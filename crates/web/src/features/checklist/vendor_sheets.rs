@@ -215,17 +215,7 @@ pub(crate) async fn vendor_sheet_view(
         .collect();
     q.apply(&mut sections);
     let counts = super::slot::filter_sections(&mut sections, q.show());
-    let error_summary = redo.as_ref().map(|r| {
-        let number = cat
-            .item(r.item_id)
-            .map(|i| i.number.as_str())
-            .unwrap_or(r.item_id);
-        let slot = tr.t(&format!("cy-slot-{}", r.slot));
-        (
-            format!("#f-{}-{}-{}", r.item_id, r.slot, r.field),
-            format!("{number} {slot}: {}", r.error),
-        )
-    });
+    let error_summary = super::slot::error_summary(&tr, cat, redo.as_ref());
     let open = s.status == mamori_domain::codes::VendorSheetStatus::Requested;
     let sources = if party == Party::Vendor && open {
         mamori_app::vendor_sheets::copy_sources(state, &s)
@@ -311,60 +301,32 @@ pub async fn vendor_sheet_answer(
         .await
         .map_err(AppError::from);
     let tr = Tr::new(auth.meta.lang);
-    let refused = match result {
-        Ok(_) => None,
-        Err(e) => match super::slot::refusal(&tr, &e) {
-            Some(r) => Some((r, super::slot::refusal_status(&e))),
-            None => return Err(e),
-        },
-    };
-    let redo = refused.as_ref().map(|((error, field), _)| Redo {
-        item_id: &f.item_id,
-        slot: &f.slot,
-        form: &f,
-        error: error.clone(),
-        field: field.clone(),
-    });
-    let status = refused
-        .as_ref()
-        .map(|(_, status)| *status)
-        .unwrap_or(axum::http::StatusCode::OK);
+    let (redo, status) = super::slot::outcome(&tr, result, &f)?;
     let (s, party) = sheet_for(&state, &auth, &id).await?;
+    let here = format!("/vendor-sheets/{id}");
     if super::slot::is_htmx(&headers) {
-        let reg = state.catalogs();
-        let cat = reg
-            .catalogs
-            .get(&s.catalog_id)
-            .ok_or_else(|| AppError::Internal(format!("catalog {} not served", s.catalog_id)))?;
         let answers = state.store().vendor_sheet_answers(&s.id).await?;
-        return super::slot::slot_reply(super::slot::SlotReply {
+        return super::slot::htmx_reply(
+            &state,
             tr,
-            csrf: auth.csrf(),
-            answer_url: format!("/vendor-sheets/{id}/answers"),
-            cat,
-            answers: &answers,
-            item_id: &f.item_id,
-            slot: &f.slot,
-            fy: s.fiscal_year,
-            redo: redo.as_ref(),
+            auth.csrf(),
+            &s.catalog_id,
+            &answers,
+            &here,
+            &f,
+            s.fiscal_year,
+            redo.as_ref(),
             status,
-        });
+        );
     }
-    match redo {
-        None => Ok(Redirect::to(&format!(
-            "/vendor-sheets/{id}?saved={}:{}#slot-{}-{}",
-            f.item_id, f.slot, f.item_id, f.slot
-        ))
-        .into_response()),
-        Some(redo) => {
-            let q = super::slot::SheetQuery::default();
-            let mut r =
-                vendor_sheet_view(&state, &auth, s, party, Some(redo), &Flash::default(), &q)
-                    .await?;
-            *r.status_mut() = status;
-            Ok(r)
-        }
-    }
+    let Some(redo) = redo else {
+        return Ok(super::slot::saved_redirect(&here, &f));
+    };
+    let q = super::slot::SheetQuery::default();
+    let mut r =
+        vendor_sheet_view(&state, &auth, s, party, Some(redo), &Flash::default(), &q).await?;
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 /// Where a sheet's page goes after a move: the flash, or the refusal's message.
