@@ -180,3 +180,6 @@ cy-yes-no = Yes / no
 inspect-keep = Keep in my account
 inspect-keep-hint = Your account's home lists it until the link expires.
 flash-inspector-kept = The checklist is kept in your account: open it from your home until the link expires.
+todo-proposals = { $vendor }'s proposals wait for your answer ({ $count })
+todo-cert-expired = { $vendor }'s "{ $name }" has expired ({ $date })
+todo-cert-expiring = { $vendor }'s "{ $name }" expires soon ({ $date })

@@ -180,3 +180,6 @@ cy-yes-no = はい・いいえ
 inspect-keep = このアカウントに登録する
 inspect-keep-hint = ログイン中のアカウントのホームに、このリンクの期限まで表示されます。
 flash-inspector-kept = このチェックリストをアカウントに登録しました。リンクの期限まで、ホームから開けます。
+todo-proposals = { $vendor } の提案が回答を待っています({ $count } 件)
+todo-cert-expired = { $vendor } の「{ $name }」の有効期限が切れています({ $date })
+todo-cert-expiring = { $vendor } の「{ $name }」の有効期限が近づいています({ $date })

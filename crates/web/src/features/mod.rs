@@ -60,3 +60,16 @@ pub async fn dashboard_panels(
     ];
     Ok(panels.into_iter().flatten().collect())
 }
+
+/// The institution dashboard's to-do list: what each feature has the viewer do, each entry
+/// linking to where to act (the year's checklist first, then role sharing).
+pub async fn dashboard_todo(
+    state: &AppState,
+    auth: &Auth,
+    inst: &Institution,
+    tr: &Tr,
+) -> AppResult<Vec<(String, String)>> {
+    let mut out = checklist::pages::todo_items(state, auth, inst, tr).await?;
+    out.extend(role_sharing::panel::todo_items(state, auth, inst, tr).await?);
+    Ok(out)
+}

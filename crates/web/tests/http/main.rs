@@ -18,6 +18,7 @@ mod checklist_api;
 mod checklist_exports_api;
 mod contracts;
 mod control_chars;
+mod dashboard_todo;
 mod documents;
 mod escalation;
 mod evidence;

@@ -64,6 +64,8 @@ struct DashboardPage {
     mfa_summary: String,
     role_counts: Vec<(String, usize)>,
     recent: Vec<EventRow>,
+    /// What the viewer has to do, each with where (`features::dashboard_todo`).
+    todo: Vec<(String, String)>,
     /// The other features' panels, rendered (`features::dashboard_panels`).
     panels: Vec<String>,
 }
@@ -140,8 +142,10 @@ pub async fn dashboard(
         vec![]
     };
     let panels = crate::features::dashboard_panels(&state, &auth, &inst, &tr).await?;
+    let todo = crate::features::dashboard_todo(&state, &auth, &inst, &tr).await?;
     let body = DashboardPage {
         panels,
+        todo,
         kind_label: kind_label(&tr, inst.kind),
         prefecture: validate::prefecture_name(&inst.prefecture, tr.lang == Lang::Ja)
             .unwrap_or("")

@@ -178,8 +178,6 @@ pub struct Signals {
     pub requested_by: String,
     /// The viewer may approve it (the executive's call to act).
     pub awaiting_me: bool,
-    /// What the viewer who answers the sheet has to do, each with where: (text, href).
-    pub todo: Vec<(String, String)>,
     /// Slots unanswered or breaking a rule (a sheet not yet approved).
     pub unmet: usize,
     /// Vendor sheets submitted (to read through).
@@ -242,6 +240,22 @@ fn todo(cl: &Signals, tr: &Tr) -> Vec<(String, String)> {
     out
 }
 
+/// What those who answer the year's sheet have to do, each with where to act.
+pub async fn todo_items(
+    state: &AppState,
+    auth: &Auth,
+    inst: &Institution,
+    tr: &Tr,
+) -> AppResult<Vec<(String, String)>> {
+    if !mamori_app::access::may(auth, Action::AnswerAssessment, Scope::Institution(&inst.id)) {
+        return Ok(vec![]);
+    }
+    Ok(signals(state, inst, tr)
+        .await?
+        .map(|cl| todo(&cl, tr))
+        .unwrap_or_default())
+}
+
 /// The checklist's panel on the institution dashboard (for those who may see checklists).
 pub async fn dashboard_panel(
     state: &AppState,
@@ -255,9 +269,6 @@ pub async fn dashboard_panel(
     let Some(mut cl) = signals(state, inst, tr).await? else {
         return Ok(None);
     };
-    if mamori_app::access::may(auth, Action::AnswerAssessment, Scope::Institution(&inst.id)) {
-        cl.todo = todo(&cl, tr);
-    }
     cl.awaiting_me = cl.requested
         && mamori_app::access::may(
             auth,
@@ -330,7 +341,6 @@ pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult
             .map(|b| format!("{} {}", b.requested_by, b.requested_on))
             .unwrap_or_default(),
         awaiting_me: false,
-        todo: vec![],
         unmet,
         submitted: submitted.len(),
         draft: a.status == AssessmentStatus::Draft,

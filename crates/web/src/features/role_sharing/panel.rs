@@ -37,6 +37,83 @@ pub(crate) struct Panel<'a> {
     sg: Signals,
 }
 
+/// What the institution's side has to do in role sharing, each with where to act:
+/// proposals of a vendor waiting for its answer (per contract), and vendors'
+/// certifications expired or expiring within 60 days. For those who answer role sharing.
+pub async fn todo_items(
+    state: &AppState,
+    auth: &Auth,
+    inst: &Institution,
+    tr: &Tr,
+) -> AppResult<Vec<(String, String)>> {
+    use mamori_domain::role_sharing::{ItemState, Party};
+    if !mamori_app::access::may(
+        auth,
+        Action::AnswerRoleSharing,
+        Scope::Institution(&inst.id),
+    ) {
+        return Ok(vec![]);
+    }
+    let store = state.store();
+    let (contracts, items) = tokio::try_join!(
+        store.contracts(&inst.id),
+        store.institution_role_sharing_items(&inst.id)
+    )?;
+    let mut out = Vec::new();
+    for c in &contracts {
+        let waiting = items
+            .iter()
+            .filter(|r| {
+                r.contract_id == c.id
+                    && r.state == ItemState::Negotiating
+                    && r.proposed_by == Some(Party::Vendor)
+            })
+            .count();
+        if waiting > 0 {
+            out.push((
+                tr.targs(
+                    "todo-proposals",
+                    &[
+                        ("vendor", c.vendor_name.clone()),
+                        ("count", waiting.to_string()),
+                    ],
+                ),
+                format!("/contracts/{}", c.id),
+            ));
+        }
+    }
+    let today = mamori_domain::time::today_jst();
+    let mut vendor_ids: Vec<String> = contracts.iter().map(|c| c.vendor_id.clone()).collect();
+    vendor_ids.sort();
+    vendor_ids.dedup();
+    for cert in store.certifications(&vendor_ids).await? {
+        let standing = mamori_domain::codes::cert_standing(cert.expires_on.as_deref(), &today);
+        if standing == mamori_domain::codes::CertStanding::Valid {
+            continue;
+        }
+        let Some(c) = contracts.iter().find(|c| c.vendor_id == cert.vendor_id) else {
+            continue;
+        };
+        let key = if standing == mamori_domain::codes::CertStanding::Expired {
+            "todo-cert-expired"
+        } else {
+            "todo-cert-expiring"
+        };
+        out.push((
+            tr.targs(
+                key,
+                &[
+                    ("vendor", c.vendor_name.clone()),
+                    ("name", cert.name.clone()),
+                    ("date", cert.expires_on.clone().unwrap_or_default()),
+                ],
+            ),
+            format!("/contracts/{}", c.id),
+        ));
+    }
+    Ok(out)
+}
+
 /// The role-sharing panel on the institution dashboard (for those who may see contracts).
 pub async fn dashboard_panel(
     state: &AppState,
