@@ -99,29 +99,38 @@ pub fn model(cat: &Catalog, answers: &[AssessmentAnswer]) -> asm::Progress {
 
 /// Progress of each section of the sheet, in sheet order: (section id, done, needed).
 /// Sections with nothing to answer (every item set aside by item 0's いいえ) count 0 / 0.
+/// One pass over the items (the same rule as [`model`]).
 pub fn section_progress(
     cat: &Catalog,
     answers: &[AssessmentAnswer],
 ) -> Vec<(String, usize, usize)> {
     let gate_no = model(cat, answers).gate_no;
-    cat.sections
+    let checked: std::collections::HashSet<(&str, &str)> = answers
         .iter()
-        .filter(|s| cat.items.iter().any(|i| i.section == s.id))
-        .map(|s| {
-            let p = asm::progress(
-                sheet_items(cat).filter(|(id, gate, _)| {
-                    cat.item(id).is_some_and(|i| i.section == s.id) && (*gate || !gate_no)
-                }),
-                |item, slot| {
-                    answers
-                        .iter()
-                        .find(|a| a.item_id == item && a.slot == slot && !a.carried)
-                        .and_then(|a| a.check1)
-                },
-            );
-            (s.id.clone(), p.done, p.needed)
-        })
-        .collect()
+        .filter(|a| !a.carried && a.check1.is_some())
+        .map(|a| (a.item_id.as_str(), a.slot.as_str()))
+        .collect();
+    let mut out: Vec<(String, usize, usize)> = Vec::new();
+    for s in &cat.sections {
+        if cat.items.iter().any(|i| i.section == s.id) {
+            out.push((s.id.clone(), 0, 0));
+        }
+    }
+    for i in &cat.items {
+        if gate_no && !i.gate {
+            continue;
+        }
+        let Some(row) = out.iter_mut().find(|(s, _, _)| *s == i.section) else {
+            continue;
+        };
+        for slot in asm::slots(&i.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>()) {
+            row.2 += 1;
+            if checked.contains(&(i.id.as_str(), slot.as_str())) {
+                row.1 += 1;
+            }
+        }
+    }
+    out
 }
 
 pub fn check_label(tr: &Tr, v: Option<YesNo>) -> String {

@@ -67,6 +67,12 @@ pub trait RoleSharingStore: Send + Sync {
         item_id: &str,
     ) -> Result<Option<RoleSharingItem>>;
     /// Per contract of these vendors: (contract id, state, proposed by, number of items).
+    /// How many items of each of the institution's contracts stand in each state, by who
+    /// proposed them: (contract id, state, proposed by, count). One grouped read.
+    async fn institution_role_sharing_tallies(
+        &self,
+        institution_id: &str,
+    ) -> Result<Vec<(String, String, Option<String>, i64)>>;
     async fn vendor_role_sharing_tallies(
         &self,
         vendor_ids: &[String],

@@ -39,6 +39,19 @@ impl RoleSharingStore for This {
         .await?)
     }
 
+    async fn institution_role_sharing_tallies(
+        &self,
+        institution_id: &str,
+    ) -> Result<Vec<(String, String, Option<String>, i64)>> {
+        Ok(sqlx::query_as::<_, (String, String, Option<String>, i64)>(
+            "SELECT contract_id, state, proposed_by, COUNT(*) FROM role_sharing_items \
+             WHERE institution_id = $1 GROUP BY contract_id, state, proposed_by",
+        )
+        .bind(institution_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
     async fn vendor_role_sharing_tallies(
         &self,
         vendor_ids: &[String],

@@ -156,6 +156,18 @@ async fn vendors_systems_contracts_and_role_sharing_tallies() {
             .unwrap()
             .is_empty());
         assert!(s.vendor_role_sharing_tallies(&[]).await.unwrap().is_empty());
+        // The same counts, read for the institution (its dashboard's to-do list).
+        let mut mine = s
+            .institution_role_sharing_tallies(&c.institution_id)
+            .await
+            .unwrap();
+        mine.sort();
+        assert_eq!(mine, tallies, "{}", b.name);
+        assert!(s
+            .institution_role_sharing_tallies("no-such-institution")
+            .await
+            .unwrap()
+            .is_empty());
     }
 }
 

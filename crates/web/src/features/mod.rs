@@ -46,30 +46,22 @@ pub fn routers() -> FeatureRouters {
     }
 }
 
-/// The institution dashboard's panels, in the order shown; each renders itself, or nothing
-/// for a caller who may not see it.
-pub async fn dashboard_panels(
+/// The institution dashboard's panels, in the order shown (each renders itself, or
+/// nothing for a caller who may not see it), and its to-do list: what each feature has the
+/// viewer do, each entry linking to where to act (the year's checklist first, then role
+/// sharing).
+pub async fn dashboard(
     state: &AppState,
     auth: &Auth,
     inst: &Institution,
     tr: &Tr,
-) -> AppResult<Vec<String>> {
+) -> AppResult<(Vec<String>, Vec<(String, String)>)> {
+    let (checklist_panel, mut todo) =
+        checklist::pages::dashboard_part(state, auth, inst, tr).await?;
+    todo.extend(role_sharing::panel::todo_items(state, auth, inst, tr).await?);
     let panels = [
-        checklist::pages::dashboard_panel(state, auth, inst, tr).await?,
+        checklist_panel,
         role_sharing::panel::dashboard_panel(state, auth, inst, tr).await?,
     ];
-    Ok(panels.into_iter().flatten().collect())
-}
-
-/// The institution dashboard's to-do list: what each feature has the viewer do, each entry
-/// linking to where to act (the year's checklist first, then role sharing).
-pub async fn dashboard_todo(
-    state: &AppState,
-    auth: &Auth,
-    inst: &Institution,
-    tr: &Tr,
-) -> AppResult<Vec<(String, String)>> {
-    let mut out = checklist::pages::todo_items(state, auth, inst, tr).await?;
-    out.extend(role_sharing::panel::todo_items(state, auth, inst, tr).await?);
-    Ok(out)
+    Ok((panels.into_iter().flatten().collect(), todo))
 }

@@ -64,9 +64,9 @@ struct DashboardPage {
     mfa_summary: String,
     role_counts: Vec<(String, usize)>,
     recent: Vec<EventRow>,
-    /// What the viewer has to do, each with where (`features::dashboard_todo`).
+    /// What the viewer has to do, each with where (`features::dashboard`).
     todo: Vec<(String, String)>,
-    /// The other features' panels, rendered (`features::dashboard_panels`).
+    /// The other features' panels, rendered (`features::dashboard`).
     panels: Vec<String>,
 }
 
@@ -141,8 +141,7 @@ pub async fn dashboard(
     } else {
         vec![]
     };
-    let panels = crate::features::dashboard_panels(&state, &auth, &inst, &tr).await?;
-    let todo = crate::features::dashboard_todo(&state, &auth, &inst, &tr).await?;
+    let (panels, todo) = crate::features::dashboard(&state, &auth, &inst, &tr).await?;
     let body = DashboardPage {
         panels,
         todo,

@@ -240,42 +240,29 @@ fn todo(cl: &Signals, tr: &Tr) -> Vec<(String, String)> {
     out
 }
 
-/// What those who answer the year's sheet have to do, each with where to act.
-pub async fn todo_items(
+/// The checklist's part of the institution dashboard, from one reading of the year's
+/// sheet: its panel (for those who may see checklists) and what those who answer it have
+/// to do, each with where to act.
+pub async fn dashboard_part(
     state: &AppState,
     auth: &Auth,
     inst: &Institution,
     tr: &Tr,
-) -> AppResult<Vec<(String, String)>> {
-    if !mamori_app::access::may(auth, Action::AnswerAssessment, Scope::Institution(&inst.id)) {
-        return Ok(vec![]);
-    }
-    Ok(signals(state, inst, tr)
-        .await?
-        .map(|cl| todo(&cl, tr))
-        .unwrap_or_default())
-}
-
-/// The checklist's panel on the institution dashboard (for those who may see checklists).
-pub async fn dashboard_panel(
-    state: &AppState,
-    auth: &Auth,
-    inst: &Institution,
-    tr: &Tr,
-) -> AppResult<Option<String>> {
-    if !mamori_app::access::may(auth, Action::ViewAssessments, Scope::Institution(&inst.id)) {
-        return Ok(None);
+) -> AppResult<(Option<String>, Vec<(String, String)>)> {
+    let may = |action| mamori_app::access::may(auth, action, Scope::Institution(&inst.id));
+    if !may(Action::ViewAssessments) {
+        return Ok((None, vec![]));
     }
     let Some(mut cl) = signals(state, inst, tr).await? else {
-        return Ok(None);
+        return Ok((None, vec![]));
     };
-    cl.awaiting_me = cl.requested
-        && mamori_app::access::may(
-            auth,
-            Action::ApproveAssessment,
-            Scope::Institution(&inst.id),
-        );
-    Ok(Some(render(&Panel { tr, cl })?.0))
+    let todo = if may(Action::AnswerAssessment) {
+        todo(&cl, tr)
+    } else {
+        vec![]
+    };
+    cl.awaiting_me = cl.requested && may(Action::ApproveAssessment);
+    Ok((Some(render(&Panel { tr, cl })?.0), todo))
 }
 
 pub async fn signals(state: &AppState, inst: &Institution, tr: &Tr) -> AppResult<Option<Signals>> {

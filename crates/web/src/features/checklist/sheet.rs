@@ -173,6 +173,11 @@ pub(crate) async fn sheet_view(
         .ok_or_else(|| AppError::Internal(format!("catalog {} not served", a.catalog_id)))?;
     let store = state.store();
     let answers = store.assessment_answers(&a.id).await?;
+    // Each slot's answer, found by item and slot (a sheet has thousands of slots).
+    let by_slot: std::collections::HashMap<(&str, asm::Slot), &AssessmentAnswer> = answers
+        .iter()
+        .map(|x| ((x.item_id.as_str(), x.slot), x))
+        .collect();
     let m = model(cat, &answers);
     let today = mamori_domain::time::today_jst();
     // Items that are new in this version (no relation from the previous assessment's).
@@ -241,7 +246,7 @@ pub(crate) async fn sheet_view(
                     slots: slots
                         .iter()
                         .map(|sl| {
-                            let ans = answers.iter().find(|x| x.item_id == i.id && x.slot == *sl);
+                            let ans = by_slot.get(&(i.id.as_str(), *sl)).copied();
                             slot_view(&tr, &i.id, *sl, ans, &today, redo.as_ref())
                         })
                         .collect(),

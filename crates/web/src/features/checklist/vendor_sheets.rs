@@ -173,6 +173,11 @@ pub(crate) async fn vendor_sheet_view(
         .ok_or_else(|| AppError::Internal(format!("catalog {} not served", s.catalog_id)))?;
     let answers = state.store().vendor_sheet_answers(&s.id).await?;
     let m = model(cat, &answers);
+    // Each slot's answer, found by item and slot (a sheet has thousands of slots).
+    let by_slot: std::collections::HashMap<(&str, asm::Slot), &AssessmentAnswer> = answers
+        .iter()
+        .map(|x| ((x.item_id.as_str(), x.slot), x))
+        .collect();
     let today = mamori_domain::time::today_jst();
     let mut sections: Vec<SectionView> = cat
         .sections
@@ -198,8 +203,7 @@ pub(crate) async fn vendor_sheet_view(
                         slots: slots
                             .iter()
                             .map(|sl| {
-                                let ans =
-                                    answers.iter().find(|x| x.item_id == i.id && x.slot == *sl);
+                                let ans = by_slot.get(&(i.id.as_str(), *sl)).copied();
                                 slot_view(&tr, &i.id, *sl, ans, &today, redo.as_ref())
                             })
                             .collect(),

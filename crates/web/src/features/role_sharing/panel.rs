@@ -55,20 +55,22 @@ pub async fn todo_items(
         return Ok(vec![]);
     }
     let store = state.store();
-    let (contracts, items) = tokio::try_join!(
+    // Who proposed what, counted per contract in one grouped read.
+    let (contracts, tallies) = tokio::try_join!(
         store.contracts(&inst.id),
-        store.institution_role_sharing_items(&inst.id)
+        store.institution_role_sharing_tallies(&inst.id)
     )?;
     let mut out = Vec::new();
     for c in &contracts {
-        let waiting = items
+        let waiting: i64 = tallies
             .iter()
-            .filter(|r| {
-                r.contract_id == c.id
-                    && r.state == ItemState::Negotiating
-                    && r.proposed_by == Some(Party::Vendor)
+            .filter(|(cid, state, by, _)| {
+                *cid == c.id
+                    && state.as_str() == ItemState::Negotiating.as_str()
+                    && by.as_deref() == Some(Party::Vendor.as_str())
             })
-            .count();
+            .map(|t| t.3)
+            .sum();
         if waiting > 0 {
             out.push((
                 tr.targs(
