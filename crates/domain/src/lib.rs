@@ -3,6 +3,7 @@
 
 pub mod answer_fields;
 pub mod assessment;
+pub mod assets;
 pub mod audit;
 pub mod audit_checkpoint;
 pub mod audit_log;

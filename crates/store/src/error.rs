@@ -51,6 +51,8 @@ pub enum Entity {
     Checkpoint,
     /// A vendor's standard answer to the vendor sheet.
     SheetStandardAnswer,
+    /// An entry of the asset ledger.
+    Asset,
 }
 
 impl Entity {
@@ -71,6 +73,7 @@ impl Entity {
             Entity::Contract => "contract",
             Entity::Certification => "certification",
             Entity::SheetStandardAnswer => "sheet standard answer",
+            Entity::Asset => "asset",
             Entity::Subcontractor => "subcontractor",
             Entity::Invite => "invite",
             Entity::Assessment => "assessment",
@@ -121,6 +124,8 @@ pub enum ConflictKind {
     /// The change would leave the institution without a live security officer
     /// ([`mamori_domain::members::removes_last_officer`]).
     LastOfficer,
+    /// The ledger entry was changed since it was read.
+    StaleAsset,
 }
 
 impl ConflictKind {
@@ -144,6 +149,7 @@ impl ConflictKind {
             ConflictKind::MembershipNotPending => "pending vendor membership",
             ConflictKind::MembershipActive => "vendor membership already active",
             ConflictKind::LastOfficer => "last security officer",
+            ConflictKind::StaleAsset => "asset",
         }
     }
 }

@@ -4,7 +4,8 @@
 //! The contract is split by area: each area's records and trait live in `<area>.rs`
 //! ([`AccountStore`], [`InstitutionStore`], [`CatalogStore`], [`ContractStore`],
 //! [`RoleSharingStore`], [`AssessmentStore`], [`VendorSheetStore`], [`VendorStore`],
-//! [`VendorMemberStore`], [`ThrottleStore`], [`AuditStore`], [`NotificationStore`]) and [`Store`] is all of them.
+//! [`VendorMemberStore`], [`ThrottleStore`], [`AuditStore`], [`NotificationStore`],
+//! [`AssetStore`]) and [`Store`] is all of them.
 //! Both implementations compile the same SQL (`sql/mod.rs` and one `sql/<area>.rs` per
 //! area, included into each backend module with its own `Db` type); each backend has its
 //! own migrations. Every mutation takes an [`Actor`] and appends its audit event in the
@@ -14,6 +15,7 @@
 
 pub mod accounts;
 pub mod assessments;
+pub mod assets;
 pub mod audit;
 pub mod catalogs;
 pub mod contracts;
@@ -32,6 +34,7 @@ pub use accounts::{AccountStore, ApiToken, NewUser, SessionRecord, UserAuth};
 pub use assessments::{
     Assessment, AssessmentAnswer, AssessmentRevision, AssessmentStore, Evidence, InspectorLink,
 };
+pub use assets::{Asset, AssetStore, AssetVersion};
 pub use audit::{AuditDraft, AuditFilter, AuditStore, ChainHead, StoredCheckpoint};
 pub use catalogs::{CatalogImport, CatalogItemRecord, CatalogRecord, CatalogStore};
 pub use contracts::{
@@ -58,9 +61,9 @@ pub use verify::{
 /// to an area trait, which must be in scope).
 pub mod prelude {
     pub use crate::{
-        AccountStore, AssessmentStore, AuditStore, CatalogStore, ContractStore, InstitutionStore,
-        NotificationStore, RoleSharingStore, Store, ThrottleStore, VendorMemberStore,
-        VendorSheetStore, VendorStore,
+        AccountStore, AssessmentStore, AssetStore, AuditStore, CatalogStore, ContractStore,
+        InstitutionStore, NotificationStore, RoleSharingStore, Store, ThrottleStore,
+        VendorMemberStore, VendorSheetStore, VendorStore,
     };
 }
 
@@ -94,6 +97,7 @@ pub trait Store:
     + ContractStore
     + RoleSharingStore
     + AssessmentStore
+    + AssetStore
     + VendorSheetStore
     + VendorStore
     + VendorMemberStore
@@ -113,6 +117,7 @@ impl<T> Store for T where
         + ContractStore
         + RoleSharingStore
         + AssessmentStore
+        + AssetStore
         + VendorSheetStore
         + VendorStore
         + VendorMemberStore

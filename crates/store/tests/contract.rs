@@ -92,6 +92,9 @@ mod assessments;
 #[path = "contract/notifications.rs"]
 mod notifications;
 
+#[path = "contract/assets.rs"]
+mod assets;
+
 fn actor() -> Actor {
     Actor {
         user_id: Some("tester".into()),
