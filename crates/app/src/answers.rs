@@ -203,18 +203,30 @@ async fn validated(
     f: &AnswerForm,
 ) -> Result<(asm::Slot, asm::Answer, Vec<AssessmentAnswer>)> {
     let store = ctx.store();
-    let reg = ctx.catalogs();
-    let cat = reg.catalogs.get(catalog_id).ok_or(Error::NotFound)?;
-    let item = cat.item(&f.item_id).ok_or(Error::NotFound)?;
     let answers = match sheet {
         Sheet::Assessment(a) => store.assessment_answers(&a.id).await?,
         Sheet::Vendor(s) => store.vendor_sheet_answers(&s.id).await?,
     };
+    let (slot, answer) = checked(ctx, catalog_id, fiscal_year, &answers, f)?;
+    Ok((slot, answer, answers))
+}
+
+/// `f` checked against a sheet's catalog, fiscal year and current `answers` (no I/O).
+fn checked(
+    ctx: &Ctx,
+    catalog_id: &str,
+    fiscal_year: i64,
+    answers: &[AssessmentAnswer],
+    f: &AnswerForm,
+) -> Result<(asm::Slot, asm::Answer)> {
+    let reg = ctx.catalogs();
+    let cat = reg.catalogs.get(catalog_id).ok_or(Error::NotFound)?;
+    let item = cat.item(&f.item_id).ok_or(Error::NotFound)?;
     // Item 0 answered いいえ leaves nothing else to answer (no vendor sheet has an item 0).
-    let applicable = item.gate || !model(cat, &answers).gate_no;
+    let applicable = item.gate || !model(cat, answers).gate_no;
     let item_slots = asm::slots(&item.devices.iter().map(|d| slot_of(*d)).collect::<Vec<_>>());
     let today = mamori_domain::time::date_jst(ctx.now());
-    let (slot, answer) = asm::check_sheet_answer(
+    asm::check_sheet_answer(
         fiscal_year as i32,
         &today,
         applicable,
@@ -222,22 +234,23 @@ async fn validated(
         &item_slots,
         &f.raw(),
     )
-    .map_err(Error::invalid)?;
-    Ok((slot, answer, answers))
+    .map_err(Error::invalid)
 }
 
-/// Would `sheet` take `f`? The Fluent key of the rule it breaks, or none. The caller's
-/// right to answer is the caller's to check; nothing is written.
-pub async fn check_only(
+/// Would `sheet`, holding `answers` now, take `f`? The Fluent key of the rule it breaks,
+/// or none. The caller's right to answer is the caller's to check; nothing is read or
+/// written.
+pub fn check_only(
     ctx: &Ctx,
     sheet: Sheet<'_>,
+    answers: &[AssessmentAnswer],
     f: &AnswerForm,
 ) -> Result<Option<&'static str>> {
     let (catalog_id, fiscal_year) = match sheet {
         Sheet::Assessment(a) => (&a.catalog_id, a.fiscal_year),
         Sheet::Vendor(s) => (&s.catalog_id, s.fiscal_year),
     };
-    match validated(ctx, sheet, catalog_id, fiscal_year, f).await {
+    match checked(ctx, catalog_id, fiscal_year, answers, f) {
         Ok(_) => Ok(None),
         Err(Error::Invalid { key, .. }) => Ok(Some(key)),
         Err(e) => Err(e),

@@ -87,7 +87,7 @@ pub struct SheetPlan {
 }
 
 /// The most sheets one preview or application takes.
-pub const MAX_SHEETS: usize = 500;
+pub const MAX_SHEETS: usize = 100;
 
 /// The newest served vendor sheet version, or the one named (it must be served).
 pub fn catalog_of(ctx: &Ctx, named: &str) -> Result<String> {
@@ -338,8 +338,7 @@ async fn run(
                 check1: a.check1.to_string(),
                 check1_on: form.check1_on.clone(),
                 target_on: dated.target_on.clone(),
-                refused: answers::check_only(ctx, Sheet::Vendor(&s), &form)
-                    .await?
+                refused: answers::check_only(ctx, Sheet::Vendor(&s), &have, &form)?
                     .map(String::from),
             };
             if write && planned.refused.is_none() {

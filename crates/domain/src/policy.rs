@@ -46,10 +46,17 @@ pub enum Action {
     /// A vendor organisation's members: confirm pending memberships, add, promote, remove.
     /// The vendor's own administrators or a platform administrator; never an institution.
     ManageVendorMembers,
+    /// The asset ledger (機器台帳) and each entry's history.
+    ViewAssets,
+    /// Add and change ledger entries (the system operators keep it; the officer and the
+    /// planning manager too).
+    ManageAssets,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
+        Action::ViewAssets,
+        Action::ManageAssets,
         Action::ManageVendorMembers,
         Action::InspectAssessments,
         Action::BrowseCatalogs,
@@ -122,6 +129,8 @@ pub fn institution_roles_for(action: Action) -> &'static [Role] {
         Action::AnswerAssessment => &[SecurityOfficer, PlanningManager, SystemOperator],
         Action::ApproveAssessment => &[Executive],
         Action::InspectAssessments => &[Inspector],
+        Action::ViewAssets => &[Executive, SecurityOfficer, PlanningManager, SystemOperator],
+        Action::ManageAssets => &[SecurityOfficer, PlanningManager, SystemOperator],
         Action::ManageOwnAccount
         | Action::AdministerPlatform
         | Action::BrowseCatalogs

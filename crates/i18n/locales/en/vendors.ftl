@@ -203,4 +203,4 @@ cert-file-upload = Attach
 flash-cert-file-added = Certificate file attached.
 error-cert-file = Choose the certificate file (not empty, a name of at most 200 characters).
 error-cert-file-type = Attach the certificate as a PDF, PNG or JPEG.
-error-std-too-many-sheets = At most 500 sheets can be applied to at once.
+error-std-too-many-sheets = At most 100 sheets can be applied to at once.

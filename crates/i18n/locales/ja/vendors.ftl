@@ -203,4 +203,4 @@ cert-file-upload = 添付する
 flash-cert-file-added = 証明書ファイルを添付しました。
 error-cert-file = 証明書ファイルを選んでください(空でないファイル、名前は200文字まで)。
 error-cert-file-type = 証明書は PDF、PNG、JPEG のいずれかで添付してください。
-error-std-too-many-sheets = 一度に適用できるシートは 500 枚までです。
+error-std-too-many-sheets = 一度に適用できるシートは 100 枚までです。

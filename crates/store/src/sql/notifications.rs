@@ -113,7 +113,7 @@ pub(super) async fn notify(tx: &mut Tx, actor: &Actor, notices: &[NoticeDraft]) 
 pub(super) async fn withdraw_dead_link_mail(tx: &mut Tx, now: i64) -> Result<u64> {
     Ok(sqlx::query(
         "UPDATE outbox SET link = '', attempts = $1, last_error = 'withdrawn: the link is no \
-         longer valid' WHERE kind = $2 AND sent_at IS NULL AND link <> '' AND EXISTS (\
+         longer valid' WHERE kind = $2 AND sent_at IS NULL AND attempts < $1 AND link <> '' AND EXISTS (\
          SELECT 1 FROM inspector_links l WHERE outbox.params LIKE \
          '%\"link_id\":\"' || l.id || '\"%' AND (l.revoked_at IS NOT NULL OR l.expires_at <= $3))",
     )

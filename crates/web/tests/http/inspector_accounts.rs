@@ -120,8 +120,18 @@ async fn a_link_mailed_to_an_address_opens_as_a_link_not_by_the_address() {
         // The account that opened the link keeps it: its home lists the sheet, which opens
         // (with its bundle) without the secret — that sheet only, not the institution's
         // others; nobody else gains anything.
-        let r = hoken.form(&app, &format!("{}/keep", mail[0].1), &[]).await;
-        assert_eq!(r.status(), 303);
+        // The button on the link's page, with the token that page carries (the session's).
+        let page = hoken.get(&app, &mail[0].1).await.text().await.unwrap();
+        assert!(page.contains(r#"data-testid="inspect-keep""#));
+        let token = csrf_of(&page);
+        let r = hoken
+            .c
+            .post(format!("{}{}/keep", app.base, mail[0].1))
+            .form(&[("_csrf", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "the page's own form is accepted");
         assert_eq!(
             location(&r),
             format!("/inspections/{}?ok=flash-inspector-kept", a.id)

@@ -239,9 +239,14 @@ pub async fn inspect(
     State(state): State<AppState>,
     meta: crate::http::auth::Meta,
     jar: axum_extra::extract::CookieJar,
+    auth: Option<crate::http::auth::AnyAuth>,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let (page, jar) = PageCtx::anonymous(&meta, &jar, &format!("/inspect/{token}"));
+    let (mut page, jar) = PageCtx::anonymous(&meta, &jar, &format!("/inspect/{token}"));
+    if let Some(a) = &auth {
+        // Signed in: the CSRF guard expects the session's token (for 「登録する」).
+        page.csrf = a.csrf();
+    }
     let store = state.store();
     let Some(link) = live_link(&state, &token).await? else {
         return Ok((

@@ -135,7 +135,7 @@ pub async fn save(
     axum::Form(f): axum::Form<SheetStandardInput>,
 ) -> AppResult<Response> {
     let here = page_of(&f.vendor_id, &f.product);
-    let anchor = format!("#ss-{}-{}", f.item_id, f.slot);
+    let anchor = format!("#ss-{}-{}", enc(&f.item_id), enc(&f.slot));
     match mamori_app::sheet_standards::save(&state, &auth, &f).await {
         Ok(Some(_)) => {
             Ok(Redirect::to(&format!("{here}&ok=flash-ss-saved{anchor}")).into_response())
