@@ -121,6 +121,17 @@ describe('cyber checklist (browser)', { timeout: 240_000 }, () => {
       assert.equal(res.status(), 200);
       assert.ok((await i.locator('[data-testid="inspect-sheet"]').count()) >= 3, 'institution sheet and the submitted vendor sheets');
       assert.equal(await i.locator('nav.mainnav').count(), 0, 'the inspector has no way into the rest');
+
+      // The prefecture's inspector, signed in to its account, keeps the link: its home then
+      // lists the sheet, which opens without the secret.
+      await signIn(i, base, 'kensa@pref.tokyo.example.jp');
+      await i.goto(link.startsWith('http') ? link : `${base}${link}`);
+      await go(i, '[data-testid="inspect-keep"] button');
+      assert.match(new URL(i.url()).pathname, /^\/inspections\//, `kept: ${i.url()}`);
+      assert.equal(
+        (await i.textContent('main .flash[role="status"]')).trim(),
+        'このチェックリストをアカウントに登録しました。リンクの期限まで、ホームから開けます。',
+      );
     } finally {
       for (const s of [officer, vendor, exec, inspector]) await s.context.close();
     }
