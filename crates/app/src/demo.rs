@@ -205,74 +205,9 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<bool> {
     )
     .await?;
     assessment(store, &actor, &inst.id).await?;
-    other_clients(store, &actor, &vendor("A社")).await?;
+    crate::demo_more::other_clients(store, &actor, &vendor("A社")).await?;
+    crate::demo_more::ledger(store, &actor, &inst.id).await?;
     Ok(true)
-}
-
-/// A社's other clients: a clinic and a pharmacy that also use its receipt computer, each
-/// with its 令和6年度 checklist and A社's 事業者確認用 sheet outstanding — so the vendor's
-/// portal shows several institutions waiting, and its standard answers have somewhere to go.
-/// Nobody signs in for them in the demo.
-pub const OTHER_CLIENTS: [(&str, &str, InstitutionKind, &str); 2] = [
-    (
-        "1317654323",
-        "みどり内科クリニック",
-        InstitutionKind::Clinic,
-        "mhlw/cyber-checklist-institution@R6",
-    ),
-    (
-        "1345551111",
-        "さくら通り薬局",
-        InstitutionKind::Pharmacy,
-        "mhlw/cyber-checklist-pharmacy@R6",
-    ),
-];
-
-async fn other_clients(store: &dyn Store, actor: &Actor, a_sha: &str) -> anyhow::Result<()> {
-    use mamori_store::{Assessment, NewContract};
-    for (code, name, kind, checklist) in OTHER_CLIENTS {
-        let inst = store
-            .create_institution(
-                actor,
-                NewInstitution {
-                    code: code.into(),
-                    name: name.into(),
-                    kind,
-                    prefecture: code[..2].into(),
-                    beds: 0,
-                    mfa_required: false,
-                },
-            )
-            .await?;
-        let c = store
-            .create_contract(
-                actor,
-                &NewContract {
-                    institution_id: inst.id.clone(),
-                    vendor_id: a_sha.into(),
-                    title: "レセコン保守契約".into(),
-                    kind: ContractKind::Maintenance,
-                    starts_on: Some("2021-04-01".into()),
-                    ends_on: None,
-                    catalog_id: "mhlw/role-sharing@2024-06".into(),
-                    system_ids: vec![],
-                },
-            )
-            .await?;
-        let a = store
-            .create_assessment(actor, &Assessment::draft(&inst.id, 2024, checklist), &[])
-            .await?;
-        store
-            .request_vendor_sheets(
-                actor,
-                &a,
-                &[(c.id, a_sha.to_string())],
-                "mhlw/cyber-checklist-vendor@R6",
-                &[],
-            )
-            .await?;
-    }
-    Ok(())
 }
 
 /// 令和6年度 (FY2024) checklist on the 令和6年度版 sheet, in progress: most first checks done,

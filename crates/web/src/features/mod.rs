@@ -2,6 +2,7 @@
 //! `http`, `ui` and `mamori_app`, never another feature; the router is assembled here.
 
 pub mod accounts;
+pub mod assets;
 pub mod catalogs;
 pub mod checklist;
 pub mod notifications;
@@ -23,6 +24,7 @@ pub fn routes() -> Routes {
     let r = role_sharing::routes(r);
     let r = vendors::routes(r);
     let r = notifications::routes(r);
+    let r = assets::routes(r);
     checklist::routes(r)
 }
 

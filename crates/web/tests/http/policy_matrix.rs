@@ -2,6 +2,7 @@
 
 use crate::common::*;
 
+mod asset_probes;
 mod callers;
 mod catalog_probes;
 mod checklist_probes;
@@ -208,6 +209,25 @@ async fn policy_matrix_every_route_every_role() {
         let sub_c = app.store.subcontractors(&inst.id).await.unwrap()[0]
             .id
             .clone();
+        // An entry of the demo hospital's asset ledger.
+        let asset = app
+            .store
+            .create_asset(
+                &Actor::system("test"),
+                &mamori_store::Asset::new(
+                    &inst.id,
+                    mamori_domain::assets::check_asset(&mamori_domain::assets::RawAsset {
+                        name: "matrix server",
+                        kind: "server",
+                        ..Default::default()
+                    })
+                    .unwrap(),
+                ),
+                "",
+            )
+            .await
+            .unwrap()
+            .id;
         let doc_b = app.store.contract_documents(&contract_b).await.unwrap()[0]
             .id
             .clone();
@@ -388,6 +408,7 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{contract_c}", &contract_c)
                         .replace("{sub_c}", &sub_c)
                         .replace("{doc_b}", &doc_b)
+                        .replace("{asset}", &asset)
                         .replace("{cert_b}", &cert_b)
                         .replace("{assessment}", &assessment)
                         .replace("{sheet_a}", &sheet_a)
@@ -556,6 +577,7 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{my_api_token}", "{id}")
                     .replace("{my_api_cert}", "{id}")
                     .replace("{cert_b}", "{id}")
+                    .replace("{asset}", "{id}")
                     .replace("{my_file_cert}", "{id}")
                     .replace("{pending_put}", "{user_id}")
                     .replace("{pending_delete}", "{user_id}")

@@ -80,6 +80,17 @@ pub(super) const ANSWER_ASSESSMENT: &[Who] = &[
     Who::Role(Role::SystemOperator),
 ];
 pub(super) const APPROVE_ASSESSMENT: &[Who] = &[Who::Role(Role::Executive)];
+pub(super) const VIEW_ASSETS: &[Who] = &[
+    Who::Role(Role::Executive),
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::Role(Role::SystemOperator),
+];
+pub(super) const MANAGE_ASSETS: &[Who] = &[
+    Who::Role(Role::SecurityOfficer),
+    Who::Role(Role::PlanningManager),
+    Who::Role(Role::SystemOperator),
+];
 /// Send a requested sheet back: the executive, or those who answer withdrawing it.
 pub(super) const SEND_BACK: &[Who] = &[
     Who::Role(Role::Executive),
@@ -117,6 +128,8 @@ pub(super) fn refusal(who: Who, path: &str) -> u16 {
         "/api/v1/institutions/",
         "/assessments/",
         "/api/v1/assessments/",
+        "/ledger/",
+        "/api/v1/assets/",
     ]) {
         member || who == Who::PlatformAdmin
     } else if scoped(&[

@@ -706,5 +706,6 @@ pub(super) fn probes() -> Vec<Probe> {
     .chain(super::vendor_sheet_probes::probes())
     .chain(super::checklist_probes::probes())
     .chain(super::notice_probes::probes())
+    .chain(super::asset_probes::probes())
     .collect()
 }

@@ -1,0 +1,190 @@
+//! The asset ledger (機器台帳): list, read, add and change an institution's entries, each
+//! change a version with its reason and history. Reading is for the institution's
+//! executive, officer, planning manager and system operators; changing for the last three.
+
+use crate::access::institution_for;
+use crate::error::{Error, Result};
+use crate::{Caller, Ctx};
+use mamori_domain::assets::{check_asset, RawAsset};
+use mamori_domain::policy::Action;
+use mamori_domain::Institution;
+use mamori_store::{Asset, AssetVersion};
+use serde::Deserialize;
+
+/// An entry as a form or JSON sends it (every field text; empty means not known).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AssetInput {
+    /// 1–200 characters.
+    pub name: String,
+    /// `server`, `terminal`, `router`, `switch`, `firewall`, `vpn`, `wireless_ap`,
+    /// `medical_device`, `storage`, `mobile` or `other`.
+    pub kind: String,
+    pub manufacturer: String,
+    pub model: String,
+    pub serial: String,
+    /// Building, floor, room.
+    pub location: String,
+    pub department: String,
+    /// 使用用途.
+    pub purpose: String,
+    /// OS or firmware, and its version.
+    pub os: String,
+    pub os_version: String,
+    /// IPv4 or IPv6 addresses, separated by commas or spaces.
+    pub ip_addresses: String,
+    pub mac: String,
+    /// Used with an administrator login: `yes`, `no`, or empty (not known).
+    pub admin_login: String,
+    /// Who logs in as administrator.
+    pub admin_users: String,
+    /// Anti-virus product and its state.
+    pub antivirus: String,
+    /// Remote maintenance: vendor, method, connection path, who may connect.
+    pub remote_maintenance: String,
+    /// `purchase`, `lease`, `vendor_cloud` or empty.
+    pub ownership: String,
+    /// `in_use` (default), `spare` or `retired`.
+    pub status: String,
+    pub introduced_on: String,
+    /// End of support (`YYYY-MM-DD`).
+    pub eos_on: String,
+    /// The day it was retired (a retired asset only).
+    pub retired_on: String,
+    pub notes: String,
+    /// The version read (editing); a stale one is a conflict.
+    pub version: i64,
+    /// Why it is added or changed (kept in the history; at most 2,000 characters).
+    pub reason: String,
+}
+
+impl AssetInput {
+    fn raw(&self) -> RawAsset<'_> {
+        RawAsset {
+            name: &self.name,
+            kind: &self.kind,
+            manufacturer: &self.manufacturer,
+            model: &self.model,
+            serial: &self.serial,
+            location: &self.location,
+            department: &self.department,
+            purpose: &self.purpose,
+            os: &self.os,
+            os_version: &self.os_version,
+            ip_addresses: &self.ip_addresses,
+            mac: &self.mac,
+            admin_login: &self.admin_login,
+            admin_users: &self.admin_users,
+            antivirus: &self.antivirus,
+            remote_maintenance: &self.remote_maintenance,
+            ownership: &self.ownership,
+            status: &self.status,
+            introduced_on: &self.introduced_on,
+            eos_on: &self.eos_on,
+            retired_on: &self.retired_on,
+            notes: &self.notes,
+        }
+    }
+
+    /// The form of a stored entry (to edit it).
+    pub fn of(a: &Asset) -> Self {
+        AssetInput {
+            name: a.name.clone(),
+            kind: a.kind.to_string(),
+            manufacturer: a.manufacturer.clone(),
+            model: a.model.clone(),
+            serial: a.serial.clone(),
+            location: a.location.clone(),
+            department: a.department.clone(),
+            purpose: a.purpose.clone(),
+            os: a.os.clone(),
+            os_version: a.os_version.clone(),
+            ip_addresses: a.addresses().join(", "),
+            mac: a.mac.clone(),
+            admin_login: match a.admin_login {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            admin_users: a.admin_users.clone(),
+            antivirus: a.antivirus.clone(),
+            remote_maintenance: a.remote_maintenance.clone(),
+            ownership: a.ownership.map(|o| o.to_string()).unwrap_or_default(),
+            status: a.status.to_string(),
+            introduced_on: a.introduced_on.clone().unwrap_or_default(),
+            eos_on: a.eos_on.clone().unwrap_or_default(),
+            retired_on: a.retired_on.clone().unwrap_or_default(),
+            notes: a.notes.clone(),
+            version: a.version,
+            reason: String::new(),
+        }
+    }
+}
+
+fn reason(input: &AssetInput) -> Result<String> {
+    let r = input.reason.trim();
+    if r.chars().count() > 2000 || r.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Error::Invalid {
+            field: "reason",
+            key: "error-asset-text",
+        });
+    }
+    Ok(r.to_string())
+}
+
+/// The institution's ledger (by kind and name).
+pub async fn list(ctx: &Ctx, caller: &Caller, code: &str) -> Result<(Institution, Vec<Asset>)> {
+    let inst = institution_for(ctx.store(), caller, code, Action::ViewAssets).await?;
+    let assets = ctx.store().assets(&inst.id).await?;
+    Ok((inst, assets))
+}
+
+/// One entry, if the caller may take `action` on its institution's ledger (404 for one
+/// with no role there, 403 for a member without the right).
+pub async fn get(
+    ctx: &Ctx,
+    caller: &Caller,
+    id: &str,
+    action: Action,
+) -> Result<(Asset, Institution)> {
+    let a = ctx.store().asset(id).await?.ok_or(Error::NotFound)?;
+    let inst = ctx
+        .store()
+        .institution(&a.institution_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let inst = institution_for(ctx.store(), caller, &inst.code, action).await?;
+    Ok((a, inst))
+}
+
+/// Add an entry to the ledger (the domain's rules; audited; version 1 in its history).
+pub async fn create(ctx: &Ctx, caller: &Caller, code: &str, input: &AssetInput) -> Result<Asset> {
+    let inst = institution_for(ctx.store(), caller, code, Action::ManageAssets).await?;
+    let fields = check_asset(&input.raw()).map_err(Error::invalid)?;
+    let why = reason(input)?;
+    Ok(ctx
+        .store()
+        .create_asset(&caller.actor(), &Asset::new(&inst.id, fields), &why)
+        .await?)
+}
+
+/// Change an entry read at `input.version` (stale: a conflict, nothing overwritten).
+pub async fn update(ctx: &Ctx, caller: &Caller, id: &str, input: &AssetInput) -> Result<Asset> {
+    let (current, inst) = get(ctx, caller, id, Action::ManageAssets).await?;
+    let fields = check_asset(&input.raw()).map_err(Error::invalid)?;
+    let why = reason(input)?;
+    let changed = Asset {
+        id: current.id.clone(),
+        ..Asset::new(&inst.id, fields)
+    };
+    Ok(ctx
+        .store()
+        .update_asset(&caller.actor(), &changed, input.version, &why)
+        .await?)
+}
+
+/// An entry's versions, newest first.
+pub async fn history(ctx: &Ctx, caller: &Caller, id: &str) -> Result<Vec<AssetVersion>> {
+    let (a, _) = get(ctx, caller, id, Action::ViewAssets).await?;
+    Ok(ctx.store().asset_history(&a.id).await?)
+}

@@ -1,0 +1,297 @@
+//! The ledger's pages: the list with a form to add an entry, and one entry with its form
+//! and history. A refused form comes back with what was sent and the field at fault.
+
+use crate::http::auth::Auth;
+use crate::http::error::AppResult;
+use crate::http::state::AppState;
+use crate::i18n::Tr;
+use crate::ui::{render, Flash, PageCtx};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use mamori_app::assets::AssetInput;
+use mamori_domain::assets::{AssetKind, AssetStatus, Ownership};
+use mamori_domain::policy::{Action, Scope};
+use mamori_domain::Institution;
+use mamori_store::Asset;
+
+/// One row of the ledger as listed.
+pub struct Row {
+    pub href: String,
+    pub name: String,
+    pub kind: String,
+    pub location: String,
+    pub os: String,
+    pub addresses: String,
+    pub status: String,
+    pub retired: bool,
+    pub eos_on: String,
+}
+
+/// The choices of the form: (code, label).
+pub struct Choices {
+    pub kinds: Vec<(String, String)>,
+    pub statuses: Vec<(String, String)>,
+    pub ownerships: Vec<(String, String)>,
+}
+
+fn choices(tr: &Tr) -> Choices {
+    Choices {
+        kinds: AssetKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.to_string(),
+                    tr.t(&format!("asset-kind-{}", k.as_str().replace('_', "-"))),
+                )
+            })
+            .collect(),
+        statuses: AssetStatus::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.to_string(),
+                    tr.t(&format!("asset-status-{}", s.as_str().replace('_', "-"))),
+                )
+            })
+            .collect(),
+        ownerships: Ownership::ALL
+            .iter()
+            .map(|o| {
+                (
+                    o.to_string(),
+                    tr.t(&format!("asset-ownership-{}", o.as_str().replace('_', "-"))),
+                )
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "assets/list.html")]
+pub(crate) struct ListPage {
+    page: PageCtx,
+    rows: Vec<Row>,
+    can_manage: bool,
+    f: AssetInput,
+    c: Choices,
+    /// A refused entry: (field, message).
+    error: Option<(String, String)>,
+    action: String,
+}
+
+#[derive(Template)]
+#[template(path = "assets/asset.html")]
+pub(crate) struct AssetPage {
+    page: PageCtx,
+    code: String,
+    a: Asset,
+    kind: String,
+    status: String,
+    addresses: String,
+    can_manage: bool,
+    f: AssetInput,
+    c: Choices,
+    error: Option<(String, String)>,
+    action: String,
+    /// (version, when, who, reason)
+    history: Vec<(i64, String, String, String)>,
+}
+
+fn refusal(tr: &Tr, e: &mamori_app::Error) -> Option<(String, String)> {
+    match e {
+        mamori_app::Error::Invalid { field, key } => Some((field.to_string(), tr.t(key))),
+        mamori_app::Error::Conflict(_) => Some(("version".into(), tr.t("error-conflict"))),
+        _ => None,
+    }
+}
+
+async fn list_view(
+    state: &AppState,
+    auth: &Auth,
+    code: &str,
+    f: AssetInput,
+    error: Option<(String, String)>,
+    flash: &Flash,
+) -> AppResult<Response> {
+    let (inst, assets) = mamori_app::assets::list(state, auth, code).await?;
+    let page = PageCtx::signed_in(
+        state,
+        auth,
+        "assets",
+        Some(&inst),
+        &format!("/i/{code}/ledger"),
+    )
+    .await?
+    .with_flash(flash);
+    let tr = page.tr;
+    let rows = assets
+        .iter()
+        .map(|a| Row {
+            href: format!("/ledger/{}", a.id),
+            name: a.name.clone(),
+            kind: tr.t(&format!("asset-kind-{}", a.kind.as_str().replace('_', "-"))),
+            location: a.location.clone(),
+            os: format!("{} {}", a.os, a.os_version).trim().to_string(),
+            addresses: a.addresses().join(", "),
+            status: tr.t(&format!(
+                "asset-status-{}",
+                a.status.as_str().replace('_', "-")
+            )),
+            retired: a.status == AssetStatus::Retired,
+            eos_on: a.eos_on.clone().unwrap_or_default(),
+        })
+        .collect();
+    let status = crate::ui::page_status(error.is_some());
+    Ok((
+        status,
+        render(&ListPage {
+            can_manage: mamori_app::access::may(
+                auth,
+                Action::ManageAssets,
+                Scope::Institution(&inst.id),
+            ),
+            action: format!("/i/{code}/ledger"),
+            rows,
+            f,
+            c: choices(&tr),
+            error,
+            page,
+        })?,
+    )
+        .into_response())
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(flash): Query<Flash>,
+) -> AppResult<Response> {
+    list_view(&state, &auth, &code, AssetInput::default(), None, &flash).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    Form(f): Form<AssetInput>,
+) -> AppResult<Response> {
+    match mamori_app::assets::create(&state, &auth, &code, &f).await {
+        Ok(a) => {
+            Ok(Redirect::to(&format!("/ledger/{}?ok=flash-asset-added", a.id)).into_response())
+        }
+        Err(e) => {
+            let tr = Tr::new(auth.meta.lang);
+            let Some(error) = refusal(&tr, &e) else {
+                return Err(e.into());
+            };
+            list_view(&state, &auth, &code, f, Some(error), &Flash::default()).await
+        }
+    }
+}
+
+async fn asset_view(
+    state: &AppState,
+    auth: &Auth,
+    a: Asset,
+    inst: &Institution,
+    f: Option<AssetInput>,
+    error: Option<(String, String)>,
+    flash: &Flash,
+) -> AppResult<Response> {
+    let page = PageCtx::signed_in(
+        state,
+        auth,
+        "assets",
+        Some(inst),
+        &format!("/ledger/{}", a.id),
+    )
+    .await?
+    .with_flash(flash);
+    let tr = page.tr;
+    let history = state
+        .store()
+        .asset_history(&a.id)
+        .await?
+        .into_iter()
+        .map(|v| {
+            (
+                v.version,
+                mamori_domain::time::timestamp_jst(v.changed_at),
+                v.changed_label,
+                v.reason,
+            )
+        })
+        .collect();
+    let status = crate::ui::page_status(error.is_some());
+    Ok((
+        status,
+        render(&AssetPage {
+            can_manage: mamori_app::access::may(
+                auth,
+                Action::ManageAssets,
+                Scope::Institution(&inst.id),
+            ),
+            kind: tr.t(&format!("asset-kind-{}", a.kind.as_str().replace('_', "-"))),
+            status: tr.t(&format!(
+                "asset-status-{}",
+                a.status.as_str().replace('_', "-")
+            )),
+            addresses: a.addresses().join(", "),
+            f: f.unwrap_or_else(|| AssetInput::of(&a)),
+            action: format!("/ledger/{}", a.id),
+            code: inst.code.clone(),
+            c: choices(&tr),
+            error,
+            history,
+            a,
+            page,
+        })?,
+    )
+        .into_response())
+}
+
+pub async fn asset(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> AppResult<Response> {
+    let (a, inst) = mamori_app::assets::get(&state, &auth, &id, Action::ViewAssets).await?;
+    asset_view(&state, &auth, a, &inst, None, None, &flash).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<AssetInput>,
+) -> AppResult<Response> {
+    match mamori_app::assets::update(&state, &auth, &id, &f).await {
+        Ok(_) => Ok(Redirect::to(&format!("/ledger/{id}?ok=flash-asset-saved")).into_response()),
+        Err(e) => {
+            let tr = Tr::new(auth.meta.lang);
+            let Some(error) = refusal(&tr, &e) else {
+                return Err(e.into());
+            };
+            let conflict = matches!(e, mamori_app::Error::Conflict(_));
+            let (a, inst) = mamori_app::assets::get(&state, &auth, &id, Action::ViewAssets).await?;
+            let mut r = asset_view(
+                &state,
+                &auth,
+                a,
+                &inst,
+                Some(f),
+                Some(error),
+                &Flash::default(),
+            )
+            .await?;
+            if conflict {
+                *r.status_mut() = axum::http::StatusCode::CONFLICT;
+            }
+            Ok(r)
+        }
+    }
+}
