@@ -438,3 +438,84 @@ pub fn checklist_workbook(sheets: &[CheckSheet], dates: DateStyle) -> Result<Vec
     }
     Ok(wb.save_to_buffer()?)
 }
+
+/// The asset ledger (機器台帳) as one worksheet: the title block, then one row per asset.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerSheet {
+    pub institution: String,
+    /// YYYY-MM-DD of the export.
+    pub exported_on: String,
+    /// One row per asset, in [`LEDGER_COLUMNS`] order (dates YYYY-MM-DD).
+    pub rows: Vec<[String; 22]>,
+}
+
+/// The ledger's columns (the BCP 手引き's list: OS, IP address, purpose, anti-virus,
+/// administrator use, location, remote maintenance …).
+pub const LEDGER_COLUMNS: [&str; 22] = [
+    "機器名",
+    "種類",
+    "メーカー",
+    "型番",
+    "シリアル番号",
+    "設置場所",
+    "部署・利用者",
+    "使用用途",
+    "OS・ファームウェア",
+    "バージョン",
+    "IPアドレス",
+    "MACアドレス",
+    "管理者権限で使用",
+    "管理者権限で使う人",
+    "ウイルス対策ソフトと状態",
+    "リモート保守",
+    "所有形態",
+    "状態",
+    "導入日",
+    "サポート終了日",
+    "廃棄・撤去日",
+    "備考",
+];
+
+/// Row (0-based) of the ledger's column headings.
+pub const LEDGER_HEADER_ROW: u32 = 4;
+
+/// The ledger as an xlsx workbook.
+pub fn ledger_xlsx(sheet: &LedgerSheet, dates: DateStyle) -> Result<Vec<u8>, ExportError> {
+    let f = formats();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("機器台帳")?;
+    sheet_header(
+        ws,
+        &f,
+        "機器台帳",
+        &[
+            ("医療機関", &sheet.institution),
+            ("出力日", &dates.date(&sheet.exported_on)),
+        ],
+    )?;
+    for (c, name) in LEDGER_COLUMNS.iter().enumerate() {
+        let w = match c {
+            0 | 5 | 7 | 15 | 21 => 24.0,
+            _ => 14.0,
+        };
+        ws.set_column_width(c as u16, w)?;
+        ws.write_string_with_format(LEDGER_HEADER_ROW, c as u16, *name, &f.header)?;
+    }
+    for (n, row) in sheet.rows.iter().enumerate() {
+        let r = LEDGER_HEADER_ROW + 1 + n as u32;
+        for (c, v) in row.iter().enumerate() {
+            let v = if matches!(c, 18..=20) && !v.is_empty() {
+                dates.date(v)
+            } else {
+                v.clone()
+            };
+            ws.write_string_with_format(r, c as u16, &v, &f.cell)?;
+        }
+    }
+    ws.set_freeze_panes(LEDGER_HEADER_ROW + 1, 1)?;
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(LEDGER_HEADER_ROW, LEDGER_HEADER_ROW)?;
+    Ok(wb.save_to_buffer()?)
+}

@@ -161,4 +161,55 @@ async fn the_ledger_takes_entries_keeps_their_history_and_stays_in_its_instituti
         404
     );
     assert_eq!(count().await, before + 1);
+
+    // The ledger as xlsx, read back: the BCP 手引き's columns, dates in 和暦 (or 西暦).
+    use calamine::{Data, Reader, Xlsx};
+    let r = so.get(&app, "/i/1311234569/ledger/export.xlsx").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let rows: Vec<Vec<String>> = wb
+        .worksheet_range("機器台帳")
+        .unwrap()
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    o => o.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let head = mamori_export::LEDGER_HEADER_ROW as usize;
+    assert_eq!(rows[head][..3], ["機器名", "種類", "メーカー"]);
+    let row = rows
+        .iter()
+        .find(|r| r[0] == "電子カルテサーバ" && r[17] == "廃棄済")
+        .expect("the entry, retired");
+    assert_eq!(
+        (row[1].as_str(), row[10].as_str()),
+        ("サーバ", "192.168.1.10")
+    );
+    assert_eq!(row[20], "令和7年3月31日");
+    let seireki = so
+        .get(
+            &app,
+            "/api/v1/institutions/1311234569/assets/export.xlsx?dates=seireki",
+        )
+        .await;
+    assert_eq!(seireki.status(), 200);
+    assert_eq!(
+        so.get(&app, "/i/1311234569/ledger/export.xlsx?dates=kouki")
+            .await
+            .status(),
+        422,
+        "an unknown date style is refused"
+    );
+    let vendor_export = vendor.get(&app, "/i/1311234569/ledger/export.xlsx").await;
+    assert_eq!(vendor_export.status(), 404);
 }

@@ -2,10 +2,12 @@
 
 use crate::http::api::{ApiJson, ErrorBody};
 use crate::http::auth::Auth;
+use crate::http::download::{ExportQuery, FileBody};
 use crate::http::error::AppResult;
 use crate::http::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use mamori_app::assets::AssetInput;
 use mamori_domain::policy::Action;
@@ -166,4 +168,26 @@ pub async fn history(
 ) -> AppResult<Json<Vec<AssetVersionView>>> {
     let h = mamori_app::assets::history(&state, &auth, &id).await?;
     Ok(Json(h.into_iter().map(Into::into).collect()))
+}
+
+/// The ledger as xlsx (the BCP 手引き's columns), as an attachment; `dates=seireki` for
+/// Western dates. Audited.
+#[utoipa::path(get, path = "/institutions/{code}/assets/export.xlsx", tag = "assets",
+    params(("code" = String, Path), ExportQuery),
+    responses((status = 200, description = "The workbook, as an attachment.",
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        body = FileBody)))]
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<Response> {
+    let e = mamori_app::assets::export(&state, &auth, &code, &q.dates).await?;
+    Ok(crate::http::download::download(
+        e.bytes,
+        e.media_type,
+        &e.ascii_name,
+        &e.name,
+    ))
 }

@@ -72,6 +72,7 @@ fn choices(tr: &Tr) -> Choices {
 #[template(path = "assets/list.html")]
 pub(crate) struct ListPage {
     page: PageCtx,
+    code: String,
     rows: Vec<Row>,
     can_manage: bool,
     f: AssetInput,
@@ -153,6 +154,7 @@ async fn list_view(
                 Scope::Institution(&inst.id),
             ),
             action: format!("/i/{code}/ledger"),
+            code: inst.code.clone(),
             rows,
             f,
             c: choices(&tr),

@@ -38,5 +38,17 @@ pub(super) fn probes() -> Vec<Probe> {
             VIEW_ASSETS,
             200,
         ),
+        p(
+            Method::GET,
+            "/i/1311234569/ledger/export.xlsx",
+            VIEW_ASSETS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234569/assets/export.xlsx",
+            VIEW_ASSETS,
+            200,
+        ),
     ]
 }
