@@ -121,6 +121,12 @@ impl AssetInput {
     }
 }
 
+/// The label of a kind, state or ownership code: `asset-kind` + `wireless_ap` →
+/// the message `asset-kind-wireless-ap`.
+pub fn code_label(tr: &mamori_i18n::Tr, prefix: &str, code: &str) -> String {
+    tr.t(&format!("{prefix}-{}", code.replace('_', "-")))
+}
+
 fn reason(input: &AssetInput) -> Result<String> {
     let r = input.reason.trim();
     if r.chars().count() > 2000 || r.chars().any(|c| c.is_control() && c != '\n') {
@@ -203,7 +209,7 @@ pub async fn export(
     })?;
     let (inst, assets) = list(ctx, caller, code).await?;
     let tr = mamori_i18n::Tr::new(mamori_i18n::Lang::Ja);
-    let label = |prefix: &str, code: &str| tr.t(&format!("{prefix}-{}", code.replace('_', "-")));
+    let label = |prefix: &str, code: &str| code_label(&tr, prefix, code);
     let rows = assets
         .iter()
         .map(|a| {

@@ -12,6 +12,68 @@ const ASSET_SELECT: &str = "SELECT id, institution_id, name, kind, manufacturer,
      admin_users, antivirus, remote_maintenance, ownership, status, introduced_on, eos_on, \
      retired_on, notes, version, created_at, updated_at, updated_by, updated_label FROM assets";
 
+/// The columns every save writes, in the order [`bind_written`] binds them.
+const WRITTEN: [&str; 26] = [
+    "name",
+    "kind",
+    "manufacturer",
+    "model",
+    "serial",
+    "location",
+    "department",
+    "purpose",
+    "os",
+    "os_version",
+    "ip_addresses",
+    "mac",
+    "admin_login",
+    "admin_users",
+    "antivirus",
+    "remote_maintenance",
+    "ownership",
+    "status",
+    "introduced_on",
+    "eos_on",
+    "retired_on",
+    "notes",
+    "version",
+    "updated_at",
+    "updated_by",
+    "updated_label",
+];
+
+type Query<'q> = sqlx::query::Query<'q, super::Db, <super::Db as sqlx::Database>::Arguments<'q>>;
+
+/// Bind the [`WRITTEN`] columns of `a` (the one place insert and update agree on).
+fn bind_written<'q>(q: Query<'q>, a: &'q Asset) -> Query<'q> {
+    q.bind(&a.name)
+        .bind(a.kind)
+        .bind(&a.manufacturer)
+        .bind(&a.model)
+        .bind(&a.serial)
+        .bind(&a.location)
+        .bind(&a.department)
+        .bind(&a.purpose)
+        .bind(&a.os)
+        .bind(&a.os_version)
+        .bind(&a.ip_addresses)
+        .bind(&a.mac)
+        .bind(a.admin_login)
+        .bind(&a.admin_users)
+        .bind(&a.antivirus)
+        .bind(&a.remote_maintenance)
+        .bind(a.ownership)
+        .bind(a.status)
+        .bind(&a.introduced_on)
+        .bind(&a.eos_on)
+        .bind(&a.retired_on)
+        .bind(&a.notes)
+        .bind(a.version)
+        .bind(a.updated_at)
+        .bind(&a.updated_by)
+        .bind(&a.updated_label)
+}
+
 /// Keep version `a.version` of the entry whole in its history.
 async fn keep_version(tx: &mut Tx, actor: &Actor, a: &Asset, reason: &str) -> Result<()> {
     let snapshot =
@@ -47,43 +109,21 @@ impl AssetStore for This {
             updated_label: actor.label.clone(),
             ..a.clone()
         };
-        sqlx::query(
-            "INSERT INTO assets (id, institution_id, name, kind, manufacturer, model, serial, \
-             location, department, purpose, os, os_version, ip_addresses, mac, admin_login, \
-             admin_users, antivirus, remote_maintenance, ownership, status, introduced_on, \
-             eos_on, retired_on, notes, version, created_at, updated_at, updated_by, \
-             updated_label) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,\
-             $17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29)",
+        let sql = format!(
+            "INSERT INTO assets (id, institution_id, created_at, {}) VALUES ({})",
+            WRITTEN.join(", "),
+            (1..=3 + WRITTEN.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        bind_written(
+            sqlx::query(&sql)
+                .bind(&saved.id)
+                .bind(&saved.institution_id)
+                .bind(saved.created_at),
+            &saved,
         )
-        .bind(&saved.id)
-        .bind(&saved.institution_id)
-        .bind(&saved.name)
-        .bind(saved.kind)
-        .bind(&saved.manufacturer)
-        .bind(&saved.model)
-        .bind(&saved.serial)
-        .bind(&saved.location)
-        .bind(&saved.department)
-        .bind(&saved.purpose)
-        .bind(&saved.os)
-        .bind(&saved.os_version)
-        .bind(&saved.ip_addresses)
-        .bind(&saved.mac)
-        .bind(saved.admin_login)
-        .bind(&saved.admin_users)
-        .bind(&saved.antivirus)
-        .bind(&saved.remote_maintenance)
-        .bind(saved.ownership)
-        .bind(saved.status)
-        .bind(&saved.introduced_on)
-        .bind(&saved.eos_on)
-        .bind(&saved.retired_on)
-        .bind(&saved.notes)
-        .bind(saved.version)
-        .bind(saved.created_at)
-        .bind(saved.updated_at)
-        .bind(&saved.updated_by)
-        .bind(&saved.updated_label)
         .execute(&mut *tx)
         .await
         .map_err(fk(Entity::Institution))?;
@@ -130,46 +170,23 @@ impl AssetStore for This {
             updated_label: actor.label.clone(),
             ..a.clone()
         };
-        let n = sqlx::query(
-            "UPDATE assets SET name = $1, kind = $2, manufacturer = $3, model = $4, \
-             serial = $5, location = $6, department = $7, purpose = $8, os = $9, \
-             os_version = $10, ip_addresses = $11, mac = $12, admin_login = $13, \
-             admin_users = $14, antivirus = $15, remote_maintenance = $16, ownership = $17, \
-             status = $18, introduced_on = $19, eos_on = $20, retired_on = $21, notes = $22, \
-             version = $23, updated_at = $24, updated_by = $25, updated_label = $26 \
-             WHERE id = $27 AND version = $28",
-        )
-        .bind(&saved.name)
-        .bind(saved.kind)
-        .bind(&saved.manufacturer)
-        .bind(&saved.model)
-        .bind(&saved.serial)
-        .bind(&saved.location)
-        .bind(&saved.department)
-        .bind(&saved.purpose)
-        .bind(&saved.os)
-        .bind(&saved.os_version)
-        .bind(&saved.ip_addresses)
-        .bind(&saved.mac)
-        .bind(saved.admin_login)
-        .bind(&saved.admin_users)
-        .bind(&saved.antivirus)
-        .bind(&saved.remote_maintenance)
-        .bind(saved.ownership)
-        .bind(saved.status)
-        .bind(&saved.introduced_on)
-        .bind(&saved.eos_on)
-        .bind(&saved.retired_on)
-        .bind(&saved.notes)
-        .bind(saved.version)
-        .bind(saved.updated_at)
-        .bind(&saved.updated_by)
-        .bind(&saved.updated_label)
-        .bind(&saved.id)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let sql = format!(
+            "UPDATE assets SET {} WHERE id = ${} AND version = ${}",
+            WRITTEN
+                .iter()
+                .enumerate()
+                .map(|(n, c)| format!("{c} = ${}", n + 1))
+                .collect::<Vec<_>>()
+                .join(", "),
+            WRITTEN.len() + 1,
+            WRITTEN.len() + 2
+        );
+        let n = bind_written(sqlx::query(&sql), &saved)
+            .bind(&saved.id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if n != 1 {
             return Err(StoreError::Conflict(ConflictKind::StaleAsset));
         }

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use mamori_app::assets::AssetInput;
+use mamori_app::assets::{code_label, AssetInput};
 use mamori_domain::assets::{AssetKind, AssetStatus, Ownership};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::Institution;
@@ -40,30 +40,15 @@ fn choices(tr: &Tr) -> Choices {
     Choices {
         kinds: AssetKind::ALL
             .iter()
-            .map(|k| {
-                (
-                    k.to_string(),
-                    tr.t(&format!("asset-kind-{}", k.as_str().replace('_', "-"))),
-                )
-            })
+            .map(|k| (k.to_string(), code_label(tr, "asset-kind", k.as_str())))
             .collect(),
         statuses: AssetStatus::ALL
             .iter()
-            .map(|s| {
-                (
-                    s.to_string(),
-                    tr.t(&format!("asset-status-{}", s.as_str().replace('_', "-"))),
-                )
-            })
+            .map(|s| (s.to_string(), code_label(tr, "asset-status", s.as_str())))
             .collect(),
         ownerships: Ownership::ALL
             .iter()
-            .map(|o| {
-                (
-                    o.to_string(),
-                    tr.t(&format!("asset-ownership-{}", o.as_str().replace('_', "-"))),
-                )
-            })
+            .map(|o| (o.to_string(), code_label(tr, "asset-ownership", o.as_str())))
             .collect(),
     }
 }
@@ -132,14 +117,11 @@ async fn list_view(
         .map(|a| Row {
             href: format!("/ledger/{}", a.id),
             name: a.name.clone(),
-            kind: tr.t(&format!("asset-kind-{}", a.kind.as_str().replace('_', "-"))),
+            kind: code_label(&tr, "asset-kind", a.kind.as_str()),
             location: a.location.clone(),
             os: format!("{} {}", a.os, a.os_version).trim().to_string(),
             addresses: a.addresses().join(", "),
-            status: tr.t(&format!(
-                "asset-status-{}",
-                a.status.as_str().replace('_', "-")
-            )),
+            status: code_label(&tr, "asset-status", a.status.as_str()),
             retired: a.status == AssetStatus::Retired,
             eos_on: a.eos_on.clone().unwrap_or_default(),
         })
@@ -236,11 +218,8 @@ async fn asset_view(
                 Action::ManageAssets,
                 Scope::Institution(&inst.id),
             ),
-            kind: tr.t(&format!("asset-kind-{}", a.kind.as_str().replace('_', "-"))),
-            status: tr.t(&format!(
-                "asset-status-{}",
-                a.status.as_str().replace('_', "-")
-            )),
+            kind: code_label(&tr, "asset-kind", a.kind.as_str()),
+            status: code_label(&tr, "asset-status", a.status.as_str()),
             addresses: a.addresses().join(", "),
             f: f.unwrap_or_else(|| AssetInput::of(&a)),
             action: format!("/ledger/{}", a.id),

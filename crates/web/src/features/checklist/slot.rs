@@ -100,7 +100,7 @@ impl SheetQuery {
         self.show.unwrap_or_default()
     }
 
-    /// Mark the slot just saved, and say the filter in force.
+    /// Mark the slot just saved (it then says so where it is).
     pub fn apply(&self, sections: &mut [SectionView]) {
         let Some((item, slot)) = self.saved.as_deref().and_then(|s| s.split_once(':')) else {
             return;

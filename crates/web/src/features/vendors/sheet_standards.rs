@@ -43,12 +43,14 @@ pub struct SheetStdSection {
     pub products: Vec<String>,
 }
 
+/// `saved`: the vendor's standard answers of the vendor sheet, as the page read them.
 pub async fn section(
     state: &AppState,
     auth: &Auth,
     tr: &Tr,
     vendor_id: &str,
     product: &str,
+    saved: &[SheetStandardAnswer],
 ) -> AppResult<Option<SheetStdSection>> {
     if vendor_id.is_empty() {
         return Ok(None);
@@ -56,7 +58,6 @@ pub async fn section(
     let Ok(catalog_id) = mamori_app::sheet_standards::catalog_of(state, "") else {
         return Ok(None);
     };
-    let saved = mamori_app::sheet_standards::list(state, auth, Some(vendor_id)).await?;
     let mut products: Vec<String> = saved.iter().map(|a| a.product.clone()).collect();
     products.dedup();
     let reg = state.catalogs();

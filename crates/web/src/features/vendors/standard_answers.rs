@@ -130,7 +130,8 @@ pub async fn standard_answers(
     let sheet = if product.is_empty() {
         None
     } else {
-        super::sheet_standards::section(&state, &auth, &tr, &vendor_id, &product).await?
+        super::sheet_standards::section(&state, &auth, &tr, &vendor_id, &product, &sheet_answers)
+            .await?
     };
     let sheet_result = match (q.ss_filled, q.ss_sheets, q.ss_refused) {
         (Some(f), Some(n), Some(r)) => Some(format!(
