@@ -11,50 +11,125 @@ use mamori_domain::Institution;
 use mamori_store::{Asset, AssetVersion};
 use serde::Deserialize;
 
-/// An entry as a form or JSON sends it (every field text; empty means not known).
+/// A field as JSON may send it: text, or what a read of the entry gave — null, a yes/no
+/// boolean, a list of addresses, a list of software — so that an entry read, changed and
+/// sent back is taken as it is.
+fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    use serde_json::Value;
+    let v = Value::deserialize(d)?;
+    let line = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(o) => {
+                let get = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default();
+                Some(mamori_domain::assets::software_text(&[
+                    mamori_domain::assets::Software {
+                        name: get("name").to_string(),
+                        version: get("version").to_string(),
+                        cpe: get("cpe").to_string(),
+                    },
+                ]))
+            }
+            _ => None,
+        }
+    };
+    match &v {
+        Value::Null => Ok(String::new()),
+        Value::String(s) => Ok(s.clone()),
+        Value::Bool(b) => Ok(if *b { "yes" } else { "no" }.into()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Array(items) => {
+            let lines: Option<Vec<String>> = items.iter().map(line).collect();
+            let lines = lines.ok_or_else(|| serde::de::Error::custom("a list of text"))?;
+            let sep = if items.iter().any(Value::is_object) {
+                "\n"
+            } else {
+                ", "
+            };
+            Ok(lines.join(sep))
+        }
+        Value::Object(_) => Err(serde::de::Error::custom("text expected")),
+    }
+}
+
+/// An entry as a form or JSON sends it (every field text; empty means not known). JSON
+/// may also send back what a read gave (nulls, a boolean, lists).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AssetInput {
     /// 1–200 characters.
+    #[serde(deserialize_with = "lenient")]
     pub name: String,
     /// `server`, `terminal`, `router`, `switch`, `firewall`, `vpn`, `wireless_ap`,
     /// `medical_device`, `storage`, `mobile` or `other`.
+    #[serde(deserialize_with = "lenient")]
     pub kind: String,
+    #[serde(deserialize_with = "lenient")]
     pub manufacturer: String,
+    #[serde(deserialize_with = "lenient")]
     pub model: String,
+    #[serde(deserialize_with = "lenient")]
     pub serial: String,
     /// Building, floor, room.
+    #[serde(deserialize_with = "lenient")]
     pub location: String,
+    #[serde(deserialize_with = "lenient")]
     pub department: String,
     /// 使用用途.
+    #[serde(deserialize_with = "lenient")]
     pub purpose: String,
     /// OS or firmware, and its version.
+    #[serde(deserialize_with = "lenient")]
     pub os: String,
+    #[serde(deserialize_with = "lenient")]
     pub os_version: String,
+    /// The CPE 2.3 name of the OS or firmware (`cpe:2.3:o:…`), when known.
+    #[serde(deserialize_with = "lenient")]
+    pub os_cpe: String,
+    /// Installed software, one per line: `name | version | CPE 2.3 name` (version and
+    /// CPE may be left out).
+    #[serde(deserialize_with = "lenient")]
+    pub software: String,
     /// IPv4 or IPv6 addresses, separated by commas or spaces.
+    #[serde(deserialize_with = "lenient")]
     pub ip_addresses: String,
+    #[serde(deserialize_with = "lenient")]
     pub mac: String,
     /// Used with an administrator login: `yes`, `no`, or empty (not known).
+    #[serde(deserialize_with = "lenient")]
     pub admin_login: String,
     /// Who logs in as administrator.
+    #[serde(deserialize_with = "lenient")]
     pub admin_users: String,
     /// Anti-virus product and its state.
+    #[serde(deserialize_with = "lenient")]
     pub antivirus: String,
     /// Remote maintenance: vendor, method, connection path, who may connect.
+    #[serde(deserialize_with = "lenient")]
     pub remote_maintenance: String,
     /// `purchase`, `lease`, `vendor_cloud` or empty.
+    #[serde(deserialize_with = "lenient")]
     pub ownership: String,
     /// `in_use` (default), `spare` or `retired`.
+    #[serde(deserialize_with = "lenient")]
     pub status: String,
+    #[serde(deserialize_with = "lenient")]
     pub introduced_on: String,
+    /// The end of the warranty or maintenance contract (`YYYY-MM-DD`).
+    #[serde(deserialize_with = "lenient")]
+    pub warranty_on: String,
     /// End of support (`YYYY-MM-DD`).
+    #[serde(deserialize_with = "lenient")]
     pub eos_on: String,
     /// The day it was retired (a retired asset only).
+    #[serde(deserialize_with = "lenient")]
     pub retired_on: String,
+    #[serde(deserialize_with = "lenient")]
     pub notes: String,
     /// The version read (editing); a stale one is a conflict.
     pub version: i64,
     /// Why it is added or changed (kept in the history; at most 2,000 characters).
+    #[serde(deserialize_with = "lenient")]
     pub reason: String,
 }
 
@@ -71,6 +146,8 @@ impl AssetInput {
             purpose: &self.purpose,
             os: &self.os,
             os_version: &self.os_version,
+            os_cpe: &self.os_cpe,
+            software: &self.software,
             ip_addresses: &self.ip_addresses,
             mac: &self.mac,
             admin_login: &self.admin_login,
@@ -80,6 +157,7 @@ impl AssetInput {
             ownership: &self.ownership,
             status: &self.status,
             introduced_on: &self.introduced_on,
+            warranty_on: &self.warranty_on,
             eos_on: &self.eos_on,
             retired_on: &self.retired_on,
             notes: &self.notes,
@@ -99,6 +177,8 @@ impl AssetInput {
             purpose: a.purpose.clone(),
             os: a.os.clone(),
             os_version: a.os_version.clone(),
+            os_cpe: a.os_cpe.clone(),
+            software: mamori_domain::assets::software_text(&a.software_list()),
             ip_addresses: a.addresses().join(", "),
             mac: a.mac.clone(),
             admin_login: match a.admin_login {
@@ -112,6 +192,7 @@ impl AssetInput {
             ownership: a.ownership.map(|o| o.to_string()).unwrap_or_default(),
             status: a.status.to_string(),
             introduced_on: a.introduced_on.clone().unwrap_or_default(),
+            warranty_on: a.warranty_on.clone().unwrap_or_default(),
             eos_on: a.eos_on.clone().unwrap_or_default(),
             retired_on: a.retired_on.clone().unwrap_or_default(),
             notes: a.notes.clone(),
@@ -224,6 +305,8 @@ pub async fn export(
                 a.purpose.clone(),
                 a.os.clone(),
                 a.os_version.clone(),
+                a.os_cpe.clone(),
+                mamori_domain::assets::software_text(&a.software_list()),
                 a.addresses().join(", "),
                 a.mac.clone(),
                 match a.admin_login {
@@ -239,6 +322,7 @@ pub async fn export(
                     .unwrap_or_default(),
                 label("asset-status", a.status.as_str()),
                 a.introduced_on.clone().unwrap_or_default(),
+                a.warranty_on.clone().unwrap_or_default(),
                 a.eos_on.clone().unwrap_or_default(),
                 a.retired_on.clone().unwrap_or_default(),
                 a.notes.clone(),

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod answers;
 pub mod approvals;
 pub mod assessments;
+pub mod asset_imports;
 pub mod assets;
 pub mod audit_log;
 pub mod caller;

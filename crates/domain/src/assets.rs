@@ -75,6 +75,10 @@ pub struct RawAsset<'a> {
     pub purpose: &'a str,
     pub os: &'a str,
     pub os_version: &'a str,
+    /// The CPE 2.3 name of the OS or firmware, when known.
+    pub os_cpe: &'a str,
+    /// Installed software, one per line (see [`parse_software`]).
+    pub software: &'a str,
     /// Addresses separated by commas, spaces or new lines.
     pub ip_addresses: &'a str,
     pub mac: &'a str,
@@ -86,6 +90,8 @@ pub struct RawAsset<'a> {
     pub ownership: &'a str,
     pub status: &'a str,
     pub introduced_on: &'a str,
+    /// The end of the warranty or maintenance contract (保守期限).
+    pub warranty_on: &'a str,
     pub eos_on: &'a str,
     pub retired_on: &'a str,
     pub notes: &'a str,
@@ -104,6 +110,8 @@ pub struct AssetFields {
     pub purpose: String,
     pub os: String,
     pub os_version: String,
+    pub os_cpe: String,
+    pub software: Vec<Software>,
     /// Normalised (`IpAddr`'s form), in the order given, without repeats.
     pub ip_addresses: Vec<String>,
     /// `AA:BB:CC:DD:EE:FF` (upper case, colons), or empty.
@@ -115,6 +123,7 @@ pub struct AssetFields {
     pub ownership: Option<Ownership>,
     pub status: AssetStatus,
     pub introduced_on: Option<String>,
+    pub warranty_on: Option<String>,
     pub eos_on: Option<String>,
     pub retired_on: Option<String>,
     pub notes: String,
@@ -144,36 +153,163 @@ pub fn normalise_mac(s: &str) -> Option<String> {
     )
 }
 
-/// Check an entry. Every text trimmed; a name of 1–200 characters; other texts at most
-/// [`MAX_TEXT`]; a known kind, status and ownership; each IP address a real IPv4 or IPv6
-/// address (at most [`MAX_LIST`]); a MAC of twelve hex digits; dates real `YYYY-MM-DD`; a
-/// retired asset has the day it was retired, and only a retired one has it.
+/// One piece of software installed on an asset.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Software {
+    pub name: String,
+    #[serde(default)]
+    pub version: String,
+    /// The CPE 2.3 formatted name, when known (a confirmed identity for matching).
+    #[serde(default)]
+    pub cpe: String,
+}
+
+/// Is `s` a CPE 2.3 formatted string name (`cpe:2.3:part:vendor:product:version:…`,
+/// thirteen components, part `a`, `o` or `h`, no spaces)?
+pub fn valid_cpe23(s: &str) -> bool {
+    if !s.starts_with("cpe:2.3:") || s.len() > 1000 || s.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let mut parts = Vec::new();
+    let (mut cur, mut escaped) = (String::new(), false);
+    for c in s.chars() {
+        match c {
+            _ if escaped => {
+                cur.push(c);
+                escaped = false;
+            }
+            '\\' => {
+                cur.push(c);
+                escaped = true;
+            }
+            ':' => parts.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    parts.len() == 13
+        && matches!(parts[2].as_str(), "a" | "o" | "h")
+        && parts[3..].iter().all(|p| !p.is_empty())
+        && !escaped
+}
+
+/// The software list as typed: one per line, `name | version | CPE` (version and CPE may
+/// be left out; `｜` and tabs separate too).
+pub fn parse_software(s: &str) -> Result<Vec<Software>, FieldError> {
+    let mut out: Vec<Software> = Vec::new();
+    for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut cols = line.split(['|', '｜', '\t']).map(str::trim);
+        let name = cols.next().unwrap_or_default();
+        let version = cols.next().unwrap_or_default();
+        let cpe = cols.next().unwrap_or_default();
+        if cols.next().is_some()
+            || name.is_empty()
+            || name.chars().count() > 200
+            || version.chars().count() > 200
+            || line.chars().any(char::is_control)
+        {
+            return Err(err("software", "error-asset-software"));
+        }
+        if !cpe.is_empty() && !valid_cpe23(cpe) {
+            return Err(err("software", "error-asset-cpe"));
+        }
+        out.push(Software {
+            name: name.to_string(),
+            version: version.to_string(),
+            cpe: cpe.to_string(),
+        });
+        if out.len() > MAX_LIST {
+            return Err(err("software", "error-asset-software-many"));
+        }
+    }
+    Ok(out)
+}
+
+/// The software list as the form shows it (the inverse of [`parse_software`]).
+pub fn software_text(list: &[Software]) -> String {
+    list.iter()
+        .map(|s| {
+            let mut line = s.name.clone();
+            if !s.version.is_empty() || !s.cpe.is_empty() {
+                line.push_str(" | ");
+                line.push_str(&s.version);
+            }
+            if !s.cpe.is_empty() {
+                line.push_str(" | ");
+                line.push_str(&s.cpe);
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Check an entry; the first rule broken. See [`check_asset_all`].
 pub fn check_asset(raw: &RawAsset<'_>) -> Result<AssetFields, FieldError> {
-    let text = |field: &'static str, v: &str| -> Result<String, FieldError> {
+    check_asset_all(raw).map_err(|mut e| e.remove(0))
+}
+
+/// Check an entry, naming every rule broken (an import lists them all). Every text
+/// trimmed; a name of 1–200 characters; other texts at most [`MAX_TEXT`]; a known kind,
+/// status and ownership; each IP address a real IPv4 or IPv6 address (at most
+/// [`MAX_LIST`]); a MAC of twelve hex digits; a CPE 2.3 name; dates real `YYYY-MM-DD`; a
+/// retired asset has the day it was retired, and only a retired one has it.
+pub fn check_asset_all(raw: &RawAsset<'_>) -> Result<AssetFields, Vec<FieldError>> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut text = |field: &'static str, v: &str| -> String {
         let t = v.trim();
         if t.chars().count() > MAX_TEXT || t.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(err(field, "error-asset-text"));
+            errors.push(err(field, "error-asset-text"));
         }
-        Ok(t.to_string())
+        t.to_string()
     };
+    let fields_text = [
+        text("manufacturer", raw.manufacturer),
+        text("model", raw.model),
+        text("serial", raw.serial),
+        text("location", raw.location),
+        text("department", raw.department),
+        text("purpose", raw.purpose),
+        text("os", raw.os),
+        text("os_version", raw.os_version),
+        text("admin_users", raw.admin_users),
+        text("antivirus", raw.antivirus),
+        text("remote_maintenance", raw.remote_maintenance),
+        text("notes", raw.notes),
+    ];
     let name = raw.name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err(err("name", "error-asset-name"));
+        errors.push(err("name", "error-asset-name"));
     }
-    let kind = AssetKind::parse(raw.kind.trim()).ok_or(err("kind", "error-asset-kind"))?;
+    let kind = AssetKind::parse(raw.kind.trim());
+    if kind.is_none() {
+        errors.push(err("kind", "error-asset-kind"));
+    }
     let status = match raw.status.trim() {
-        "" => AssetStatus::InUse,
-        s => AssetStatus::parse(s).ok_or(err("status", "error-asset-status"))?,
+        "" => Some(AssetStatus::InUse),
+        s => AssetStatus::parse(s),
     };
+    if status.is_none() {
+        errors.push(err("status", "error-asset-status"));
+    }
     let ownership = match raw.ownership.trim() {
         "" => None,
-        s => Some(Ownership::parse(s).ok_or(err("ownership", "error-asset-ownership"))?),
+        s => {
+            let o = Ownership::parse(s);
+            if o.is_none() {
+                errors.push(err("ownership", "error-asset-ownership"));
+            }
+            o
+        }
     };
     let admin_login = match raw.admin_login.trim() {
         "" => None,
         "yes" => Some(true),
         "no" => Some(false),
-        _ => return Err(err("admin_login", "error-asset-admin-login")),
+        _ => {
+            errors.push(err("admin_login", "error-asset-admin-login"));
+            None
+        }
     };
     let mut ip_addresses: Vec<String> = Vec::new();
     for part in raw
@@ -181,59 +317,89 @@ pub fn check_asset(raw: &RawAsset<'_>) -> Result<AssetFields, FieldError> {
         .split(|c: char| c == ',' || c == '、' || c.is_whitespace())
         .filter(|p| !p.is_empty())
     {
-        let ip: IpAddr = part
-            .parse()
-            .map_err(|_| err("ip_addresses", "error-asset-ip"))?;
+        let Ok(ip) = part.parse::<IpAddr>() else {
+            errors.push(err("ip_addresses", "error-asset-ip"));
+            break;
+        };
         let ip = ip.to_string();
         if !ip_addresses.contains(&ip) {
             ip_addresses.push(ip);
         }
         if ip_addresses.len() > MAX_LIST {
-            return Err(err("ip_addresses", "error-asset-too-many"));
+            errors.push(err("ip_addresses", "error-asset-too-many"));
+            break;
         }
     }
     let mac = match raw.mac.trim() {
         "" => String::new(),
-        m => normalise_mac(m).ok_or(err("mac", "error-asset-mac"))?,
+        m => normalise_mac(m).unwrap_or_else(|| {
+            errors.push(err("mac", "error-asset-mac"));
+            String::new()
+        }),
     };
-    let date = |field: &'static str, v: &str| -> Result<Option<String>, FieldError> {
+    let os_cpe = raw.os_cpe.trim();
+    if !os_cpe.is_empty() && !valid_cpe23(os_cpe) {
+        errors.push(err("os_cpe", "error-asset-cpe"));
+    }
+    let software = parse_software(raw.software).unwrap_or_else(|e| {
+        errors.push(e);
+        Vec::new()
+    });
+    let mut date = |field: &'static str, v: &str| -> Option<String> {
         match v.trim() {
-            "" => Ok(None),
-            d if crate::role_sharing::valid_date(d) => Ok(Some(d.to_string())),
-            _ => Err(err(field, "error-rs-bad-date")),
+            "" => None,
+            d if crate::role_sharing::valid_date(d) => Some(d.to_string()),
+            _ => {
+                errors.push(err(field, "error-rs-bad-date"));
+                None
+            }
         }
     };
-    let retired_on = date("retired_on", raw.retired_on)?;
-    match (status, &retired_on) {
-        (AssetStatus::Retired, None) => return Err(err("retired_on", "error-asset-retired-on")),
-        (AssetStatus::InUse | AssetStatus::Spare, Some(_)) => {
-            return Err(err("retired_on", "error-asset-retired-on-only"))
+    let introduced_on = date("introduced_on", raw.introduced_on);
+    let warranty_on = date("warranty_on", raw.warranty_on);
+    let eos_on = date("eos_on", raw.eos_on);
+    let retired_on = date("retired_on", raw.retired_on);
+    let retired_typed = !raw.retired_on.trim().is_empty();
+    match (status, retired_typed) {
+        (Some(AssetStatus::Retired), false) => {
+            errors.push(err("retired_on", "error-asset-retired-on"))
+        }
+        (Some(AssetStatus::InUse | AssetStatus::Spare), true) => {
+            errors.push(err("retired_on", "error-asset-retired-on-only"))
         }
         _ => {}
     }
+    let (Some(kind), Some(status), true) = (kind, status, errors.is_empty()) else {
+        return Err(errors);
+    };
+    let [manufacturer, model, serial, location, department, purpose, os, os_version, admin_users, antivirus, remote_maintenance, notes] =
+        fields_text;
     Ok(AssetFields {
         name: name.to_string(),
         kind,
-        manufacturer: text("manufacturer", raw.manufacturer)?,
-        model: text("model", raw.model)?,
-        serial: text("serial", raw.serial)?,
-        location: text("location", raw.location)?,
-        department: text("department", raw.department)?,
-        purpose: text("purpose", raw.purpose)?,
-        os: text("os", raw.os)?,
-        os_version: text("os_version", raw.os_version)?,
+        manufacturer,
+        model,
+        serial,
+        location,
+        department,
+        purpose,
+        os,
+        os_version,
+        os_cpe: os_cpe.to_string(),
+        software,
         ip_addresses,
         mac,
         admin_login,
-        admin_users: text("admin_users", raw.admin_users)?,
-        antivirus: text("antivirus", raw.antivirus)?,
-        remote_maintenance: text("remote_maintenance", raw.remote_maintenance)?,
+        admin_users,
+        antivirus,
+        remote_maintenance,
         ownership,
         status,
-        introduced_on: date("introduced_on", raw.introduced_on)?,
-        eos_on: date("eos_on", raw.eos_on)?,
+        introduced_on,
+        warranty_on,
+        eos_on,
         retired_on,
-        notes: text("notes", raw.notes)?,
+        notes,
     })
 }
 
@@ -359,5 +525,58 @@ mod tests {
         })
         .unwrap();
         assert_eq!(retired.retired_on.as_deref(), Some("2024-03-31"));
+    }
+
+    #[test]
+    fn software_lists_and_cpe_names() {
+        let list = parse_software(
+            "Microsoft Edge | 131.0 | cpe:2.3:a:microsoft:edge:131.0:*:*:*:*:*:*:*\n\n 電子カルテ端末ソフト ｜ 5.2\nウイルスバスター",
+        )
+        .unwrap();
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[1].name, "電子カルテ端末ソフト");
+        assert_eq!(list[1].version, "5.2");
+        assert_eq!(list[2].version, "");
+        assert_eq!(parse_software(&software_text(&list)).unwrap(), list);
+        assert!(valid_cpe23(
+            "cpe:2.3:o:microsoft:windows_server_2012:r2:*:*:*:*:*:*:*"
+        ));
+        assert!(valid_cpe23("cpe:2.3:a:vendor:pro\\:duct:1:*:*:*:*:*:*:*"));
+        assert!(!valid_cpe23("cpe:2.3:x:microsoft:windows:10:*:*:*:*:*:*:*"));
+        assert!(!valid_cpe23("cpe:/o:microsoft:windows_10"));
+        assert!(!valid_cpe23("cpe:2.3:o:microsoft:windows:10"));
+        assert_eq!(
+            parse_software("a | 1 | cpe:2.3:bad").unwrap_err().key,
+            "error-asset-cpe"
+        );
+        assert_eq!(
+            parse_software("a | 1 | x | y").unwrap_err().key,
+            "error-asset-software"
+        );
+    }
+
+    #[test]
+    fn every_broken_rule_is_named_at_once() {
+        let errors = check_asset_all(&RawAsset {
+            name: "",
+            kind: "toaster",
+            mac: "zz",
+            ip_addresses: "10.0.0.999",
+            introduced_on: "2024-13-01",
+            os_cpe: "windows",
+            ..Default::default()
+        })
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        for f in [
+            "name",
+            "kind",
+            "mac",
+            "ip_addresses",
+            "introduced_on",
+            "os_cpe",
+        ] {
+            assert!(fields.contains(&f), "{f} missing from {fields:?}");
+        }
     }
 }

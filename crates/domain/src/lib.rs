@@ -3,6 +3,8 @@
 
 pub mod answer_fields;
 pub mod assessment;
+pub mod asset_import;
+pub mod asset_plan;
 pub mod assets;
 pub mod audit;
 pub mod audit_checkpoint;

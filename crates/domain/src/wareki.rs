@@ -49,6 +49,63 @@ pub fn seireki(date: &str) -> Option<String> {
     Some(format!("{}年{}月{}日", d.year(), d.month(), d.day()))
 }
 
+/// A date as people type it in a ledger, as `YYYY-MM-DD`: `2024-04-01`, `2024/4/1`,
+/// `2024.4.1`, `2024年4月1日`, `令和6年4月1日` (元年 too), `R6.4.1`, `H31/4/30`, full-width
+/// digits alike. None for anything else, or a day that does not exist.
+pub fn parse_date(s: &str) -> Option<String> {
+    let s: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '／' => '/',
+            '．' => '.',
+            '－' => '-',
+            _ => c,
+        })
+        .collect();
+    let (era, rest) = [
+        ("令和", 0usize),
+        ("平成", 1),
+        ("昭和", 2),
+        ("R", 0),
+        ("H", 1),
+        ("S", 2),
+        ("r", 0),
+        ("h", 1),
+        ("s", 2),
+    ]
+    .iter()
+    .find_map(|(p, i)| s.strip_prefix(p).map(|r| (Some(*i), r.to_string())))
+    .unwrap_or((None, s.clone()));
+    let rest = rest.replacen("元", "1", 1);
+    let nums: Vec<&str> = rest
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [y, m, d] = nums.as_slice() else {
+        return None;
+    };
+    if !rest.ends_with(|c: char| c.is_ascii_digit() || c == '日') {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let year = match era {
+        Some(i) => {
+            let (_, start, first) = ERAS[i];
+            let year = first + y - 1;
+            if y < 1 || format!("{year:04}-{m:02}-{d:02}").as_str() < start {
+                return None;
+            }
+            year
+        }
+        None if (1900..=2200).contains(&y) => y,
+        None => return None,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(year, m, d)?;
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +125,26 @@ mod tests {
         assert_eq!(fiscal_year(1988), "昭和63年度");
         assert_eq!(fiscal_year(1989), "平成元年度");
         assert_eq!(seireki("2024-06-10").as_deref(), Some("2024年6月10日"));
+        for (typed, iso) in [
+            ("2024-04-01", "2024-04-01"),
+            ("2024/4/1", "2024-04-01"),
+            ("２０２４年４月１日", "2024-04-01"),
+            ("令和6年4月1日", "2024-04-01"),
+            ("令和元年5月1日", "2019-05-01"),
+            ("R6.4.1", "2024-04-01"),
+            ("H31/4/30", "2019-04-30"),
+        ] {
+            assert_eq!(parse_date(typed).as_deref(), Some(iso), "{typed}");
+        }
+        for bad in [
+            "2024-02-30",
+            "令和元年4月1日",
+            "R6.4",
+            "6/4/1",
+            "2024-04-01x",
+            "昨日",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 }

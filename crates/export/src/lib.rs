@@ -446,12 +446,12 @@ pub struct LedgerSheet {
     /// YYYY-MM-DD of the export.
     pub exported_on: String,
     /// One row per asset, in [`LEDGER_COLUMNS`] order (dates YYYY-MM-DD).
-    pub rows: Vec<[String; 22]>,
+    pub rows: Vec<[String; 25]>,
 }
 
 /// The ledger's columns (the BCP 手引き's list: OS, IP address, purpose, anti-virus,
 /// administrator use, location, remote maintenance …).
-pub const LEDGER_COLUMNS: [&str; 22] = [
+pub const LEDGER_COLUMNS: [&str; 25] = [
     "機器名",
     "種類",
     "メーカー",
@@ -462,6 +462,8 @@ pub const LEDGER_COLUMNS: [&str; 22] = [
     "使用用途",
     "OS・ファームウェア",
     "バージョン",
+    "OS CPE",
+    "ソフトウェア",
     "IPアドレス",
     "MACアドレス",
     "管理者権限で使用",
@@ -471,6 +473,7 @@ pub const LEDGER_COLUMNS: [&str; 22] = [
     "所有形態",
     "状態",
     "導入日",
+    "保守期限",
     "サポート終了日",
     "廃棄・撤去日",
     "備考",
@@ -495,7 +498,7 @@ pub fn ledger_xlsx(sheet: &LedgerSheet, dates: DateStyle) -> Result<Vec<u8>, Exp
     )?;
     for (c, name) in LEDGER_COLUMNS.iter().enumerate() {
         let w = match c {
-            0 | 5 | 7 | 15 | 21 => 24.0,
+            0 | 5 | 7 | 11 | 17 | 24 => 24.0,
             _ => 14.0,
         };
         ws.set_column_width(c as u16, w)?;
@@ -504,7 +507,7 @@ pub fn ledger_xlsx(sheet: &LedgerSheet, dates: DateStyle) -> Result<Vec<u8>, Exp
     for (n, row) in sheet.rows.iter().enumerate() {
         let r = LEDGER_HEADER_ROW + 1 + n as u32;
         for (c, v) in row.iter().enumerate() {
-            let v = if matches!(c, 18..=20) && !v.is_empty() {
+            let v = if matches!(c, 20..=23) && !v.is_empty() {
                 dates.date(v)
             } else {
                 v.clone()

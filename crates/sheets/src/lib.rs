@@ -149,6 +149,10 @@ pub struct Sheet {
     pub name: String,
     pub rows: Vec<Row>,
     pub merges: Vec<Merge>,
+    /// Cells (row, column, from 0) whose value an xlsx formula computed: the value read is
+    /// the cached result, which an import should not take as typed data. At most one per
+    /// cell with a value, so bounded by [`Limits::max_cells`].
+    pub formulas: Vec<(usize, usize)>,
 }
 
 impl Sheet {

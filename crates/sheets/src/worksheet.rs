@@ -37,6 +37,8 @@ struct Reader<'a> {
     in_is: bool,
     in_t: bool,
     phonetic: usize,
+    /// The open cell has a formula (`<f>`).
+    formula: bool,
 }
 
 pub(crate) fn read(r: &mut dyn std::io::BufRead, cx: &Context) -> Result<Sheet, SheetError> {
@@ -60,6 +62,7 @@ pub(crate) fn read(r: &mut dyn std::io::BufRead, cx: &Context) -> Result<Sheet, 
         in_is: false,
         in_t: false,
         phonetic: 0,
+        formula: false,
     };
     let mut buf = Vec::new();
     loop {
@@ -125,6 +128,11 @@ impl Reader<'_> {
                     style,
                 });
                 self.value.clear();
+                self.formula = false;
+                Ok(())
+            }
+            "f" => {
+                self.formula = true;
                 Ok(())
             }
             "v" if !empty => {
@@ -215,6 +223,9 @@ impl Reader<'_> {
             _ => 8,
         };
         self.budget.take(open.row, open.col, text_len)?;
+        if std::mem::take(&mut self.formula) {
+            self.sheet.formulas.push((open.row, open.col));
+        }
         if open.row != self.pending.index {
             self.flush();
             self.pending.index = open.row;

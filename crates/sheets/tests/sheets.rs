@@ -379,3 +379,22 @@ fn a_tag_with_a_hundred_thousand_attributes_costs_linear_time() {
     assert_eq!(s.get(0, 0).unwrap().text(), "ok");
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
 }
+
+#[test]
+fn formula_cells_are_named_with_their_cached_values() {
+    let bytes = hostile::xlsx(
+        Part::Text(hostile::sheet_xml(
+            None,
+            r#"<row r="1"><c r="A1"><v>2</v></c><c r="B1"><f>A1*2</f><v>4</v></c></row><row r="2"><c r="A2" t="str"><f>"x"&amp;"y"</f><v>xy</v></c></row>"#,
+        )),
+        None,
+    )
+    .unwrap();
+    let s = read(&bytes, None, &limits()).unwrap();
+    assert_eq!(s.formulas, [(0, 1), (1, 0)]);
+    assert_eq!(s.get(0, 1), Some(&mamori_sheets::Value::Number(4.0)));
+    assert_eq!(
+        s.get(1, 0).map(|v| v.text().into_owned()).as_deref(),
+        Some("xy")
+    );
+}

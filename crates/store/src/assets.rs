@@ -2,7 +2,8 @@
 
 use crate::{Actor, Result};
 use async_trait::async_trait;
-use mamori_domain::assets::{AssetKind, AssetStatus, Ownership};
+use mamori_domain::assets::{AssetFields, AssetKind, AssetStatus, Ownership, Software};
+use mamori_domain::codes::ImportStatus;
 use serde::Serialize;
 
 /// One asset of an institution, as the ledger keeps it.
@@ -20,6 +21,10 @@ pub struct Asset {
     pub purpose: String,
     pub os: String,
     pub os_version: String,
+    /// The CPE 2.3 name of the OS or firmware, when known.
+    pub os_cpe: String,
+    /// JSON array of installed software (see [`Asset::software_list`]).
+    pub software: String,
     /// JSON array of addresses (see [`Asset::addresses`]).
     pub ip_addresses: String,
     pub mac: String,
@@ -30,6 +35,7 @@ pub struct Asset {
     pub ownership: Option<Ownership>,
     pub status: AssetStatus,
     pub introduced_on: Option<String>,
+    pub warranty_on: Option<String>,
     pub eos_on: Option<String>,
     pub retired_on: Option<String>,
     pub notes: String,
@@ -57,6 +63,8 @@ impl Asset {
             purpose: f.purpose,
             os: f.os,
             os_version: f.os_version,
+            os_cpe: f.os_cpe,
+            software: serde_json::to_string(&f.software).unwrap_or_else(|_| "[]".into()),
             ip_addresses: serde_json::to_string(&f.ip_addresses).unwrap_or_else(|_| "[]".into()),
             mac: f.mac,
             admin_login: f.admin_login,
@@ -66,6 +74,7 @@ impl Asset {
             ownership: f.ownership,
             status: f.status,
             introduced_on: f.introduced_on,
+            warranty_on: f.warranty_on,
             eos_on: f.eos_on,
             retired_on: f.retired_on,
             notes: f.notes,
@@ -81,6 +90,72 @@ impl Asset {
     pub fn addresses(&self) -> Vec<String> {
         serde_json::from_str(&self.ip_addresses).unwrap_or_default()
     }
+
+    /// The installed software.
+    pub fn software_list(&self) -> Vec<Software> {
+        serde_json::from_str(&self.software).unwrap_or_default()
+    }
+
+    /// The entry as the domain's checked fields (to compare it with an import's row).
+    pub fn fields(&self) -> AssetFields {
+        AssetFields {
+            name: self.name.clone(),
+            kind: self.kind,
+            manufacturer: self.manufacturer.clone(),
+            model: self.model.clone(),
+            serial: self.serial.clone(),
+            location: self.location.clone(),
+            department: self.department.clone(),
+            purpose: self.purpose.clone(),
+            os: self.os.clone(),
+            os_version: self.os_version.clone(),
+            os_cpe: self.os_cpe.clone(),
+            software: self.software_list(),
+            ip_addresses: self.addresses(),
+            mac: self.mac.clone(),
+            admin_login: self.admin_login,
+            admin_users: self.admin_users.clone(),
+            antivirus: self.antivirus.clone(),
+            remote_maintenance: self.remote_maintenance.clone(),
+            ownership: self.ownership,
+            status: self.status,
+            introduced_on: self.introduced_on.clone(),
+            warranty_on: self.warranty_on.clone(),
+            eos_on: self.eos_on.clone(),
+            retired_on: self.retired_on.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+/// A ledger file uploaded to be imported, awaiting the person's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AssetImport {
+    pub id: String,
+    pub institution_id: String,
+    pub file_name: String,
+    pub file_sha256: String,
+    #[serde(skip)]
+    pub content: Vec<u8>,
+    /// JSON array of `[heading, field code or "ignore"]`.
+    pub choices: String,
+    pub status: ImportStatus,
+    /// JSON of what the confirmation did.
+    pub result: String,
+    pub created_by: Option<String>,
+    pub created_label: String,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+/// What a confirmed import writes, all at once: entries to add, entries to change (each
+/// with the version it was planned against).
+#[derive(Debug, Clone, Default)]
+pub struct ImportWrite {
+    pub creates: Vec<Asset>,
+    pub updates: Vec<(Asset, i64)>,
+    /// Rows that matched an entry and change nothing.
+    pub unchanged: usize,
 }
 
 /// One version of an asset: the entry as it was saved, who saved it, when and why.
@@ -115,4 +190,21 @@ pub trait AssetStore: Send + Sync {
     async fn assets(&self, institution_id: &str) -> Result<Vec<Asset>>;
     /// An asset's versions, newest first.
     async fn asset_history(&self, asset_id: &str) -> Result<Vec<AssetVersion>>;
+    /// Keep an uploaded ledger file until it is confirmed or discarded (audited).
+    async fn stage_asset_import(&self, actor: &Actor, i: &AssetImport) -> Result<AssetImport>;
+    async fn asset_import(&self, id: &str) -> Result<Option<AssetImport>>;
+    /// The person's choices for the file's columns (a pending import only).
+    async fn set_asset_import_choices(&self, id: &str, choices: &str) -> Result<()>;
+    /// Write a pending import all at once — every entry added and changed, each with its
+    /// version kept with `reason`, one audit event — or nothing: a decided import, or an
+    /// entry changed since the plan (`Conflict`), writes nothing.
+    async fn commit_asset_import(
+        &self,
+        actor: &Actor,
+        import_id: &str,
+        write: &ImportWrite,
+        reason: &str,
+    ) -> Result<()>;
+    /// Discard a pending import (its file is dropped).
+    async fn discard_asset_import(&self, actor: &Actor, import_id: &str) -> Result<()>;
 }

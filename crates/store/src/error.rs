@@ -53,6 +53,7 @@ pub enum Entity {
     SheetStandardAnswer,
     /// An entry of the asset ledger.
     Asset,
+    AssetImport,
 }
 
 impl Entity {
@@ -74,6 +75,7 @@ impl Entity {
             Entity::Certification => "certification",
             Entity::SheetStandardAnswer => "sheet standard answer",
             Entity::Asset => "asset",
+            Entity::AssetImport => "asset import",
             Entity::Subcontractor => "subcontractor",
             Entity::Invite => "invite",
             Entity::Assessment => "assessment",
@@ -126,6 +128,8 @@ pub enum ConflictKind {
     LastOfficer,
     /// The ledger entry was changed since it was read.
     StaleAsset,
+    /// The ledger import was confirmed or discarded already.
+    ImportDecided,
 }
 
 impl ConflictKind {
@@ -150,6 +154,7 @@ impl ConflictKind {
             ConflictKind::MembershipActive => "vendor membership already active",
             ConflictKind::LastOfficer => "last security officer",
             ConflictKind::StaleAsset => "asset",
+            ConflictKind::ImportDecided => "asset import",
         }
     }
 }

@@ -1,19 +1,21 @@
 //! SQL of the asset ledger (AssetStore), compiled for both backends as a child of `sql`.
 
 use super::{finish, This, Tx};
-use crate::assets::{Asset, AssetStore, AssetVersion};
+use crate::assets::{Asset, AssetImport, AssetStore, AssetVersion, ImportWrite};
 use crate::error::fk;
 use crate::{new_id, now_ms, Actor, AuditDraft, ConflictKind, Entity, Result, StoreError};
 use async_trait::async_trait;
+use mamori_domain::codes::ImportStatus;
 use serde_json::json;
 
 const ASSET_SELECT: &str = "SELECT id, institution_id, name, kind, manufacturer, model, serial, \
-     location, department, purpose, os, os_version, ip_addresses, mac, admin_login, \
-     admin_users, antivirus, remote_maintenance, ownership, status, introduced_on, eos_on, \
+     location, department, purpose, os, os_version, os_cpe, software, ip_addresses, mac, \
+     admin_login, admin_users, antivirus, remote_maintenance, ownership, status, \
+     introduced_on, warranty_on, eos_on, \
      retired_on, notes, version, created_at, updated_at, updated_by, updated_label FROM assets";
 
 /// The columns every save writes, in the order [`bind_written`] binds them.
-const WRITTEN: [&str; 26] = [
+const WRITTEN: [&str; 29] = [
     "name",
     "kind",
     "manufacturer",
@@ -24,6 +26,8 @@ const WRITTEN: [&str; 26] = [
     "purpose",
     "os",
     "os_version",
+    "os_cpe",
+    "software",
     "ip_addresses",
     "mac",
     "admin_login",
@@ -33,6 +37,7 @@ const WRITTEN: [&str; 26] = [
     "ownership",
     "status",
     "introduced_on",
+    "warranty_on",
     "eos_on",
     "retired_on",
     "notes",
@@ -56,6 +61,8 @@ fn bind_written<'q>(q: Query<'q>, a: &'q Asset) -> Query<'q> {
         .bind(&a.purpose)
         .bind(&a.os)
         .bind(&a.os_version)
+        .bind(&a.os_cpe)
+        .bind(&a.software)
         .bind(&a.ip_addresses)
         .bind(&a.mac)
         .bind(a.admin_login)
@@ -65,6 +72,7 @@ fn bind_written<'q>(q: Query<'q>, a: &'q Asset) -> Query<'q> {
         .bind(a.ownership)
         .bind(a.status)
         .bind(&a.introduced_on)
+        .bind(&a.warranty_on)
         .bind(&a.eos_on)
         .bind(&a.retired_on)
         .bind(&a.notes)
@@ -95,39 +103,126 @@ async fn keep_version(tx: &mut Tx, actor: &Actor, a: &Asset, reason: &str) -> Re
     Ok(())
 }
 
+/// Insert a new entry (version 1, kept in its history) in `tx`.
+async fn insert(tx: &mut Tx, actor: &Actor, a: &Asset, now: i64, reason: &str) -> Result<Asset> {
+    let saved = Asset {
+        id: new_id(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        updated_by: actor.user_id.clone(),
+        updated_label: actor.label.clone(),
+        ..a.clone()
+    };
+    let sql = format!(
+        "INSERT INTO assets (id, institution_id, created_at, {}) VALUES ({})",
+        WRITTEN.join(", "),
+        (1..=3 + WRITTEN.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    bind_written(
+        sqlx::query(&sql)
+            .bind(&saved.id)
+            .bind(&saved.institution_id)
+            .bind(saved.created_at),
+        &saved,
+    )
+    .execute(&mut **tx)
+    .await
+    .map_err(fk(Entity::Institution))?;
+    keep_version(tx, actor, &saved, reason).await?;
+    Ok(saved)
+}
+
+/// Save a changed entry in `tx` if it is still at `expected_version` and its institution's.
+async fn change(
+    tx: &mut Tx,
+    actor: &Actor,
+    a: &Asset,
+    expected_version: i64,
+    now: i64,
+    reason: &str,
+) -> Result<Asset> {
+    let current = sqlx::query_as::<_, Asset>(&format!(
+        "{ASSET_SELECT} WHERE id = $1 AND institution_id = $2"
+    ))
+    .bind(&a.id)
+    .bind(&a.institution_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound(Entity::Asset))?;
+    if current.version != expected_version {
+        return Err(StoreError::Conflict(ConflictKind::StaleAsset));
+    }
+    let saved = Asset {
+        version: current.version + 1,
+        created_at: current.created_at,
+        updated_at: now,
+        updated_by: actor.user_id.clone(),
+        updated_label: actor.label.clone(),
+        ..a.clone()
+    };
+    let sql = format!(
+        "UPDATE assets SET {} WHERE id = ${} AND version = ${}",
+        WRITTEN
+            .iter()
+            .enumerate()
+            .map(|(n, c)| format!("{c} = ${}", n + 1))
+            .collect::<Vec<_>>()
+            .join(", "),
+        WRITTEN.len() + 1,
+        WRITTEN.len() + 2
+    );
+    let n = bind_written(sqlx::query(&sql), &saved)
+        .bind(&saved.id)
+        .bind(expected_version)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n != 1 {
+        return Err(StoreError::Conflict(ConflictKind::StaleAsset));
+    }
+    keep_version(tx, actor, &saved, reason).await?;
+    Ok(saved)
+}
+
+const IMPORT_SELECT: &str = "SELECT id, institution_id, file_name, file_sha256, content, \
+     choices, status, result, created_by, created_label, created_at, decided_at \
+     FROM asset_imports";
+
+/// Decide a pending import in `tx` (`Conflict` when it is decided already).
+async fn decide(tx: &mut Tx, id: &str, status: ImportStatus, result: &str) -> Result<AssetImport> {
+    let i = sqlx::query_as::<_, AssetImport>(&format!("{IMPORT_SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::AssetImport))?;
+    let n = sqlx::query(
+        "UPDATE asset_imports SET status = $1, result = $2, decided_at = $3, content = $4 \
+         WHERE id = $5 AND status = $6",
+    )
+    .bind(status)
+    .bind(result)
+    .bind(now_ms())
+    .bind(Vec::<u8>::new())
+    .bind(id)
+    .bind(ImportStatus::Pending)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n != 1 {
+        return Err(StoreError::Conflict(ConflictKind::ImportDecided));
+    }
+    Ok(i)
+}
+
 #[async_trait]
 impl AssetStore for This {
     async fn create_asset(&self, actor: &Actor, a: &Asset, reason: &str) -> Result<Asset> {
         let mut tx = self.begin().await?;
-        let now = now_ms();
-        let saved = Asset {
-            id: new_id(),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            updated_by: actor.user_id.clone(),
-            updated_label: actor.label.clone(),
-            ..a.clone()
-        };
-        let sql = format!(
-            "INSERT INTO assets (id, institution_id, created_at, {}) VALUES ({})",
-            WRITTEN.join(", "),
-            (1..=3 + WRITTEN.len())
-                .map(|n| format!("${n}"))
-                .collect::<Vec<_>>()
-                .join(",")
-        );
-        bind_written(
-            sqlx::query(&sql)
-                .bind(&saved.id)
-                .bind(&saved.institution_id)
-                .bind(saved.created_at),
-            &saved,
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(fk(Entity::Institution))?;
-        keep_version(&mut tx, actor, &saved, reason).await?;
+        let saved = insert(&mut tx, actor, a, now_ms(), reason).await?;
         finish(
             tx,
             actor,
@@ -151,46 +246,7 @@ impl AssetStore for This {
         reason: &str,
     ) -> Result<Asset> {
         let mut tx = self.begin().await?;
-        let current = sqlx::query_as::<_, Asset>(&format!(
-            "{ASSET_SELECT} WHERE id = $1 AND institution_id = $2"
-        ))
-        .bind(&a.id)
-        .bind(&a.institution_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound(Entity::Asset))?;
-        if current.version != expected_version {
-            return Err(StoreError::Conflict(ConflictKind::StaleAsset));
-        }
-        let saved = Asset {
-            version: current.version + 1,
-            created_at: current.created_at,
-            updated_at: now_ms(),
-            updated_by: actor.user_id.clone(),
-            updated_label: actor.label.clone(),
-            ..a.clone()
-        };
-        let sql = format!(
-            "UPDATE assets SET {} WHERE id = ${} AND version = ${}",
-            WRITTEN
-                .iter()
-                .enumerate()
-                .map(|(n, c)| format!("{c} = ${}", n + 1))
-                .collect::<Vec<_>>()
-                .join(", "),
-            WRITTEN.len() + 1,
-            WRITTEN.len() + 2
-        );
-        let n = bind_written(sqlx::query(&sql), &saved)
-            .bind(&saved.id)
-            .bind(expected_version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict(ConflictKind::StaleAsset));
-        }
-        keep_version(&mut tx, actor, &saved, reason).await?;
+        let saved = change(&mut tx, actor, a, expected_version, now_ms(), reason).await?;
         finish(
             tx,
             actor,
@@ -204,6 +260,139 @@ impl AssetStore for This {
         )
         .await?;
         Ok(saved)
+    }
+
+    async fn stage_asset_import(&self, actor: &Actor, i: &AssetImport) -> Result<AssetImport> {
+        let mut tx = self.begin().await?;
+        let saved = AssetImport {
+            id: new_id(),
+            status: ImportStatus::Pending,
+            created_by: actor.user_id.clone(),
+            created_label: actor.label.clone(),
+            created_at: now_ms(),
+            decided_at: None,
+            ..i.clone()
+        };
+        sqlx::query(
+            "INSERT INTO asset_imports (id, institution_id, file_name, file_sha256, content, \
+             choices, status, result, created_by, created_label, created_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        )
+        .bind(&saved.id)
+        .bind(&saved.institution_id)
+        .bind(&saved.file_name)
+        .bind(&saved.file_sha256)
+        .bind(&saved.content)
+        .bind(&saved.choices)
+        .bind(saved.status)
+        .bind(&saved.result)
+        .bind(&saved.created_by)
+        .bind(&saved.created_label)
+        .bind(saved.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(fk(Entity::Institution))?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&saved.institution_id),
+                "asset.import_stage",
+                "asset_import",
+                &saved.id,
+                json!({"file": saved.file_name, "sha256": saved.file_sha256}),
+            ),
+        )
+        .await?;
+        Ok(saved)
+    }
+
+    async fn asset_import(&self, id: &str) -> Result<Option<AssetImport>> {
+        self.one(&format!("{IMPORT_SELECT} WHERE id = $1"), id)
+            .await
+    }
+
+    async fn set_asset_import_choices(&self, id: &str, choices: &str) -> Result<()> {
+        let n = sqlx::query("UPDATE asset_imports SET choices = $1 WHERE id = $2 AND status = $3")
+            .bind(choices)
+            .bind(id)
+            .bind(ImportStatus::Pending)
+            .execute(self.w())
+            .await?
+            .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict(ConflictKind::ImportDecided));
+        }
+        Ok(())
+    }
+
+    async fn commit_asset_import(
+        &self,
+        actor: &Actor,
+        import_id: &str,
+        write: &ImportWrite,
+        reason: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let result = json!({
+            "added": write.creates.len(),
+            "changed": write.updates.len(),
+            "unchanged": write.unchanged,
+        });
+        let i = decide(
+            &mut tx,
+            import_id,
+            ImportStatus::Confirmed,
+            &result.to_string(),
+        )
+        .await?;
+        let now = now_ms();
+        for a in &write.creates {
+            if a.institution_id != i.institution_id {
+                return Err(StoreError::NotFound(Entity::Asset));
+            }
+            insert(&mut tx, actor, a, now, reason).await?;
+        }
+        for (a, expected) in &write.updates {
+            if a.institution_id != i.institution_id {
+                return Err(StoreError::NotFound(Entity::Asset));
+            }
+            change(&mut tx, actor, a, *expected, now, reason).await?;
+        }
+        let mut detail = result;
+        detail["file"] = json!(i.file_name);
+        detail["sha256"] = json!(i.file_sha256);
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&i.institution_id),
+                "asset.import",
+                "asset_import",
+                &i.id,
+                detail,
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn discard_asset_import(&self, actor: &Actor, import_id: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let i = decide(&mut tx, import_id, ImportStatus::Discarded, "{}").await?;
+        finish(
+            tx,
+            actor,
+            AuditDraft::new(
+                Some(&i.institution_id),
+                "asset.import_discard",
+                "asset_import",
+                &i.id,
+                json!({"file": i.file_name}),
+            ),
+        )
+        .await?;
+        Ok(())
     }
 
     async fn asset(&self, id: &str) -> Result<Option<Asset>> {

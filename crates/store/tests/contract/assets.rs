@@ -4,7 +4,8 @@
 
 use super::{actor, backends, events, new_inst};
 use mamori_domain::assets::{check_asset, AssetKind, AssetStatus, Ownership, RawAsset};
-use mamori_store::{Asset, ConflictKind, Entity, StoreError};
+use mamori_domain::codes::ImportStatus;
+use mamori_store::{Asset, AssetImport, ConflictKind, Entity, ImportWrite, StoreError};
 
 #[tokio::test]
 async fn assets_are_versioned_with_their_history_and_stay_in_their_institution() {
@@ -107,6 +108,145 @@ async fn assets_are_versioned_with_their_history_and_stay_in_their_institution()
         assert!(s.create_asset(&actor(), &orphan, "").await.is_err());
         let ev = events(s, &i.id).await;
         assert_eq!(ev.iter().filter(|e| e.starts_with("asset.")).count(), 2);
+        assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
+    }
+}
+
+fn entry(name: &str, serial: &str, ip: &str) -> mamori_domain::assets::AssetFields {
+    check_asset(&RawAsset {
+        name,
+        kind: "terminal",
+        serial,
+        ip_addresses: ip,
+        software: "Edge | 131 | cpe:2.3:a:microsoft:edge:131:*:*:*:*:*:*:*",
+        os_cpe: "cpe:2.3:o:microsoft:windows_11:23h2:*:*:*:*:*:*:*",
+        warranty_on: "2027-03-31",
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+fn staged(inst: &str, name: &str) -> AssetImport {
+    AssetImport {
+        id: String::new(),
+        institution_id: inst.into(),
+        file_name: name.into(),
+        file_sha256: "00".repeat(32),
+        content: b"name,kind\n".to_vec(),
+        choices: "[]".into(),
+        status: ImportStatus::Pending,
+        result: "{}".into(),
+        created_by: None,
+        created_label: String::new(),
+        created_at: 0,
+        decided_at: None,
+    }
+}
+
+#[tokio::test]
+async fn an_import_writes_everything_or_nothing_and_is_decided_once() {
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let i = new_inst(s, "1377777777").await;
+        let other = new_inst(s, "1366666666").await;
+        let pc1 = s
+            .create_asset(
+                &actor(),
+                &Asset::new(&i.id, entry("PC1", "S1", "10.0.0.1")),
+                "",
+            )
+            .await
+            .unwrap();
+        assert_eq!(pc1.software_list()[0].name, "Edge");
+        assert_eq!(pc1.fields(), entry("PC1", "S1", "10.0.0.1"), "{}", b.name);
+        assert_eq!(pc1.warranty_on.as_deref(), Some("2027-03-31"));
+
+        // A write whose change is stale (the entry moved on since the plan): nothing.
+        let imp = s
+            .stage_asset_import(&actor(), &staged(&i.id, "台帳.xlsx"))
+            .await
+            .unwrap();
+        let read = s.asset_import(&imp.id).await.unwrap().unwrap();
+        assert_eq!(read.content, b"name,kind\n");
+        assert_eq!(read.status, ImportStatus::Pending);
+        s.set_asset_import_choices(&imp.id, r#"[["購入金額","ignore"]]"#)
+            .await
+            .unwrap();
+        let stale = ImportWrite {
+            creates: vec![Asset::new(&i.id, entry("PC2", "S2", "10.0.0.2"))],
+            updates: vec![(
+                Asset {
+                    name: "PC1(改)".into(),
+                    ..pc1.clone()
+                },
+                7,
+            )],
+            unchanged: 0,
+        };
+        assert!(matches!(
+            s.commit_asset_import(&actor(), &imp.id, &stale, "取り込み")
+                .await,
+            Err(StoreError::Conflict(ConflictKind::StaleAsset))
+        ));
+        assert_eq!(s.assets(&i.id).await.unwrap().len(), 1, "{}", b.name);
+        assert_eq!(
+            s.asset_import(&imp.id).await.unwrap().unwrap().status,
+            ImportStatus::Pending,
+            "a refused commit leaves the import pending"
+        );
+        // An entry of another institution in the write: nothing.
+        let foreign = ImportWrite {
+            creates: vec![Asset::new(&other.id, entry("X", "", ""))],
+            ..Default::default()
+        };
+        assert!(s
+            .commit_asset_import(&actor(), &imp.id, &foreign, "")
+            .await
+            .is_err());
+        assert!(s.assets(&other.id).await.unwrap().is_empty());
+
+        // The right write: all at once, each with its version and reason, one event.
+        let good = ImportWrite {
+            creates: vec![Asset::new(&i.id, entry("PC2", "S2", "10.0.0.2"))],
+            updates: vec![(
+                Asset {
+                    name: "PC1(改)".into(),
+                    ..pc1.clone()
+                },
+                1,
+            )],
+            unchanged: 3,
+        };
+        s.commit_asset_import(&actor(), &imp.id, &good, "取り込み: 台帳.xlsx")
+            .await
+            .unwrap();
+        let all = s.assets(&i.id).await.unwrap();
+        assert_eq!(all.len(), 2);
+        let h = s.asset_history(&pc1.id).await.unwrap();
+        assert_eq!(
+            (h[0].version, h[0].reason.as_str()),
+            (2, "取り込み: 台帳.xlsx")
+        );
+        let done = s.asset_import(&imp.id).await.unwrap().unwrap();
+        assert_eq!(done.status, ImportStatus::Confirmed);
+        assert!(done.content.is_empty(), "the file is dropped once decided");
+        let result: serde_json::Value = serde_json::from_str(&done.result).unwrap();
+        assert_eq!(
+            (result["added"].as_i64(), result["changed"].as_i64()),
+            (Some(1), Some(1))
+        );
+        // Decided once: a second commit or a discard is a conflict and writes nothing.
+        assert!(matches!(
+            s.commit_asset_import(&actor(), &imp.id, &good, "").await,
+            Err(StoreError::Conflict(ConflictKind::ImportDecided))
+        ));
+        assert!(matches!(
+            s.discard_asset_import(&actor(), &imp.id).await,
+            Err(StoreError::Conflict(ConflictKind::ImportDecided))
+        ));
+        assert_eq!(s.assets(&i.id).await.unwrap().len(), 2);
+        let ev = events(s, &i.id).await;
+        assert_eq!(ev.iter().filter(|e| *e == "asset.import").count(), 1);
         assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
     }
 }

@@ -55,6 +55,27 @@ pub struct ErrorDetail {
     pub items: Vec<UnmetView>,
 }
 
+impl ErrorBody {
+    /// 422 for an uploaded file that cannot be read: `message` says why (nothing stored).
+    pub fn file_refused(message: String, request_id: &str) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: "invalid".into(),
+                message,
+                field: Some("file".into()),
+                request_id: Some(request_id.to_string()),
+                items: Vec::new(),
+            },
+        };
+        (
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Json(body),
+        )
+            .into_response()
+    }
+}
+
 /// One item slot that keeps a sheet from approval.
 #[derive(Serialize, ToSchema)]
 pub struct UnmetView {

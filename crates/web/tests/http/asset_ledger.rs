@@ -189,13 +189,13 @@ async fn the_ledger_takes_entries_keeps_their_history_and_stays_in_its_instituti
     assert_eq!(rows[head][..3], ["機器名", "種類", "メーカー"]);
     let row = rows
         .iter()
-        .find(|r| r[0] == "電子カルテサーバ" && r[17] == "廃棄済")
+        .find(|r| r[0] == "電子カルテサーバ" && r[19] == "廃棄済")
         .expect("the entry, retired");
     assert_eq!(
-        (row[1].as_str(), row[10].as_str()),
+        (row[1].as_str(), row[12].as_str()),
         ("サーバ", "192.168.1.10")
     );
-    assert_eq!(row[20], "令和7年3月31日");
+    assert_eq!(row[23], "令和7年3月31日");
     let seireki = so
         .get(
             &app,

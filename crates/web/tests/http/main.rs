@@ -10,6 +10,7 @@ mod api_parity;
 mod approval;
 mod architecture;
 mod assessments;
+mod asset_import;
 mod asset_ledger;
 mod audit_log;
 mod catalog_imports_api;

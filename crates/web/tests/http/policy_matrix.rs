@@ -6,11 +6,13 @@ mod asset_probes;
 mod callers;
 mod catalog_probes;
 mod checklist_probes;
+mod fixtures;
 mod notice_probes;
 mod probes;
 mod vendor_probes;
 mod vendor_sheet_probes;
 use callers::*;
+use fixtures::*;
 use probes::*;
 
 /// The ids a snapshot reads.
@@ -92,80 +94,6 @@ async fn snapshot(app: &App, ids: &Ids, rows: bool) -> Vec<String> {
         ));
     }
     out
-}
-
-/// A file added to the checklist's item 3-(3) by `s`: its id.
-async fn add_evidence(app: &App, s: &Session, assessment: &str) -> String {
-    let before = app.store.evidence(assessment).await.unwrap();
-    let r = s
-        .post_file(
-            app,
-            &format!("/assessments/{assessment}/evidence"),
-            &[
-                ("item_id", "3-3"),
-                ("target", ""),
-                ("effective_on", "2024-06-01"),
-            ],
-            "m.pdf",
-            b"%PDF-1.4 matrix".to_vec(),
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    app.store
-        .evidence(assessment)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|e| !before.iter().any(|b| b.id == e.id))
-        .unwrap()
-        .id
-}
-
-/// A catalog version uploaded by the administrator `s`, staged for confirmation: its id.
-async fn stage_import(app: &App, s: &Session, document: &str, version: &str) -> String {
-    let r = upload(
-        s,
-        app,
-        &[
-            ("document", document),
-            ("version", version),
-            ("title", "マトリクス用"),
-            ("published", "2099-01"),
-        ],
-        "m.csv",
-        "項番,チェック項目\n1-(1),確認する。\n".as_bytes().to_vec(),
-    )
-    .await;
-    assert_eq!(r.status(), 303, "{document}@{version}");
-    location(&r)
-        .trim_start_matches("/catalog-imports/")
-        .to_string()
-}
-
-/// An inspector link issued by `s`: its id and its token (shown once, on the page).
-async fn add_inspector_link(app: &App, s: &Session, assessment: &str) -> (String, String) {
-    let before = app.store.inspector_links(assessment).await.unwrap();
-    let r = s
-        .form(
-            app,
-            &format!("/assessments/{assessment}/inspector-links"),
-            &[("label", "matrix"), ("days", "7")],
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    let page = r.text().await.unwrap();
-    let at = page.find("/inspect/").expect("the link is shown once") + "/inspect/".len();
-    let token: String = page[at..].chars().take_while(|c| *c != '<').collect();
-    let id = app
-        .store
-        .inspector_links(assessment)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|l| !before.iter().any(|b| b.id == l.id))
-        .unwrap()
-        .id;
-    (id, token)
 }
 
 /// The lines of two snapshots that differ.
@@ -360,6 +288,12 @@ async fn policy_matrix_every_route_every_role() {
                 let unknown = || "unknown".to_string();
                 (unknown(), unknown(), unknown(), unknown())
             };
+            // Ledger imports of the demo institution staged for each caller: to review,
+            // choose columns and confirm (a wrong digest), and to discard.
+            let mut ledger = Vec::new();
+            for n in 0..4 {
+                ledger.push(stage_ledger_import(&app, &inst.id, n).await);
+            }
             let (my_evidence, my_api_evidence, my_link, my_api_link) = (
                 add_evidence(&app, &officer, &assessment).await,
                 add_evidence(&app, &officer, &assessment).await,
@@ -409,6 +343,10 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{sub_c}", &sub_c)
                         .replace("{doc_b}", &doc_b)
                         .replace("{asset}", &asset)
+                        .replace("{ledger_import}", &ledger[0])
+                        .replace("{ledger_discard}", &ledger[1])
+                        .replace("{api_ledger_import}", &ledger[2])
+                        .replace("{api_ledger_discard}", &ledger[3])
                         .replace("{cert_b}", &cert_b)
                         .replace("{assessment}", &assessment)
                         .replace("{sheet_a}", &sheet_a)
@@ -578,6 +516,10 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{my_api_cert}", "{id}")
                     .replace("{cert_b}", "{id}")
                     .replace("{asset}", "{id}")
+                    .replace("{ledger_import}", "{id}")
+                    .replace("{ledger_discard}", "{id}")
+                    .replace("{api_ledger_import}", "{id}")
+                    .replace("{api_ledger_discard}", "{id}")
                     .replace("{my_file_cert}", "{id}")
                     .replace("{pending_put}", "{user_id}")
                     .replace("{pending_delete}", "{user_id}")
@@ -749,27 +691,4 @@ fn the_route_table_is_read_from_the_router() {
             "{m} {r} ({why}) is not a route"
         );
     }
-}
-
-/// A certification the caller adds to its own vendor (`"unknown"` for a caller with none).
-async fn own_certification(app: &App, session: &Session, vendor: &str, name: &str) -> String {
-    if vendor == "x" {
-        return "unknown".to_string();
-    }
-    let r = session
-        .form(
-            app,
-            "/vendor/certifications",
-            &[("vendor_id", vendor), ("kind", "other"), ("name", name)],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    app.store
-        .certifications(&[vendor.to_string()])
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == name)
-        .unwrap()
-        .id
 }

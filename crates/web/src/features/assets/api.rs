@@ -15,6 +15,15 @@ use mamori_store::{Asset, AssetVersion};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// A piece of installed software.
+#[derive(Serialize, ToSchema)]
+pub struct SoftwareView {
+    pub name: String,
+    pub version: String,
+    /// CPE 2.3 name, when known.
+    pub cpe: String,
+}
+
 /// A ledger entry.
 #[derive(Serialize, ToSchema)]
 pub struct AssetView {
@@ -29,6 +38,9 @@ pub struct AssetView {
     pub purpose: String,
     pub os: String,
     pub os_version: String,
+    /// The CPE 2.3 name of the OS or firmware, when known.
+    pub os_cpe: String,
+    pub software: Vec<SoftwareView>,
     pub ip_addresses: Vec<String>,
     pub mac: String,
     pub admin_login: Option<bool>,
@@ -38,6 +50,7 @@ pub struct AssetView {
     pub ownership: Option<String>,
     pub status: String,
     pub introduced_on: Option<String>,
+    pub warranty_on: Option<String>,
     pub eos_on: Option<String>,
     pub retired_on: Option<String>,
     pub notes: String,
@@ -51,6 +64,17 @@ impl From<Asset> for AssetView {
     fn from(a: Asset) -> Self {
         AssetView {
             ip_addresses: a.addresses(),
+            software: a
+                .software_list()
+                .into_iter()
+                .map(|s| SoftwareView {
+                    name: s.name,
+                    version: s.version,
+                    cpe: s.cpe,
+                })
+                .collect(),
+            os_cpe: a.os_cpe,
+            warranty_on: a.warranty_on,
             id: a.id,
             name: a.name,
             kind: a.kind.to_string(),

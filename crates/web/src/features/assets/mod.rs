@@ -2,6 +2,8 @@
 //! entry with its form and history, and the same in the API.
 
 pub mod api;
+pub mod imports;
+pub mod imports_api;
 pub mod pages;
 
 use crate::http::routes::{Routes, GET, POST};
@@ -20,4 +22,19 @@ pub fn routes(r: Routes) -> Routes {
         .api(routes!(api::get, api::update))
         .api(routes!(api::history))
         .api(routes!(api::export_xlsx))
+        .upload(GET, "/i/{code}/ledger/import", imports::upload_form)
+        .upload(POST, "/i/{code}/ledger/import", imports::upload)
+        .twin("POST /api/v1/institutions/{code}/asset-imports")
+        .page(GET, "/ledger-imports/{id}", imports::preview)
+        .page(POST, "/ledger-imports/{id}/columns", imports::columns)
+        .twin("PUT /api/v1/asset-imports/{id}/columns")
+        .page(POST, "/ledger-imports/{id}/confirm", imports::confirm)
+        .twin("POST /api/v1/asset-imports/{id}/confirm")
+        .page(POST, "/ledger-imports/{id}/discard", imports::discard)
+        .twin("POST /api/v1/asset-imports/{id}/discard")
+        .api_upload(routes!(imports_api::upload))
+        .api(routes!(imports_api::get))
+        .api(routes!(imports_api::columns))
+        .api(routes!(imports_api::confirm))
+        .api(routes!(imports_api::discard))
 }

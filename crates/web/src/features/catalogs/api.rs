@@ -3,7 +3,7 @@
 //! discard. The platform administrator only.
 
 use crate::features::catalogs::import::refusal_message;
-use crate::http::api::{ErrorBody, ErrorDetail};
+use crate::http::api::ErrorBody;
 use crate::http::auth::Auth;
 use crate::http::error::AppResult;
 use crate::http::state::AppState;
@@ -208,16 +208,10 @@ pub async fn upload(
         }
         Staged::Refused(r) => {
             let tr = crate::i18n::Tr::new(auth.meta.lang);
-            let body = ErrorBody {
-                error: ErrorDetail {
-                    code: "invalid".into(),
-                    message: refusal_message(&tr, &r),
-                    field: Some("file".into()),
-                    request_id: Some(auth.meta.request_id.clone()),
-                    items: Vec::new(),
-                },
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
+            Ok(ErrorBody::file_refused(
+                refusal_message(&tr, &r),
+                &auth.meta.request_id,
+            ))
         }
     }
 }

@@ -227,16 +227,7 @@ pub async fn upload(
 pub fn refusal_message(tr: &crate::i18n::Tr, r: &Refusal) -> String {
     match r {
         Refusal::NoFile => tr.t("import-error-no-file"),
-        Refusal::Unreadable(e) => {
-            let (place, place_args) = e.place.key();
-            let (problem, problem_args) = e.problem.key();
-            format!(
-                "{}: {}: {}",
-                tr.t("import-error-refused"),
-                tr.targs(place, &place_args),
-                tr.targs(problem, &problem_args)
-            )
-        }
+        Refusal::Unreadable(e) => crate::ui::refused_at(tr, e.place.key(), e.problem.key()),
         Refusal::Problems(p) => format!("{}: {}", tr.t("import-error-refused"), p.join(" / ")),
     }
 }

@@ -50,5 +50,85 @@ pub(super) fn probes() -> Vec<Probe> {
             VIEW_ASSETS,
             200,
         ),
+        // Importing: the upload (not multipart: refused once the caller is allowed), the
+        // review, the columns, a confirmation with a stale digest, a discard.
+        p(
+            Method::GET,
+            "/i/1311234569/ledger/import",
+            MANAGE_ASSETS,
+            200,
+        ),
+        f(
+            "/i/1311234569/ledger/import",
+            &[("x", "y")],
+            MANAGE_ASSETS,
+            400,
+        ),
+        p(
+            Method::GET,
+            "/ledger-imports/{ledger_import}",
+            MANAGE_ASSETS,
+            200,
+        ),
+        f(
+            "/ledger-imports/{ledger_import}/columns",
+            &[("heading-1", "種類"), ("col-1", "")],
+            MANAGE_ASSETS,
+            303,
+        )
+        .to("/ledger-imports/"),
+        f(
+            "/ledger-imports/{ledger_import}/confirm",
+            &[("digest", "stale")],
+            MANAGE_ASSETS,
+            409,
+        ),
+        f(
+            "/ledger-imports/{ledger_discard}/discard",
+            &[],
+            MANAGE_ASSETS,
+            303,
+        )
+        .to("/i/1311234569/ledger?"),
+        p(Method::GET, "/ledger-imports/unknown", MANAGE_ASSETS, 404),
+        j(
+            Method::POST,
+            "/api/v1/institutions/1311234569/asset-imports",
+            json!({}),
+            MANAGE_ASSETS,
+            400,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/asset-imports/{api_ledger_import}",
+            MANAGE_ASSETS,
+            200,
+        ),
+        j(
+            Method::PUT,
+            "/api/v1/asset-imports/{api_ledger_import}/columns",
+            json!({"choices": []}),
+            MANAGE_ASSETS,
+            200,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/asset-imports/{api_ledger_import}/confirm",
+            json!({"digest": "stale"}),
+            MANAGE_ASSETS,
+            409,
+        ),
+        p(
+            Method::POST,
+            "/api/v1/asset-imports/{api_ledger_discard}/discard",
+            MANAGE_ASSETS,
+            204,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/asset-imports/unknown",
+            MANAGE_ASSETS,
+            404,
+        ),
     ]
 }

@@ -123,13 +123,18 @@ pub(super) const VENDOR_PORTAL: &[Who] = &[
 pub(super) fn refusal(who: Who, path: &str) -> u16 {
     let member = matches!(who, Who::Role(_));
     let scoped = |prefixes: &[&str]| prefixes.iter().any(|p| path.starts_with(p));
-    let role_there = if scoped(&[
+    let role_there = if scoped(&["/ledger-imports/unknown", "/api/v1/asset-imports/unknown"]) {
+        // A ledger import that does not exist: nobody learns more than that.
+        false
+    } else if scoped(&[
         "/i/",
         "/api/v1/institutions/",
         "/assessments/",
         "/api/v1/assessments/",
         "/ledger/",
         "/api/v1/assets/",
+        "/ledger-imports/",
+        "/api/v1/asset-imports/",
     ]) {
         member || who == Who::PlatformAdmin
     } else if scoped(&[
