@@ -48,6 +48,52 @@ pub enum Refusal {
     NoHeader,
 }
 
+impl Refusal {
+    /// Why, in `tr`'s language (pages, API and command line alike).
+    pub fn message(&self, tr: &mamori_i18n::Tr) -> String {
+        match self {
+            Refusal::NoFile => tr.t("import-error-no-file"),
+            Refusal::NoHeader => tr.t("error-import-no-header"),
+            Refusal::Unreadable(e) => {
+                let (place, place_args) = e.place.key();
+                let (problem, problem_args) = e.problem.key();
+                format!(
+                    "{}: {}: {}",
+                    tr.t("import-error-refused"),
+                    tr.targs(place, &place_args),
+                    tr.targs(problem, &problem_args)
+                )
+            }
+        }
+    }
+}
+
+/// Where an error is: the cell (`C12`) or the row, with the sheet when it is not the
+/// ledger's own.
+pub fn place_of(tr: &mamori_i18n::Tr, e: &RowError) -> String {
+    let cell = match e.col {
+        Some(c) => format!("{}{}", col_name(c + 1), e.line),
+        None => tr.t1("import-row", "row", e.line),
+    };
+    if e.sheet.is_empty() {
+        cell
+    } else {
+        format!("{} {cell}", e.sheet)
+    }
+}
+
+/// What is wrong, in `tr`'s language.
+pub fn message_of(tr: &mamori_i18n::Tr, e: &RowError) -> String {
+    let args = [
+        ("value", e.value.clone()),
+        (
+            "other",
+            e.other_line.map(|l| l.to_string()).unwrap_or_default(),
+        ),
+    ];
+    tr.targs(e.key, &args)
+}
+
 /// A file read: the ledger's rows (headings first), the software sheet if there is one,
 /// and the cells that held formulas.
 pub struct Read {

@@ -276,19 +276,19 @@ pub async fn history(ctx: &Ctx, caller: &Caller, id: &str) -> Result<Vec<AssetVe
     Ok(ctx.store().asset_history(&a.id).await?)
 }
 
-/// The ledger as xlsx (the BCP 手引き's columns; `dates`: `wareki` or empty, or
-/// `seireki`), for whoever reads the ledger. Audited.
-pub async fn export(
-    ctx: &Ctx,
-    caller: &Caller,
-    code: &str,
-    dates: &str,
-) -> Result<crate::exports::Export> {
-    let style = mamori_export::DateStyle::parse(dates).ok_or(Error::Invalid {
-        field: "dates",
-        key: "error-rs-bad-value",
-    })?;
-    let (inst, assets) = list(ctx, caller, code).await?;
+/// How the ledger is written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerFormat {
+    Xlsx,
+    Pdf,
+}
+
+/// The ledger as the export crate lays it out (labels in Japanese, dates as stored).
+pub fn ledger_sheet(
+    inst: &Institution,
+    assets: &[Asset],
+    today: &str,
+) -> mamori_export::LedgerSheet {
     let tr = mamori_i18n::Tr::new(mamori_i18n::Lang::Ja);
     let label = |prefix: &str, code: &str| code_label(&tr, prefix, code);
     let rows = assets
@@ -329,32 +329,72 @@ pub async fn export(
             ]
         })
         .collect();
+    mamori_export::LedgerSheet {
+        institution: format!("{}({})", inst.name, inst.code),
+        exported_on: today.to_string(),
+        rows,
+    }
+}
+
+/// Write the ledger of `inst` (xlsx with every column, or PDF for paper), audited as
+/// `actor`'s export.
+pub async fn write_ledger(
+    ctx: &Ctx,
+    actor: &mamori_store::Actor,
+    inst: &Institution,
+    dates: &str,
+    format: LedgerFormat,
+) -> Result<crate::exports::Export> {
+    let style = mamori_export::DateStyle::parse(dates).ok_or(Error::Invalid {
+        field: "dates",
+        key: "error-rs-bad-value",
+    })?;
+    let assets = ctx.store().assets(&inst.id).await?;
     let today = mamori_domain::time::date_jst(ctx.now());
-    let bytes = mamori_export::ledger_xlsx(
-        &mamori_export::LedgerSheet {
-            institution: format!("{}({})", inst.name, inst.code),
-            exported_on: today,
-            rows,
-        },
-        style,
-    )
-    .map_err(|e| Error::Internal(format!("export: {e}")))?;
+    let sheet = ledger_sheet(inst, &assets, &today);
+    let (bytes, media_type, ext) = match format {
+        LedgerFormat::Xlsx => (
+            mamori_export::ledger_xlsx(&sheet, style)
+                .map_err(|e| Error::Internal(format!("export: {e}")))?,
+            crate::exports::XLSX,
+            "xlsx",
+        ),
+        LedgerFormat::Pdf => (
+            mamori_pdf::ledger_pdf(&sheet, style)
+                .map_err(|e| Error::Internal(format!("export: {e}")))?,
+            "application/pdf",
+            "pdf",
+        ),
+    };
     ctx.store()
         .record(
-            &caller.actor(),
+            actor,
             mamori_store::AuditDraft::new(
                 Some(&inst.id),
                 "asset.export",
                 "institution",
                 &inst.id,
-                serde_json::json!({"export": "ledger.xlsx", "assets": assets.len()}),
+                serde_json::json!({"export": format!("ledger.{ext}"), "assets": assets.len()}),
             ),
         )
         .await?;
     Ok(crate::exports::Export {
         bytes,
-        media_type: crate::exports::XLSX,
-        ascii_name: format!("assets-{}.xlsx", inst.code),
-        name: format!("機器台帳_{}.xlsx", inst.name),
+        media_type,
+        ascii_name: format!("assets-{}.{ext}", inst.code),
+        name: format!("機器台帳_{}.{ext}", inst.name),
     })
+}
+
+/// The ledger as xlsx (the BCP 手引き's columns; `dates`: `wareki` or empty, or
+/// `seireki`) or PDF, for whoever reads the ledger. Audited.
+pub async fn export(
+    ctx: &Ctx,
+    caller: &Caller,
+    code: &str,
+    dates: &str,
+    format: LedgerFormat,
+) -> Result<crate::exports::Export> {
+    let inst = institution_for(ctx.store(), caller, code, Action::ViewAssets).await?;
+    write_ledger(ctx, &caller.actor(), &inst, dates, format).await
 }

@@ -1,6 +1,7 @@
 //! `mamori`: the one binary. `mamori serve` runs the workbench; the other commands work on
 //! the same data (`--data-dir` / `--database-url`).
 
+mod assets;
 mod audit;
 mod catalog;
 mod config;
@@ -80,6 +81,11 @@ enum Command {
     Catalog {
         #[command(subcommand)]
         command: catalog::CatalogCommand,
+    },
+    /// An institution's asset ledger (機器台帳): import and export.
+    Assets {
+        #[command(subcommand)]
+        command: assets::AssetsCommand,
     },
     /// Write an institution's checklists in the official layouts (xlsx).
     Export {
@@ -306,6 +312,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Catalog { command } => catalog::run(command).await,
+        Command::Assets { command } => assets::run(command).await,
         Command::Export { command } => export_command(command).await,
         Command::Audit { command } => audit::run(command).await,
         Command::Throttle { command } => maintenance::run(command).await,

@@ -4,6 +4,8 @@ use std::io::Write;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+#[path = "cli/assets.rs"]
+mod assets;
 #[path = "cli/audit_anchor.rs"]
 mod audit_anchor;
 #[path = "cli/config.rs"]

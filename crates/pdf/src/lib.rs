@@ -7,7 +7,7 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
-use mamori_export::{CheckSheet, DateStyle, CHECK_COLUMNS};
+use mamori_export::{CheckSheet, DateStyle, LedgerSheet, CHECK_COLUMNS, LEDGER_COLUMNS};
 
 static FONT: &[u8] = include_bytes!("../fonts/mamori-ja.otf");
 
@@ -255,6 +255,116 @@ pub fn checklist_pdf(sheets: &[CheckSheet], dates: DateStyle) -> Result<Vec<u8>,
             drop(pen);
             page.finish();
         }
+    }
+    doc.finish().map_err(|e| PdfError::Pdf(format!("{e:?}")))
+}
+
+/// The ledger's columns printed on paper (of [`LEDGER_COLUMNS`]: what the BCP 手引き asks to
+/// see on one A4 landscape line — name, kind, place, purpose, OS and version, addresses,
+/// administrator use, anti-virus, remote maintenance, state, end of support), with widths.
+const LEDGER_PRINTED: [(usize, f32); 11] = [
+    (0, 92.0),
+    (1, 52.0),
+    (5, 76.0),
+    (7, 76.0),
+    (8, 84.0),
+    (12, 78.0),
+    (14, 40.0),
+    (16, 70.0),
+    (17, 100.0),
+    (19, 40.0),
+    (22, 78.0),
+];
+
+/// The asset ledger as a PDF for paper (A4 landscape): its title and facts, then one row
+/// per asset with the printed columns, headings repeated on each page, page numbers.
+pub fn ledger_pdf(sheet: &LedgerSheet, dates: DateStyle) -> Result<Vec<u8>, PdfError> {
+    let font = Font::new(FONT.to_vec().into(), 0).ok_or(PdfError::Font)?;
+    let mut doc = Document::new();
+    let settings = || PageSettings::from_wh(W, H).expect("A4 is a valid page size");
+    let rows: Vec<Vec<Vec<String>>> = sheet
+        .rows
+        .iter()
+        .map(|r| {
+            LEDGER_PRINTED
+                .iter()
+                .map(|(c, w)| {
+                    let v = match *c {
+                        8 => format!("{} {}", r[8], r[9]).trim().to_string(),
+                        22 if !r[22].is_empty() => dates.date(&r[22]),
+                        c => r[c].clone(),
+                    };
+                    wrap(&v, w - 4.0, SIZE)
+                })
+                .collect()
+        })
+        .collect();
+    let (mut i, mut page_no) = (0, 0);
+    while page_no == 0 || i < rows.len() {
+        page_no += 1;
+        let mut page = doc.start_page_with(settings());
+        let mut pen = Pen {
+            surface: page.surface(),
+            font: font.clone(),
+        };
+        let mut y = MARGIN + 14.0;
+        if page_no == 1 {
+            pen.text(MARGIN, y, 12.0, "機器台帳");
+            y += 16.0;
+            pen.text(MARGIN, y, 9.0, &format!("医療機関: {}", sheet.institution));
+            y += 12.0;
+            pen.text(
+                MARGIN,
+                y,
+                9.0,
+                &format!(
+                    "出力日: {}  機器 {} 台",
+                    dates.date(&sheet.exported_on),
+                    sheet.rows.len()
+                ),
+            );
+            y += 16.0;
+        }
+        pen.line(MARGIN, y - 9.0, W - MARGIN, y - 9.0);
+        let mut x = MARGIN;
+        for (c, w) in LEDGER_PRINTED {
+            let name = if c == 8 {
+                "OS・バージョン"
+            } else {
+                LEDGER_COLUMNS[c]
+            };
+            for (n, l) in wrap(name, w - 4.0, SIZE).iter().enumerate() {
+                pen.text(x + 2.0, y + n as f32 * LINE, SIZE, l);
+            }
+            x += w;
+        }
+        y += LINE + 4.0;
+        pen.line(MARGIN, y, W - MARGIN, y);
+        y += LINE;
+        while i < rows.len() {
+            let height = rows[i].iter().map(Vec::len).max().unwrap_or(1) as f32 * LINE;
+            if y + height > H - MARGIN - LINE && y > MARGIN + 60.0 {
+                break;
+            }
+            let mut x = MARGIN;
+            for ((_, w), lines) in LEDGER_PRINTED.iter().zip(&rows[i]) {
+                for (n, l) in lines.iter().enumerate() {
+                    pen.text(x + 2.0, y + n as f32 * LINE, SIZE, l);
+                }
+                x += w;
+            }
+            y += height;
+            pen.line(MARGIN, y - LINE + 3.0, W - MARGIN, y - LINE + 3.0);
+            i += 1;
+        }
+        pen.text(
+            MARGIN,
+            H - MARGIN / 2.0,
+            7.0,
+            &format!("mamori — 機器台帳  {page_no} ページ"),
+        );
+        drop(pen);
+        page.finish();
     }
     doc.finish().map_err(|e| PdfError::Pdf(format!("{e:?}")))
 }

@@ -154,3 +154,4 @@ error-import-changed = The ledger or the import changed after you reviewed it. R
 action-asset-import = Imported the asset ledger
 action-asset-import-stage = Read an asset ledger file
 action-asset-import-discard = Discarded an asset ledger import
+asset-export-pdf = PDF for printing

@@ -155,3 +155,4 @@ error-import-changed = 確認した後に台帳または取り込みの内容が
 action-asset-import = 機器台帳を取り込み
 action-asset-import-stage = 機器台帳のファイルを読み込み
 action-asset-import-discard = 機器台帳の取り込みを取りやめ
+asset-export-pdf = 印刷用 PDF

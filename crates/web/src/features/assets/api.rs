@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use mamori_app::assets::AssetInput;
+use mamori_app::assets::{AssetInput, LedgerFormat};
 use mamori_domain::policy::Action;
 use mamori_store::{Asset, AssetVersion};
 use serde::Serialize;
@@ -207,11 +207,36 @@ pub async fn export_xlsx(
     Path(code): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> AppResult<Response> {
-    let e = mamori_app::assets::export(&state, &auth, &code, &q.dates).await?;
+    export(&state, &auth, &code, &q.dates, LedgerFormat::Xlsx).await
+}
+
+async fn export(
+    state: &AppState,
+    auth: &Auth,
+    code: &str,
+    dates: &str,
+    format: LedgerFormat,
+) -> AppResult<Response> {
+    let e = mamori_app::assets::export(state, auth, code, dates, format).await?;
     Ok(crate::http::download::download(
         e.bytes,
         e.media_type,
         &e.ascii_name,
         &e.name,
     ))
+}
+
+/// The ledger as a PDF for paper (A4 landscape: name, kind, place, purpose, OS, addresses,
+/// administrator use, anti-virus, remote maintenance, state, end of support). Audited.
+#[utoipa::path(get, path = "/institutions/{code}/assets/export.pdf", tag = "assets",
+    params(("code" = String, Path), ExportQuery),
+    responses((status = 200, description = "The PDF, as an attachment.",
+        content_type = "application/pdf", body = FileBody)))]
+pub async fn export_pdf(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(code): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<Response> {
+    export(&state, &auth, &code, &q.dates, LedgerFormat::Pdf).await
 }

@@ -10,7 +10,7 @@ use crate::ui::{render, Flash, PageCtx};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use mamori_app::asset_imports::{self, Preview, Refusal};
+use mamori_app::asset_imports::{self, Preview};
 use mamori_app::assets::code_label;
 use mamori_domain::asset_import::Field;
 use mamori_domain::asset_plan::Step;
@@ -51,15 +51,6 @@ pub fn field_label(tr: &Tr, f: Field) -> String {
         Field::Notes => "asset-notes",
     };
     tr.t(key)
-}
-
-/// Why a file was refused, in the caller's language (pages and API alike).
-pub fn refusal_message(tr: &Tr, r: &Refusal) -> String {
-    match r {
-        Refusal::NoFile => tr.t("import-error-no-file"),
-        Refusal::NoHeader => tr.t("error-import-no-header"),
-        Refusal::Unreadable(e) => crate::ui::refused_at(tr, e.place.key(), e.problem.key()),
-    }
 }
 
 pub struct ColumnRow {
@@ -119,33 +110,15 @@ pub fn shown(tr: &Tr, p: &Preview, limit: usize) -> Shown {
         .plan
         .errors
         .iter()
-        .map(|e| {
-            let cell = match e.col {
-                Some(c) => format!("{}{}", asset_imports::col_name(c + 1), e.line),
-                None => tr.t1("import-row", "row", e.line),
-            };
-            let place = if e.sheet.is_empty() {
-                cell
-            } else {
-                format!("{} {cell}", e.sheet)
-            };
-            let args = [
-                ("value", e.value.clone()),
-                (
-                    "other",
-                    e.other_line.map(|l| l.to_string()).unwrap_or_default(),
-                ),
-            ];
-            ErrorRow {
-                place,
-                heading: e
-                    .col
-                    .and_then(|c| heading.get(&c).map(|h| h.to_string()))
-                    .or_else(|| Field::parse(&e.field).map(|f| field_label(tr, f)))
-                    .unwrap_or_default(),
-                message: tr.targs(e.key, &args),
-                value: e.value.clone(),
-            }
+        .map(|e| ErrorRow {
+            place: asset_imports::place_of(tr, e),
+            heading: e
+                .col
+                .and_then(|c| heading.get(&c).map(|h| h.to_string()))
+                .or_else(|| Field::parse(&e.field).map(|f| field_label(tr, f)))
+                .unwrap_or_default(),
+            message: asset_imports::message_of(tr, e),
+            value: e.value.clone(),
         })
         .collect();
     let label = |f: Field| field_label(tr, f);
@@ -261,7 +234,7 @@ pub async fn upload(
     match asset_imports::stage(&state, &auth, &code, &up.file_name, up.bytes).await? {
         Ok(id) => Ok(Redirect::to(&format!("/ledger-imports/{id}")).into_response()),
         Err(r) => {
-            let msg = refusal_message(&Tr::new(auth.meta.lang), &r);
+            let msg = r.message(&Tr::new(auth.meta.lang));
             upload_view(&state, &auth, &code, Some(msg)).await
         }
     }

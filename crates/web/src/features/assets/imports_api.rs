@@ -1,7 +1,7 @@
 //! Importing a ledger in the JSON API: upload (the dry run comes back), choose columns,
 //! confirm with the dry run's digest, or discard — the pages' steps under the same rules.
 
-use super::imports::{refusal_message, shown, SHOWN};
+use super::imports::{shown, SHOWN};
 use crate::http::api::{ApiJson, ErrorBody};
 use crate::http::auth::Auth;
 use crate::http::error::AppResult;
@@ -170,7 +170,7 @@ pub async fn upload(
             Ok((StatusCode::CREATED, Json(view(&tr, &p))).into_response())
         }
         Err(r) => Ok(ErrorBody::file_refused(
-            refusal_message(&tr, &r),
+            r.message(&tr),
             &auth.meta.request_id,
         )),
     }

@@ -50,6 +50,18 @@ pub(super) fn probes() -> Vec<Probe> {
             VIEW_ASSETS,
             200,
         ),
+        p(
+            Method::GET,
+            "/i/1311234569/ledger/export.pdf",
+            VIEW_ASSETS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234569/assets/export.pdf",
+            VIEW_ASSETS,
+            200,
+        ),
         // Importing: the upload (not multipart: refused once the caller is allowed), the
         // review, the columns, a confirmation with a stale digest, a discard.
         p(
