@@ -14,6 +14,7 @@ use mamori_web::{AppState, WebConfig};
 use std::sync::Arc;
 use std::time::Instant;
 
+mod ledger;
 mod notices;
 mod role_sharing;
 mod scale;
@@ -314,6 +315,10 @@ async fn main() -> Result<()> {
     let officer = sign_in(officer_email).await?;
     let admin = sign_in("admin@mamori.example").await?;
     let code = format!("{:02}{:08}", mid % 47 + 1, mid);
+    if std::env::var("BENCH_ONLY_LEDGER").is_ok() {
+        ledger::ledger_bench(store.clone(), &base, &officer, &code).await?;
+        return Ok(());
+    }
     println!("\npage (institution {code})                  server median   server p99   wall median   (n={})", a.requests);
     let pages = [
         (&officer, format!("/i/{code}"), "dashboard"),
@@ -544,6 +549,7 @@ async fn main() -> Result<()> {
     }
 
     role_sharing_bench(store.as_ref(), &base, &sign_in, a.requests).await?;
+    ledger::ledger_bench(store.clone(), &base, &officer, &code).await?;
 
     // Idle memory of the real binary on this data set.
     let exe = std::env::current_exe()?;

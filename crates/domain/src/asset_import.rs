@@ -364,9 +364,8 @@ pub fn map_columns(header: &Line, choices: &[(String, String)]) -> (Vec<Column>,
 }
 
 /// Words people write for a kind, a state, an ownership or yes/no, as the code.
-fn word_code(field: Field, value: &str) -> Option<&'static str> {
-    let key = header_key(value);
-    let table: &[(&str, &[&str])] = match field {
+fn word_table(field: Field) -> &'static [(&'static str, &'static [&'static str])] {
+    match field {
         Field::Kind => &[
             ("server", &["サーバ", "サーバー", "server"]),
             (
@@ -465,12 +464,38 @@ fn word_code(field: Field, value: &str) -> Option<&'static str> {
             ),
             ("no", &["いいえ", "no", "無", "なし", "×", "false", "0"]),
         ],
-        _ => return None,
-    };
-    table
-        .iter()
-        .find(|(_, words)| words.iter().any(|w| header_key(w) == key))
-        .map(|(code, _)| *code)
+        _ => &[],
+    }
+}
+
+/// The words of [`word_table`], folded once: (field, folded word) → code.
+fn words() -> &'static std::collections::HashMap<(Field, String), &'static str> {
+    static WORDS: std::sync::OnceLock<std::collections::HashMap<(Field, String), &'static str>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut m = std::collections::HashMap::new();
+        for f in [
+            Field::Kind,
+            Field::Status,
+            Field::Ownership,
+            Field::AdminLogin,
+        ] {
+            for (code, list) in word_table(f) {
+                for w in *list {
+                    m.insert((f, header_key(w)), *code);
+                }
+            }
+        }
+        m
+    })
+}
+
+fn word_code(field: Field, value: &str) -> Option<&'static str> {
+    // A code as it is (the API's and the export's own values) needs no folding.
+    if let Some((code, _)) = word_table(field).iter().find(|(c, _)| *c == value) {
+        return Some(code);
+    }
+    words().get(&(field, header_key(value))).copied()
 }
 
 /// A cell's text as the field's form wants it: words → codes, dates → `YYYY-MM-DD`; what

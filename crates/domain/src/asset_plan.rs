@@ -257,6 +257,7 @@ pub fn plan(
     let mut seen_serial: HashMap<String, usize> = HashMap::new();
     let mut seen_name: HashMap<(String, String), usize> = HashMap::new();
     let mut seen_id: HashMap<String, usize> = HashMap::new();
+    let formulas: std::collections::HashSet<&(usize, usize)> = formulas.iter().collect();
     for l in lines {
         for c in columns.iter().filter(|c| c.field.is_some()) {
             if formulas.contains(&(l.number - 1, c.col)) {
@@ -405,7 +406,8 @@ pub fn plan(
 /// scope it.)
 fn duplicate_addresses(out: &mut Plan, current: &[Current], col: Option<usize>) {
     let mut owner: HashMap<String, (Option<usize>, String)> = HashMap::new();
-    let touched: Vec<&str> = out
+    let by_id: HashMap<&str, &Current> = current.iter().map(|c| (c.id.as_str(), c)).collect();
+    let touched: std::collections::HashSet<&str> = out
         .steps
         .iter()
         .filter_map(|s| match s {
@@ -423,7 +425,7 @@ fn duplicate_addresses(out: &mut Plan, current: &[Current], col: Option<usize>) 
     for s in &out.steps {
         let (line, fields) = match s {
             Step::Create { line, fields } | Step::Update { line, fields, .. } => (*line, fields),
-            Step::Same { line, id } => match current.iter().find(|c| &c.id == id) {
+            Step::Same { line, id } => match by_id.get(id.as_str()) {
                 Some(c) => (*line, &c.fields),
                 None => continue,
             },
