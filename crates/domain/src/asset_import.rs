@@ -355,7 +355,7 @@ pub fn map_columns(header: &Line, choices: &[(String, String)]) -> (Vec<Column>,
     }
     for required in [Field::Name, Field::Kind] {
         if !columns.iter().any(|c| c.field == Some(required)) {
-            let mut e = error(None, "error-import-missing-column", required.as_str());
+            let mut e = error(None, "error-import-missing-column", "");
             e.field = required.as_str().to_string();
             errors.push(e);
         }
