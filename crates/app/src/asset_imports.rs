@@ -233,7 +233,9 @@ pub async fn stage(
     bytes: Vec<u8>,
 ) -> Result<std::result::Result<String, Refusal>> {
     let inst = institution_for(ctx.store(), caller, code, Action::ManageAssets).await?;
-    stage_as(ctx, &caller.actor(), &inst, file_name, bytes).await
+    Ok(stage_as(ctx, &caller.actor(), &inst, file_name, bytes)
+        .await?
+        .map(|(id, _)| id))
 }
 
 async fn stage_as(
@@ -242,17 +244,18 @@ async fn stage_as(
     inst: &Institution,
     file_name: &str,
     bytes: Vec<u8>,
-) -> Result<std::result::Result<String, Refusal>> {
+) -> Result<std::result::Result<(String, Read), Refusal>> {
     let sha = hex::encode(Sha256::digest(&bytes));
     let (bytes, readable) = tokio::task::spawn_blocking(move || {
-        let r = read(&bytes).map(|_| ());
+        let r = read(&bytes);
         (bytes, r)
     })
     .await
     .map_err(|e| Error::Internal(format!("import task: {e}")))?;
-    if let Err(r) = readable {
-        return Ok(Err(r));
-    }
+    let read = match readable {
+        Ok(r) => r,
+        Err(r) => return Ok(Err(r)),
+    };
     let name: String = file_name
         .chars()
         .filter(|c| !c.is_control())
@@ -282,10 +285,20 @@ async fn stage_as(
             },
         )
         .await?;
-    Ok(Ok(staged.id))
+    Ok(Ok((staged.id, read)))
 }
 
 async fn preview_of(ctx: &Ctx, import: AssetImport, inst: Institution) -> Result<Preview> {
+    preview_with(ctx, import, inst, None).await
+}
+
+/// The dry run, reading the file unless it was just read (`read`).
+async fn preview_with(
+    ctx: &Ctx,
+    import: AssetImport,
+    inst: Institution,
+    read_already: Option<Read>,
+) -> Result<Preview> {
     let empty = |import, institution| Preview {
         import,
         institution,
@@ -301,9 +314,13 @@ async fn preview_of(ctx: &Ctx, import: AssetImport, inst: Institution) -> Result
     }
     let choices: Choices = serde_json::from_str(&import.choices).unwrap_or_default();
     let current = ctx.store().assets(&inst.id).await?;
-    let bytes = import.content.clone();
+    let bytes = if read_already.is_some() {
+        Vec::new()
+    } else {
+        import.content.clone()
+    };
     let planned = tokio::task::spawn_blocking(move || {
-        read(&bytes).ok().map(|r| {
+        read_already.or_else(|| read(&bytes).ok()).map(|r| {
             let (columns, plan) = plan_of(&r, &choices, &current);
             let header_line = r.lines[r.header].number;
             (columns, plan, header_line, r.lines.len() - r.header - 1)
@@ -428,8 +445,9 @@ pub async fn import_cli(
         .await?
         .ok_or(Error::NotFound)?;
     let actor = Actor::system("cli");
-    let id = match stage_as(ctx, &actor, &inst, file_name, bytes).await? {
-        Ok(id) => id,
+    let staged = stage_as(ctx, &actor, &inst, file_name, bytes).await?;
+    let (id, read) = match staged {
+        Ok(staged) => staged,
         Err(r) => return Ok(Err(r)),
     };
     let i = ctx
@@ -437,7 +455,7 @@ pub async fn import_cli(
         .asset_import(&id)
         .await?
         .ok_or(Error::NotFound)?;
-    let p = preview_of(ctx, i, inst.clone()).await?;
+    let p = preview_with(ctx, i, inst.clone(), Some(read)).await?;
     if !yes || !p.plan.errors.is_empty() {
         return Ok(Ok(p));
     }

@@ -226,6 +226,70 @@ pub async fn list(ctx: &Ctx, caller: &Caller, code: &str) -> Result<(Institution
     Ok((inst, assets))
 }
 
+/// What a ledger list asks for: text, kind and state to keep, and the page.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct LedgerQuery {
+    /// Text in the name, serial, place, department, purpose, OS or addresses.
+    pub q: String,
+    /// A kind's code (`server`, `terminal` …), or empty for every kind.
+    pub kind: String,
+    /// `in_use`, `spare`, `retired`, or empty for every state.
+    pub status: String,
+    /// Entries to skip (0 by default).
+    pub offset: i64,
+    /// Entries to list: 1–1,000 (100 by default).
+    pub limit: i64,
+}
+
+impl LedgerQuery {
+    fn filter(&self) -> Result<mamori_store::AssetFilter> {
+        let bad = |field| Error::Invalid {
+            field,
+            key: "error-rs-bad-value",
+        };
+        let kind = match self.kind.trim() {
+            "" => None,
+            k => Some(mamori_domain::assets::AssetKind::parse(k).ok_or(bad("kind"))?),
+        };
+        let status = match self.status.trim() {
+            "" => None,
+            k => Some(mamori_domain::assets::AssetStatus::parse(k).ok_or(bad("status"))?),
+        };
+        if self.q.chars().count() > 200 {
+            return Err(bad("q"));
+        }
+        Ok(mamori_store::AssetFilter {
+            kind,
+            status,
+            text: self.q.trim().to_string(),
+        })
+    }
+}
+
+/// A page of the institution's ledger with the number of entries the filter keeps.
+pub async fn page(
+    ctx: &Ctx,
+    caller: &Caller,
+    code: &str,
+    query: &LedgerQuery,
+) -> Result<(Institution, Vec<Asset>, i64)> {
+    let inst = institution_for(ctx.store(), caller, code, Action::ViewAssets).await?;
+    let filter = query.filter()?;
+    let limit = if query.limit == 0 { 100 } else { query.limit };
+    if !(1..=1000).contains(&limit) || query.offset < 0 {
+        return Err(Error::Invalid {
+            field: "limit",
+            key: "error-rs-bad-value",
+        });
+    }
+    let (assets, total) = ctx
+        .store()
+        .assets_page(&inst.id, &filter, query.offset, limit)
+        .await?;
+    Ok((inst, assets, total))
+}
+
 /// One entry, if the caller may take `action` on its institution's ledger (404 for one
 /// with no role there, 403 for a member without the right).
 pub async fn get(

@@ -163,7 +163,12 @@ pub(crate) async fn ledger_bench(
         "\nledger over {rows} entries                   server median   server p99   wall median"
     );
     for (label, path) in [
-        ("ledger page", format!("/i/{code}/ledger")),
+        ("ledger page (first 100)", format!("/i/{code}/ledger")),
+        (
+            "ledger page, text + kind filter",
+            format!("/i/{code}/ledger?q=%E6%9C%AC%E9%A4%A83%E9%9A%8E&kind=terminal"),
+        ),
+        ("ledger page 151 (offset 15,000)", format!("/i/{code}/ledger?offset=15000")),
         (
             "ledger API (JSON)",
             format!("/api/v1/institutions/{code}/assets"),

@@ -253,7 +253,7 @@ pub fn plan(
         .collect();
     let (soft, soft_errors) = software.map(software_of).unwrap_or_default();
     out.errors.extend(soft_errors);
-    let mut soft_used: Vec<String> = Vec::new();
+    let mut soft_used: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut seen_serial: HashMap<String, usize> = HashMap::new();
     let mut seen_name: HashMap<(String, String), usize> = HashMap::new();
     let mut seen_id: HashMap<String, usize> = HashMap::new();
@@ -327,7 +327,7 @@ pub fn plan(
                     .0
                     .insert(Field::Software, crate::assets::software_text(&soft[&k]));
             }
-            soft_used.push(k);
+            soft_used.insert(k);
         }
         match values.check() {
             Err(errors) => out.errors.extend(errors.into_iter().map(|fe| {
@@ -392,7 +392,7 @@ pub fn plan(
                 );
                 e.sheet = sheet.name.clone();
                 out.errors.push(e);
-                soft_used.push(key);
+                soft_used.insert(key);
             }
         }
     }

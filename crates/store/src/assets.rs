@@ -128,6 +128,16 @@ impl Asset {
     }
 }
 
+/// Which entries of a ledger to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssetFilter {
+    pub kind: Option<AssetKind>,
+    pub status: Option<AssetStatus>,
+    /// Text found (case-insensitively for Latin letters) in the name, serial, location,
+    /// department, purpose, OS or addresses.
+    pub text: String,
+}
+
 /// A ledger file uploaded to be imported, awaiting the person's confirmation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AssetImport {
@@ -188,6 +198,15 @@ pub trait AssetStore: Send + Sync {
     async fn asset(&self, id: &str) -> Result<Option<Asset>>;
     /// The institution's ledger, by kind and name.
     async fn assets(&self, institution_id: &str) -> Result<Vec<Asset>>;
+    /// A page of the institution's ledger that `filter` keeps (by kind and name), and how
+    /// many it keeps in all.
+    async fn assets_page(
+        &self,
+        institution_id: &str,
+        filter: &AssetFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<Asset>, i64)>;
     /// An asset's versions, newest first.
     async fn asset_history(&self, asset_id: &str) -> Result<Vec<AssetVersion>>;
     /// Keep an uploaded ledger file until it is confirmed or discarded (audited).

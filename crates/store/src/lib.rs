@@ -34,7 +34,7 @@ pub use accounts::{AccountStore, ApiToken, NewUser, SessionRecord, UserAuth};
 pub use assessments::{
     Assessment, AssessmentAnswer, AssessmentRevision, AssessmentStore, Evidence, InspectorLink,
 };
-pub use assets::{Asset, AssetImport, AssetStore, AssetVersion, ImportWrite};
+pub use assets::{Asset, AssetFilter, AssetImport, AssetStore, AssetVersion, ImportWrite};
 pub use audit::{AuditDraft, AuditFilter, AuditStore, ChainHead, StoredCheckpoint};
 pub use catalogs::{CatalogImport, CatalogItemRecord, CatalogRecord, CatalogStore};
 pub use contracts::{

@@ -24,3 +24,5 @@ CREATE TABLE asset_imports (
     decided_at      INTEGER
 );
 CREATE INDEX asset_imports_institution ON asset_imports (institution_id, created_at);
+-- The ledger's list, in its order (by kind, then name), a page at a time.
+CREATE INDEX assets_listing ON assets (institution_id, kind, name, id);

@@ -1,7 +1,7 @@
 //! SQL of the asset ledger (AssetStore), compiled for both backends as a child of `sql`.
 
 use super::{finish, This, Tx};
-use crate::assets::{Asset, AssetImport, AssetStore, AssetVersion, ImportWrite};
+use crate::assets::{Asset, AssetFilter, AssetImport, AssetStore, AssetVersion, ImportWrite};
 use crate::error::fk;
 use crate::{new_id, now_ms, Actor, AuditDraft, ConflictKind, Entity, Result, StoreError};
 use async_trait::async_trait;
@@ -134,6 +134,81 @@ async fn insert(tx: &mut Tx, actor: &Actor, a: &Asset, now: i64, reason: &str) -
     .map_err(fk(Entity::Institution))?;
     keep_version(tx, actor, &saved, reason).await?;
     Ok(saved)
+}
+
+/// `rows` groups of `cols` placeholders, numbered on: `($1,$2),($3,$4)`.
+fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", cells.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Insert many new entries (each version 1, kept in its history) in `tx`, a few rows per
+/// statement. (sqlx-sqlite's binding grows with the square of a statement's placeholders:
+/// 20,000 entries took 5.5 s at 200 rows per statement, 1.3 s at 25, 0.96 s at 8, and
+/// 40,000 single-row statements about 4 s.)
+async fn insert_many(
+    tx: &mut Tx,
+    actor: &Actor,
+    list: &[Asset],
+    now: i64,
+    reason: &str,
+) -> Result<()> {
+    const CHUNK: usize = 8;
+    let saved: Vec<Asset> = list
+        .iter()
+        .map(|a| Asset {
+            id: new_id(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            updated_by: actor.user_id.clone(),
+            updated_label: actor.label.clone(),
+            ..a.clone()
+        })
+        .collect();
+    let snapshots = saved
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+    for (chunk, snaps) in saved.chunks(CHUNK).zip(snapshots.chunks(CHUNK)) {
+        let sql = format!(
+            "INSERT INTO assets (id, institution_id, created_at, {}) VALUES {}",
+            WRITTEN.join(", "),
+            placeholders(chunk.len(), 3 + WRITTEN.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for a in chunk {
+            q = bind_written(q.bind(&a.id).bind(&a.institution_id).bind(a.created_at), a);
+        }
+        q.execute(&mut **tx)
+            .await
+            .map_err(fk(Entity::Institution))?;
+        let sql = format!(
+            "INSERT INTO asset_versions (asset_id, institution_id, version, snapshot, reason, \
+             changed_by, changed_label, changed_at) VALUES {}",
+            placeholders(chunk.len(), 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for (a, snap) in chunk.iter().zip(snaps) {
+            q = q
+                .bind(&a.id)
+                .bind(&a.institution_id)
+                .bind(a.version)
+                .bind(snap)
+                .bind(reason)
+                .bind(&actor.user_id)
+                .bind(&actor.label)
+                .bind(a.updated_at);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Save a changed entry in `tx` if it is still at `expected_version` and its institution's.
@@ -347,12 +422,14 @@ impl AssetStore for This {
         )
         .await?;
         let now = now_ms();
-        for a in &write.creates {
-            if a.institution_id != i.institution_id {
-                return Err(StoreError::NotFound(Entity::Asset));
-            }
-            insert(&mut tx, actor, a, now, reason).await?;
+        if write
+            .creates
+            .iter()
+            .any(|a| a.institution_id != i.institution_id)
+        {
+            return Err(StoreError::NotFound(Entity::Asset));
         }
+        insert_many(&mut tx, actor, &write.creates, now, reason).await?;
         for (a, expected) in &write.updates {
             if a.institution_id != i.institution_id {
                 return Err(StoreError::NotFound(Entity::Asset));
@@ -405,6 +482,56 @@ impl AssetStore for This {
             institution_id,
         )
         .await
+    }
+
+    async fn assets_page(
+        &self,
+        institution_id: &str,
+        filter: &AssetFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<Asset>, i64)> {
+        // LIKE with `\` as its escape, so that `%` and `_` typed are taken as they are.
+        let pattern = if filter.text.trim().is_empty() {
+            String::new()
+        } else {
+            let escaped = filter
+                .text
+                .trim()
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        };
+        let text = "LOWER(name || ' ' || serial || ' ' || location || ' ' || department || ' ' \
+             || purpose || ' ' || os || ' ' || os_version || ' ' || ip_addresses) \
+             LIKE $4 ESCAPE '\\'";
+        let filter_sql = format!(
+            "WHERE institution_id = $1 AND ($2 = '' OR kind = $2) AND ($3 = '' OR status = $3) \
+             AND ($4 = '' OR {text})"
+        );
+        let kind = filter.kind.map(|k| k.as_str()).unwrap_or("");
+        let status = filter.status.map(|k| k.as_str()).unwrap_or("");
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM assets {filter_sql}"))
+            .bind(institution_id)
+            .bind(kind)
+            .bind(status)
+            .bind(&pattern)
+            .fetch_one(self.r())
+            .await?;
+        let rows = sqlx::query_as::<_, Asset>(&format!(
+            "{ASSET_SELECT} {filter_sql} ORDER BY kind, name, id LIMIT $5 OFFSET $6"
+        ))
+        .bind(institution_id)
+        .bind(kind)
+        .bind(status)
+        .bind(&pattern)
+        .bind(limit.clamp(1, 1000))
+        .bind(offset.max(0))
+        .fetch_all(self.r())
+        .await?;
+        Ok((rows, total))
     }
 
     async fn asset_history(&self, asset_id: &str) -> Result<Vec<AssetVersion>> {

@@ -5,7 +5,9 @@
 use super::{actor, backends, events, new_inst};
 use mamori_domain::assets::{check_asset, AssetKind, AssetStatus, Ownership, RawAsset};
 use mamori_domain::codes::ImportStatus;
-use mamori_store::{Asset, AssetImport, ConflictKind, Entity, ImportWrite, StoreError};
+use mamori_store::{
+    Asset, AssetFilter, AssetImport, ConflictKind, Entity, ImportWrite, StoreError,
+};
 
 #[tokio::test]
 async fn assets_are_versioned_with_their_history_and_stay_in_their_institution() {
@@ -248,5 +250,76 @@ async fn an_import_writes_everything_or_nothing_and_is_decided_once() {
         let ev = events(s, &i.id).await;
         assert_eq!(ev.iter().filter(|e| *e == "asset.import").count(), 1);
         assert!(mamori_store::verify_audit(s).await.unwrap().is_ok());
+    }
+}
+
+#[tokio::test]
+async fn a_ledger_page_keeps_what_its_filter_names() {
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let i = new_inst(s, "1355555555").await;
+        let other = new_inst(s, "1344444444").await;
+        for n in 0..30 {
+            let name = format!("端末{n:02}");
+            let ip = format!("10.1.0.{}", n + 1);
+            s.create_asset(&actor(), &Asset::new(&i.id, entry(&name, "", &ip)), "")
+                .await
+                .unwrap();
+        }
+        let server = check_asset(&RawAsset {
+            name: "VPN_100%装置",
+            kind: "vpn",
+            location: "本館 Server室",
+            ..Default::default()
+        })
+        .unwrap();
+        s.create_asset(&actor(), &Asset::new(&i.id, server), "")
+            .await
+            .unwrap();
+        s.create_asset(
+            &actor(),
+            &Asset::new(&other.id, entry("よその端末", "", "")),
+            "",
+        )
+        .await
+        .unwrap();
+        let page = |f: AssetFilter, offset: i64, limit: i64| {
+            let id = i.id.clone();
+            async move { s.assets_page(&id, &f, offset, limit).await.unwrap() }
+        };
+        let (rows, total) = page(AssetFilter::default(), 10, 5).await;
+        assert_eq!((rows.len(), total), (5, 31), "{}", b.name);
+        assert_eq!(rows[0].name, "端末10", "by kind, then name");
+        let terminals = AssetFilter {
+            kind: Some(AssetKind::Terminal),
+            ..Default::default()
+        };
+        assert_eq!(page(terminals, 0, 100).await.1, 30);
+        let text = |t: &str| AssetFilter {
+            text: t.into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            page(text("10.1.0.3"), 0, 100).await.1,
+            2,
+            "10.1.0.3 and 10.1.0.30"
+        );
+        assert_eq!(
+            page(text("server室"), 0, 100).await.1,
+            1,
+            "Latin case folded"
+        );
+        assert_eq!(page(text("100%"), 0, 100).await.1, 1, "% is a character");
+        assert_eq!(page(text("_"), 0, 100).await.1, 1, "_ is a character");
+        assert_eq!(
+            page(text("よその"), 0, 100).await.1,
+            0,
+            "another institution's"
+        );
+        let retired = AssetFilter {
+            status: Some(AssetStatus::Retired),
+            ..Default::default()
+        };
+        assert_eq!(page(retired, 0, 100).await.1, 0);
     }
 }

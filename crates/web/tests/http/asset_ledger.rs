@@ -213,3 +213,80 @@ async fn the_ledger_takes_entries_keeps_their_history_and_stays_in_its_instituti
     let vendor_export = vendor.get(&app, "/i/1311234569/ledger/export.xlsx").await;
     assert_eq!(vendor_export.status(), 404);
 }
+
+#[tokio::test]
+async fn the_ledger_lists_a_page_at_a_time_with_filters() {
+    let app = start().await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let inst = demo_institution(&app).await;
+    let before = app.store.assets(&inst.id).await.unwrap().len();
+    for n in 0..120 {
+        let f = mamori_domain::assets::check_asset(&mamori_domain::assets::RawAsset {
+            name: &format!("病棟端末{n:03}"),
+            kind: "terminal",
+            location: "東病棟 3F",
+            ..Default::default()
+        })
+        .unwrap();
+        app.store
+            .create_asset(
+                &Actor::system("test"),
+                &mamori_store::Asset::new(&inst.id, f),
+                "",
+            )
+            .await
+            .unwrap();
+    }
+    let total = before + 120;
+    let html = so
+        .get(&app, "/i/1311234569/ledger")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("{total} 台中 1–100 台目")), "{html}");
+    assert!(html.contains(r#"href="/i/1311234569/ledger?offset=100" rel="next""#));
+    let html = so
+        .get(
+            &app,
+            "/i/1311234569/ledger?q=%E6%9D%B1%E7%97%85%E6%A3%9F&offset=100",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("条件に合う機器 120 台"), "{html}");
+    assert!(html.contains("120 台中 101–120 台目"));
+    assert!(html.contains("病棟端末119") && !html.contains("病棟端末099"));
+    let r = so.get(&app, "/i/1311234569/ledger?kind=toaster").await;
+    assert_eq!(r.status(), 422);
+
+    // The API: a page, the total in a header, the filter.
+    let r = so
+        .get(
+            &app,
+            "/api/v1/institutions/1311234569/assets?kind=terminal&limit=5",
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let count: usize = r.headers()["x-total-count"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let terminals = app
+        .store
+        .assets(&inst.id)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|a| a.kind.as_str() == "terminal")
+        .count();
+    assert_eq!(count, terminals);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body.as_array().unwrap().len(), 5);
+    let r = so
+        .get(&app, "/api/v1/institutions/1311234569/assets?limit=1001")
+        .await;
+    assert_eq!(r.status(), 422);
+}

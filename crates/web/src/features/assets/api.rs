@@ -7,9 +7,9 @@ use crate::http::error::AppResult;
 use crate::http::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use mamori_app::assets::{AssetInput, LedgerFormat};
+use mamori_app::assets::{AssetInput, LedgerFormat, LedgerQuery};
 use mamori_domain::policy::Action;
 use mamori_store::{Asset, AssetVersion};
 use serde::Serialize;
@@ -128,16 +128,23 @@ impl From<AssetVersion> for AssetVersionView {
     }
 }
 
-/// The institution's asset ledger.
+/// The institution's asset ledger, a page at a time (100 entries unless `limit` says,
+/// at most 1,000), filtered by text, kind and state; `X-Total-Count` says how many entries
+/// the filter keeps.
 #[utoipa::path(get, path = "/institutions/{code}/assets", tag = "assets",
-    params(("code" = String, Path)), responses((status = 200, body = Vec<AssetView>)))]
+    params(("code" = String, Path), LedgerQuery),
+    responses((status = 200, body = Vec<AssetView>,
+        headers(("X-Total-Count" = i64, description = "Entries the filter keeps"))),
+        (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
     Path(code): Path<String>,
-) -> AppResult<Json<Vec<AssetView>>> {
-    let (_, assets) = mamori_app::assets::list(&state, &auth, &code).await?;
-    Ok(Json(assets.into_iter().map(Into::into).collect()))
+    Query(q): Query<LedgerQuery>,
+) -> AppResult<Response> {
+    let (_, assets, total) = mamori_app::assets::page(&state, &auth, &code, &q).await?;
+    let body: Vec<AssetView> = assets.into_iter().map(Into::into).collect();
+    Ok(([("x-total-count", total.to_string())], Json(body)).into_response())
 }
 
 /// Add an entry to the ledger. A rule broken: 422 naming the field.

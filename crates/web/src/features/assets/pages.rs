@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use mamori_app::assets::{code_label, AssetInput};
+use mamori_app::assets::{code_label, AssetInput, LedgerQuery};
 use mamori_domain::assets::{AssetKind, AssetStatus, Ownership};
 use mamori_domain::policy::{Action, Scope};
 use mamori_domain::Institution;
@@ -65,6 +65,35 @@ pub(crate) struct ListPage {
     /// A refused entry: (field, message).
     error: Option<(String, String)>,
     action: String,
+    query: LedgerQuery,
+    /// Entries the filter keeps, and the page's first and last (from 1).
+    total: i64,
+    first: i64,
+    last: i64,
+    /// Links to the pages before and after, when there are.
+    prev: Option<String>,
+    next: Option<String>,
+    filtered: bool,
+}
+
+/// The list's link for `query` at `offset`.
+fn list_href(code: &str, query: &LedgerQuery, offset: i64) -> String {
+    let offset = offset.to_string();
+    let pairs: Vec<(&str, &str)> = [
+        ("q", query.q.as_str()),
+        ("kind", query.kind.as_str()),
+        ("status", query.status.as_str()),
+        ("offset", if offset == "0" { "" } else { offset.as_str() }),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    let q = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    if q.is_empty() {
+        format!("/i/{code}/ledger")
+    } else {
+        format!("/i/{code}/ledger?{q}")
+    }
 }
 
 #[derive(Template)]
@@ -97,11 +126,17 @@ async fn list_view(
     state: &AppState,
     auth: &Auth,
     code: &str,
+    query: LedgerQuery,
     f: AssetInput,
     error: Option<(String, String)>,
     flash: &Flash,
 ) -> AppResult<Response> {
-    let (inst, assets) = mamori_app::assets::list(state, auth, code).await?;
+    let query = LedgerQuery {
+        limit: PAGE,
+        offset: query.offset.max(0) / PAGE * PAGE,
+        ..query
+    };
+    let (inst, assets, total) = mamori_app::assets::page(state, auth, code, &query).await?;
     let page = PageCtx::signed_in(
         state,
         auth,
@@ -112,6 +147,7 @@ async fn list_view(
     .await?
     .with_flash(flash);
     let tr = page.tr;
+    let assets_len = assets.len() as i64;
     let rows = assets
         .iter()
         .map(|a| Row {
@@ -136,6 +172,15 @@ async fn list_view(
                 Scope::Institution(&inst.id),
             ),
             action: format!("/i/{code}/ledger"),
+            total,
+            first: if assets_len == 0 { 0 } else { query.offset + 1 },
+            last: query.offset + assets_len,
+            prev: (query.offset > 0)
+                .then(|| list_href(&inst.code, &query, (query.offset - PAGE).max(0))),
+            next: (query.offset + assets_len < total)
+                .then(|| list_href(&inst.code, &query, query.offset + PAGE)),
+            filtered: !(query.q.is_empty() && query.kind.is_empty() && query.status.is_empty()),
+            query,
             code: inst.code.clone(),
             rows,
             f,
@@ -147,13 +192,26 @@ async fn list_view(
         .into_response())
 }
 
+/// Entries per page of the list.
+const PAGE: i64 = 100;
+
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
     Path(code): Path<String>,
     Query(flash): Query<Flash>,
+    Query(query): Query<LedgerQuery>,
 ) -> AppResult<Response> {
-    list_view(&state, &auth, &code, AssetInput::default(), None, &flash).await
+    list_view(
+        &state,
+        &auth,
+        &code,
+        query,
+        AssetInput::default(),
+        None,
+        &flash,
+    )
+    .await
 }
 
 pub async fn create(
@@ -171,7 +229,16 @@ pub async fn create(
             let Some(error) = refusal(&tr, &e) else {
                 return Err(e.into());
             };
-            list_view(&state, &auth, &code, f, Some(error), &Flash::default()).await
+            list_view(
+                &state,
+                &auth,
+                &code,
+                LedgerQuery::default(),
+                f,
+                Some(error),
+                &Flash::default(),
+            )
+            .await
         }
     }
 }
