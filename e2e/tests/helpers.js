@@ -7,9 +7,10 @@
 //   (no browser download: executablePath is the system binary).
 // - totp(): RFC 6238 (SHA-1, 6 digits, 30 s) with node:crypto only.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -349,4 +350,21 @@ export function withServerAndBrowser(set) {
     await browser?.close().catch(() => {});
     await server?.stop();
   }, { timeout: 30_000 });
+}
+
+/** With SCREENSHOTS=1, a screenshot of `page` as e2e/screenshots/<name>.png (the viewport,
+ * or the whole page with `fullPage`), named in the test's diagnostics. */
+export async function shot(page, t, name, { fullPage = false } = {}) {
+  if (process.env.SCREENSHOTS !== '1') return;
+  const dir = path.join(E2E_DIR, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.evaluate(() => document.fonts.ready);
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage, animations: 'disabled' });
+  t.diagnostic(`screenshot ${file}`);
+}
+
+/** No axe-core (WCAG 2.1 A/AA) violation on `page`. */
+export async function accessible(page, where) {
+  assert.deepEqual(await axeViolations(page), [], `axe-core (WCAG 2.1 A/AA) on ${where}`);
 }

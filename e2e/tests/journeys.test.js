@@ -10,13 +10,9 @@
 //     submitted.
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, test } from 'node:test';
-import { axeViolations, E2E_DIR, newPage, signIn, withServerAndBrowser } from './helpers.js';
+import { accessible, newPage, shot, signIn, withServerAndBrowser } from './helpers.js';
 
-const SCREENSHOTS = process.env.SCREENSHOTS === '1';
-const OUT_DIR = path.join(E2E_DIR, 'screenshots');
 const WIDTHS = {
   desktop: { viewport: { width: 1280, height: 900 } },
   phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
@@ -25,19 +21,6 @@ const INSPECTOR = 'kensa@pref.tokyo.example.jp';
 const VENDOR_A = 'tanto@a-sha.example.jp';
 // A社's three clients in the demo (crates/app/src/demo.rs).
 const CLIENTS = ['さくら総合病院', 'みどり内科クリニック', 'さくら通り薬局'];
-
-async function shot(page, t, name) {
-  if (!SCREENSHOTS) return;
-  mkdirSync(OUT_DIR, { recursive: true });
-  await page.evaluate(() => document.fonts.ready);
-  const file = path.join(OUT_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: false, animations: 'disabled' });
-  t.diagnostic(`screenshot ${file}`);
-}
-
-async function accessible(page, where) {
-  assert.deepEqual(await axeViolations(page), [], `axe-core (WCAG 2.1 A/AA) on ${where}`);
-}
 
 async function noSidewaysScroll(page, where) {
   const w = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);

@@ -168,7 +168,10 @@ pub(crate) async fn ledger_bench(
             "ledger page, text + kind filter",
             format!("/i/{code}/ledger?q=%E6%9C%AC%E9%A4%A83%E9%9A%8E&kind=terminal"),
         ),
-        ("ledger page 151 (offset 15,000)", format!("/i/{code}/ledger?offset=15000")),
+        (
+            "ledger page 151 (offset 15,000)",
+            format!("/i/{code}/ledger?offset=15000"),
+        ),
         (
             "ledger API (JSON)",
             format!("/api/v1/institutions/{code}/assets"),

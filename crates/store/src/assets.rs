@@ -39,6 +39,10 @@ pub struct Asset {
     pub eos_on: Option<String>,
     pub retired_on: Option<String>,
     pub notes: String,
+    /// What the list's text filter searches: name, serial, place, department, purpose,
+    /// OS and addresses, folded (`domain::text::fold`) so that widths, kana and case match.
+    #[serde(skip)]
+    pub search: String,
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -50,7 +54,21 @@ impl Asset {
     /// A new entry of `institution_id` from checked fields (id, version and times are the
     /// store's).
     pub fn new(institution_id: &str, f: mamori_domain::assets::AssetFields) -> Self {
+        let search = mamori_domain::text::fold(
+            &[
+                f.name.as_str(),
+                &f.serial,
+                &f.location,
+                &f.department,
+                &f.purpose,
+                &f.os,
+                &f.os_version,
+                &f.ip_addresses.join(" "),
+            ]
+            .join(" "),
+        );
         Asset {
+            search,
             id: String::new(),
             institution_id: institution_id.to_string(),
             name: f.name,

@@ -6,6 +6,9 @@
 ALTER TABLE assets ADD COLUMN os_cpe TEXT NOT NULL DEFAULT '';
 ALTER TABLE assets ADD COLUMN software TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE assets ADD COLUMN warranty_on TEXT;
+-- The list's text filter: name, serial, place, department, purpose, OS and addresses,
+-- folded in the application (domain::text::fold).
+ALTER TABLE assets ADD COLUMN search TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE asset_imports (
     id              TEXT PRIMARY KEY,

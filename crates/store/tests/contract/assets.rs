@@ -323,3 +323,54 @@ async fn a_ledger_page_keeps_what_its_filter_names() {
         assert_eq!(page(retired, 0, 100).await.1, 0);
     }
 }
+
+#[tokio::test]
+async fn a_large_import_is_written_in_several_statements_and_reads_back() {
+    for b in backends().await {
+        let s = b.store.as_ref();
+        let i = new_inst(s, "1333333333").await;
+        let imp = s
+            .stage_asset_import(&actor(), &staged(&i.id, "large.csv"))
+            .await
+            .unwrap();
+        let creates: Vec<Asset> = (0..450)
+            .map(|n| {
+                Asset::new(
+                    &i.id,
+                    entry(
+                        &format!("PC{n:03}"),
+                        &format!("L-{n}"),
+                        &format!("10.2.{}.{}", n / 200, n % 200 + 1),
+                    ),
+                )
+            })
+            .collect();
+        let write = ImportWrite {
+            creates,
+            ..Default::default()
+        };
+        s.commit_asset_import(&actor(), &imp.id, &write, "取り込み: large.csv")
+            .await
+            .unwrap();
+        let all = s.assets(&i.id).await.unwrap();
+        assert_eq!(all.len(), 450, "{}", b.name);
+        let last = all.iter().find(|a| a.serial == "L-449").unwrap();
+        assert_eq!(last.addresses(), ["10.2.2.50"]);
+        assert_eq!(last.software_list()[0].name, "Edge");
+        let h = s.asset_history(&last.id).await.unwrap();
+        assert_eq!((h.len(), h[0].reason.as_str()), (1, "取り込み: large.csv"));
+        let (_, total) = s
+            .assets_page(
+                &i.id,
+                &AssetFilter {
+                    text: "pc44".into(),
+                    ..Default::default()
+                },
+                0,
+                100,
+            )
+            .await
+            .unwrap();
+        assert_eq!(total, 10, "PC440–PC449, folded");
+    }
+}
