@@ -54,16 +54,7 @@ impl Refusal {
         match self {
             Refusal::NoFile => tr.t("import-error-no-file"),
             Refusal::NoHeader => tr.t("error-import-no-header"),
-            Refusal::Unreadable(e) => {
-                let (place, place_args) = e.place.key();
-                let (problem, problem_args) = e.problem.key();
-                format!(
-                    "{}: {}: {}",
-                    tr.t("import-error-refused"),
-                    tr.targs(place, &place_args),
-                    tr.targs(problem, &problem_args)
-                )
-            }
+            Refusal::Unreadable(e) => crate::files::refused_at(tr, e.place.key(), e.problem.key()),
         }
     }
 }
@@ -223,19 +214,32 @@ async fn pending(ctx: &Ctx, caller: &Caller, id: &str) -> Result<(AssetImport, I
     Ok((i, inst))
 }
 
+/// A file just staged: the pending import's id and the file as read (so that its dry run
+/// need not read it again).
+pub struct Staged {
+    pub id: String,
+    read: Read,
+}
+
 /// Upload a ledger file to the institution `code`: authorised before anything is read; a
-/// file that cannot be read is refused and nothing is stored. Ok(id) of the pending import.
+/// file that cannot be read is refused and nothing is stored.
 pub async fn stage(
     ctx: &Ctx,
     caller: &Caller,
     code: &str,
     file_name: &str,
     bytes: Vec<u8>,
-) -> Result<std::result::Result<String, Refusal>> {
+) -> Result<std::result::Result<Staged, Refusal>> {
     let inst = institution_for(ctx.store(), caller, code, Action::ManageAssets).await?;
     Ok(stage_as(ctx, &caller.actor(), &inst, file_name, bytes)
         .await?
-        .map(|(id, _)| id))
+        .map(|(id, read)| Staged { id, read }))
+}
+
+/// The dry run of a file just staged, from the rows already read.
+pub async fn preview_staged(ctx: &Ctx, caller: &Caller, staged: Staged) -> Result<Preview> {
+    let (i, inst) = pending(ctx, caller, &staged.id).await?;
+    preview_with(ctx, i, inst, Some(staged.read)).await
 }
 
 async fn stage_as(
@@ -421,13 +425,13 @@ async fn commit(ctx: &Ctx, actor: &Actor, p: &Preview, digest: &str) -> Result<(
     Ok(())
 }
 
-/// Discard a pending import.
-pub async fn discard(ctx: &Ctx, caller: &Caller, id: &str) -> Result<()> {
-    let (i, _) = pending(ctx, caller, id).await?;
+/// Discard a pending import; the institution it was for.
+pub async fn discard(ctx: &Ctx, caller: &Caller, id: &str) -> Result<Institution> {
+    let (i, inst) = pending(ctx, caller, id).await?;
     ctx.store()
         .discard_asset_import(&caller.actor(), &i.id)
         .await?;
-    Ok(())
+    Ok(inst)
 }
 
 /// The command line's import, as the system: stage and plan; with `yes`, confirm. The

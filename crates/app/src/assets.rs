@@ -219,13 +219,6 @@ fn reason(input: &AssetInput) -> Result<String> {
     Ok(r.to_string())
 }
 
-/// The institution's ledger (by kind and name).
-pub async fn list(ctx: &Ctx, caller: &Caller, code: &str) -> Result<(Institution, Vec<Asset>)> {
-    let inst = institution_for(ctx.store(), caller, code, Action::ViewAssets).await?;
-    let assets = ctx.store().assets(&inst.id).await?;
-    Ok((inst, assets))
-}
-
 /// What a ledger list asks for: text, kind and state to keep, and the page.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]

@@ -24,3 +24,18 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Option<&'static str> {
         None
     }
 }
+
+/// "読み込めません: <where>: <what>" for an uploaded file refused at a place, each a message
+/// key with its arguments (catalog and ledger imports alike).
+pub fn refused_at(
+    tr: &mamori_i18n::Tr,
+    (place, place_args): (&str, Vec<(&str, String)>),
+    (problem, problem_args): (&str, Vec<(&str, String)>),
+) -> String {
+    format!(
+        "{}: {}: {}",
+        tr.t("import-error-refused"),
+        tr.targs(place, &place_args),
+        tr.targs(problem, &problem_args)
+    )
+}

@@ -10,18 +10,3 @@ pub use frame::*;
 pub fn partial_notice(tr: &crate::i18n::Tr, cat: &mamori_catalog::Catalog) -> Option<String> {
     (!cat.catalog.coverage.complete).then(|| tr.t1("coverage-partial-notice", "n", cat.items.len()))
 }
-
-/// "読み込めません: <where>: <what>" for a file refused at a place, each a message key with
-/// its arguments (catalog and ledger imports alike).
-pub fn refused_at(
-    tr: &crate::i18n::Tr,
-    (place, place_args): (&str, Vec<(&str, String)>),
-    (problem, problem_args): (&str, Vec<(&str, String)>),
-) -> String {
-    format!(
-        "{}: {}: {}",
-        tr.t("import-error-refused"),
-        tr.targs(place, &place_args),
-        tr.targs(problem, &problem_args)
-    )
-}

@@ -232,7 +232,7 @@ pub async fn upload(
     mamori_app::access::institution_for(state.store(), &auth, &code, Action::ManageAssets).await?;
     let up = crate::http::upload::read(req, &state).await?;
     match asset_imports::stage(&state, &auth, &code, &up.file_name, up.bytes).await? {
-        Ok(id) => Ok(Redirect::to(&format!("/ledger-imports/{id}")).into_response()),
+        Ok(staged) => Ok(Redirect::to(&format!("/ledger-imports/{}", staged.id)).into_response()),
         Err(r) => {
             let msg = r.message(&Tr::new(auth.meta.lang));
             upload_view(&state, &auth, &code, Some(msg)).await
@@ -371,11 +371,10 @@ pub async fn discard(
     auth: Auth,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let p = asset_imports::preview(&state, &auth, &id).await?;
-    asset_imports::discard(&state, &auth, &id).await?;
+    let inst = asset_imports::discard(&state, &auth, &id).await?;
     Ok(Redirect::to(&format!(
         "/i/{}/ledger?ok=flash-ledger-import-discarded",
-        p.institution.code
+        inst.code
     ))
     .into_response())
 }

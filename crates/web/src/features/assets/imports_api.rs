@@ -165,8 +165,8 @@ pub async fn upload(
     let up = crate::http::upload::read(req, &state).await?;
     let tr = Tr::new(auth.meta.lang);
     match asset_imports::stage(&state, &auth, &code, &up.file_name, up.bytes).await? {
-        Ok(id) => {
-            let p = asset_imports::preview(&state, &auth, &id).await?;
+        Ok(staged) => {
+            let p = asset_imports::preview_staged(&state, &auth, staged).await?;
             Ok((StatusCode::CREATED, Json(view(&tr, &p))).into_response())
         }
         Err(r) => Ok(ErrorBody::file_refused(

@@ -227,7 +227,7 @@ pub async fn upload(
 pub fn refusal_message(tr: &crate::i18n::Tr, r: &Refusal) -> String {
     match r {
         Refusal::NoFile => tr.t("import-error-no-file"),
-        Refusal::Unreadable(e) => crate::ui::refused_at(tr, e.place.key(), e.problem.key()),
+        Refusal::Unreadable(e) => mamori_app::files::refused_at(tr, e.place.key(), e.problem.key()),
         Refusal::Problems(p) => format!("{}: {}", tr.t("import-error-refused"), p.join(" / ")),
     }
 }
