@@ -236,7 +236,8 @@ pub struct LedgerQuery {
 }
 
 impl LedgerQuery {
-    fn filter(&self) -> Result<mamori_store::AssetFilter> {
+    /// The store's filter for this query (kind, state and text checked).
+    pub fn filter(&self) -> Result<mamori_store::AssetFilter> {
         let bad = |field| Error::Invalid {
             field,
             key: "error-rs-bad-value",
@@ -256,6 +257,7 @@ impl LedgerQuery {
             kind,
             status,
             text: self.q.trim().to_string(),
+            check: None,
         })
     }
 }

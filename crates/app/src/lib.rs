@@ -27,6 +27,7 @@ pub mod evidence;
 pub mod exports;
 pub mod files;
 pub mod inspector;
+pub mod inventory;
 pub mod invitations;
 pub mod mail;
 pub mod notifications;

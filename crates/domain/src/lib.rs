@@ -13,6 +13,7 @@ pub mod certifications;
 pub mod codes;
 pub mod contracts;
 pub mod grants;
+pub mod inventory;
 pub mod members;
 pub mod model;
 pub mod notifications;

@@ -154,6 +154,16 @@ pub struct AssetFilter {
     /// Text found (case-insensitively for Latin letters) in the name, serial, location,
     /// department, purpose, OS or addresses.
     pub text: String,
+    /// Only the entries an inventory check covers (not retired); with `unchecked`, only
+    /// those it has no record of yet.
+    pub check: Option<CheckScope>,
+}
+
+/// The entries of an inventory check (see [`AssetFilter::check`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckScope {
+    pub check_id: String,
+    pub unchecked: bool,
 }
 
 /// A ledger file uploaded to be imported, awaiting the person's confirmation.

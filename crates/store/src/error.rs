@@ -54,6 +54,8 @@ pub enum Entity {
     /// An entry of the asset ledger.
     Asset,
     AssetImport,
+    /// An inventory check (棚卸).
+    InventoryCheck,
 }
 
 impl Entity {
@@ -76,6 +78,7 @@ impl Entity {
             Entity::SheetStandardAnswer => "sheet standard answer",
             Entity::Asset => "asset",
             Entity::AssetImport => "asset import",
+            Entity::InventoryCheck => "inventory check",
             Entity::Subcontractor => "subcontractor",
             Entity::Invite => "invite",
             Entity::Assessment => "assessment",
@@ -130,6 +133,11 @@ pub enum ConflictKind {
     StaleAsset,
     /// The ledger import was confirmed or discarded already.
     ImportDecided,
+    /// The inventory check is closed: its records are final.
+    CheckClosed,
+    /// The check's record was changed since it was read (or a record came after the close
+    /// was planned).
+    StaleCheckRecord,
 }
 
 impl ConflictKind {
@@ -155,6 +163,8 @@ impl ConflictKind {
             ConflictKind::LastOfficer => "last security officer",
             ConflictKind::StaleAsset => "asset",
             ConflictKind::ImportDecided => "asset import",
+            ConflictKind::CheckClosed => "closed inventory check",
+            ConflictKind::StaleCheckRecord => "inventory record",
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod catalogs;
 pub mod contracts;
 pub mod error;
 pub mod institutions;
+pub mod inventory;
 pub mod notifications;
 pub mod postgres;
 pub mod role_sharing;
@@ -34,7 +35,9 @@ pub use accounts::{AccountStore, ApiToken, NewUser, SessionRecord, UserAuth};
 pub use assessments::{
     Assessment, AssessmentAnswer, AssessmentRevision, AssessmentStore, Evidence, InspectorLink,
 };
-pub use assets::{Asset, AssetFilter, AssetImport, AssetStore, AssetVersion, ImportWrite};
+pub use assets::{
+    Asset, AssetFilter, AssetImport, AssetStore, AssetVersion, CheckScope, ImportWrite,
+};
 pub use audit::{AuditDraft, AuditFilter, AuditStore, ChainHead, StoredCheckpoint};
 pub use catalogs::{CatalogImport, CatalogItemRecord, CatalogRecord, CatalogStore};
 pub use contracts::{
@@ -42,6 +45,7 @@ pub use contracts::{
 };
 pub use error::{ConflictKind, Entity, Result, StoreError};
 pub use institutions::{InstitutionSettings, InstitutionStore, Member, NewInstitution};
+pub use inventory::{AssetCheckEntry, CheckCounts, CheckRecord, InventoryCheck, InventoryStore};
 pub use notifications::{
     DueAnswer, ExpiringCertification, ExpiringLink, Notification, NotificationStore, OutboxCounts,
     OutboxMail,
@@ -62,8 +66,8 @@ pub use verify::{
 pub mod prelude {
     pub use crate::{
         AccountStore, AssessmentStore, AssetStore, AuditStore, CatalogStore, ContractStore,
-        InstitutionStore, NotificationStore, RoleSharingStore, Store, ThrottleStore,
-        VendorMemberStore, VendorSheetStore, VendorStore,
+        InstitutionStore, InventoryStore, NotificationStore, RoleSharingStore, Store,
+        ThrottleStore, VendorMemberStore, VendorSheetStore, VendorStore,
     };
 }
 
@@ -98,6 +102,7 @@ pub trait Store:
     + RoleSharingStore
     + AssessmentStore
     + AssetStore
+    + InventoryStore
     + VendorSheetStore
     + VendorStore
     + VendorMemberStore
@@ -118,6 +123,7 @@ impl<T> Store for T where
         + RoleSharingStore
         + AssessmentStore
         + AssetStore
+        + InventoryStore
         + VendorSheetStore
         + VendorStore
         + VendorMemberStore

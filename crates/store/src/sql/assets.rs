@@ -224,7 +224,7 @@ async fn insert_many(
 }
 
 /// Save a changed entry in `tx` if it is still at `expected_version` and its institution's.
-async fn change(
+pub(super) async fn change(
     tx: &mut Tx,
     actor: &Actor,
     a: &Asset,
@@ -517,24 +517,39 @@ impl AssetStore for This {
         let text = "search LIKE $4 ESCAPE '\\'";
         let filter_sql = format!(
             "WHERE institution_id = $1 AND ($2 = '' OR kind = $2) AND ($3 = '' OR status = $3) \
-             AND ($4 = '' OR {text})"
+             AND ($4 = '' OR {text}) AND ($5 = '' OR status <> 'retired') \
+             AND ($6 = '' OR NOT EXISTS (SELECT 1 FROM inventory_records r \
+             WHERE r.check_id = $6 AND r.asset_id = assets.id))"
         );
         let kind = filter.kind.map(|k| k.as_str()).unwrap_or("");
         let status = filter.status.map(|k| k.as_str()).unwrap_or("");
+        let scope = filter
+            .check
+            .as_ref()
+            .map(|c| c.check_id.as_str())
+            .unwrap_or("");
+        let unchecked = match &filter.check {
+            Some(c) if c.unchecked => c.check_id.as_str(),
+            _ => "",
+        };
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM assets {filter_sql}"))
             .bind(institution_id)
             .bind(kind)
             .bind(status)
             .bind(&pattern)
+            .bind(scope)
+            .bind(unchecked)
             .fetch_one(self.r())
             .await?;
         let rows = sqlx::query_as::<_, Asset>(&format!(
-            "{ASSET_SELECT} {filter_sql} ORDER BY kind, name, id LIMIT $5 OFFSET $6"
+            "{ASSET_SELECT} {filter_sql} ORDER BY kind, name, id LIMIT $7 OFFSET $8"
         ))
         .bind(institution_id)
         .bind(kind)
         .bind(status)
         .bind(&pattern)
+        .bind(scope)
+        .bind(unchecked)
         .bind(limit.clamp(1, 1000))
         .bind(offset.max(0))
         .fetch_all(self.r())

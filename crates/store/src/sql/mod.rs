@@ -40,6 +40,9 @@ mod contracts;
 #[path = "institutions.rs"]
 mod institutions;
 #[allow(clippy::duplicate_mod)]
+#[path = "inventory.rs"]
+mod inventory;
+#[allow(clippy::duplicate_mod)]
 #[path = "notifications.rs"]
 mod notifications;
 #[allow(clippy::duplicate_mod)]

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assets;
 pub mod catalogs;
 pub mod checklist;
+pub mod inventory;
 pub mod notifications;
 pub mod role_sharing;
 pub mod vendors;
@@ -25,6 +26,7 @@ pub fn routes() -> Routes {
     let r = vendors::routes(r);
     let r = notifications::routes(r);
     let r = assets::routes(r);
+    let r = inventory::routes(r);
     checklist::routes(r)
 }
 
