@@ -120,11 +120,40 @@ pub(crate) async fn ledger(store: &dyn Store, actor: &Actor, inst: &str) -> anyh
             ..Default::default()
         },
     ];
+    let mut made = Vec::new();
     for raw in entries {
         let fields = check_asset(&raw).map_err(|e| anyhow::anyhow!("demo asset: {}", e.key))?;
-        store
-            .create_asset(actor, &mamori_store::Asset::new(inst, fields), "デモの台帳")
-            .await?;
+        made.push(
+            store
+                .create_asset(actor, &mamori_store::Asset::new(inst, fields), "デモの台帳")
+                .await?,
+        );
     }
+    // A completed inventory check: every entry found where the ledger says.
+    use mamori_domain::inventory::{check_record, RawRecord};
+    let check = store.start_check(actor, inst, "棚卸（デモ）").await?;
+    let mut counts = mamori_store::CheckCounts::default();
+    for a in &made {
+        let found = RawRecord {
+            outcome: "found",
+            ..Default::default()
+        };
+        let rec = check_record(&found, &a.fields())
+            .map_err(|e| anyhow::anyhow!("demo check: {}", e.key))?;
+        store.record_check(actor, &check.id, &a.id, &rec, 0).await?;
+        counts.found += 1;
+    }
+    counts.assets = counts.found;
+    counts.records = counts.found;
+    store
+        .close_check(
+            actor,
+            &check.id,
+            counts.records,
+            &[],
+            &counts,
+            "棚卸（デモ）",
+        )
+        .await?;
     Ok(())
 }

@@ -92,6 +92,9 @@ mod assessments;
 #[path = "contract/notifications.rs"]
 mod notifications;
 
+#[path = "contract/inventory.rs"]
+mod inventory;
+
 #[path = "contract/assets.rs"]
 mod assets;
 

@@ -80,3 +80,6 @@ error-check-conflict = Someone else recorded first. Open the page again and chec
 action-inventory-start = Started an inventory check
 action-inventory-record = Recorded an asset in an inventory check
 action-inventory-close = Closed an inventory check
+todo-check-due = No inventory check of the ledger was completed within a year. Run one.
+todo-check-open = The inventory check "{ $name }" is open. Record the rest and close it.
+check-close-ask = Close the check? Records can no longer change and the differences go to the ledger.

@@ -80,3 +80,6 @@ error-check-conflict = ほかの人が先に記録しました。画面を開き
 action-inventory-start = 棚卸を開始
 action-inventory-record = 棚卸で機器を記録
 action-inventory-close = 棚卸を完了
+todo-check-due = 機器台帳の棚卸を1年以上完了していません。棚卸を行ってください。
+todo-check-open = 棚卸「{ $name }」が実施中です。記録を続け、完了してください。
+check-close-ask = 棚卸を完了しますか?完了すると記録は変更できず、違いが台帳に反映されます。

@@ -342,7 +342,8 @@ impl InventoryStore for This {
                 "inventory.close",
                 "inventory_check",
                 check_id,
-                json!({"name": check.name, "counts": counts, "ledger_changes": updates.len()}),
+                json!({"name": check.name, "counts": counts,
+                       "ledger_changes": updates.iter().map(|(a, _)| json!({"id": a.id, "name": a.name})).collect::<Vec<_>>()}),
             ),
         )
         .await?;

@@ -63,6 +63,7 @@ pub async fn dashboard(
     let (checklist_panel, mut todo) =
         checklist::pages::dashboard_part(state, auth, inst, tr).await?;
     todo.extend(role_sharing::panel::todo_items(state, auth, inst, tr).await?);
+    todo.extend(inventory::panel::todo_items(state, auth, inst, tr).await?);
     let panels = [
         checklist_panel,
         role_sharing::panel::dashboard_panel(state, auth, inst, tr).await?,

@@ -28,6 +28,7 @@ mod exports;
 mod health_and_assets;
 mod inspector_accounts;
 mod institutions;
+mod inventory;
 mod invitations;
 mod locales_and_openapi;
 mod mail;

@@ -156,6 +156,14 @@ async fn policy_matrix_every_route_every_role() {
             .await
             .unwrap()
             .id;
+        // An open inventory check of the demo hospital (the close probe is refused: its
+        // assets are unchecked).
+        let check = app
+            .store
+            .start_check(&Actor::system("test"), &inst.id, "matrix check")
+            .await
+            .unwrap()
+            .id;
         let doc_b = app.store.contract_documents(&contract_b).await.unwrap()[0]
             .id
             .clone();
@@ -342,6 +350,8 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{contract_c}", &contract_c)
                         .replace("{sub_c}", &sub_c)
                         .replace("{doc_b}", &doc_b)
+                        .replace("{check_asset}", &asset)
+                        .replace("{check}", &check)
                         .replace("{asset}", &asset)
                         .replace("{ledger_import}", &ledger[0])
                         .replace("{ledger_discard}", &ledger[1])
@@ -515,6 +525,8 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{my_api_token}", "{id}")
                     .replace("{my_api_cert}", "{id}")
                     .replace("{cert_b}", "{id}")
+                    .replace("{check_asset}", "{asset_id}")
+                    .replace("{check}", "{id}")
                     .replace("{asset}", "{id}")
                     .replace("{ledger_import}", "{id}")
                     .replace("{ledger_discard}", "{id}")

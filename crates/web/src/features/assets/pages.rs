@@ -74,6 +74,8 @@ pub(crate) struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     filtered: bool,
+    /// The last closed inventory check's day, and whether it is within a year.
+    last_check: Option<(String, bool)>,
 }
 
 /// The list's link for `query` at `offset`.
@@ -112,6 +114,8 @@ pub(crate) struct AssetPage {
     action: String,
     /// (version, when, who, reason)
     history: Vec<(i64, String, String, String)>,
+    /// The inventory checks that recorded it: (link, name, outcome, when).
+    checks: Vec<(String, String, String, String)>,
 }
 
 fn refusal(tr: &Tr, e: &mamori_app::Error) -> Option<(String, String)> {
@@ -180,6 +184,7 @@ async fn list_view(
             next: (query.offset + assets_len < total)
                 .then(|| list_href(&inst.code, &query, query.offset + PAGE)),
             filtered: !(query.q.is_empty() && query.kind.is_empty() && query.status.is_empty()),
+            last_check: mamori_app::inventory::last_closed(state, &inst.id).await?,
             query,
             code: inst.code.clone(),
             rows,
@@ -276,10 +281,24 @@ async fn asset_view(
             )
         })
         .collect();
+    let checks = mamori_app::inventory::asset_checks(state, auth, &a.id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            (
+                format!("/checks/{}", c.check_id),
+                c.check_name,
+                code_label(&tr, "check-outcome", c.outcome.as_str()),
+                c.closed_on
+                    .unwrap_or_else(|| mamori_domain::time::timestamp_jst(c.recorded_at)),
+            )
+        })
+        .collect();
     let status = crate::ui::page_status(error.is_some());
     Ok((
         status,
         render(&AssetPage {
+            checks,
             can_manage: mamori_app::access::may(
                 auth,
                 Action::ManageAssets,

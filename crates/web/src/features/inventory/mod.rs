@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod pages;
+pub mod panel;
 
 use crate::http::routes::{Routes, GET, POST};
 use utoipa_axum::routes;

@@ -576,6 +576,9 @@ pub async fn record(
     }
 }
 
+/// A change's fields: (label, before, after).
+type Diff = Vec<(String, String, String)>;
+
 #[derive(Template)]
 #[template(path = "inventory/close.html")]
 pub(crate) struct ClosePage {
@@ -584,7 +587,7 @@ pub(crate) struct ClosePage {
     counts: CheckCounts,
     summary: String,
     /// (asset href, name, [(field label, before, after)], outcome label)
-    changes: Vec<(String, String, Vec<(String, String, String)>, String)>,
+    changes: Vec<(String, String, Diff, String)>,
     not_found: Vec<(String, String, String, String)>,
     errors: Vec<(String, String, String)>,
     error: Option<String>,

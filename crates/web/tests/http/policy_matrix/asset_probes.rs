@@ -6,7 +6,7 @@ use super::probes::{f, j, p, Probe};
 use crate::common::*;
 
 pub(super) fn probes() -> Vec<Probe> {
-    vec![
+    let mut all = vec![
         p(Method::GET, "/i/1311234569/ledger", VIEW_ASSETS, 200),
         f("/i/1311234569/ledger", &[("name", "")], MANAGE_ASSETS, 422),
         p(Method::GET, "/ledger/{asset}", VIEW_ASSETS, 200),
@@ -141,6 +141,77 @@ pub(super) fn probes() -> Vec<Probe> {
             "/api/v1/asset-imports/unknown",
             MANAGE_ASSETS,
             404,
+        ),
+    ];
+    all.extend(check_probes());
+    all
+}
+
+/// Inventory checks: who reads them, who records and closes (refusals are 422 for those
+/// allowed: an empty name or outcome, a close with assets unchecked).
+fn check_probes() -> Vec<Probe> {
+    vec![
+        p(Method::GET, "/i/1311234569/checks", VIEW_ASSETS, 200),
+        f("/i/1311234569/checks", &[("name", "")], MANAGE_ASSETS, 422),
+        p(Method::GET, "/checks/{check}", VIEW_ASSETS, 200),
+        p(
+            Method::GET,
+            "/checks/{check}/assets/{check_asset}",
+            MANAGE_ASSETS,
+            200,
+        ),
+        f(
+            "/checks/{check}/assets/{check_asset}",
+            &[("outcome", "")],
+            MANAGE_ASSETS,
+            422,
+        ),
+        p(Method::GET, "/checks/{check}/close", VIEW_ASSETS, 200),
+        f("/checks/{check}/close", &[], MANAGE_ASSETS, 422),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234569/inventory-checks",
+            VIEW_ASSETS,
+            200,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/institutions/1311234569/inventory-checks",
+            json!({"name": ""}),
+            MANAGE_ASSETS,
+            422,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/inventory-checks/{check}",
+            VIEW_ASSETS,
+            200,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/inventory-checks/{check}/assets",
+            VIEW_ASSETS,
+            200,
+        ),
+        j(
+            Method::PUT,
+            "/api/v1/inventory-checks/{check}/assets/{check_asset}",
+            json!({"outcome": ""}),
+            MANAGE_ASSETS,
+            422,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/inventory-checks/{check}/close",
+            VIEW_ASSETS,
+            200,
+        ),
+        j(
+            Method::POST,
+            "/api/v1/inventory-checks/{check}/close",
+            json!({}),
+            MANAGE_ASSETS,
+            422,
         ),
     ]
 }

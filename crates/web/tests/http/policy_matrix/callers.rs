@@ -135,6 +135,8 @@ pub(super) fn refusal(who: Who, path: &str) -> u16 {
         "/api/v1/assets/",
         "/ledger-imports/",
         "/api/v1/asset-imports/",
+        "/checks/",
+        "/api/v1/inventory-checks/",
     ]) {
         member || who == Who::PlatformAdmin
     } else if scoped(&[
