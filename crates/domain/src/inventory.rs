@@ -415,3 +415,123 @@ mod tests {
         assert_eq!(check_name(" 2026年度 棚卸 ").unwrap(), "2026年度 棚卸");
     }
 }
+
+/// What the ledger holds of one kind: entries in use or spare, and how many lack an OS or
+/// an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindFacts {
+    pub kind: crate::assets::AssetKind,
+    pub total: i64,
+    pub without_os: i64,
+    pub without_ip: i64,
+}
+
+/// Why the ledger does not yet bear out 「台帳管理を行っている」 for a device class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerGap {
+    /// No entry of the class.
+    NoEntries,
+    /// Entries without their OS and version.
+    MissingOs(i64),
+    /// Entries without an IP address.
+    MissingIp(i64),
+    /// No inventory check completed within a year.
+    NoRecentCheck,
+}
+
+/// The kinds a checklist device class (`server`, `terminal`, `network`) covers, and
+/// whether their OS must be recorded (the BCP 手引き asks OS and version of servers and
+/// PCs; of network devices their place, address and purpose).
+pub fn class_kinds(class: &str) -> Option<(&'static [crate::assets::AssetKind], bool)> {
+    use crate::assets::AssetKind::*;
+    match class {
+        "server" => Some((&[Server, Storage], true)),
+        "terminal" => Some((&[Terminal, Mobile], true)),
+        "network" => Some((&[Router, Switch, Firewall, Vpn, WirelessAp], false)),
+        _ => None,
+    }
+}
+
+/// What the ledger suggests for 「サーバ、端末PC、ネットワーク機器の台帳管理を行っている」 for
+/// one device class: はい when the class has entries, each with its OS (servers, PCs) and
+/// address recorded, and an inventory check closed within a year; otherwise いいえ with the
+/// gaps. The entries counted, with the answer; `None` for a class it does not know.
+pub fn ledger_answer(
+    class: &str,
+    facts: &[KindFacts],
+    last_check: Option<&str>,
+    today: &str,
+) -> Option<(bool, i64, Vec<LedgerGap>)> {
+    let (kinds, os_required) = class_kinds(class)?;
+    let of: Vec<&KindFacts> = facts.iter().filter(|f| kinds.contains(&f.kind)).collect();
+    let total: i64 = of.iter().map(|f| f.total).sum();
+    let mut gaps = Vec::new();
+    if total == 0 {
+        gaps.push(LedgerGap::NoEntries);
+    }
+    let no_os: i64 = of.iter().map(|f| f.without_os).sum();
+    if os_required && no_os > 0 {
+        gaps.push(LedgerGap::MissingOs(no_os));
+    }
+    let no_ip: i64 = of.iter().map(|f| f.without_ip).sum();
+    if no_ip > 0 {
+        gaps.push(LedgerGap::MissingIp(no_ip));
+    }
+    if !last_check.is_some_and(|d| check_current(d, today)) {
+        gaps.push(LedgerGap::NoRecentCheck);
+    }
+    Some((gaps.is_empty(), total, gaps))
+}
+
+#[cfg(test)]
+mod ledger_tests {
+    use super::*;
+    use crate::assets::AssetKind;
+
+    #[test]
+    fn the_ledger_bears_out_its_management_class_by_class() {
+        let facts = [
+            KindFacts {
+                kind: AssetKind::Server,
+                total: 2,
+                without_os: 0,
+                without_ip: 0,
+            },
+            KindFacts {
+                kind: AssetKind::Terminal,
+                total: 5,
+                without_os: 1,
+                without_ip: 0,
+            },
+            KindFacts {
+                kind: AssetKind::Vpn,
+                total: 1,
+                without_os: 1,
+                without_ip: 0,
+            },
+        ];
+        let today = "2026-11-25";
+        assert_eq!(
+            ledger_answer("server", &facts, Some("2026-04-01"), today),
+            Some((true, 2, vec![]))
+        );
+        assert_eq!(
+            ledger_answer("terminal", &facts, Some("2026-04-01"), today),
+            Some((false, 5, vec![LedgerGap::MissingOs(1)]))
+        );
+        // A network device's firmware is not required; a check over a year old is a gap.
+        assert_eq!(
+            ledger_answer("network", &facts, Some("2025-01-01"), today),
+            Some((false, 1, vec![LedgerGap::NoRecentCheck]))
+        );
+        assert_eq!(
+            ledger_answer("server", &[], None, today),
+            Some((
+                false,
+                0,
+                vec![LedgerGap::NoEntries, LedgerGap::NoRecentCheck]
+            ))
+        );
+        assert_eq!(ledger_answer("all", &facts, None, today), None);
+    }
+}

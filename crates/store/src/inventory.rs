@@ -3,7 +3,7 @@
 
 use crate::{Actor, Asset, Result};
 use async_trait::async_trait;
-use mamori_domain::inventory::{CheckOutcome, CheckStatus, Record};
+use mamori_domain::inventory::{CheckOutcome, CheckStatus, KindFacts, Record};
 use serde::Serialize;
 
 /// One inventory check of an institution.
@@ -134,4 +134,7 @@ pub trait InventoryStore: Send + Sync {
     ) -> Result<InventoryCheck>;
     /// An asset's records in every check, newest first.
     async fn asset_checks(&self, asset_id: &str) -> Result<Vec<AssetCheckEntry>>;
+    /// The ledger by kind (entries not retired): how many, and how many lack an OS or an
+    /// address (what the checklist's 台帳管理 item asks).
+    async fn ledger_facts(&self, institution_id: &str) -> Result<Vec<KindFacts>>;
 }

@@ -5,8 +5,9 @@ use crate::error::{dup, fk};
 use crate::inventory::{AssetCheckEntry, CheckCounts, CheckRecord, InventoryCheck, InventoryStore};
 use crate::{new_id, now_ms, Actor, Asset, AuditDraft, ConflictKind, Entity, Result, StoreError};
 use async_trait::async_trait;
+use mamori_domain::assets::AssetKind;
 use mamori_domain::assets::AssetStatus;
-use mamori_domain::inventory::{CheckOutcome, CheckStatus, Record};
+use mamori_domain::inventory::{CheckOutcome, CheckStatus, KindFacts, Record};
 use serde_json::json;
 
 const CHECK_SELECT: &str = "SELECT id, institution_id, name, status, started_at, started_by, \
@@ -367,5 +368,27 @@ impl InventoryStore for This {
             asset_id,
         )
         .await
+    }
+
+    async fn ledger_facts(&self, institution_id: &str) -> Result<Vec<KindFacts>> {
+        let rows: Vec<(AssetKind, i64, i64, i64)> = sqlx::query_as(
+            "SELECT kind, COUNT(*), \
+             SUM(CASE WHEN os = '' THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN ip_addresses = '[]' THEN 1 ELSE 0 END) \
+             FROM assets WHERE institution_id = $1 AND status <> $2 GROUP BY kind ORDER BY kind",
+        )
+        .bind(institution_id)
+        .bind(AssetStatus::Retired)
+        .fetch_all(self.r())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, total, without_os, without_ip)| KindFacts {
+                kind,
+                total,
+                without_os,
+                without_ip,
+            })
+            .collect())
     }
 }

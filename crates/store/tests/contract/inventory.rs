@@ -265,6 +265,16 @@ async fn a_check_records_assets_and_its_close_changes_the_ledger_all_at_once() {
             next.id,
             "newest first"
         );
+        let facts = s.ledger_facts(&i.id).await.unwrap();
+        assert_eq!(
+            facts
+                .iter()
+                .map(|f| (f.kind, f.total, f.without_os, f.without_ip))
+                .collect::<Vec<_>>(),
+            [(mamori_domain::assets::AssetKind::Terminal, 3, 3, 2)],
+            "{}",
+            b.name
+        );
         let entries = s.asset_checks(&a1.id).await.unwrap();
         assert_eq!(
             (entries.len(), entries[0].outcome),

@@ -295,3 +295,100 @@ async fn a_check_is_walked_recorded_and_closed_into_the_ledger() {
         (Some("closed"), Some(1))
     );
 }
+
+/// The checklist's 「台帳管理を行っている」 (R6 2-(1)) gets a suggestion per device class from
+/// the ledger — はい where the class is recorded with OS and address and a check closed
+/// within a year, いいえ with the gaps otherwise — and taking one saves that class's answer
+/// through the usual path.
+#[tokio::test]
+async fn the_ledger_suggests_the_checklists_ledger_item() {
+    let app = start().await;
+    let so = login(&app, "anzen@sakura.example.jp").await;
+    let a = new_assessment(&app).await;
+    let html = so
+        .get(&app, &format!("/assessments/{}", a.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let item = |html: &str| {
+        let start = html.find(r#"data-item="2-1""#).unwrap();
+        let block = &html[start..];
+        block[..block.find("</article>").unwrap()].to_string()
+    };
+    let block = item(&html);
+    assert!(
+        block.contains(r#"data-testid="suggestion""#)
+            && block.contains("最終棚卸")
+            && block.contains("/i/1311234569/ledger"),
+        "{block}"
+    );
+    assert!(
+        block.contains("accept-suggestion"),
+        "はい can be taken: {block}"
+    );
+
+    // A terminal without an OS: the item now says いいえ and why.
+    let r = so
+        .form(
+            &app,
+            "/i/1311234569/ledger",
+            &[
+                ("name", "予備PC"),
+                ("kind", "terminal"),
+                ("ip_addresses", "192.168.10.120"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = so
+        .get(&app, &format!("/assessments/{}", a.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let block = item(&html);
+    assert!(
+        block.contains("端末PC: OS・バージョンが未記録の機器が 1 台あります"),
+        "{block}"
+    );
+
+    // Taking a suggestion saves the answer through the usual path.
+    let r = so
+        .form(
+            &app,
+            &format!("/assessments/{}/answers", a.id),
+            &[
+                ("item_id", "2-1"),
+                ("slot", "all"),
+                ("version", "0"),
+                ("check1", "yes"),
+                ("check1_on", "2026-03-01"),
+                ("note", "機器台帳に 1 台を登録"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status().is_redirection() || r.status() == 200,
+        "{}",
+        r.status()
+    );
+    let answers = app.store.assessment_answers(&a.id).await.unwrap();
+    assert!(
+        answers
+            .iter()
+            .any(|x| x.item_id == "2-1" && x.slot.as_str() == "all"),
+        "saved"
+    );
+
+    // 課題① (resources not grasped) leads to the ledger, for those who may read it only.
+    let url = "/catalogs/mhlw/role-sharing-challenges@2024-06/items/challenge-1";
+    let html = so.get(&app, url).await.text().await.unwrap();
+    assert!(html.contains(r#"href="/i/1311234569/ledger""#), "{html}");
+    let staff = login(&app, "shokuin@sakura.example.jp").await;
+    let html = staff.get(&app, url).await.text().await.unwrap();
+    assert!(
+        !html.contains("item-ledger"),
+        "no link to a page staff may not open"
+    );
+}

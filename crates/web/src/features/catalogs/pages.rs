@@ -220,7 +220,19 @@ struct ItemPage {
     provenance: String,
     unverified: bool,
     related: Vec<RelatedRow>,
+    /// Where mamori keeps what the item asks for (the asset ledger for 課題① and the items
+    /// on 台帳): (link, institution) for each institution whose ledger the viewer reads.
+    ledgers: Vec<(String, String)>,
 }
+
+/// The items the asset ledger answers (課題① 「資源を網羅的に把握できていない」, the
+/// 確認表's Part1 参考3①, BCP 1-1, the checklist's 台帳管理), by catalog document and id.
+const LEDGER_ITEMS: &[(&str, &str)] = &[
+    ("mhlw/role-sharing-challenges", "challenge-1"),
+    ("mhlw/role-sharing", "part1-ref-3-1"),
+    ("mhlw/bcp-checklist", "1-1"),
+    ("mhlw/cyber-checklist-institution", "2-1"),
+];
 
 pub async fn item(
     State(state): State<AppState>,
@@ -240,6 +252,17 @@ pub async fn item(
     )
     .await?;
     let tr = page.tr;
+    let mut ledgers = Vec::new();
+    if LEDGER_ITEMS
+        .iter()
+        .any(|(doc, id)| c.catalog.id.starts_with(&format!("{doc}@")) && *id == item.id)
+    {
+        for inst in mamori_app::access::my_institutions(state.store(), &auth).await? {
+            if mamori_app::access::may(&auth, Action::ViewAssets, Scope::Institution(&inst.id)) {
+                ledgers.push((format!("/i/{}/ledger", inst.code), inst.name));
+            }
+        }
+    }
     let mut related = Vec::new();
     for (x, r, forward) in registry.related(&c.catalog.id, &item.id) {
         let (other_id, other) = if forward {
@@ -295,6 +318,7 @@ pub async fn item(
         devices,
         roles,
         related,
+        ledgers,
         page,
     };
     Ok(render(&body)?.into_response())

@@ -33,16 +33,24 @@ pub async fn evidence_targets(
         .collect())
 }
 
-/// Where mamori's own data answers an item, the suggested first check and why.
+/// Where mamori's own data answers an item, the suggested first check and why:
+/// (item, slot, check, why).
 pub async fn suggestions(
     state: &AppState,
     inst: &Institution,
     cat: &Catalog,
     tr: &Tr,
-) -> AppResult<Vec<(String, &'static str, String)>> {
+) -> AppResult<Vec<(String, String, &'static str, String)>> {
     let store = state.store();
     let mut out = Vec::new();
     for i in &cat.items {
+        if i.text.contains("台帳管理") {
+            out.extend(ledger_suggestions(state, inst, i, tr).await?);
+            continue;
+        }
+        let all = |(item, check, why): (String, &'static str, String)| {
+            (item, "all".to_string(), check, why)
+        };
         if i.text.contains("安全管理責任者を設置") {
             let officers: Vec<String> = store
                 .members(&inst.id)
@@ -56,7 +64,7 @@ pub async fn suggestions(
                 })
                 .map(|m| m.user.display_name)
                 .collect();
-            out.push(if officers.is_empty() {
+            out.push(all(if officers.is_empty() {
                 (i.id.clone(), "no", tr.t("sg-no-officer"))
             } else {
                 (
@@ -64,7 +72,7 @@ pub async fn suggestions(
                     "yes",
                     tr.t1("sg-officer", "names", officers.join("、")),
                 )
-            });
+            }));
         } else if i.text.contains("MDS") {
             let contracts = store.contracts(&inst.id).await?;
             if contracts.is_empty() {
@@ -82,7 +90,7 @@ pub async fn suggestions(
                 })
                 .map(|c| c.vendor_name.clone())
                 .collect();
-            out.push(if missing.is_empty() {
+            out.push(all(if missing.is_empty() {
                 (i.id.clone(), "yes", tr.t("sg-mds-all"))
             } else {
                 (
@@ -90,8 +98,85 @@ pub async fn suggestions(
                     "no",
                     tr.t1("sg-mds-missing", "vendors", missing.join("、")),
                 )
-            });
+            }));
         }
+    }
+    Ok(out)
+}
+
+/// The ledger's suggestion for 「台帳管理を行っている」, one per device class the item asks
+/// about (`domain::inventory::ledger_answer`): はい with what bears it out, or いいえ with
+/// what is missing.
+async fn ledger_suggestions(
+    state: &AppState,
+    inst: &Institution,
+    item: &mamori_catalog::Item,
+    tr: &Tr,
+) -> AppResult<Vec<(String, String, &'static str, String)>> {
+    use mamori_domain::inventory::{ledger_answer, LedgerGap};
+    let facts = state.store().ledger_facts(&inst.id).await?;
+    let last = mamori_app::inventory::last_closed(state, &inst.id).await?;
+    let today = mamori_domain::time::date_jst(state.now());
+    let describe = |yes: bool, total: i64, gaps: &[LedgerGap]| -> String {
+        if yes {
+            return tr.targs(
+                "sg-ledger-yes",
+                &[
+                    ("count", total.to_string()),
+                    (
+                        "date",
+                        last.as_ref().map(|l| l.0.clone()).unwrap_or_default(),
+                    ),
+                ],
+            );
+        }
+        gaps.iter()
+            .map(|g| match g {
+                LedgerGap::NoEntries => tr.t("sg-ledger-none"),
+                LedgerGap::MissingOs(n) => tr.t1("sg-ledger-no-os", "count", n),
+                LedgerGap::MissingIp(n) => tr.t1("sg-ledger-no-ip", "count", n),
+                LedgerGap::NoRecentCheck => tr.t("sg-ledger-no-check"),
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let last_day = last.as_ref().map(|l| l.0.as_str());
+    let mut out = Vec::new();
+    if item.devices.is_empty() {
+        // Asked once for servers, PCs and network devices together: はい only when every
+        // class bears it out; the reason names each class.
+        let mut all_yes = true;
+        let mut parts = Vec::new();
+        for class in ["server", "terminal", "network"] {
+            let Some((yes, total, gaps)) = ledger_answer(class, &facts, last_day, &today) else {
+                continue;
+            };
+            all_yes &= yes;
+            parts.push(format!(
+                "{}: {}",
+                tr.t(&format!("cy-slot-{class}")),
+                describe(yes, total, &gaps)
+            ));
+        }
+        out.push((
+            item.id.clone(),
+            "all".to_string(),
+            if all_yes { "yes" } else { "no" },
+            parts.join(" / "),
+        ));
+        return Ok(out);
+    }
+    for d in &item.devices {
+        let class = mamori_app::assessments::slot_of(*d).as_str();
+        let Some((yes, total, gaps)) = ledger_answer(class, &facts, last_day, &today) else {
+            continue;
+        };
+        out.push((
+            item.id.clone(),
+            class.to_string(),
+            if yes { "yes" } else { "no" },
+            describe(yes, total, &gaps),
+        ));
     }
     Ok(out)
 }

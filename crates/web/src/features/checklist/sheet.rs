@@ -56,6 +56,10 @@ pub struct ItemView {
     pub evidence: Vec<EvRow>,
     /// mamori's suggested first check and why (a person confirms it).
     pub suggestion: Option<(String, String)>,
+    /// Where the suggestion's data is kept (the ledger for its item): (link, label).
+    pub suggestion_link: Option<(String, String)>,
+    /// Suggestions for a device class each (the ledger's): (slot, its label, check, why).
+    pub slot_suggestions: Vec<(String, String, String, String)>,
     pub id: String,
     pub number: String,
     pub text: String,
@@ -234,8 +238,24 @@ pub(crate) async fn sheet_view(
                         .collect(),
                     suggestion: suggested
                         .iter()
-                        .find(|(item, _, _)| *item == i.id)
-                        .map(|(_, check, why)| (check.to_string(), why.clone())),
+                        .find(|(item, slot, _, _)| *item == i.id && slot == "all")
+                        .map(|(_, _, check, why)| (check.to_string(), why.clone())),
+                    suggestion_link: i
+                        .text
+                        .contains("台帳管理")
+                        .then(|| (format!("/i/{}/ledger", inst.code), tr.t("asset-title"))),
+                    slot_suggestions: suggested
+                        .iter()
+                        .filter(|(item, slot, _, _)| *item == i.id && slot != "all")
+                        .map(|(_, slot, check, why)| {
+                            (
+                                slot.clone(),
+                                tr.t(&format!("cy-slot-{slot}")),
+                                check.to_string(),
+                                why.clone(),
+                            )
+                        })
+                        .collect(),
                     id: i.id.clone(),
                     number: i.number.clone(),
                     text: i.text.clone(),

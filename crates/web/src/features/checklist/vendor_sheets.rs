@@ -193,6 +193,8 @@ pub(crate) async fn vendor_sheet_view(
                     ItemView {
                         evidence: vec![],
                         suggestion: None,
+                        slot_suggestions: Vec::new(),
+                        suggestion_link: None,
                         id: i.id.clone(),
                         number: i.number.clone(),
                         text: i.text.clone(),
