@@ -1,11 +1,9 @@
 //! The parsers over real files: the committed subset always, the whole shared folder when
 //! present (counts, dates named in the shared README, the merge, the time taken).
 
-mod common;
-
 use std::time::Instant;
 
-use common::*;
+use crate::common::*;
 use mamori_feeds::eos::{
     detect, parse, parse_file, parse_identifiers_tsv, read_dir_eos, EosFormat, EosSource, Support,
 };

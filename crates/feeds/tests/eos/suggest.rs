@@ -1,9 +1,7 @@
 //! The acceptance cases of the suggestions, against the committed real files (always) and
 //! against the whole shared folder (when present: 73 products make names more ambiguous).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use mamori_feeds::eos::{
     read_dir_eos, suggest, EosIndex, EosStatus, Suggestion, Support, MIN_SCORE,
 };
