@@ -83,3 +83,6 @@ fn long_sheets_continue_on_further_pages_with_the_headings() {
     );
     assert!(text.contains("2-(79)") && text.contains("2024年7月1日"));
 }
+
+#[path = "pdf/drawing.rs"]
+mod drawing;
