@@ -95,6 +95,9 @@ mod notifications;
 #[path = "contract/assets.rs"]
 mod assets;
 
+#[path = "contract/feeds.rs"]
+mod feeds;
+
 fn actor() -> Actor {
     Actor {
         user_id: Some("tester".into()),
