@@ -26,7 +26,10 @@ pub struct Row {
     pub addresses: String,
     pub status: String,
     pub retired: bool,
+    /// The effective end of support (the confirmed product cycle's, else the manual date).
     pub eos_on: String,
+    /// サポート終了 / 180日以内 badge, when passed or near: (class, text).
+    pub eos_badge: Option<(&'static str, String)>,
 }
 
 /// The choices of the form: (code, label).
@@ -74,6 +77,8 @@ pub(crate) struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     filtered: bool,
+    /// Whether a shown date comes from the feed data (its attribution is then shown).
+    eos_attribution: Option<String>,
 }
 
 /// The list's link for `query` at `offset`.
@@ -112,6 +117,9 @@ pub(crate) struct AssetPage {
     action: String,
     /// (version, when, who, reason)
     history: Vec<(i64, String, String, String)>,
+    /// End of support (section 「サポート期限(EOS)」) and its badge text.
+    eos: mamori_app::eos::EosSection,
+    eos_badge: String,
 }
 
 fn refusal(tr: &Tr, e: &mamori_app::Error) -> Option<(String, String)> {
@@ -148,6 +156,11 @@ async fn list_view(
     .with_flash(flash);
     let tr = page.tr;
     let assets_len = assets.len() as i64;
+    let eos = mamori_app::eos::of_institution(state, &inst.id, &assets).await?;
+    let eos_attribution = eos
+        .values()
+        .any(|e| e.attribution.is_some())
+        .then(|| mamori_app::eos::attributions().join(" / "));
     let rows = assets
         .iter()
         .map(|a| Row {
@@ -159,7 +172,14 @@ async fn list_view(
             addresses: a.addresses().join(", "),
             status: code_label(&tr, "asset-status", a.status.as_str()),
             retired: a.status == AssetStatus::Retired,
-            eos_on: a.eos_on.clone().unwrap_or_default(),
+            eos_on: eos
+                .get(&a.id)
+                .and_then(|e| e.eos_on.clone())
+                .unwrap_or_default(),
+            eos_badge: eos
+                .get(&a.id)
+                .filter(|e| e.needs_attention())
+                .map(|e| (e.badge_class(), e.badge(&tr))),
         })
         .collect();
     let status = crate::ui::page_status(error.is_some());
@@ -180,6 +200,7 @@ async fn list_view(
             next: (query.offset + assets_len < total)
                 .then(|| list_href(&inst.code, &query, query.offset + PAGE)),
             filtered: !(query.q.is_empty() && query.kind.is_empty() && query.status.is_empty()),
+            eos_attribution,
             query,
             code: inst.code.clone(),
             rows,
@@ -276,10 +297,14 @@ async fn asset_view(
             )
         })
         .collect();
+    let (_, eos) = mamori_app::eos::section(state, auth, &a.id).await?;
+    let eos_badge = eos.eos.badge(&tr);
     let status = crate::ui::page_status(error.is_some());
     Ok((
         status,
         render(&AssetPage {
+            eos,
+            eos_badge,
             can_manage: mamori_app::access::may(
                 auth,
                 Action::ManageAssets,
