@@ -118,7 +118,7 @@ async fn eos_import_is_idempotent_and_replaces_a_products_cycles_whole() {
         // others kept.
         let rhel = product("rhel", vec![cycle("10", "2035-05-31")]);
         let i3 = f
-            .import_eos(&import(&["rhel.md"]), &[rhel.clone()])
+            .import_eos(&import(&["rhel.md"]), std::slice::from_ref(&rhel))
             .await
             .unwrap();
         assert_eq!((i3.products, i3.changed), (1, 1));

@@ -584,6 +584,7 @@ pub(crate) struct ClosePage {
     counts: CheckCounts,
     summary: String,
     /// (asset href, name, [(field label, before, after)], outcome label)
+    #[allow(clippy::type_complexity)]
     changes: Vec<(String, String, Vec<(String, String, String)>, String)>,
     not_found: Vec<(String, String, String, String)>,
     errors: Vec<(String, String, String)>,
