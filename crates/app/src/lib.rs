@@ -20,11 +20,14 @@ pub mod clock;
 pub mod contracts;
 pub mod credentials;
 pub mod demo;
+pub mod demo_eos;
 mod demo_more;
 pub mod documents;
+pub mod eos;
 pub mod error;
 pub mod evidence;
 pub mod exports;
+pub mod feed_imports;
 pub mod files;
 pub mod inspector;
 pub mod inventory;
@@ -45,7 +48,7 @@ use std::sync::{Arc, RwLock};
 pub use caller::Caller;
 pub use catalogs::Catalogs;
 pub use error::{Error, Result, UnmetItem};
-use mamori_store::Store;
+use mamori_store::{FeedStore, Store};
 
 /// Limits the use cases apply (set from the server's configuration).
 #[derive(Debug, Clone)]
@@ -82,6 +85,11 @@ struct Inner {
     mail: mail::MailConfig,
     throttle: throttle::Throttle,
     limits: Limits,
+    /// The feed database (global data, kept apart from the institutions'): an in-memory one
+    /// until [`Ctx::set_feeds`] names the real one.
+    feeds: RwLock<Arc<dyn FeedStore>>,
+    /// The end-of-support data as last read, with the number of imports it was read at.
+    eos: RwLock<Option<Arc<eos::EosData>>>,
 }
 
 impl Ctx {
@@ -115,6 +123,8 @@ impl Ctx {
             mail,
             throttle,
             limits,
+            feeds: RwLock::new(Arc::new(LazyMemoryFeeds::default())),
+            eos: RwLock::new(None),
         }))
     }
 
@@ -135,6 +145,37 @@ impl Ctx {
     }
     pub fn limits(&self) -> &Limits {
         &self.0.limits
+    }
+    /// The feed database.
+    pub fn feeds(&self) -> Arc<dyn FeedStore> {
+        match self.0.feeds.read() {
+            Ok(f) => f.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+    /// Use `feeds` as the feed database (the server and the command line open it next to
+    /// the main database: `mamori_store::open_feeds`).
+    pub fn set_feeds(&self, feeds: Arc<dyn FeedStore>) {
+        match self.0.feeds.write() {
+            Ok(mut f) => *f = feeds,
+            Err(poisoned) => *poisoned.into_inner() = feeds,
+        }
+        self.set_eos(None);
+    }
+    fn set_eos(&self, data: Option<Arc<eos::EosData>>) {
+        match self.0.eos.write() {
+            Ok(mut e) => *e = data,
+            Err(poisoned) => *poisoned.into_inner() = data,
+        }
+    }
+    pub(crate) fn eos_cached(&self) -> Option<Arc<eos::EosData>> {
+        match self.0.eos.read() {
+            Ok(e) => e.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+    pub(crate) fn set_eos_cache(&self, data: Arc<eos::EosData>) {
+        self.set_eos(Some(data));
     }
     /// The catalogs as they are now (a snapshot: an import confirmed meanwhile is not in it).
     pub fn catalogs(&self) -> Arc<Catalogs> {
@@ -174,5 +215,42 @@ impl Ctx {
         let indexed = catalogs::sync(self.store(), &loaded).await?;
         self.set_catalogs(loaded);
         Ok(indexed)
+    }
+}
+
+/// An in-memory feed database opened on first use: what a context has until it is given the
+/// real one (tests, tools that never read feed data).
+#[derive(Default)]
+struct LazyMemoryFeeds(tokio::sync::OnceCell<mamori_store::SqliteFeedStore>);
+
+impl LazyMemoryFeeds {
+    async fn get(&self) -> mamori_store::Result<&mamori_store::SqliteFeedStore> {
+        self.0
+            .get_or_try_init(mamori_store::SqliteFeedStore::memory)
+            .await
+    }
+}
+
+#[async_trait::async_trait]
+impl FeedStore for LazyMemoryFeeds {
+    async fn import_eos(
+        &self,
+        import: &mamori_store::NewFeedImport,
+        products: &[mamori_store::EosProductRecord],
+    ) -> mamori_store::Result<mamori_store::FeedImport> {
+        self.get().await?.import_eos(import, products).await
+    }
+    async fn eos_products(&self) -> mamori_store::Result<Vec<mamori_store::EosProductRecord>> {
+        self.get().await?.eos_products().await
+    }
+    async fn feed_imports(
+        &self,
+        kind: &str,
+        limit: i64,
+    ) -> mamori_store::Result<Vec<mamori_store::FeedImport>> {
+        self.get().await?.feed_imports(kind, limit).await
+    }
+    async fn feed_generation(&self) -> mamori_store::Result<i64> {
+        self.get().await?.feed_generation().await
     }
 }

@@ -24,6 +24,9 @@ async fn backends() -> Vec<(&'static str, Arc<dyn Store>, Option<tempfile::TempD
     out
 }
 
+#[path = "rules/eos.rs"]
+mod eos;
+
 async fn caller(store: &dyn Store, email: &str) -> Caller {
     let user = store.user_auth_by_email(email).await.unwrap().unwrap().user;
     let principal = store.principal(&user.id).await.unwrap();

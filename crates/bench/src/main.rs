@@ -14,6 +14,7 @@ use mamori_web::{AppState, WebConfig};
 use std::sync::Arc;
 use std::time::Instant;
 
+mod eos;
 mod ledger;
 mod notices;
 mod role_sharing;
@@ -233,6 +234,9 @@ fn rss_kib(pid: u32) -> Option<u64> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let a = args()?;
+    if std::env::var("BENCH_ONLY_EOS").is_ok() {
+        return eos::eos_bench().await;
+    }
     let dir = tempfile::tempdir()?;
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("mamori.db")).await?);
     demo::load(store.as_ref()).await?;
@@ -550,6 +554,7 @@ async fn main() -> Result<()> {
 
     role_sharing_bench(store.as_ref(), &base, &sign_in, a.requests).await?;
     ledger::ledger_bench(store.clone(), &base, &officer, &code).await?;
+    eos::eos_bench().await?;
 
     // Idle memory of the real binary on this data set.
     let exe = std::env::current_exe()?;

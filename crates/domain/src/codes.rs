@@ -278,6 +278,26 @@ impl Default for EvidenceKind {
     }
 }
 
+code_enum!(
+    /// A kind of feed data (global data kept in the feed database): end of support now; the
+    /// vulnerability feeds next.
+    FeedKind {
+        Eos = "eos",
+    }
+);
+
+code_enum!(
+    /// Where an asset stands against its end of support (EOS), on a day, with a warning
+    /// window of 180 days: `passed` (サポート終了), `within` (180日以内), `supported`, or
+    /// `unknown` (no link and no manual date).
+    EosStanding {
+        Passed = "passed",
+        Within = "within",
+        Supported = "supported",
+        Unknown = "unknown",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

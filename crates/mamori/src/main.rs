@@ -6,6 +6,7 @@ mod audit;
 mod catalog;
 mod config;
 mod export;
+mod feeds;
 mod maintenance;
 
 use export::{export_command, ExportCommand};
@@ -86,6 +87,11 @@ enum Command {
     Assets {
         #[command(subcommand)]
         command: assets::AssetsCommand,
+    },
+    /// Feed data (end of support) from files, into the feed database.
+    Feeds {
+        #[command(subcommand)]
+        command: feeds::FeedsCommand,
     },
     /// Write an institution's checklists in the official layouts (xlsx).
     Export {
@@ -174,8 +180,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         } => {
             let cfg = config::Config::resolve(&data, bind)?;
             let store = open(&cfg).await?;
+            let mut demo_loaded = false;
             if with_demo {
                 if demo::load(store.as_ref()).await? {
+                    demo_loaded = true;
                     print_demo(&cfg.bind);
                 } else {
                     eprintln!(
@@ -193,6 +201,15 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             );
             audit::spawn_daily(store.clone(), cfg.clone());
             let state = AppState::new(store, cfg.web.clone());
+            let url = cfg.database_url();
+            state
+                .ctx()
+                .set_feeds(mamori_store::open_feeds(&url).await.with_context(|| {
+                    format!("cannot open the feed database ({})", config::redact(&url))
+                })?);
+            if with_demo {
+                demo_eos(state.ctx(), demo_loaded).await?;
+            }
             mamori_web::serve(listener, state, shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -314,9 +331,25 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Catalog { command } => catalog::run(command).await,
         Command::Assets { command } => assets::run(command).await,
         Command::Export { command } => export_command(command).await,
+        Command::Feeds { command } => feeds::run(command).await,
         Command::Audit { command } => audit::run(command).await,
         Command::Throttle { command } => maintenance::run(command).await,
     }
+}
+
+/// The demo's end-of-support sample: the feed when the feed database is empty, the ledger
+/// entries when the demo was loaded now.
+async fn demo_eos(ctx: &mamori_app::Ctx, loaded: bool) -> Result<()> {
+    mamori_app::demo_eos::load_feed_sample(ctx).await?;
+    if loaded {
+        let inst = ctx
+            .store()
+            .institution_by_code(demo::DEMO_CODE)
+            .await?
+            .context("demo institution")?;
+        mamori_app::demo_eos::load_ledger(ctx, &inst.id).await?;
+    }
+    Ok(())
 }
 
 fn print_demo(bind: &str) {

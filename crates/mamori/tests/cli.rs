@@ -10,6 +10,8 @@ mod assets;
 mod audit_anchor;
 #[path = "cli/config.rs"]
 mod config;
+#[path = "cli/feeds.rs"]
+mod feeds;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mamori");
 

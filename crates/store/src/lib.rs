@@ -15,11 +15,15 @@
 
 pub mod accounts;
 pub mod assessments;
+pub mod asset_eos;
 pub mod assets;
 pub mod audit;
 pub mod catalogs;
 pub mod contracts;
 pub mod error;
+pub mod feeds;
+mod feeds_postgres;
+mod feeds_sqlite;
 pub mod institutions;
 pub mod inventory;
 pub mod notifications;
@@ -35,6 +39,7 @@ pub use accounts::{AccountStore, ApiToken, NewUser, SessionRecord, UserAuth};
 pub use assessments::{
     Assessment, AssessmentAnswer, AssessmentRevision, AssessmentStore, Evidence, InspectorLink,
 };
+pub use asset_eos::{AssetEosLink, AssetEosStore};
 pub use assets::{
     Asset, AssetFilter, AssetImport, AssetStore, AssetVersion, CheckScope, ImportWrite,
 };
@@ -44,6 +49,10 @@ pub use contracts::{
     Contract, ContractDocument, ContractStore, NewContract, NewSystem, Subcontractor, System,
 };
 pub use error::{ConflictKind, Entity, Result, StoreError};
+pub use feeds::{
+    open_feeds, EosCycleRecord, EosProductRecord, FeedImport, FeedStore, NewFeedImport,
+    PgFeedStore, SqliteFeedStore,
+};
 pub use institutions::{InstitutionSettings, InstitutionStore, Member, NewInstitution};
 pub use inventory::{AssetCheckEntry, CheckCounts, CheckRecord, InventoryCheck, InventoryStore};
 pub use notifications::{
@@ -65,9 +74,9 @@ pub use verify::{
 /// to an area trait, which must be in scope).
 pub mod prelude {
     pub use crate::{
-        AccountStore, AssessmentStore, AssetStore, AuditStore, CatalogStore, ContractStore,
-        InstitutionStore, InventoryStore, NotificationStore, RoleSharingStore, Store,
-        ThrottleStore, VendorMemberStore, VendorSheetStore, VendorStore,
+        AccountStore, AssessmentStore, AssetEosStore, AssetStore, AuditStore, CatalogStore,
+        ContractStore, InstitutionStore, InventoryStore, NotificationStore, RoleSharingStore,
+        Store, ThrottleStore, VendorMemberStore, VendorSheetStore, VendorStore,
     };
 }
 
@@ -102,6 +111,7 @@ pub trait Store:
     + RoleSharingStore
     + AssessmentStore
     + AssetStore
+    + AssetEosStore
     + InventoryStore
     + VendorSheetStore
     + VendorStore
@@ -123,6 +133,7 @@ impl<T> Store for T where
         + RoleSharingStore
         + AssessmentStore
         + AssetStore
+        + AssetEosStore
         + InventoryStore
         + VendorSheetStore
         + VendorStore

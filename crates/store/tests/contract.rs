@@ -98,6 +98,9 @@ mod inventory;
 #[path = "contract/assets.rs"]
 mod assets;
 
+#[path = "contract/feeds.rs"]
+mod feeds;
+
 fn actor() -> Actor {
     Actor {
         user_id: Some("tester".into()),

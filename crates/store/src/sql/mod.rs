@@ -25,6 +25,9 @@ mod answers;
 #[path = "assessments.rs"]
 mod assessments;
 #[allow(clippy::duplicate_mod)]
+#[path = "asset_eos.rs"]
+mod asset_eos;
+#[allow(clippy::duplicate_mod)]
 #[path = "assets.rs"]
 mod assets;
 #[allow(clippy::duplicate_mod)]

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assets;
 pub mod catalogs;
 pub mod checklist;
+pub mod eos;
 pub mod inventory;
 pub mod notifications;
 pub mod role_sharing;
@@ -27,6 +28,7 @@ pub fn routes() -> Routes {
     let r = notifications::routes(r);
     let r = assets::routes(r);
     let r = inventory::routes(r);
+    let r = eos::routes(r);
     checklist::routes(r)
 }
 
@@ -67,6 +69,7 @@ pub async fn dashboard(
     let panels = [
         checklist_panel,
         role_sharing::panel::dashboard_panel(state, auth, inst, tr).await?,
+        eos::panel::dashboard_panel(state, auth, inst, tr).await?,
     ];
     Ok((panels.into_iter().flatten().collect(), todo))
 }

@@ -22,6 +22,7 @@ mod contracts;
 mod control_chars;
 mod dashboard_todo;
 mod documents;
+mod eos;
 mod escalation;
 mod evidence;
 mod exports;

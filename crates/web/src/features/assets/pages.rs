@@ -26,7 +26,10 @@ pub struct Row {
     pub addresses: String,
     pub status: String,
     pub retired: bool,
+    /// The effective end of support (the confirmed product cycle's, else the manual date).
     pub eos_on: String,
+    /// サポート終了 / 180日以内 badge, when passed or near: (class, text).
+    pub eos_badge: Option<(&'static str, String)>,
 }
 
 /// The choices of the form: (code, label).
@@ -76,6 +79,8 @@ pub(crate) struct ListPage {
     filtered: bool,
     /// The last closed inventory check's day, and whether it is within a year.
     last_check: Option<(String, bool)>,
+    /// Whether a shown date comes from the feed data (its attribution is then shown).
+    eos_attribution: Option<String>,
 }
 
 /// The list's link for `query` at `offset`.
@@ -116,6 +121,9 @@ pub(crate) struct AssetPage {
     history: Vec<(i64, String, String, String)>,
     /// The inventory checks that recorded it: (link, name, outcome, when).
     checks: Vec<(String, String, String, String)>,
+    /// End of support (section 「サポート期限(EOS)」) and its badge text.
+    eos: mamori_app::eos::EosSection,
+    eos_badge: String,
 }
 
 fn refusal(tr: &Tr, e: &mamori_app::Error) -> Option<(String, String)> {
@@ -152,6 +160,11 @@ async fn list_view(
     .with_flash(flash);
     let tr = page.tr;
     let assets_len = assets.len() as i64;
+    let eos = mamori_app::eos::of_institution(state, &inst.id, &assets).await?;
+    let eos_attribution = eos
+        .values()
+        .any(|e| e.attribution.is_some())
+        .then(|| mamori_app::eos::attributions().join(" / "));
     let rows = assets
         .iter()
         .map(|a| Row {
@@ -163,7 +176,14 @@ async fn list_view(
             addresses: a.addresses().join(", "),
             status: code_label(&tr, "asset-status", a.status.as_str()),
             retired: a.status == AssetStatus::Retired,
-            eos_on: a.eos_on.clone().unwrap_or_default(),
+            eos_on: eos
+                .get(&a.id)
+                .and_then(|e| e.eos_on.clone())
+                .unwrap_or_default(),
+            eos_badge: eos
+                .get(&a.id)
+                .filter(|e| e.needs_attention())
+                .map(|e| (e.badge_class(), e.badge(&tr))),
         })
         .collect();
     let status = crate::ui::page_status(error.is_some());
@@ -185,6 +205,7 @@ async fn list_view(
                 .then(|| list_href(&inst.code, &query, query.offset + PAGE)),
             filtered: !(query.q.is_empty() && query.kind.is_empty() && query.status.is_empty()),
             last_check: mamori_app::inventory::last_closed(state, &inst.id).await?,
+            eos_attribution,
             query,
             code: inst.code.clone(),
             rows,
@@ -294,11 +315,15 @@ async fn asset_view(
             )
         })
         .collect();
+    let (_, eos) = mamori_app::eos::section(state, auth, &a.id).await?;
+    let eos_badge = eos.eos.badge(&tr);
     let status = crate::ui::page_status(error.is_some());
     Ok((
         status,
         render(&AssetPage {
             checks,
+            eos,
+            eos_badge,
             can_manage: mamori_app::access::may(
                 auth,
                 Action::ManageAssets,

@@ -215,3 +215,48 @@ fn check_probes() -> Vec<Probe> {
         ),
     ]
 }
+
+/// End of support: the platform administrator's feed page, upload and API (a body that is
+/// not multipart: refused once the caller is allowed); an asset's link to a product cycle
+/// (read: ViewAssets; a cycle the feed does not have is 422, removing a link that is not
+/// there 409, for those who may change the ledger); the institution's list.
+pub(super) fn eos_probes() -> Vec<Probe> {
+    vec![
+        p(Method::GET, "/admin/feeds", PLATFORM, 200),
+        f("/admin/feeds/eos", &[("x", "y")], PLATFORM, 400),
+        p(Method::GET, "/api/v1/feeds/eos", PLATFORM, 200),
+        j(Method::POST, "/api/v1/feeds/eos", json!({}), PLATFORM, 400),
+        f(
+            "/ledger/{asset}/eos",
+            &[("product", "nope"), ("cycle", "x")],
+            MANAGE_ASSETS,
+            422,
+        ),
+        f(
+            "/ledger/{asset}/eos/remove",
+            &[("version", "1")],
+            MANAGE_ASSETS,
+            409,
+        ),
+        p(Method::GET, "/api/v1/assets/{asset}/eos", VIEW_ASSETS, 200),
+        j(
+            Method::PUT,
+            "/api/v1/assets/{asset}/eos",
+            json!({"product": "nope", "cycle": "x"}),
+            MANAGE_ASSETS,
+            422,
+        ),
+        p(
+            Method::DELETE,
+            "/api/v1/assets/{asset}/eos?version=1",
+            MANAGE_ASSETS,
+            409,
+        ),
+        p(
+            Method::GET,
+            "/api/v1/institutions/1311234569/eos",
+            VIEW_ASSETS,
+            200,
+        ),
+    ]
+}
