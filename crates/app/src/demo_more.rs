@@ -76,9 +76,24 @@ pub(crate) async fn other_clients(
 }
 
 /// The first entries of the hospital's asset ledger (issue 13): the EHR server, the VPN
-/// device A社 maintains the receipt computer through, a terminal PC.
-pub(crate) async fn ledger(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Result<()> {
+/// device A社 maintains the receipt computer through, a terminal PC, the firewall; and its
+/// network (three zones, their links, the Internet and A社's maintenance line).
+pub(crate) async fn ledger(
+    store: &dyn Store,
+    actor: &Actor,
+    inst: &str,
+    a_sha: &str,
+) -> anyhow::Result<()> {
     use mamori_domain::assets::{check_asset, RawAsset};
+    let zones = crate::demo_network::zones(store, actor, inst).await?;
+    let zone = |name: &str| {
+        zones
+            .iter()
+            .find(|z| z.name == name)
+            .map(|z| z.id.clone())
+            .unwrap_or_default()
+    };
+    let (his, dmz, net) = (zone("電子カルテ系"), zone("DMZ"), zone("インターネット系"));
     let entries = [
         RawAsset {
             name: "電子カルテサーバ",
@@ -87,6 +102,7 @@ pub(crate) async fn ledger(store: &dyn Store, actor: &Actor, inst: &str) -> anyh
             os: "Windows Server",
             os_version: "2019",
             ip_addresses: "192.168.10.5",
+            zone: &his,
             location: "本館 2F サーバ室",
             purpose: "電子カルテ",
             admin_login: "yes",
@@ -101,6 +117,7 @@ pub(crate) async fn ledger(store: &dyn Store, actor: &Actor, inst: &str) -> anyh
             manufacturer: "ヤマハ",
             model: "RTX1210",
             ip_addresses: "192.168.20.1",
+            zone: &dmz,
             location: "本館 2F サーバ室",
             purpose: "A社のリモート保守",
             remote_maintenance: "A社 IPsec VPN(常時接続)",
@@ -114,17 +131,33 @@ pub(crate) async fn ledger(store: &dyn Store, actor: &Actor, inst: &str) -> anyh
             os: "Windows",
             os_version: "11",
             ip_addresses: "192.168.10.101",
+            zone: &his,
             location: "本館 1F 受付",
             department: "医事課",
             admin_login: "no",
             ..Default::default()
         },
+        RawAsset {
+            name: "ファイアウォール(UTM)",
+            kind: "firewall",
+            manufacturer: "フォーティネット",
+            model: "FortiGate 60F",
+            ip_addresses: "192.168.30.1",
+            zone: &net,
+            location: "本館 2F サーバ室",
+            purpose: "インターネットとの境界",
+            introduced_on: "2022-04-01",
+            ..Default::default()
+        },
     ];
+    let mut saved = Vec::new();
     for raw in entries {
         let fields = check_asset(&raw).map_err(|e| anyhow::anyhow!("demo asset: {}", e.key))?;
-        store
-            .create_asset(actor, &mamori_store::Asset::new(inst, fields), "デモの台帳")
-            .await?;
+        saved.push(
+            store
+                .create_asset(actor, &mamori_store::Asset::new(inst, fields), "デモの台帳")
+                .await?,
+        );
     }
-    Ok(())
+    crate::demo_network::paths(store, actor, inst, &zones, &saved, a_sha).await
 }

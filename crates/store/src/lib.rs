@@ -22,6 +22,7 @@ pub mod contracts;
 pub mod error;
 pub mod institutions;
 pub mod inventory;
+pub mod network;
 pub mod notifications;
 pub mod postgres;
 pub mod role_sharing;
@@ -46,6 +47,7 @@ pub use contracts::{
 pub use error::{ConflictKind, Entity, Result, StoreError};
 pub use institutions::{InstitutionSettings, InstitutionStore, Member, NewInstitution};
 pub use inventory::{AssetCheckEntry, CheckCounts, CheckRecord, InventoryCheck, InventoryStore};
+pub use network::{ConnectionPoint, NetworkStore, NetworkZone, ZoneLink};
 pub use notifications::{
     DueAnswer, ExpiringCertification, ExpiringLink, Notification, NotificationStore, OutboxCounts,
     OutboxMail,
@@ -66,7 +68,7 @@ pub use verify::{
 pub mod prelude {
     pub use crate::{
         AccountStore, AssessmentStore, AssetStore, AuditStore, CatalogStore, ContractStore,
-        InstitutionStore, InventoryStore, NotificationStore, RoleSharingStore, Store,
+        InstitutionStore, InventoryStore, NetworkStore, NotificationStore, RoleSharingStore, Store,
         ThrottleStore, VendorMemberStore, VendorSheetStore, VendorStore,
     };
 }
@@ -103,6 +105,7 @@ pub trait Store:
     + AssessmentStore
     + AssetStore
     + InventoryStore
+    + NetworkStore
     + VendorSheetStore
     + VendorStore
     + VendorMemberStore
@@ -124,6 +127,7 @@ impl<T> Store for T where
         + AssessmentStore
         + AssetStore
         + InventoryStore
+        + NetworkStore
         + VendorSheetStore
         + VendorStore
         + VendorMemberStore

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod catalogs;
 pub mod checklist;
 pub mod inventory;
+pub mod network;
 pub mod notifications;
 pub mod role_sharing;
 pub mod vendors;
@@ -27,6 +28,7 @@ pub fn routes() -> Routes {
     let r = notifications::routes(r);
     let r = assets::routes(r);
     let r = inventory::routes(r);
+    let r = network::routes(r);
     checklist::routes(r)
 }
 
