@@ -180,7 +180,7 @@ async fn links_points_and_an_entrys_zone_stay_in_their_institution() {
             .create_zone_link(&actor(), &link(&i.id, &a.id, &c.id, Some(vpn.id.clone())))
             .await
             .unwrap();
-        assert_eq!(s.zone_links(&i.id).await.unwrap(), [l.clone()]);
+        assert_eq!(s.zone_links(&i.id).await.unwrap(), std::slice::from_ref(&l));
         // Another institution's zone or device: not found, nothing written.
         let e = s
             .create_zone_link(&actor(), &link(&i.id, &a.id, &theirs.id, None))

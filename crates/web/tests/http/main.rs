@@ -31,6 +31,7 @@ mod institutions;
 mod invitations;
 mod locales_and_openapi;
 mod mail;
+mod network;
 mod notifications;
 mod official_import;
 mod parsing;

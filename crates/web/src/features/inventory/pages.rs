@@ -576,6 +576,10 @@ pub async fn record(
     }
 }
 
+/// A correction the close writes: (asset href, name, [(field label, before, after)],
+/// outcome label).
+type CloseChange = (String, String, Vec<(String, String, String)>, String);
+
 #[derive(Template)]
 #[template(path = "inventory/close.html")]
 pub(crate) struct ClosePage {
@@ -583,8 +587,7 @@ pub(crate) struct ClosePage {
     check: InventoryCheck,
     counts: CheckCounts,
     summary: String,
-    /// (asset href, name, [(field label, before, after)], outcome label)
-    changes: Vec<(String, String, Vec<(String, String, String)>, String)>,
+    changes: Vec<CloseChange>,
     not_found: Vec<(String, String, String, String)>,
     errors: Vec<(String, String, String)>,
     error: Option<String>,

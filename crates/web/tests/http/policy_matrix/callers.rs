@@ -135,6 +135,9 @@ pub(super) fn refusal(who: Who, path: &str) -> u16 {
         "/api/v1/assets/",
         "/ledger-imports/",
         "/api/v1/asset-imports/",
+        "/network/",
+        "/api/v1/zones/",
+        "/api/v1/connection-points/",
     ]) {
         member || who == Who::PlatformAdmin
     } else if scoped(&[

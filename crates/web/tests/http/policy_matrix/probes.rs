@@ -707,5 +707,6 @@ pub(super) fn probes() -> Vec<Probe> {
     .chain(super::checklist_probes::probes())
     .chain(super::notice_probes::probes())
     .chain(super::asset_probes::probes())
+    .chain(super::network_probes::probes())
     .collect()
 }
