@@ -548,6 +548,56 @@ mod tests {
     }
 
     #[test]
+    fn zones_are_named_by_name_checked_and_scope_duplicate_addresses() {
+        let zones = [
+            crate::network::ZoneRef {
+                id: "z-his".into(),
+                name: "電子カルテ系".into(),
+                ranges: vec!["10.10.0.0/16".into()],
+            },
+            crate::network::ZoneRef {
+                id: "z-lab".into(),
+                name: "検証用".into(),
+                ranges: vec![],
+            },
+        ];
+        let mut ledger = current("a", &["サーバ1", "server", "SN-1", "10.10.0.1", ""]);
+        ledger.fields.zone = Some("電子カルテ系".into());
+        let cols = map_columns(
+            &line(1, &["機器名", "種類", "IPアドレス", "ネットワークゾーン"]),
+            &[],
+        )
+        .0;
+        let rows = [
+            // The ledger's address in another zone: allowed.
+            line(2, &["PC1", "端末", "10.10.0.1", "検証用"]),
+            // The same address in the same zone: refused.
+            line(3, &["PC2", "端末", "10.10.0.1", "電子カルテ系"]),
+            // Outside its zone's ranges; an unknown zone.
+            line(4, &["PC3", "端末", "10.20.0.1", "電子カルテ系"]),
+            line(5, &["PC4", "端末", "10.10.0.9", "放射線系"]),
+            line(6, &["PC5", "端末", "10.10.0.10", "電子カルテ系"]),
+        ];
+        let mut p = plan(&rows, &cols, &[], None, &[ledger]);
+        resolve_zones(&mut p, &cols, &zones);
+        let got: Vec<_> = p.errors.iter().map(|e| (e.line, e.col, e.key)).collect();
+        assert_eq!(
+            got,
+            [
+                (3, Some(2), "error-import-dup-ip-ledger"),
+                (4, Some(2), "error-asset-ip-outside-zone"),
+                (5, Some(3), "error-import-zone-unknown"),
+            ]
+        );
+        let zone_of = |n: usize| match &p.steps[n] {
+            Step::Create { fields, .. } => fields.zone.clone(),
+            _ => panic!(),
+        };
+        assert_eq!(zone_of(0).as_deref(), Some("z-lab"));
+        assert_eq!(zone_of(4).as_deref(), Some("z-his"));
+    }
+
+    #[test]
     fn duplicates_formulas_and_rules_are_named_by_row_and_column() {
         let ledger = [current("a", &["サーバ1", "server", "SN-1", "10.0.0.1", ""])];
         let cols = map_columns(

@@ -127,6 +127,7 @@ async fn zone_rules_refuse_bad_input_in_japanese_and_save_nothing() {
     .await;
     assert_eq!(st, 201, "{a}");
     let a_id = a["id"].as_str().unwrap().to_string();
+    assert_eq!(a["zone"], json!(medical_id));
     assert_eq!(
         app.store.asset(&a_id).await.unwrap().unwrap().zone_id,
         Some(medical_id.clone())
