@@ -316,7 +316,7 @@ pub async fn create(ctx: &Ctx, caller: &Caller, code: &str, input: &AssetInput) 
     let inst = institution_for(ctx.store(), caller, code, Action::ManageAssets).await?;
     let fields = check_asset(&input.raw()).map_err(Error::invalid)?;
     let why = reason(input)?;
-    crate::network::check_entry(ctx, &inst.id, None, &fields).await?;
+    crate::network::check_entry(ctx, &inst.id, &fields).await?;
     Ok(ctx
         .store()
         .create_asset(&caller.actor(), &Asset::new(&inst.id, fields), &why)
@@ -328,7 +328,7 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: &str, input: &AssetInput) ->
     let (current, inst) = get(ctx, caller, id, Action::ManageAssets).await?;
     let fields = check_asset(&input.raw()).map_err(Error::invalid)?;
     let why = reason(input)?;
-    crate::network::check_entry(ctx, &inst.id, Some(&current.id), &fields).await?;
+    crate::network::check_entry(ctx, &inst.id, &fields).await?;
     let changed = Asset {
         id: current.id.clone(),
         ..Asset::new(&inst.id, fields)

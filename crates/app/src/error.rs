@@ -73,6 +73,14 @@ impl From<StoreError> for Error {
                 field: "ranges",
                 key: "error-zone-overlap",
             },
+            StoreError::Conflict(ConflictKind::AddressOutsideZone) => Error::Invalid {
+                field: "ip_addresses",
+                key: "error-asset-ip-outside-zone",
+            },
+            StoreError::Conflict(ConflictKind::AddressTaken) => Error::Invalid {
+                field: "ip_addresses",
+                key: "error-asset-ip-taken",
+            },
             StoreError::Duplicate(mamori_store::Entity::Zone) => Error::Invalid {
                 field: "name",
                 key: "error-zone-name-taken",

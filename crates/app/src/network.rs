@@ -413,15 +413,11 @@ pub async fn delete_point(ctx: &Ctx, caller: &Caller, id: &str, version: i64) ->
         .await?)
 }
 
-/// The zone rules of a ledger entry about to be saved (`id` when it exists): its zone is
-/// one of the institution's, its addresses fall in the zone's ranges, and no other entry
-/// in use in the same zone (entries without a zone count as one) has one of its addresses.
-pub async fn check_entry(
-    ctx: &Ctx,
-    institution_id: &str,
-    id: Option<&str>,
-    f: &AssetFields,
-) -> Result<()> {
+/// The zone rules of a ledger entry about to be saved: its zone is
+/// one of the institution's and its addresses fall in the zone's ranges (the store checks
+/// both again inside its transaction, with the rule that no other entry in use in the same
+/// zone — entries without a zone count as one — has one of its addresses).
+pub async fn check_entry(ctx: &Ctx, institution_id: &str, f: &AssetFields) -> Result<()> {
     if let Some(z) = &f.zone {
         let zone = ctx
             .store()
@@ -435,21 +431,7 @@ pub async fn check_entry(
         mamori_domain::network::check_in_zone(&f.ip_addresses, &zone.range_list())
             .map_err(Error::invalid)?;
     }
-    if f.status == AssetStatus::Retired || f.ip_addresses.is_empty() {
-        return Ok(());
-    }
-    let others = ctx.store().assets(institution_id).await?;
-    let taken = others.iter().any(|a| {
-        Some(a.id.as_str()) != id
-            && a.status != AssetStatus::Retired
-            && a.zone_id == f.zone
-            && a.addresses().iter().any(|ip| f.ip_addresses.contains(ip))
-    });
-    if taken {
-        return Err(Error::Invalid {
-            field: "ip_addresses",
-            key: "error-asset-ip-taken",
-        });
-    }
+    // No address twice in one zone: checked by the store inside the writing transaction
+    // (`ConflictKind::AddressTaken`, the same 422).
     Ok(())
 }

@@ -152,6 +152,10 @@ pub enum ConflictKind {
     ZoneOverlap,
     /// The connection point was changed since it was read.
     StaleConnectionPoint,
+    /// A ledger entry's address is outside its zone's ranges.
+    AddressOutsideZone,
+    /// Another entry in use in the same zone has one of the entry's addresses.
+    AddressTaken,
 }
 
 impl ConflictKind {
@@ -182,6 +186,8 @@ impl ConflictKind {
             ConflictKind::StaleZone => "network zone",
             ConflictKind::ZoneOverlap => "overlapping network zone",
             ConflictKind::StaleConnectionPoint => "connection point",
+            ConflictKind::AddressOutsideZone => "address outside its zone",
+            ConflictKind::AddressTaken => "address taken in its zone",
         }
     }
 }

@@ -311,6 +311,7 @@ async fn decide(tx: &mut Tx, id: &str, status: ImportStatus, result: &str) -> Re
 impl AssetStore for This {
     async fn create_asset(&self, actor: &Actor, a: &Asset, reason: &str) -> Result<Asset> {
         let mut tx = self.begin().await?;
+        super::network::asset_zone_rules(&mut tx, a).await?;
         let saved = insert(&mut tx, actor, a, now_ms(), reason).await?;
         finish(
             tx,
@@ -335,6 +336,7 @@ impl AssetStore for This {
         reason: &str,
     ) -> Result<Asset> {
         let mut tx = self.begin().await?;
+        super::network::asset_zone_rules(&mut tx, a).await?;
         let saved = change(&mut tx, actor, a, expected_version, now_ms(), reason).await?;
         finish(
             tx,

@@ -62,6 +62,61 @@ async fn own_zone(tx: &mut Tx, institution_id: &str, id: &str) -> Result<()> {
     n.map(|_| ()).ok_or(StoreError::NotFound(Entity::Zone))
 }
 
+/// The zone rules of a ledger entry about to be saved, inside the writing transaction with
+/// the institution's row held (so that two saves, or a save and a zone's change, queue up):
+/// its zone is the institution's (`NotFound(Zone)`), its addresses fall in the zone's ranges
+/// (`Conflict(AddressOutsideZone)`), and no other entry in use in the same zone (entries
+/// without a zone count as one) has one of them (`Conflict(AddressTaken)`).
+pub(super) async fn asset_zone_rules(tx: &mut Tx, a: &crate::Asset) -> Result<()> {
+    sqlx::query("UPDATE institutions SET version = version WHERE id = $1")
+        .bind(&a.institution_id)
+        .execute(&mut **tx)
+        .await?;
+    let addresses = a.addresses();
+    if let Some(z) = &a.zone_id {
+        let (ranges,): (String,) = sqlx::query_as(
+            "SELECT ranges FROM network_zones WHERE id = $1 AND institution_id = $2",
+        )
+        .bind(z)
+        .bind(&a.institution_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound(Entity::Zone))?;
+        let ranges: Vec<String> = serde_json::from_str(&ranges).unwrap_or_default();
+        if mamori_domain::network::outside(&addresses, &ranges).is_some() {
+            return Err(StoreError::Conflict(ConflictKind::AddressOutsideZone));
+        }
+    }
+    if addresses.is_empty() || a.status == mamori_domain::assets::AssetStatus::Retired {
+        return Ok(());
+    }
+    let zone_clause = if a.zone_id.is_some() {
+        "zone_id = $4"
+    } else {
+        "zone_id IS NULL AND $4 IS NULL"
+    };
+    let others: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT ip_addresses FROM assets WHERE institution_id = $1 AND id <> $2 \
+         AND status <> $3 AND {zone_clause}"
+    ))
+    .bind(&a.institution_id)
+    .bind(&a.id)
+    .bind(mamori_domain::assets::AssetStatus::Retired)
+    .bind(&a.zone_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let taken = others.iter().any(|(ips,)| {
+        serde_json::from_str::<Vec<String>>(ips)
+            .unwrap_or_default()
+            .iter()
+            .any(|ip| addresses.contains(ip))
+    });
+    if taken {
+        return Err(StoreError::Conflict(ConflictKind::AddressTaken));
+    }
+    Ok(())
+}
+
 fn point_detail(c: &ConnectionPoint) -> serde_json::Value {
     json!({"kind": c.kind, "counterpart": c.counterpart, "via_asset": c.via_asset,
         "vendor_id": c.vendor_id, "maintenance": c.maintenance})

@@ -171,10 +171,47 @@ async fn links_points_and_an_entrys_zone_stay_in_their_institution() {
             s.asset(&vpn.id).await.unwrap().unwrap().zone_id,
             Some(c.id.clone())
         );
+        let mut theirs_fields = fields.clone();
+        theirs_fields.zone = Some(theirs.id.clone());
         let their_asset = s
-            .create_asset(&actor(), &Asset::new(&other.id, fields), "")
+            .create_asset(&actor(), &Asset::new(&other.id, theirs_fields), "")
             .await
             .unwrap();
+        // In the writing transaction: an address twice in one zone, an address outside the
+        // zone's ranges, another institution's zone — refused, nothing written.
+        let twice = s
+            .create_asset(&actor(), &Asset::new(&i.id, fields.clone()), "")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(twice, StoreError::Conflict(ConflictKind::AddressTaken)),
+            "{}: {twice:?}",
+            b.name
+        );
+        let mut outside = fields.clone();
+        outside.ip_addresses = vec!["203.0.113.1".into()];
+        let e = s
+            .create_asset(&actor(), &Asset::new(&i.id, outside), "")
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            StoreError::Conflict(ConflictKind::AddressOutsideZone)
+        ));
+        let mut foreign = fields.clone();
+        foreign.zone = Some(theirs.id.clone());
+        let e = s
+            .create_asset(&actor(), &Asset::new(&i.id, foreign), "")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::NotFound(Entity::Zone)), "{e:?}");
+        // In another zone (the same address, unzoned) it may be used again.
+        let mut unzoned = fields.clone();
+        unzoned.zone = None;
+        s.create_asset(&actor(), &Asset::new(&i.id, unzoned), "")
+            .await
+            .unwrap();
+        assert_eq!(s.assets(&i.id).await.unwrap().len(), 2);
 
         let l = s
             .create_zone_link(&actor(), &link(&i.id, &a.id, &c.id, Some(vpn.id.clone())))
