@@ -77,6 +77,10 @@ impl From<StoreError> for Error {
                 field: "ip_addresses",
                 key: "error-asset-ip-outside-zone",
             },
+            StoreError::Conflict(ConflictKind::ZoneEntriesOutside) => Error::Invalid {
+                field: "ranges",
+                key: "error-zone-assets-outside",
+            },
             StoreError::Conflict(ConflictKind::AddressTaken) => Error::Invalid {
                 field: "ip_addresses",
                 key: "error-asset-ip-taken",

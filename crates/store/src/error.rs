@@ -156,6 +156,8 @@ pub enum ConflictKind {
     AddressOutsideZone,
     /// Another entry in use in the same zone has one of the entry's addresses.
     AddressTaken,
+    /// A zone's new ranges would leave addresses of its entries outside.
+    ZoneEntriesOutside,
 }
 
 impl ConflictKind {
@@ -188,6 +190,7 @@ impl ConflictKind {
             ConflictKind::StaleConnectionPoint => "connection point",
             ConflictKind::AddressOutsideZone => "address outside its zone",
             ConflictKind::AddressTaken => "address taken in its zone",
+            ConflictKind::ZoneEntriesOutside => "zone entries outside its ranges",
         }
     }
 }

@@ -16,7 +16,8 @@ const POINT_SELECT: &str = "SELECT id, institution_id, kind, counterpart, via_as
      FROM connection_points";
 
 /// Hold the institution's row (a no-op update: the row lock on PostgreSQL; SQLite has one
-/// writer) and check `z` against its other zones: a taken name, an overlap.
+/// writer) and check `z` against its other zones (a taken name, an overlap) and its
+/// entries (each address inside the ranges).
 async fn hold_and_check(tx: &mut Tx, z: &NetworkZone) -> Result<()> {
     sqlx::query("UPDATE institutions SET version = version WHERE id = $1")
         .bind(&z.institution_id)
@@ -35,6 +36,19 @@ async fn hold_and_check(tx: &mut Tx, z: &NetworkZone) -> Result<()> {
         if mamori_domain::network::overlap(&mine, &o.range_list()).is_some() {
             return Err(StoreError::Conflict(ConflictKind::ZoneOverlap));
         }
+    }
+    // The entries in the zone keep their addresses inside its ranges.
+    let entries: Vec<(String,)> =
+        sqlx::query_as("SELECT ip_addresses FROM assets WHERE zone_id = $1")
+            .bind(&z.id)
+            .fetch_all(&mut **tx)
+            .await?;
+    let outside = entries.iter().any(|(ips,)| {
+        let ips: Vec<String> = serde_json::from_str(ips).unwrap_or_default();
+        mamori_domain::network::outside(&ips, &mine).is_some()
+    });
+    if outside {
+        return Err(StoreError::Conflict(ConflictKind::ZoneEntriesOutside));
     }
     Ok(())
 }

@@ -212,6 +212,17 @@ async fn links_points_and_an_entrys_zone_stay_in_their_institution() {
             .await
             .unwrap();
         assert_eq!(s.assets(&i.id).await.unwrap().len(), 2);
+        // The zone narrowed past its entry: refused, the zone unchanged.
+        let narrowed = NetworkZone {
+            ranges: r#"["198.51.100.128/25"]"#.into(),
+            ..c.clone()
+        };
+        let e = s.update_zone(&actor(), &narrowed, 1).await.unwrap_err();
+        assert!(
+            matches!(e, StoreError::Conflict(ConflictKind::ZoneEntriesOutside)),
+            "{e:?}"
+        );
+        assert_eq!(s.zone(&c.id).await.unwrap().unwrap(), c);
 
         let l = s
             .create_zone_link(&actor(), &link(&i.id, &a.id, &c.id, Some(vpn.id.clone())))
