@@ -165,17 +165,32 @@ fn digest(p: &Plan) -> String {
     hex::encode(Sha256::digest(format!("{:?}", p.steps).as_bytes()))
 }
 
-/// Plan `read` against the ledger `current` with `choices`.
-pub fn plan_of(read: &Read, choices: &Choices, current: &[Asset]) -> (Vec<Column>, Plan) {
+/// Plan `read` against the ledger `current` with `choices`; the file names each entry's
+/// zone by the name of one of `zones`.
+pub fn plan_of(
+    read: &Read,
+    choices: &Choices,
+    current: &[Asset],
+    zones: &[mamori_store::NetworkZone],
+) -> (Vec<Column>, Plan) {
     let header = &read.lines[read.header];
     let (columns, mut head_errors) = map_columns(header, choices);
     let data = &read.lines[read.header + 1..];
     let current: Vec<Current> = current
         .iter()
-        .map(|a| Current {
-            id: a.id.clone(),
-            version: a.version,
-            fields: a.fields(),
+        .map(|a| {
+            let mut fields = a.fields();
+            // The plan compares zones by name, as the file gives them.
+            fields.zone = a
+                .zone_id
+                .as_ref()
+                .and_then(|z| zones.iter().find(|x| &x.id == z))
+                .map(|x| x.name.clone());
+            Current {
+                id: a.id.clone(),
+                version: a.version,
+                fields,
+            }
         })
         .collect();
     let mut p = plan(
@@ -185,6 +200,8 @@ pub fn plan_of(read: &Read, choices: &Choices, current: &[Asset]) -> (Vec<Column
         read.software.as_ref(),
         &current,
     );
+    let refs: Vec<_> = zones.iter().map(|z| z.zone_ref()).collect();
+    mamori_domain::asset_plan::resolve_zones(&mut p, &columns, &refs);
     if data.len() > MAX_ROWS {
         head_errors.push(RowError {
             sheet: String::new(),
@@ -318,6 +335,7 @@ async fn preview_with(
     }
     let choices: Choices = serde_json::from_str(&import.choices).unwrap_or_default();
     let current = ctx.store().assets(&inst.id).await?;
+    let zones = ctx.store().zones(&inst.id).await?;
     let bytes = if read_already.is_some() {
         Vec::new()
     } else {
@@ -325,7 +343,7 @@ async fn preview_with(
     };
     let planned = tokio::task::spawn_blocking(move || {
         read_already.or_else(|| read(&bytes).ok()).map(|r| {
-            let (columns, plan) = plan_of(&r, &choices, &current);
+            let (columns, plan) = plan_of(&r, &choices, &current, &zones);
             let header_line = r.lines[r.header].number;
             (columns, plan, header_line, r.lines.len() - r.header - 1)
         })

@@ -14,7 +14,9 @@ use serde::Deserialize;
 /// A field as JSON may send it: text, or what a read of the entry gave — null, a yes/no
 /// boolean, a list of addresses, a list of software — so that an entry read, changed and
 /// sent back is taken as it is.
-fn lenient<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+pub(crate) fn lenient<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<String, D::Error> {
     use serde_json::Value;
     let v = Value::deserialize(d)?;
     let line = |v: &Value| -> Option<String> {
@@ -126,6 +128,10 @@ pub struct AssetInput {
     pub retired_on: String,
     #[serde(deserialize_with = "lenient")]
     pub notes: String,
+    /// The network zone's id, or empty. The addresses must fall in its ranges, and no
+    /// other entry in use in the zone may have one of them.
+    #[serde(deserialize_with = "lenient")]
+    pub zone: String,
     /// The version read (editing); a stale one is a conflict.
     pub version: i64,
     /// Why it is added or changed (kept in the history; at most 2,000 characters).
@@ -161,6 +167,7 @@ impl AssetInput {
             eos_on: &self.eos_on,
             retired_on: &self.retired_on,
             notes: &self.notes,
+            zone: &self.zone,
         }
     }
 
@@ -196,6 +203,7 @@ impl AssetInput {
             eos_on: a.eos_on.clone().unwrap_or_default(),
             retired_on: a.retired_on.clone().unwrap_or_default(),
             notes: a.notes.clone(),
+            zone: a.zone_id.clone().unwrap_or_default(),
             version: a.version,
             reason: String::new(),
         }
@@ -308,6 +316,7 @@ pub async fn create(ctx: &Ctx, caller: &Caller, code: &str, input: &AssetInput) 
     let inst = institution_for(ctx.store(), caller, code, Action::ManageAssets).await?;
     let fields = check_asset(&input.raw()).map_err(Error::invalid)?;
     let why = reason(input)?;
+    crate::network::check_entry(ctx, &inst.id, &fields).await?;
     Ok(ctx
         .store()
         .create_asset(&caller.actor(), &Asset::new(&inst.id, fields), &why)
@@ -319,6 +328,7 @@ pub async fn update(ctx: &Ctx, caller: &Caller, id: &str, input: &AssetInput) ->
     let (current, inst) = get(ctx, caller, id, Action::ManageAssets).await?;
     let fields = check_asset(&input.raw()).map_err(Error::invalid)?;
     let why = reason(input)?;
+    crate::network::check_entry(ctx, &inst.id, &fields).await?;
     let changed = Asset {
         id: current.id.clone(),
         ..Asset::new(&inst.id, fields)
@@ -346,6 +356,7 @@ pub enum LedgerFormat {
 pub fn ledger_sheet(
     inst: &Institution,
     assets: &[Asset],
+    zones: &[mamori_store::NetworkZone],
     today: &str,
 ) -> mamori_export::LedgerSheet {
     let tr = mamori_i18n::Tr::new(mamori_i18n::Lang::Ja);
@@ -385,6 +396,11 @@ pub fn ledger_sheet(
                 a.eos_on.clone().unwrap_or_default(),
                 a.retired_on.clone().unwrap_or_default(),
                 a.notes.clone(),
+                a.zone_id
+                    .as_ref()
+                    .and_then(|z| zones.iter().find(|x| &x.id == z))
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
             ]
         })
         .collect();
@@ -410,7 +426,8 @@ pub async fn write_ledger(
     })?;
     let assets = ctx.store().assets(&inst.id).await?;
     let today = mamori_domain::time::date_jst(ctx.now());
-    let sheet = ledger_sheet(inst, &assets, &today);
+    let zones = ctx.store().zones(&inst.id).await?;
+    let sheet = ledger_sheet(inst, &assets, &zones, &today);
     let (bytes, media_type, ext) = match format {
         LedgerFormat::Xlsx => (
             mamori_export::ledger_xlsx(&sheet, style)

@@ -206,7 +206,7 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<bool> {
     .await?;
     assessment(store, &actor, &inst.id).await?;
     crate::demo_more::other_clients(store, &actor, &vendor("A社")).await?;
-    crate::demo_more::ledger(store, &actor, &inst.id).await?;
+    crate::demo_more::ledger(store, &actor, &inst.id, &vendor("A社")).await?;
     Ok(true)
 }
 

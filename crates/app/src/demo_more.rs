@@ -76,9 +76,24 @@ pub(crate) async fn other_clients(
 }
 
 /// The first entries of the hospital's asset ledger (issue 13): the EHR server, the VPN
-/// device A社 maintains the receipt computer through, a terminal PC.
-pub(crate) async fn ledger(store: &dyn Store, actor: &Actor, inst: &str) -> anyhow::Result<()> {
+/// device A社 maintains the receipt computer through, a terminal PC, the firewall; and its
+/// network (three zones, their links, the Internet and A社's maintenance line).
+pub(crate) async fn ledger(
+    store: &dyn Store,
+    actor: &Actor,
+    inst: &str,
+    a_sha: &str,
+) -> anyhow::Result<()> {
     use mamori_domain::assets::{check_asset, RawAsset};
+    let zones = crate::demo_network::zones(store, actor, inst).await?;
+    let zone = |name: &str| {
+        zones
+            .iter()
+            .find(|z| z.name == name)
+            .map(|z| z.id.clone())
+            .unwrap_or_default()
+    };
+    let (his, dmz, net) = (zone("電子カルテ系"), zone("DMZ"), zone("インターネット系"));
     let entries = [
         RawAsset {
             name: "電子カルテサーバ",
@@ -87,6 +102,7 @@ pub(crate) async fn ledger(store: &dyn Store, actor: &Actor, inst: &str) -> anyh
             os: "Windows Server",
             os_version: "2019",
             ip_addresses: "192.168.10.5",
+            zone: &his,
             location: "本館 2F サーバ室",
             purpose: "電子カルテ",
             admin_login: "yes",
@@ -101,6 +117,7 @@ pub(crate) async fn ledger(store: &dyn Store, actor: &Actor, inst: &str) -> anyh
             manufacturer: "ヤマハ",
             model: "RTX1210",
             ip_addresses: "192.168.20.1",
+            zone: &dmz,
             location: "本館 2F サーバ室",
             purpose: "A社のリモート保守",
             remote_maintenance: "A社 IPsec VPN(常時接続)",
@@ -114,26 +131,44 @@ pub(crate) async fn ledger(store: &dyn Store, actor: &Actor, inst: &str) -> anyh
             os: "Windows",
             os_version: "11",
             ip_addresses: "192.168.10.101",
+            zone: &his,
             location: "本館 1F 受付",
             department: "医事課",
             admin_login: "no",
             ..Default::default()
         },
+        RawAsset {
+            name: "ファイアウォール(UTM)",
+            kind: "firewall",
+            manufacturer: "フォーティネット",
+            model: "FortiGate 60F",
+            ip_addresses: "192.168.30.1",
+            zone: &net,
+            location: "本館 2F サーバ室",
+            purpose: "インターネットとの境界",
+            introduced_on: "2022-04-01",
+            ..Default::default()
+        },
     ];
-    let mut made = Vec::new();
+    let mut saved = Vec::new();
     for raw in entries {
         let fields = check_asset(&raw).map_err(|e| anyhow::anyhow!("demo asset: {}", e.key))?;
-        made.push(
+        saved.push(
             store
                 .create_asset(actor, &mamori_store::Asset::new(inst, fields), "デモの台帳")
                 .await?,
         );
     }
+    crate::demo_network::paths(store, actor, inst, &zones, &saved, a_sha).await?;
     // A completed inventory check: every entry found where the ledger says.
     use mamori_domain::inventory::{check_record, RawRecord};
     let check = store.start_check(actor, inst, "棚卸（デモ）").await?;
-    let mut counts = mamori_store::CheckCounts::default();
-    for a in &made {
+    for a in store
+        .assets(inst)
+        .await?
+        .into_iter()
+        .filter(|a| a.status != mamori_domain::assets::AssetStatus::Retired)
+    {
         let found = RawRecord {
             outcome: "found",
             ..Default::default()
@@ -141,10 +176,8 @@ pub(crate) async fn ledger(store: &dyn Store, actor: &Actor, inst: &str) -> anyh
         let rec = check_record(&found, &a.fields())
             .map_err(|e| anyhow::anyhow!("demo check: {}", e.key))?;
         store.record_check(actor, &check.id, &a.id, &rec, 0).await?;
-        counts.found += 1;
     }
-    counts.assets = counts.found;
-    counts.records = counts.found;
+    let counts = store.check_counts(&check.id).await?;
     store
         .close_check(
             actor,

@@ -68,6 +68,27 @@ impl From<StoreError> for Error {
                 field: "role",
                 key: "error-last-security-officer",
             },
+            // The store's own check of the rules `network::create_zone` checks first.
+            StoreError::Conflict(ConflictKind::ZoneOverlap) => Error::Invalid {
+                field: "ranges",
+                key: "error-zone-overlap",
+            },
+            StoreError::Conflict(ConflictKind::AddressOutsideZone) => Error::Invalid {
+                field: "ip_addresses",
+                key: "error-asset-ip-outside-zone",
+            },
+            StoreError::Conflict(ConflictKind::ZoneEntriesOutside) => Error::Invalid {
+                field: "ranges",
+                key: "error-zone-assets-outside",
+            },
+            StoreError::Conflict(ConflictKind::AddressTaken) => Error::Invalid {
+                field: "ip_addresses",
+                key: "error-asset-ip-taken",
+            },
+            StoreError::Duplicate(mamori_store::Entity::Zone) => Error::Invalid {
+                field: "name",
+                key: "error-zone-name-taken",
+            },
             StoreError::Conflict(kind) => Error::Conflict(kind.as_str()),
             StoreError::Duplicate(what) => Error::Duplicate(what.as_str()),
             StoreError::Membership(r) => Error::Invalid {

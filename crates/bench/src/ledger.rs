@@ -121,7 +121,7 @@ pub(crate) async fn ledger_bench(
     let t = Instant::now();
     let read = asset_imports::read(&bytes).map_err(|_| anyhow::anyhow!("unreadable"))?;
     let read_ms = t.elapsed().as_secs_f64() * 1e3;
-    let (_, plan) = asset_imports::plan_of(&read, &Vec::new(), &[]);
+    let (_, plan) = asset_imports::plan_of(&read, &Vec::new(), &[], &[]);
     let plan_ms = t.elapsed().as_secs_f64() * 1e3 - read_ms;
     if !plan.errors.is_empty() {
         bail!(

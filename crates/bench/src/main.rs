@@ -14,6 +14,7 @@ use mamori_web::{AppState, WebConfig};
 use std::sync::Arc;
 use std::time::Instant;
 
+mod diagram;
 mod eos;
 mod ledger;
 mod notices;
@@ -319,6 +320,15 @@ async fn main() -> Result<()> {
     let officer = sign_in(officer_email).await?;
     let admin = sign_in("admin@mamori.example").await?;
     let code = format!("{:02}{:08}", mid % 47 + 1, mid);
+    // The diagram's institution: the next one, its ledger apart from the ledger bench's.
+    let next = mid + 1;
+    let net_email: &'static str = Box::leak(format!("u1@h{next}.example.jp").into_boxed_str());
+    let net_code = format!("{:02}{:08}", next % 47 + 1, next);
+    if std::env::var("BENCH_ONLY_DIAGRAM").is_ok() {
+        let net_officer = sign_in(net_email).await?;
+        diagram::diagram_bench(store.clone(), &base, &net_officer, &net_code).await?;
+        return Ok(());
+    }
     if std::env::var("BENCH_ONLY_LEDGER").is_ok() {
         ledger::ledger_bench(store.clone(), &base, &officer, &code).await?;
         return Ok(());
@@ -555,6 +565,8 @@ async fn main() -> Result<()> {
     role_sharing_bench(store.as_ref(), &base, &sign_in, a.requests).await?;
     ledger::ledger_bench(store.clone(), &base, &officer, &code).await?;
     eos::eos_bench().await?;
+    let net_officer = sign_in(net_email).await?;
+    diagram::diagram_bench(store.clone(), &base, &net_officer, &net_code).await?;
 
     // Idle memory of the real binary on this data set.
     let exe = std::env::current_exe()?;

@@ -147,9 +147,16 @@ pub fn svg(d: &Diagram) -> String {
     let mut out = String::with_capacity(4096 + 1200 * d.devices.len());
     let (w, h) = (N(l.width), N(l.height));
     let _ = writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    // An image, unless devices link to their pages: then a group, whose links a screen
+    // reader reaches (an image's are hidden, and an image may not hold a link).
+    let linked = d
+        .devices
+        .iter()
+        .any(|v| v.href.as_deref().and_then(safe_href).is_some());
+    let role = if linked { "group" } else { "img" };
     let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"diagram-title diagram-desc\" font-family=\"{FONT}\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" version=\"1.1\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"{role}\" aria-labelledby=\"diagram-title diagram-desc\" font-family=\"{FONT}\">"
     );
     let desc = if d.description.trim().is_empty() {
         &d.title

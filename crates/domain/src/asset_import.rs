@@ -34,6 +34,7 @@ crate::code_enum!(
         EosOn = "eos_on",
         RetiredOn = "retired_on",
         Notes = "notes",
+        Zone = "zone",
     }
 );
 
@@ -222,6 +223,17 @@ const HEADINGS: &[(Field, &[&str])] = &[
         &["廃棄・撤去日", "廃棄日", "撤去日", "retiredon"],
     ),
     (Field::Notes, &["備考", "メモ", "notes", "note"]),
+    (
+        Field::Zone,
+        &[
+            "ネットワークゾーン",
+            "ゾーン",
+            "ネットワーク",
+            "セグメント",
+            "zone",
+            "networkzone",
+        ],
+    ),
 ];
 
 /// A heading folded for comparison: widths and case folded, spaces and `・_-()（）` dropped.
@@ -567,6 +579,7 @@ impl Values {
         put(Field::EosOn, date(&a.eos_on));
         put(Field::RetiredOn, date(&a.retired_on));
         put(Field::Notes, a.notes.clone());
+        put(Field::Zone, a.zone.clone().unwrap_or_default());
         Values(m)
     }
 
@@ -598,6 +611,7 @@ impl Values {
             eos_on: self.get(Field::EosOn),
             retired_on: self.get(Field::RetiredOn),
             notes: self.get(Field::Notes),
+            zone: self.get(Field::Zone),
         })
     }
 }

@@ -401,11 +401,11 @@ pub fn plan(
     out
 }
 
-/// Two entries in use (or spare) with one address: the file's row is named, with the other
-/// row or the entry of the ledger it collides with. (One address space for now; zones will
-/// scope it.)
+/// Two entries in use (or spare) with one address in one network zone (entries without a
+/// zone share one address space): the file's row is named, with the other row or the entry
+/// of the ledger it collides with. Two zones may reuse an address.
 fn duplicate_addresses(out: &mut Plan, current: &[Current], col: Option<usize>) {
-    let mut owner: HashMap<String, (Option<usize>, String)> = HashMap::new();
+    let mut owner: HashMap<(Option<String>, String), (Option<usize>, String)> = HashMap::new();
     let by_id: HashMap<&str, &Current> = current.iter().map(|c| (c.id.as_str(), c)).collect();
     let touched: std::collections::HashSet<&str> = out
         .steps
@@ -418,7 +418,10 @@ fn duplicate_addresses(out: &mut Plan, current: &[Current], col: Option<usize>) 
     for c in current.iter().filter(|c| !touched.contains(&c.id.as_str())) {
         if c.fields.status != AssetStatus::Retired {
             for ip in &c.fields.ip_addresses {
-                owner.insert(ip.clone(), (None, c.fields.name.clone()));
+                owner.insert(
+                    (c.fields.zone.clone(), ip.clone()),
+                    (None, c.fields.name.clone()),
+                );
             }
         }
     }
@@ -434,7 +437,8 @@ fn duplicate_addresses(out: &mut Plan, current: &[Current], col: Option<usize>) 
             continue;
         }
         for ip in &fields.ip_addresses {
-            if let Some((other, name)) = owner.get(ip) {
+            let key = (fields.zone.clone(), ip.clone());
+            if let Some((other, name)) = owner.get(&key) {
                 let mut e = error(line, col, "ip_addresses", "error-import-dup-ip", ip);
                 e.other_line = *other;
                 if other.is_none() {
@@ -443,10 +447,49 @@ fn duplicate_addresses(out: &mut Plan, current: &[Current], col: Option<usize>) 
                 }
                 out.errors.push(e);
             } else {
-                owner.insert(ip.clone(), (Some(line), fields.name.clone()));
+                owner.insert(key, (Some(line), fields.name.clone()));
             }
         }
     }
+}
+
+/// The network zones of a plan whose entries name their zone by its name (as a file does):
+/// each name must be one of `zones` and each address of the entry in that zone's ranges;
+/// the entries then carry the zone's id. Errors are added to the plan.
+pub fn resolve_zones(p: &mut Plan, columns: &[Column], zones: &[crate::network::ZoneRef]) {
+    let col_of = |f: Field| columns.iter().find(|c| c.field == Some(f)).map(|c| c.col);
+    let mut errors = Vec::new();
+    for s in p.steps.iter_mut() {
+        let (line, fields) = match s {
+            Step::Create { line, fields } | Step::Update { line, fields, .. } => (*line, fields),
+            Step::Same { .. } => continue,
+        };
+        let Some(name) = fields.zone.clone() else {
+            continue;
+        };
+        let Some(z) = zones.iter().find(|z| z.name == name) else {
+            errors.push(error(
+                line,
+                col_of(Field::Zone),
+                "zone",
+                "error-import-zone-unknown",
+                &name,
+            ));
+            continue;
+        };
+        if let Some(ip) = crate::network::outside(&fields.ip_addresses, &z.ranges) {
+            errors.push(error(
+                line,
+                col_of(Field::IpAddresses),
+                "ip_addresses",
+                "error-asset-ip-outside-zone",
+                &format!("{ip}({})", z.name),
+            ));
+        }
+        fields.zone = Some(z.id.clone());
+    }
+    p.errors.extend(errors);
+    p.errors.sort_by_key(|e| (e.sheet.clone(), e.line, e.col));
 }
 
 #[cfg(test)]
@@ -502,6 +545,56 @@ mod tests {
         );
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].field, Field::Name);
+    }
+
+    #[test]
+    fn zones_are_named_by_name_checked_and_scope_duplicate_addresses() {
+        let zones = [
+            crate::network::ZoneRef {
+                id: "z-his".into(),
+                name: "電子カルテ系".into(),
+                ranges: vec!["10.10.0.0/16".into()],
+            },
+            crate::network::ZoneRef {
+                id: "z-lab".into(),
+                name: "検証用".into(),
+                ranges: vec![],
+            },
+        ];
+        let mut ledger = current("a", &["サーバ1", "server", "SN-1", "10.10.0.1", ""]);
+        ledger.fields.zone = Some("電子カルテ系".into());
+        let cols = map_columns(
+            &line(1, &["機器名", "種類", "IPアドレス", "ネットワークゾーン"]),
+            &[],
+        )
+        .0;
+        let rows = [
+            // The ledger's address in another zone: allowed.
+            line(2, &["PC1", "端末", "10.10.0.1", "検証用"]),
+            // The same address in the same zone: refused.
+            line(3, &["PC2", "端末", "10.10.0.1", "電子カルテ系"]),
+            // Outside its zone's ranges; an unknown zone.
+            line(4, &["PC3", "端末", "10.20.0.1", "電子カルテ系"]),
+            line(5, &["PC4", "端末", "10.10.0.9", "放射線系"]),
+            line(6, &["PC5", "端末", "10.10.0.10", "電子カルテ系"]),
+        ];
+        let mut p = plan(&rows, &cols, &[], None, &[ledger]);
+        resolve_zones(&mut p, &cols, &zones);
+        let got: Vec<_> = p.errors.iter().map(|e| (e.line, e.col, e.key)).collect();
+        assert_eq!(
+            got,
+            [
+                (3, Some(2), "error-import-dup-ip-ledger"),
+                (4, Some(2), "error-asset-ip-outside-zone"),
+                (5, Some(3), "error-import-zone-unknown"),
+            ]
+        );
+        let zone_of = |n: usize| match &p.steps[n] {
+            Step::Create { fields, .. } => fields.zone.clone(),
+            _ => panic!(),
+        };
+        assert_eq!(zone_of(0).as_deref(), Some("z-lab"));
+        assert_eq!(zone_of(4).as_deref(), Some("z-his"));
     }
 
     #[test]

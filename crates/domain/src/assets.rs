@@ -95,6 +95,9 @@ pub struct RawAsset<'a> {
     pub eos_on: &'a str,
     pub retired_on: &'a str,
     pub notes: &'a str,
+    /// The network zone: its id (a form, the API) or its name (an import), empty for none;
+    /// the caller resolves it ([`crate::network`]).
+    pub zone: &'a str,
 }
 
 /// An entry that holds: the kinds and states known, addresses parsed, dates real.
@@ -127,6 +130,8 @@ pub struct AssetFields {
     pub eos_on: Option<String>,
     pub retired_on: Option<String>,
     pub notes: String,
+    /// The network zone as given (see [`RawAsset::zone`]).
+    pub zone: Option<String>,
 }
 
 fn err(field: &'static str, key: &'static str) -> FieldError {
@@ -369,6 +374,14 @@ pub fn check_asset_all(raw: &RawAsset<'_>) -> Result<AssetFields, Vec<FieldError
         }
         _ => {}
     }
+    let zone = match raw.zone.trim() {
+        "" => None,
+        z if z.chars().count() > 200 || z.chars().any(char::is_control) => {
+            errors.push(err("zone", "error-asset-zone"));
+            None
+        }
+        z => Some(z.to_string()),
+    };
     let (Some(kind), Some(status), true) = (kind, status, errors.is_empty()) else {
         return Err(errors);
     };
@@ -400,6 +413,7 @@ pub fn check_asset_all(raw: &RawAsset<'_>) -> Result<AssetFields, Vec<FieldError
         eos_on,
         retired_on,
         notes,
+        zone,
     })
 }
 

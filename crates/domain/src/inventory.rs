@@ -124,6 +124,7 @@ impl Texts {
                 ("eos_on", f.eos_on.clone().unwrap_or_default()),
                 ("retired_on", f.retired_on.clone().unwrap_or_default()),
                 ("notes", f.notes.clone()),
+                ("zone", f.zone.clone().unwrap_or_default()),
             ],
         }
     }
@@ -170,6 +171,7 @@ impl Texts {
             eos_on: g("eos_on"),
             retired_on: g("retired_on"),
             notes: g("notes"),
+            zone: g("zone"),
         })
     }
 }

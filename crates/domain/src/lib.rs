@@ -16,6 +16,7 @@ pub mod grants;
 pub mod inventory;
 pub mod members;
 pub mod model;
+pub mod network;
 pub mod notifications;
 pub mod password;
 pub mod policy;

@@ -446,12 +446,12 @@ pub struct LedgerSheet {
     /// YYYY-MM-DD of the export.
     pub exported_on: String,
     /// One row per asset, in [`LEDGER_COLUMNS`] order (dates YYYY-MM-DD).
-    pub rows: Vec<[String; 25]>,
+    pub rows: Vec<[String; 26]>,
 }
 
 /// The ledger's columns (the BCP 手引き's list: OS, IP address, purpose, anti-virus,
 /// administrator use, location, remote maintenance …).
-pub const LEDGER_COLUMNS: [&str; 25] = [
+pub const LEDGER_COLUMNS: [&str; 26] = [
     "機器名",
     "種類",
     "メーカー",
@@ -477,6 +477,7 @@ pub const LEDGER_COLUMNS: [&str; 25] = [
     "サポート終了日",
     "廃棄・撤去日",
     "備考",
+    "ネットワークゾーン",
 ];
 
 /// Row (0-based) of the ledger's column headings.

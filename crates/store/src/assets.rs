@@ -39,6 +39,8 @@ pub struct Asset {
     pub eos_on: Option<String>,
     pub retired_on: Option<String>,
     pub notes: String,
+    /// The network zone it stands in.
+    pub zone_id: Option<String>,
     /// What the list's text filter searches: name, serial, place, department, purpose,
     /// OS and addresses, folded (`domain::text::fold`) so that widths, kana and case match.
     #[serde(skip)]
@@ -96,6 +98,7 @@ impl Asset {
             eos_on: f.eos_on,
             retired_on: f.retired_on,
             notes: f.notes,
+            zone_id: f.zone,
             version: 0,
             created_at: 0,
             updated_at: 0,
@@ -142,6 +145,7 @@ impl Asset {
             eos_on: self.eos_on.clone(),
             retired_on: self.retired_on.clone(),
             notes: self.notes.clone(),
+            zone: self.zone_id.clone(),
         }
     }
 }

@@ -56,6 +56,11 @@ pub enum Entity {
     AssetImport,
     /// An inventory check (棚卸).
     InventoryCheck,
+    /// A network zone.
+    Zone,
+    ZoneLink,
+    /// An external connection point.
+    ConnectionPoint,
 }
 
 impl Entity {
@@ -79,6 +84,9 @@ impl Entity {
             Entity::Asset => "asset",
             Entity::AssetImport => "asset import",
             Entity::InventoryCheck => "inventory check",
+            Entity::Zone => "network zone",
+            Entity::ZoneLink => "zone link",
+            Entity::ConnectionPoint => "connection point",
             Entity::Subcontractor => "subcontractor",
             Entity::Invite => "invite",
             Entity::Assessment => "assessment",
@@ -138,6 +146,18 @@ pub enum ConflictKind {
     /// The check's record was changed since it was read (or a record came after the close
     /// was planned).
     StaleCheckRecord,
+    /// The network zone was changed since it was read.
+    StaleZone,
+    /// A zone's ranges overlap another zone's of the institution.
+    ZoneOverlap,
+    /// The connection point was changed since it was read.
+    StaleConnectionPoint,
+    /// A ledger entry's address is outside its zone's ranges.
+    AddressOutsideZone,
+    /// Another entry in use in the same zone has one of the entry's addresses.
+    AddressTaken,
+    /// A zone's new ranges would leave addresses of its entries outside.
+    ZoneEntriesOutside,
 }
 
 impl ConflictKind {
@@ -165,6 +185,12 @@ impl ConflictKind {
             ConflictKind::ImportDecided => "asset import",
             ConflictKind::CheckClosed => "closed inventory check",
             ConflictKind::StaleCheckRecord => "inventory record",
+            ConflictKind::StaleZone => "network zone",
+            ConflictKind::ZoneOverlap => "overlapping network zone",
+            ConflictKind::StaleConnectionPoint => "connection point",
+            ConflictKind::AddressOutsideZone => "address outside its zone",
+            ConflictKind::AddressTaken => "address taken in its zone",
+            ConflictKind::ZoneEntriesOutside => "zone entries outside its ranges",
         }
     }
 }

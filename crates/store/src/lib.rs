@@ -26,6 +26,7 @@ mod feeds_postgres;
 mod feeds_sqlite;
 pub mod institutions;
 pub mod inventory;
+pub mod network;
 pub mod notifications;
 pub mod postgres;
 pub mod role_sharing;
@@ -55,6 +56,7 @@ pub use feeds::{
 };
 pub use institutions::{InstitutionSettings, InstitutionStore, Member, NewInstitution};
 pub use inventory::{AssetCheckEntry, CheckCounts, CheckRecord, InventoryCheck, InventoryStore};
+pub use network::{ConnectionPoint, NetworkStore, NetworkZone, ZoneLink};
 pub use notifications::{
     DueAnswer, ExpiringCertification, ExpiringLink, Notification, NotificationStore, OutboxCounts,
     OutboxMail,
@@ -75,8 +77,8 @@ pub use verify::{
 pub mod prelude {
     pub use crate::{
         AccountStore, AssessmentStore, AssetEosStore, AssetStore, AuditStore, CatalogStore,
-        ContractStore, InstitutionStore, InventoryStore, NotificationStore, RoleSharingStore,
-        Store, ThrottleStore, VendorMemberStore, VendorSheetStore, VendorStore,
+        ContractStore, InstitutionStore, InventoryStore, NetworkStore, NotificationStore,
+        RoleSharingStore, Store, ThrottleStore, VendorMemberStore, VendorSheetStore, VendorStore,
     };
 }
 
@@ -113,6 +115,7 @@ pub trait Store:
     + AssetStore
     + AssetEosStore
     + InventoryStore
+    + NetworkStore
     + VendorSheetStore
     + VendorStore
     + VendorMemberStore
@@ -135,6 +138,7 @@ impl<T> Store for T where
         + AssetStore
         + AssetEosStore
         + InventoryStore
+        + NetworkStore
         + VendorSheetStore
         + VendorStore
         + VendorMemberStore

@@ -168,3 +168,6 @@ async fn events(store: &dyn Store, institution_id: &str) -> Vec<String> {
         .map(|e| e.action)
         .collect()
 }
+
+#[path = "contract/network.rs"]
+mod network;

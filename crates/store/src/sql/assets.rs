@@ -12,11 +12,11 @@ const ASSET_SELECT: &str = "SELECT id, institution_id, name, kind, manufacturer,
      location, department, purpose, os, os_version, os_cpe, software, ip_addresses, mac, \
      admin_login, admin_users, antivirus, remote_maintenance, ownership, status, \
      introduced_on, warranty_on, eos_on, \
-     retired_on, notes, search, version, created_at, updated_at, updated_by, updated_label \
+     retired_on, notes, zone_id, search, version, created_at, updated_at, updated_by, updated_label \
      FROM assets";
 
 /// The columns every save writes, in the order [`bind_written`] binds them.
-const WRITTEN: [&str; 30] = [
+const WRITTEN: [&str; 31] = [
     "name",
     "kind",
     "manufacturer",
@@ -42,6 +42,7 @@ const WRITTEN: [&str; 30] = [
     "eos_on",
     "retired_on",
     "notes",
+    "zone_id",
     "search",
     "version",
     "updated_at",
@@ -78,6 +79,7 @@ fn bind_written<'q>(q: Query<'q>, a: &'q Asset) -> Query<'q> {
         .bind(&a.eos_on)
         .bind(&a.retired_on)
         .bind(&a.notes)
+        .bind(&a.zone_id)
         .bind(&a.search)
         .bind(a.version)
         .bind(a.updated_at)
@@ -309,6 +311,7 @@ async fn decide(tx: &mut Tx, id: &str, status: ImportStatus, result: &str) -> Re
 impl AssetStore for This {
     async fn create_asset(&self, actor: &Actor, a: &Asset, reason: &str) -> Result<Asset> {
         let mut tx = self.begin().await?;
+        super::network::asset_zone_rules(&mut tx, a).await?;
         let saved = insert(&mut tx, actor, a, now_ms(), reason).await?;
         finish(
             tx,
@@ -333,6 +336,7 @@ impl AssetStore for This {
         reason: &str,
     ) -> Result<Asset> {
         let mut tx = self.begin().await?;
+        super::network::asset_zone_rules(&mut tx, a).await?;
         let saved = change(&mut tx, actor, a, expected_version, now_ms(), reason).await?;
         finish(
             tx,

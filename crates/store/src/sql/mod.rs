@@ -46,6 +46,9 @@ mod institutions;
 #[path = "inventory.rs"]
 mod inventory;
 #[allow(clippy::duplicate_mod)]
+#[path = "network.rs"]
+mod network;
+#[allow(clippy::duplicate_mod)]
 #[path = "notifications.rs"]
 mod notifications;
 #[allow(clippy::duplicate_mod)]

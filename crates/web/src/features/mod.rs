@@ -7,6 +7,7 @@ pub mod catalogs;
 pub mod checklist;
 pub mod eos;
 pub mod inventory;
+pub mod network;
 pub mod notifications;
 pub mod role_sharing;
 pub mod vendors;
@@ -29,6 +30,7 @@ pub fn routes() -> Routes {
     let r = assets::routes(r);
     let r = inventory::routes(r);
     let r = eos::routes(r);
+    let r = network::routes(r);
     checklist::routes(r)
 }
 

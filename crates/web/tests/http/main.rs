@@ -33,6 +33,7 @@ mod inventory;
 mod invitations;
 mod locales_and_openapi;
 mod mail;
+mod network;
 mod notifications;
 mod official_import;
 mod parsing;

@@ -7,6 +7,7 @@ mod callers;
 mod catalog_probes;
 mod checklist_probes;
 mod fixtures;
+mod network_probes;
 mod notice_probes;
 mod probes;
 mod vendor_probes;
@@ -164,6 +165,11 @@ async fn policy_matrix_every_route_every_role() {
             .await
             .unwrap()
             .id;
+        // The demo hospital's network: a zone and a connection point.
+        let zone = app.store.zones(&inst.id).await.unwrap()[0].id.clone();
+        let point = app.store.connection_points(&inst.id).await.unwrap()[0]
+            .id
+            .clone();
         let doc_b = app.store.contract_documents(&contract_b).await.unwrap()[0]
             .id
             .clone();
@@ -353,6 +359,8 @@ async fn policy_matrix_every_route_every_role() {
                         .replace("{check_asset}", &asset)
                         .replace("{check}", &check)
                         .replace("{asset}", &asset)
+                        .replace("{zone}", &zone)
+                        .replace("{point}", &point)
                         .replace("{ledger_import}", &ledger[0])
                         .replace("{ledger_discard}", &ledger[1])
                         .replace("{api_ledger_import}", &ledger[2])
@@ -528,6 +536,9 @@ async fn policy_matrix_every_route_every_role() {
                     .replace("{check_asset}", "{asset_id}")
                     .replace("{check}", "{id}")
                     .replace("{asset}", "{id}")
+                    .replace("{zone}", "{id}")
+                    .replace("{point}", "{id}")
+                    .replace("/zone-links/unknown", "/zone-links/{id}")
                     .replace("{ledger_import}", "{id}")
                     .replace("{ledger_discard}", "{id}")
                     .replace("{api_ledger_import}", "{id}")

@@ -54,6 +54,8 @@ pub struct AssetView {
     pub eos_on: Option<String>,
     pub retired_on: Option<String>,
     pub notes: String,
+    /// The network zone's id.
+    pub zone: Option<String>,
     /// Send it back with a change; a stale one is 409.
     pub version: i64,
     pub updated_at: i64,
@@ -97,6 +99,7 @@ impl From<Asset> for AssetView {
             eos_on: a.eos_on,
             retired_on: a.retired_on,
             notes: a.notes,
+            zone: a.zone_id,
             version: a.version,
             updated_at: a.updated_at,
             updated_by: a.updated_label,

@@ -35,6 +35,7 @@ pub fn field_label(tr: &Tr, f: Field) -> String {
         Field::Os => "asset-os",
         Field::OsVersion => "asset-os-version",
         Field::OsCpe => "asset-os-cpe",
+        Field::Zone => "asset-zone",
         Field::Software => "asset-software",
         Field::IpAddresses => "asset-ip",
         Field::Mac => "asset-mac",

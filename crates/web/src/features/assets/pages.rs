@@ -37,9 +37,11 @@ pub struct Choices {
     pub kinds: Vec<(String, String)>,
     pub statuses: Vec<(String, String)>,
     pub ownerships: Vec<(String, String)>,
+    /// The institution's network zones: (id, name).
+    pub zones: Vec<(String, String)>,
 }
 
-fn choices(tr: &Tr) -> Choices {
+fn choices(tr: &Tr, zones: &[mamori_store::NetworkZone]) -> Choices {
     Choices {
         kinds: AssetKind::ALL
             .iter()
@@ -52,6 +54,10 @@ fn choices(tr: &Tr) -> Choices {
         ownerships: Ownership::ALL
             .iter()
             .map(|o| (o.to_string(), code_label(tr, "asset-ownership", o.as_str())))
+            .collect(),
+        zones: zones
+            .iter()
+            .map(|z| (z.id.clone(), z.name.clone()))
             .collect(),
     }
 }
@@ -210,7 +216,7 @@ async fn list_view(
             code: inst.code.clone(),
             rows,
             f,
-            c: choices(&tr),
+            c: choices(&tr, &state.store().zones(&inst.id).await?),
             error,
             page,
         })?,
@@ -335,7 +341,7 @@ async fn asset_view(
             f: f.unwrap_or_else(|| AssetInput::of(&a)),
             action: format!("/ledger/{}", a.id),
             code: inst.code.clone(),
-            c: choices(&tr),
+            c: choices(&tr, &state.store().zones(&inst.id).await?),
             error,
             history,
             a,

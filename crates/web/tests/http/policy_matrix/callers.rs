@@ -137,6 +137,9 @@ pub(super) fn refusal(who: Who, path: &str) -> u16 {
         "/api/v1/asset-imports/",
         "/checks/",
         "/api/v1/inventory-checks/",
+        "/network/",
+        "/api/v1/zones/",
+        "/api/v1/connection-points/",
     ]) {
         member || who == Who::PlatformAdmin
     } else if scoped(&[

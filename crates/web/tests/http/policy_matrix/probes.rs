@@ -708,5 +708,6 @@ pub(super) fn probes() -> Vec<Probe> {
     .chain(super::notice_probes::probes())
     .chain(super::asset_probes::probes())
     .chain(super::asset_probes::eos_probes())
+    .chain(super::network_probes::probes())
     .collect()
 }
