@@ -25,7 +25,9 @@ use std::path::Path;
 /// Most entries of an uploaded zip looked at.
 pub const MAX_ZIP_ENTRIES: usize = 10_000;
 /// Most bytes read out of an uploaded zip in all (its files unpacked).
-pub const MAX_ZIP_BYTES: u64 = 256 * 1024 * 1024;
+/// (The whole endoflife.date repository's product pages are under 5 MiB; the bound keeps an
+/// upload's unpacked files, held until they are parsed, small.)
+pub const MAX_ZIP_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One file read.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -349,4 +351,48 @@ pub async fn status(ctx: &Ctx, caller: &Caller) -> Result<FeedStatus> {
             .map(str::to_string)
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(files: &[(&str, usize)]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let chunk = vec![b' '; 1024 * 1024];
+        for (name, mib) in files {
+            w.start_file(*name, opts).unwrap();
+            for _ in 0..*mib {
+                w.write_all(&chunk).unwrap();
+            }
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_zip_that_unpacks_past_the_bound_is_refused_while_a_big_file_is_named() {
+        // Five files of 15 MiB of spaces: a small upload that unpacks to 75 MiB.
+        let bomb = zip_of(&[
+            ("a.md", 15),
+            ("b.md", 15),
+            ("c.md", 15),
+            ("d.md", 15),
+            ("e.md", 15),
+        ]);
+        assert!(bomb.len() < 1024 * 1024, "{}", bomb.len());
+        assert_eq!(
+            read_upload("eos.zip", &bomb).err(),
+            Some("error-feed-zip-limits")
+        );
+        // One file over 16 MiB: read no further than the bound, and named as too large.
+        let big = zip_of(&[("big.md", 17)]);
+        let (batch, _) = read_upload("eos.zip", &big).unwrap();
+        assert!(matches!(
+            batch.failed.as_slice(),
+            [mamori_feeds::eos::EosError::TooLarge { .. }]
+        ));
+    }
 }
