@@ -35,6 +35,21 @@ pub async fn institution_for(
     })
 }
 
+/// The institution of a record (by its id), if the caller may take `action` there: what
+/// [`institution_for`] answers for the institution's code (404 with no role there).
+pub async fn record_institution(
+    store: &dyn Store,
+    auth: &Caller,
+    institution_id: &str,
+    action: Action,
+) -> Result<Institution> {
+    let inst = store
+        .institution(institution_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    institution_for(store, auth, &inst.code, action).await
+}
+
 /// Credentials (password, second factor, API tokens) are managed in a signed-in browser
 /// session only: a stolen API token must not be able to entrench itself.
 pub fn interactive(auth: &Caller) -> Result<()> {

@@ -222,12 +222,13 @@ pub fn plan_of(
 
 async fn pending(ctx: &Ctx, caller: &Caller, id: &str) -> Result<(AssetImport, Institution)> {
     let i = ctx.store().asset_import(id).await?.ok_or(Error::NotFound)?;
-    let inst = ctx
-        .store()
-        .institution(&i.institution_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let inst = institution_for(ctx.store(), caller, &inst.code, Action::ManageAssets).await?;
+    let inst = crate::access::record_institution(
+        ctx.store(),
+        caller,
+        &i.institution_id,
+        Action::ManageAssets,
+    )
+    .await?;
     Ok((i, inst))
 }
 

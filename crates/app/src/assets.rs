@@ -302,12 +302,8 @@ pub async fn get(
     action: Action,
 ) -> Result<(Asset, Institution)> {
     let a = ctx.store().asset(id).await?.ok_or(Error::NotFound)?;
-    let inst = ctx
-        .store()
-        .institution(&a.institution_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let inst = institution_for(ctx.store(), caller, &inst.code, action).await?;
+    let inst =
+        crate::access::record_institution(ctx.store(), caller, &a.institution_id, action).await?;
     Ok((a, inst))
 }
 

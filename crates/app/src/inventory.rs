@@ -82,12 +82,8 @@ pub async fn get(
         .inventory_check(id)
         .await?
         .ok_or(Error::NotFound)?;
-    let inst = ctx
-        .store()
-        .institution(&c.institution_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let inst = institution_for(ctx.store(), caller, &inst.code, action).await?;
+    let inst =
+        crate::access::record_institution(ctx.store(), caller, &c.institution_id, action).await?;
     Ok((c, inst))
 }
 

@@ -154,12 +154,8 @@ pub async fn zone(
     action: Action,
 ) -> Result<(NetworkZone, Institution)> {
     let z = ctx.store().zone(id).await?.ok_or(Error::NotFound)?;
-    let inst = ctx
-        .store()
-        .institution(&z.institution_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let inst = institution_for(ctx.store(), caller, &inst.code, action).await?;
+    let inst =
+        crate::access::record_institution(ctx.store(), caller, &z.institution_id, action).await?;
     Ok((z, inst))
 }
 
@@ -312,12 +308,8 @@ pub async fn point(
         .connection_point(id)
         .await?
         .ok_or(Error::NotFound)?;
-    let inst = ctx
-        .store()
-        .institution(&c.institution_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let inst = institution_for(ctx.store(), caller, &inst.code, action).await?;
+    let inst =
+        crate::access::record_institution(ctx.store(), caller, &c.institution_id, action).await?;
     Ok((c, inst))
 }
 

@@ -567,7 +567,7 @@ fn zones_without_links_and_odd_references_still_lay_out() {
 
 /// `cargo test -p mamori-diagram --release -- --ignored --nocapture timing`
 #[test]
-#[ignore]
+#[ignore = "a measurement, not a check: it prints the time of layout and SVG for 500 devices in 10 zones and asserts nothing; run by hand with --release -- --ignored --nocapture timing"]
 fn timing() {
     let d = sample(500, 10);
     let runs = 20;
